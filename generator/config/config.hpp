@@ -1,0 +1,75 @@
+#pragma once
+// The configuration language: TOML design files read into a unit's parameter
+// struct (see golden/units/param_spec.hpp). Every error is one line:
+//   "configs/x.toml:7:1: unknown parameter 'outlier' for unit opal.pe; did you mean 'outliers'?"
+// i.e. file:line:column, the key, what was expected and what was found.
+//
+// A design file:
+//   unit = "quant.block"        # required: a registered unit name
+//   name = "mxq_int8_k32"       # optional: the top module / output folder name
+//   [params]                    # optional: parameters of the unit (defaults otherwise)
+//   format = "mxint8"
+//   block = 32
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.hpp>
+
+#include "golden/units/param_spec.hpp"
+
+namespace bf::cfg {
+
+// A fully formatted one-line message (already carries file:line:column).
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One parameter as `blockforge list` and the docs show it.
+struct ParamInfo {
+  std::string name;
+  std::string type;           // "int", "bool", "string", "int list"
+  std::string default_text;   // TOML spelling of the default: 32, true, "mxint8", [3, 5]
+  std::string allowed_text;   // "2..256", "one of: a, b", "" for free strings/bools
+  std::string help;
+};
+
+struct DesignFile {
+  std::string path;
+  std::string unit;
+  std::string name;          // empty when the file gives none
+  toml::table params;        // the [params] table (empty when absent)
+  std::string content_hash;  // hex digest of the canonical unit+params, see config_hash()
+};
+
+// Reads and checks the top level of a design file (syntax, required 'unit',
+// known top-level keys). Does not check the params against a unit: the caller
+// looks the unit up and calls read_params<P>().
+DesignFile load_design_file(const std::string& path);
+// Same, from text (path is used in messages only).
+DesignFile parse_design_text(std::string_view text, const std::string& path);
+
+// "did you mean 'x'?" for the closest candidate within a small edit distance,
+// or "" when nothing is close. Used for unknown keys, units and choices.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// A stable 16-hex-digit FNV-1a 64 hash of a string (config hashes, cache keys).
+std::string stable_hash(std::string_view text);
+
+// ---- templates over a parameter struct P (defined in config_visitors.hpp) ----
+// template <class P> std::vector<ParamInfo> describe_params();
+// template <class P> P read_params(const toml::table& params, const std::string& path,
+//                                  std::string_view unit_name);
+//   Unknown keys, wrong types, out-of-range values and a throwing P::validate()
+//   all become ConfigError with the key's position.
+// template <class P> nlohmann::ordered_json params_to_json(const P& p);
+//   Every field in declaration order: the canonical form used for the config
+//   hash, the manifest and the Verilog header.
+
+}  // namespace bf::cfg
+
+#include "generator/config/config_visitors.hpp"

@@ -1,0 +1,137 @@
+#pragma once
+// The Verilog writer: a small structural model of one Verilog-2005 module and
+// a pretty printer. Every unit generator builds modules with this and nothing
+// else, so all generated files share one style: lowRISC naming, one module per
+// file, explicit widths, no generate blocks, comments saying which golden-model
+// function a block implements.
+//
+// Expressions are strings built with the helpers in expr.hpp; structure
+// (declarations, assigns, always blocks, instances) is data here.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace bf::vlog {
+
+enum class Dir { In, Out };
+
+struct Port {
+  std::string name;
+  Dir dir = Dir::In;
+  int width = 1;
+  std::string comment;
+};
+
+// A `wire` or `reg` declaration (reg: assigned in an always block).
+struct Net {
+  std::string name;
+  int width = 1;
+  bool is_reg = false;
+  bool is_signed = false;
+  std::string comment;
+};
+
+struct LocalParam {
+  std::string name;
+  std::string value;  // an expression
+  std::string comment;
+};
+
+struct Assign {
+  std::string lhs;
+  std::string rhs;
+  std::string comment;
+};
+
+// Statements inside `always @*` (blocking) and register blocks.
+struct Stmt;
+using StmtList = std::vector<Stmt>;
+struct If {
+  std::string cond;
+  StmtList then_body;
+  StmtList else_body;
+};
+struct CaseItem {
+  std::string label;  // "default" for the default item
+  StmtList body;
+};
+struct Case {
+  std::string subject;
+  std::vector<CaseItem> items;
+};
+struct SetStmt {  // lhs = rhs (or <= in a register block)
+  std::string lhs;
+  std::string rhs;
+};
+struct CommentStmt {
+  std::string text;
+};
+struct Stmt {
+  std::variant<SetStmt, If, Case, CommentStmt> v;
+};
+Stmt set(std::string lhs, std::string rhs);
+Stmt if_(std::string cond, StmtList then_body, StmtList else_body = {});
+Stmt comment_stmt(std::string text);
+
+// always @* begin ... end (blocking assignments).
+struct Combinational {
+  StmtList body;
+  std::string comment;
+};
+
+// A bank of flip-flops with asynchronous active-low reset:
+//   always @(posedge clk or negedge rst_n)
+//     if (!rst_n) q <= reset; else if (enable) q <= d;
+struct RegUpdate {
+  std::string q;
+  std::string d;
+  std::string reset_value;  // empty: no reset for this register (data path)
+};
+struct Registers {
+  std::string clock = "clk_i";
+  std::string reset_n = "rst_ni";
+  std::string enable;  // empty: always enabled
+  std::vector<RegUpdate> regs;
+  std::string comment;
+};
+
+struct Instance {
+  std::string module;
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> connections;  // port -> expression
+  std::string comment;
+};
+
+// A free-standing comment line or a blank separator line in the body.
+struct BodyComment {
+  std::string text;  // empty = blank line
+};
+
+using Item = std::variant<Net, LocalParam, Assign, Combinational, Registers, Instance, BodyComment>;
+
+struct Module {
+  std::string name;
+  std::vector<std::string> header;  // comment lines printed above `module`
+  std::vector<Port> ports;
+  std::vector<Item> items;
+
+  // Builder conveniences; each returns the net/port name for chaining.
+  const std::string& input(std::string name, int width, std::string comment = {});
+  const std::string& output(std::string name, int width, std::string comment = {});
+  const std::string& wire(std::string name, int width, std::string comment = {});
+  const std::string& reg(std::string name, int width, std::string comment = {});
+  void localparam(std::string name, std::string value, std::string comment = {});
+  void assign(std::string lhs, std::string rhs, std::string comment = {});
+  void add(Item item) { items.push_back(std::move(item)); }
+  void comment(std::string text) { items.push_back(BodyComment{std::move(text)}); }
+  void blank() { items.push_back(BodyComment{}); }
+};
+
+// Pretty printer: deterministic, 2-space indent, ports and declarations
+// aligned in columns, `default_nettype none` guard around the module.
+std::string print(const Module& m);
+
+}  // namespace bf::vlog

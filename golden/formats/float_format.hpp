@@ -1,0 +1,76 @@
+#pragma once
+// Parametric binary floating point: 1 sign bit, E exponent bits, M mantissa
+// bits, with explicit policies for subnormals, infinities and NaN. Covers
+// fp32, bf16, fp16, OCP fp8 (e4m3, e5m2), fp6 (e3m2, e2m3), fp4 (e2m1) and the
+// small LightNorm formats (fp10 1-5-4, 1-6-3, fp12 1-5-6 / 1-6-5, fp15 1-6-8).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "golden/formats/rounding.hpp"
+
+namespace bf::golden {
+
+// How the top of the exponent range is used.
+enum class SpecialValues {
+  Ieee,          // exponent all-ones: mantissa 0 = Inf, else NaN (fp32, bf16, fp16, e5m2)
+  NanOnlyAllOnes,  // no Inf; only S.1111.111 is NaN (OCP e4m3); all-ones exponent is otherwise normal
+  None,          // no Inf, no NaN: every code is a finite number (fp6, fp4, LightNorm formats)
+};
+
+// What a value too large for the format becomes.
+enum class Overflow {
+  Saturate,  // +-max_normal (MX element conversion, LightNorm clamping)
+  Infinity,  // +-Inf where the format has Inf, otherwise saturate
+};
+
+struct FloatFormat {
+  int exp_bits = 8;   // 1..8
+  int man_bits = 23;  // 0..23
+  SpecialValues specials = SpecialValues::Ieee;
+  bool subnormals = true;  // false: values below min normal flush to zero (signed)
+
+  int width() const { return 1 + exp_bits + man_bits; }
+  int bias() const { return (1 << (exp_bits - 1)) - 1; }
+  int emin() const { return 1 - bias(); }  // unbiased exponent of the smallest normal
+  int emax() const;                        // unbiased exponent of the largest normal
+  uint32_t max_normal_code() const;        // positive max normal, sign bit 0
+  double max_normal() const;
+  std::string name() const;  // "fp32", "bf16", "e4m3", ... or "fp<w>_e<E>m<M>"
+
+  static FloatFormat fp32();
+  static FloatFormat bf16();
+  static FloatFormat fp16();
+  static FloatFormat e5m2();
+  static FloatFormat e4m3();
+  static FloatFormat e3m2();
+  static FloatFormat e2m3();
+  static FloatFormat e2m1();
+  // A custom small float, e.g. LightNorm's fp10 1-5-4 = custom(5, 4).
+  static FloatFormat custom(int exp_bits, int man_bits, SpecialValues specials = SpecialValues::None,
+                            bool subnormals = true);
+  // Accepts the names above ("fp32", "bf16", "fp16", "e5m2", "e4m3", "e3m2",
+  // "e2m3", "e2m1") and "e<E>m<M>" for custom formats.
+  static std::optional<FloatFormat> parse(std::string_view name);
+};
+
+// Exact value of a code (sign bit at bit width()-1). NaN codes give NaN.
+double decode(const FloatFormat& f, uint32_t code);
+
+// Rounds an fp32 value (given by its bit pattern, so NaN payloads and
+// subnormals are exact) to format f. NaN -> the format's NaN (canonical
+// quiet NaN: all-ones exponent, mantissa MSB set; e4m3: S.1111.111, sign
+// kept). A NaN input to a format without NaN becomes +max_normal (documented
+// policy, pinned by tests). Inf -> Inf if the format has it and overflow is
+// Overflow::Infinity, else +-max_normal.
+uint32_t encode_from_fp32(const FloatFormat& f, uint32_t fp32_bits, Rounding mode,
+                          Overflow overflow = Overflow::Saturate, uint32_t rand = 0,
+                          int stoch_bits = 0);
+
+// fp32 bit-pattern helpers.
+uint32_t fp32_bits(float x);
+float fp32_from_bits(uint32_t bits);
+
+}  // namespace bf::golden

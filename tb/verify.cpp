@@ -1,0 +1,1 @@
+// placeholder during bring-up; replaced by the real implementation
