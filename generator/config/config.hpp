@@ -17,7 +17,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
 
 #include "golden/units/param_spec.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
 
 #include "generator/config/config.hpp"
 #include "generator/units/design.hpp"

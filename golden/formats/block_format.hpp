@@ -89,8 +89,10 @@ struct BlockFormat {
   // and the valid range.
   void validate() const;
   // Parses a canonical name (mxint2..mxint8, the mxfp names, bfp2..bfp24) into a
-  // format with default block size / rounding; throws std::invalid_argument
-  // listing the accepted names.
+  // format with default block size / rounding (MX: NearestEven, sign-magnitude
+  // integers; BFP: Truncate, exp_bits 8); throws std::invalid_argument listing
+  // the accepted names. name() does not carry block size, rounding, stochastic
+  // bits, int_encoding or BFP exp_bits.
   static BlockFormat parse(std::string_view name);
   // "mxint2..mxint8, mxfp8_e4m3, ..., bfp<m>": for help texts.
   static std::string_view accepted_names();
@@ -100,7 +102,8 @@ struct BlockFormat {
 // missing tail is zero padding (it counts for the scale, i.e. not at all unless
 // the block is all zero). codes.size() must equal in.size(). `rand` holds one
 // R-bit random value per element when rounding is Stochastic (else ignored).
-// Returns the scale field.
+// Returns the scale field. Throws std::invalid_argument if f.validate() fails or
+// the sizes are inconsistent.
 uint32_t quantize_block(const BlockFormat& f, std::span<const uint32_t> in,
                         std::span<uint32_t> codes, std::span<const uint32_t> rand = {});
 
@@ -108,14 +111,20 @@ uint32_t quantize_block(const BlockFormat& f, std::span<const uint32_t> in,
 double dequantize_element(const BlockFormat& f, uint32_t scale, uint32_t code);
 
 // Storage bits (see the header comment). Unused high bits of the last byte are 0.
+// codes.size() <= block_size; missing codes are stored as 0. A scale or code
+// wider than its field throws std::invalid_argument.
 std::vector<uint8_t> pack_block(const BlockFormat& f, uint32_t scale,
                                 std::span<const uint32_t> codes);
 // Inverse of pack_block; bytes.size() must be ceil(block_storage_bits / 8).
+// Fills the first codes.size() (<= block_size) element codes.
 void unpack_block(const BlockFormat& f, std::span<const uint8_t> bytes, uint32_t& scale,
                   std::span<uint32_t> codes);
 
 // The random value element `index` (flat index in the tensor) uses for
-// stochastic rounding: the low R bits of splitmix64(seed + index).
+// stochastic rounding: the low R bits of splitmix64(seed + index), where
+// splitmix64(x): z = x + 0x9E3779B97F4A7C15; z = (z ^ z>>30) * 0xBF58476D1CE4E5B9;
+// z = (z ^ z>>27) * 0x94D049BB133111EB; return z ^ z>>31 (all mod 2^64), i.e.
+// the first output of the standard SplitMix64 generator seeded with x.
 uint32_t stochastic_rand(uint64_t seed, uint64_t index, int stoch_bits);
 
 }  // namespace bf::golden

@@ -23,14 +23,19 @@ enum class SpecialValues {
 // What a value too large for the format becomes.
 enum class Overflow {
   Saturate,  // +-max_normal (MX element conversion, LightNorm clamping)
-  Infinity,  // +-Inf where the format has Inf, otherwise saturate
+  Infinity,  // +-Inf where the format has Inf, otherwise saturate. As in IEEE 754,
+             // Rounding::Truncate (round toward zero) never turns a finite input
+             // into Inf: it gives +-max_normal.
 };
 
 struct FloatFormat {
   int exp_bits = 8;   // 1..8
   int man_bits = 23;  // 0..23
   SpecialValues specials = SpecialValues::Ieee;
-  bool subnormals = true;  // false: values below min normal flush to zero (signed)
+  bool subnormals = true;  // false: results below min normal flush to zero (signed); the
+                           // test is made after rounding on the subnormal grid, i.e. a
+                           // value that rounds up to min normal is kept. decode() reads
+                           // subnormal codes as signed zero (denormals-are-zero).
 
   int width() const { return 1 + exp_bits + man_bits; }
   int bias() const { return (1 << (exp_bits - 1)) - 1; }
@@ -38,7 +43,12 @@ struct FloatFormat {
   int emax() const;                        // unbiased exponent of the largest normal
   uint32_t max_normal_code() const;        // positive max normal, sign bit 0
   double max_normal() const;
-  std::string name() const;  // "fp32", "bf16", "e4m3", ... or "fp<w>_e<E>m<M>"
+  // "fp32", "bf16", "e4m3", ... or "fp<w>_e<E>m<M>" (specials None). Policies that
+  // differ from those defaults are suffixed so that distinct formats never share
+  // a name: "_ieee" / "_nan" (custom format with Ieee / NanOnlyAllOnes specials),
+  // then "_ftz" (subnormals = false). parse(name()) == *this.
+  std::string name() const;
+  bool operator==(const FloatFormat&) const = default;
 
   static FloatFormat fp32();
   static FloatFormat bf16();
@@ -49,10 +59,12 @@ struct FloatFormat {
   static FloatFormat e2m3();
   static FloatFormat e2m1();
   // A custom small float, e.g. LightNorm's fp10 1-5-4 = custom(5, 4).
+  // Throws std::invalid_argument unless 1 <= exp_bits <= 8, 0 <= man_bits <= 23.
   static FloatFormat custom(int exp_bits, int man_bits, SpecialValues specials = SpecialValues::None,
                             bool subnormals = true);
   // Accepts the names above ("fp32", "bf16", "fp16", "e5m2", "e4m3", "e3m2",
-  // "e2m3", "e2m1") and "e<E>m<M>" for custom formats.
+  // "e2m3", "e2m1"), "e<E>m<M>" and "fp<w>_e<E>m<M>" (w must be 1+E+M) for
+  // custom formats (specials None), and the suffixes described at name().
   static std::optional<FloatFormat> parse(std::string_view name);
 };
 

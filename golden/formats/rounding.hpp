@@ -31,10 +31,12 @@ std::string_view rounding_names();
 //   NearestAway : +1 if frac >= half
 //   Truncate    : +0
 //   Stochastic  : the top `stoch_bits` bits of frac (lower ones are dropped,
-//                 i.e. truncated) are added to `rand` (an R-bit value); +1 on
-//                 carry out of R bits.
+//                 i.e. truncated; a fraction shorter than R bits is padded
+//                 with zeros below) are added to `rand` (an R-bit value: only
+//                 its low R bits are used); +1 on carry out of R bits.
+//                 R = 0 degenerates to Truncate.
 // The result may be one larger than the kept field can hold (carry); callers
-// saturate or renormalize.
+// saturate or renormalize. shift <= 0 returns mag unchanged.
 uint64_t round_shift_right(uint64_t mag, int shift, Rounding mode, uint32_t rand = 0,
                            int stoch_bits = 0);
 

@@ -1,0 +1,23 @@
+#pragma once
+// The blockforge command line. Each subcommand lives in its own
+// generator/cli/<name>_cmd.cpp and registers itself on the CLI11 app through
+// one add_<name>_command function; run() builds the app and dispatches.
+//
+// Error convention for every subcommand: one clear line on stderr
+// ("blockforge <cmd>: <what>; <how to fix>"), a non-zero exit code, and no
+// partial output file left behind (write to a temporary, rename on success).
+
+#include <CLI/CLI.hpp>
+
+namespace bf::cli {
+
+int run(int argc, char** argv);
+
+// `exit_code` is where the subcommand's callback stores its result.
+void add_list_command(CLI::App& app, int& exit_code);
+void add_gen_command(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);
+void add_area_command(CLI::App& app, int& exit_code);
+void add_quantize_command(CLI::App& app, int& exit_code);
+
+}  // namespace bf::cli

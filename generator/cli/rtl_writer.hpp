@@ -1,0 +1,29 @@
+#pragma once
+// Writing a design's RTL: <dir>/<top>/<module>.v (one module per file) and
+// <dir>/<top>/manifest.json. The same function serves `gen`, `verify` and
+// `area`, so the files verified and measured are the files taped out.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "generator/units/design.hpp"
+
+namespace bf::cli {
+
+struct WrittenDesign {
+  std::string dir;                 // <out>/<top>
+  std::vector<std::string> files;  // the .v files, dependency order (top last)
+};
+
+// Writes atomically: into a temporary sibling directory that replaces
+// <out>/<top> only when every file is written.
+WrittenDesign write_rtl(const Design& d, const std::string& out_dir);
+
+nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names);
+
+// Reports an error the way every subcommand does: "blockforge <cmd>: <msg>".
+int fail(const std::string& cmd, const std::string& message);
+
+}  // namespace bf::cli

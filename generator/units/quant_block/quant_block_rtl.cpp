@@ -1,0 +1,375 @@
+// quant.block hardware. Every formula here is the one in
+// golden/formats/block_format.hpp (the header comment of quantize_block), on
+// the fp32 encoding: field = biased exponent, sig = 24-bit significand,
+// ee = max(field, 1). bf16 inputs are the fp32 values whose low 16 mantissa
+// bits are zero; those constant zeros are left to synthesis to prune.
+#include "generator/units/quant_block/quant_block_rtl.hpp"
+
+#include <fmt/format.h>
+
+#include "generator/blocks/blocks.hpp"
+#include "generator/verilog/expr.hpp"
+
+namespace bf::quant_block {
+
+using golden::BlockFormat;
+using vlog::bits;
+using vlog::lit;
+
+namespace {
+
+constexpr int kSig = 24;  // fp32 significand width incl. hidden bit
+
+struct Shape {
+  BlockFormat f;
+  int in_w;       // input element width (32 or 16)
+  int in_man;     // input mantissa bits (23 or 7)
+  int scale_w;    // scale field width
+  int elem_w;     // element code width
+  int rand_w;     // random bits per element (0 unless stochastic)
+  bool bfp_clamped;  // BFP with a shared exponent narrower than fp32's
+};
+
+Shape shape_of(const golden::QuantBlockParams& p) {
+  Shape s;
+  s.f = p.block_format();
+  s.in_w = p.input_width();
+  s.in_man = s.in_w == 32 ? 23 : 7;
+  s.scale_w = s.f.scale_bits();
+  s.elem_w = s.f.elem_bits();
+  s.rand_w = p.stochastic() ? p.stochastic_bits : 0;
+  s.bfp_clamped = s.f.kind == BlockFormat::Kind::Bfp && s.f.exp_bits < 8;
+  return s;
+}
+
+// Unpacks one input element into sign, field, sig, ee (golden notation).
+struct Unpacked {
+  std::string sign, field, mant, hidden, sig, ee;
+};
+Unpacked unpack(vlog::Module& m, const Shape& s) {
+  Unpacked u;
+  u.sign = m.wire("sign", 1);
+  m.assign(u.sign, bits("x_i", s.in_w - 1, s.in_w - 1));
+  u.field = m.wire("field", 8, "biased exponent");
+  m.assign(u.field, bits("x_i", s.in_w - 2, s.in_w - 9));
+  u.mant = m.wire("mant", s.in_man);
+  m.assign(u.mant, bits("x_i", s.in_man - 1, 0));
+  u.hidden = m.wire("hidden", 1, "field != 0: normal number");
+  m.assign(u.hidden, "|" + u.field);
+  u.sig = m.wire("sig", kSig, "significand, |x| = sig * 2^(ee - 150)");
+  m.assign(u.sig, s.in_man == 23 ? vlog::concat({u.hidden, u.mant})
+                                  : vlog::concat({u.hidden, u.mant, lit(kSig - 1 - s.in_man, 0)}));
+  u.ee = m.wire("ee", 8, "max(field, 1)");
+  m.assign(u.ee, fmt::format("{} ? {} : 8'd1", u.hidden, u.field));
+  return u;
+}
+
+blocks::RoundShift round_spec(const Shape& s, const Unpacked& u, const std::string& r, int r_w,
+                              int r_min, int kept_w) {
+  blocks::RoundShift rs;
+  rs.sig = u.sig;
+  rs.sig_width = kSig;
+  rs.shift = r;
+  rs.shift_width = r_w;
+  rs.r_min = r_min;
+  rs.kept_width = kept_w;
+  rs.mode = s.f.rounding;
+  rs.cap = blocks::round_shift_cap(kSig, s.f.rounding, s.f.stochastic_bits);
+  if (s.rand_w) {
+    rs.rand = "rand_i";
+    rs.stoch_bits = s.rand_w;
+  }
+  return rs;
+}
+
+// MX integer element: n = round_shift_right(sig, S + 25 - b - ee), clipped.
+void mx_int_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
+  const int b = s.f.int_bits;
+  m.comment(fmt::format("MX integer element (b = {}): n = round(sig >> (S + 25 - b - ee))", b));
+  const std::string r = m.wire("r", 10, "shift; >= 24 - b since S >= ee - 1");
+  m.assign(r, fmt::format("{{2'b0, scale_i}} + {} - {{2'b0, {}}}", lit(10, 25 - b), u.ee));
+  const std::string n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 10, 24 - b, b));
+  const uint64_t max_pos = (uint64_t{1} << (b - 1)) - 1;
+  if (s.f.int_encoding == golden::IntEncoding::SignMagnitude) {
+    const std::string mag = m.wire("mag", b - 1, "saturated magnitude");
+    m.assign(mag, fmt::format("({} > {}) ? {} : {}", n, lit(b + 1, max_pos), lit(b - 1, max_pos),
+                              bits(n, b - 2, 0)));
+    m.assign("code_o", fmt::format("{{{} & (|{}), {}}}", u.sign, mag, mag),
+             "sign-magnitude; zero has no sign");
+  } else {
+    const std::string lim = m.wire("lim", b + 1, "2^(b-1) for negatives, 2^(b-1)-1 else");
+    m.assign(lim, fmt::format("{} ? {} : {}", u.sign, lit(b + 1, max_pos + 1), lit(b + 1, max_pos)));
+    const std::string mag = m.wire("mag", b + 1, "saturated magnitude");
+    m.assign(mag, fmt::format("({0} > {1}) ? {1} : {0}", n, lim));
+    const std::string neg = m.wire("neg", b + 1);
+    m.assign(neg, "-" + mag);
+    m.assign("code_o", fmt::format("{} ? {} : {}", u.sign, bits(neg, b - 1, 0), bits(mag, b - 1, 0)),
+             "two's complement");
+    const std::string unused = m.wire("unused_mag_top", 1);
+    m.assign(unused, bits(mag, b, b) + " ^ " + bits(neg, b, b), "bit b is the sign of the range");
+  }
+}
+
+// MX float element: q = max(t, emin) - M with t = L - se the element
+// exponent; code_mag = (u << M) + n with u = max(t, emin) - emin.
+void mx_float_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
+  const auto& ef = s.f.elem_float;
+  const int E = ef.exp_bits, M = ef.man_bits, emin = ef.emin(), emax = ef.emax();
+  m.comment(fmt::format("MX float element e{}m{}: emin {}, emax {}, max code 0x{:x}", E, M, emin,
+                        emax, ef.max_normal_code()));
+  const std::string zero = m.wire("zero", 1);
+  m.assign(zero, fmt::format("~{} & ~(|{})", u.hidden, u.mant));
+  const std::string lz = blocks::leading_zeros(m, "lzc", u.mant, s.in_man);
+  const int lz_w = vlog::bits_for(static_cast<uint64_t>(s.in_man));
+  // t + 512, so the comparisons below are unsigned: t = field - S (normal) or
+  // -(S + lz) (subnormal input, whose leading one sits lz places lower).
+  constexpr int kOff = 512;
+  const std::string tb = m.wire("t_off", 11, "element exponent t = L - se, plus 512");
+  m.assign(tb, fmt::format("{0} ? ({{3'b0, {1}}} + {2} - {{3'b0, scale_i}}) : ({2} - {{3'b0, scale_i}} - {3})",
+                           u.hidden, u.field, lit(11, kOff), vlog::zext(lz, lz_w, 11)));
+  const int u_w = vlog::bits_for(static_cast<uint64_t>(emax - emin));
+  const std::string uexp = m.wire("u", 11, "max(t, emin) - emin (0 for zero inputs)");
+  m.assign(uexp, fmt::format("({0} | ({1} <= {2})) ? 11'd0 : ({1} - {2})", zero, tb,
+                             lit(11, kOff + emin)));
+  // r = u + S + (emin - M + 23) - ee >= 0 (block_format.hpp); 11 bits hold it.
+  const std::string r = m.wire("r", 11, "shift");
+  m.assign(r, fmt::format("{} + {{3'b0, scale_i}} + {} - {{3'b0, {}}}", uexp,
+                          lit(11, emin - M + 23), u.ee));
+  const int r_min = std::min(23 - M, 22 + emin - M);
+  const std::string n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 11, r_min, M + 1));
+  const int cm_w = std::max(u_w + M, M + 2) + 1;
+  const std::string cm = m.wire("code_mag", cm_w, "(u << M) + n: normals, subnormals, carry");
+  m.assign(cm, fmt::format("{{{}, {}}} + {}", bits(uexp, cm_w - M - 1, 0), lit(M, 0),
+                           vlog::zext(n, M + 2, cm_w)));
+  const std::string unused = m.wire("unused_u_hi", 1);
+  m.assign(unused, "|" + bits(uexp, 10, cm_w - M), "u <= emax - emin");
+  const uint64_t maxc = ef.max_normal_code();
+  const std::string sat = m.wire("code_sat", E + M, "saturate at the max normal");
+  m.assign(sat, fmt::format("({} > {}) ? {} : {}", cm, lit(cm_w, maxc), lit(E + M, maxc),
+                            bits(cm, E + M - 1, 0)));
+  m.assign("code_o", vlog::concat({u.sign, sat}), "the input's sign is always kept");
+}
+
+// BFP element: n = round_shift_right(sig, se - m + 151 - ee), clipped to
+// 2^m - 1; sign-magnitude, zero unsigned.
+void bfp_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
+  const int mb = s.f.man_bits, w = s.f.exp_bits, bias_w = (1 << (w - 1)) - 1;
+  const uint64_t max_mag = (uint64_t{1} << mb) - 1;
+  m.comment(fmt::format("BFP element: {} magnitude bits, shared exponent {} bits (bias {})", mb, w,
+                        bias_w));
+  std::string n, sat_flag;
+  if (!s.bfp_clamped) {
+    // s = max(maxfield, 1) >= ee, so r = s - ee + 24 - m >= 24 - m.
+    const std::string r = m.wire("r", 9, "shift = s - ee + 24 - m");
+    m.assign(r, fmt::format("{{1'b0, scale_i}} + {} - {{1'b0, {}}}", lit(9, 24 - mb), u.ee));
+    n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 9, 24 - mb, mb));
+  } else {
+    // A narrow shared exponent clamped from above leaves r < 0: saturate.
+    constexpr int kOff = 256;
+    const std::string rb = m.wire("r_off", 10, "r + 256");
+    m.assign(rb, fmt::format("{{{}'b0, scale_i}} + {} - {{2'b0, {}}}", 10 - w,
+                             lit(10, kOff + 151 - mb - bias_w), u.ee));
+    sat_flag = m.wire("r_neg", 1, "exponent clamped from above");
+    m.assign(sat_flag, fmt::format("{} < {}", rb, lit(10, kOff)));
+    const std::string r = m.wire("r", 10);
+    m.assign(r, fmt::format("{0} ? 10'd0 : ({1} - {2})", sat_flag, rb, lit(10, kOff)));
+    n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 10, 0, kSig));
+  }
+  const int n_w = s.bfp_clamped ? kSig + 1 : mb + 1;
+  const std::string over = sat_flag.empty()
+                               ? fmt::format("({} > {})", n, lit(n_w, max_mag))
+                               : fmt::format("({} > {}) | ({} & ~{})", n, lit(n_w, max_mag),
+                                             sat_flag, "zero_in");
+  if (!sat_flag.empty()) {
+    m.wire("zero_in", 1);
+    m.assign("zero_in", fmt::format("~{} & ~(|{})", u.hidden, u.mant));
+  }
+  const std::string mag = m.wire("mag", mb, "clipped magnitude");
+  m.assign(mag, fmt::format("{} ? {} : {}", over, lit(mb, max_mag), bits(n, mb - 1, 0)));
+  m.assign("code_o", fmt::format("{{{} & (|{}), {}}}", u.sign, mag, mag),
+           "sign-magnitude; zero has no sign");
+}
+
+vlog::Module element_module(const Shape& s, const std::string& name,
+                            const std::vector<std::string>& header) {
+  vlog::Module m;
+  m.name = name;
+  m.header = header;
+  m.header.push_back("");
+  m.header.push_back("One element of golden::quantize_block: scale field in, element code out.");
+  m.header.push_back("Combinational.");
+  m.input("x_i", s.in_w, "input element (fp32/bf16 encoding)");
+  m.input("scale_i", s.scale_w, "block scale field (MX: S, BFP: stored exponent s)");
+  if (s.rand_w) m.input("rand_i", s.rand_w, "random bits for stochastic rounding");
+  m.output("code_o", s.elem_w, "element code");
+  const Unpacked u = unpack(m, s);
+  m.blank();
+  switch (s.f.kind) {
+    case BlockFormat::Kind::MxInt:
+      mx_int_element(m, s, u);
+      break;
+    case BlockFormat::Kind::MxFloat:
+      mx_float_element(m, s, u);
+      break;
+    case BlockFormat::Kind::Bfp:
+      bfp_element(m, s, u);
+      break;
+  }
+  return m;
+}
+
+// The shared scale of the block from the maximum exponent field.
+std::string scale_logic(vlog::Module& m, const Shape& s, const std::string& maxfield) {
+  const std::string scale = m.wire("scale", s.scale_w, "scale field of a finite block");
+  if (s.f.kind != BlockFormat::Kind::Bfp) {
+    const int emax = s.f.emax_elem();
+    m.assign(scale, emax == 0 ? maxfield
+                              : fmt::format("({0} > {1}) ? ({0} - {1}) : 8'd0", maxfield,
+                                            lit(8, emax)),
+             fmt::format("S = max(maxfield - emax_elem, 0), emax_elem = {}", emax));
+    return scale;
+  }
+  const std::string e = m.wire("e_max", 8, "E = max(maxfield, 1)");
+  m.assign(e, fmt::format("(|{0}) ? {0} : 8'd1", maxfield));
+  const int w = s.f.exp_bits;
+  if (w == 8) {
+    m.assign(scale, e, "s = E (fp32 exponent)");
+    return scale;
+  }
+  const int bias_w = (1 << (w - 1)) - 1;
+  const uint64_t top = (uint64_t{1} << w) - 2;
+  const std::string t = m.wire("e_rebias", 9, "E - 127 + bias_w + 127");
+  m.assign(t, fmt::format("{{1'b0, {}}} + {}", e, lit(9, bias_w)));
+  const std::string d = m.wire("e_stored", 9, "E - 127 + bias_w (when >= 0)");
+  m.assign(d, fmt::format("{} - 9'd127", t));
+  m.assign(scale,
+           fmt::format("({0} < 9'd127) ? {1} : ({2} > {3}) ? {4} : {5}", t, lit(w, 0), d,
+                       lit(9, top), lit(w, top), bits(d, w - 1, 0)),
+           fmt::format("s = clamp(E - 127 + {}, 0, {})", bias_w, top));
+  if (w < 9) {
+    const std::string unused = m.wire("unused_e_stored_hi", 1);
+    m.assign(unused, "|" + bits(d, 8, w), "only read when s fits");
+  }
+  return scale;
+}
+
+vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const std::string& name,
+                        const std::string& elem_name, const std::vector<std::string>& header) {
+  const int k = p.block;
+  vlog::Module m;
+  m.name = name;
+  m.header = header;
+  m.header.push_back("");
+  m.header.push_back(fmt::format("Block quantizer: {} x {} in, {} scale + {} x {}-bit codes out.", k,
+                                 p.input, s.f.name(), k, s.elem_w));
+  m.header.push_back(fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one block per cycle.",
+                                 p.pipeline_stages + 1));
+  m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
+  m.header.push_back("the output register is empty.");
+  m.input("clk_i", 1);
+  m.input("rst_ni", 1, "asynchronous, active low");
+  m.input("in_valid_i", 1);
+  m.output("in_ready_o", 1);
+  m.input("x_i", k * s.in_w, fmt::format("element i at x_i[{}*i +: {}]", s.in_w, s.in_w));
+  if (s.rand_w)
+    m.input("rand_i", k * s.rand_w, fmt::format("element i's {} random bits at rand_i[{}*i +: {}]",
+                                                s.rand_w, s.rand_w, s.rand_w));
+  m.output("out_valid_o", 1);
+  m.input("out_ready_i", 1);
+  m.output("scale_o", s.scale_w, "shared scale field (all ones: NaN block)");
+  m.output("elems_o", k * s.elem_w,
+           fmt::format("element i at elems_o[{}*i +: {}]", s.elem_w, s.elem_w));
+
+  m.blank();
+  m.comment("Pipeline control: one global enable.");
+  m.reg("out_valid_q", 1);
+  m.wire("advance", 1, "the output register is free or being read");
+  m.assign("advance", "out_ready_i | ~out_valid_q");
+  m.assign("in_ready_o", "advance");
+
+  // Stage A: exponent fields, NaN/Inf detection, max-exponent tree.
+  m.blank();
+  m.comment("Stage A: shared exponent = max over the exponent fields (golden: quantize_block)");
+  std::vector<std::string> fields;
+  std::vector<std::string> specials;
+  for (int i = 0; i < k; ++i) {
+    const std::string f = m.wire(fmt::format("field_{}", i), 8);
+    m.assign(f, bits("x_i", i * s.in_w + s.in_w - 2, i * s.in_w + s.in_w - 9));
+    fields.push_back(f);
+    specials.push_back(fmt::format("(&{})", f));
+  }
+  m.wire("nan_block", 1, "an Inf or NaN input makes the whole block NaN");
+  std::string any;
+  for (std::size_t i = 0; i < specials.size(); ++i) any += (i ? " | " : "") + specials[i];
+  m.assign("nan_block", any);
+  const std::string maxfield = blocks::max_tree(m, "maxf", fields, 8);
+  const std::string scale = scale_logic(m, s, maxfield);
+
+  // Optional register between the reduction and the element quantizers.
+  std::string x = "x_i", rnd = "rand_i", sc = scale, nan = "nan_block", valid = "in_valid_i";
+  if (p.pipeline_stages >= 1) {
+    m.blank();
+    m.comment("Stage register after the shared-exponent reduction (pipeline_stages >= 1).");
+    m.reg("valid_q1", 1);
+    m.reg("x_q1", k * s.in_w);
+    m.reg("scale_q1", s.scale_w);
+    m.reg("nan_q1", 1);
+    vlog::Registers regs{"clk_i", "rst_ni", "advance",
+                         {{"valid_q1", "in_valid_i", "1'b0"},
+                          {"x_q1", "x_i", ""},
+                          {"scale_q1", scale, ""},
+                          {"nan_q1", "nan_block", ""}},
+                         ""};
+    if (s.rand_w) {
+      m.reg("rand_q1", k * s.rand_w);
+      regs.regs.push_back({"rand_q1", "rand_i", ""});
+      rnd = "rand_q1";
+    }
+    m.add(regs);
+    x = "x_q1", sc = "scale_q1", nan = "nan_q1", valid = "valid_q1";
+  }
+
+  // Stage B: k element quantizers.
+  m.blank();
+  m.comment("Stage B: element quantizers");
+  m.wire("codes", k * s.elem_w);
+  for (int i = 0; i < k; ++i) {
+    vlog::Instance inst{elem_name, fmt::format("u_elem_{}", i), {}, ""};
+    inst.connections.push_back({"x_i", vlog::part(x, i * s.in_w, s.in_w)});
+    inst.connections.push_back({"scale_i", sc});
+    if (s.rand_w) inst.connections.push_back({"rand_i", vlog::part(rnd, i * s.rand_w, s.rand_w)});
+    inst.connections.push_back({"code_o", vlog::part("codes", i * s.elem_w, s.elem_w)});
+    m.add(inst);
+  }
+  m.wire("scale_d", s.scale_w);
+  m.assign("scale_d", fmt::format("{} ? {} : {}", nan, vlog::hex_lit(s.scale_w, (1u << s.scale_w) - 1), sc),
+           "NaN block: all-ones scale");
+  m.wire("elems_d", k * s.elem_w);
+  m.assign("elems_d", fmt::format("{} ? {} : codes", nan, lit(k * s.elem_w, 0)),
+           "NaN block: codes are 0");
+
+  m.blank();
+  m.comment("Output register.");
+  m.reg("scale_q", s.scale_w);
+  m.reg("elems_q", k * s.elem_w);
+  m.add(vlog::Registers{"clk_i", "rst_ni", "advance",
+                        {{"out_valid_q", valid, "1'b0"},
+                         {"scale_q", "scale_d", ""},
+                         {"elems_q", "elems_d", ""}},
+                        ""});
+  m.assign("out_valid_o", "out_valid_q");
+  m.assign("scale_o", "scale_q");
+  m.assign("elems_o", "elems_q");
+  return m;
+}
+
+}  // namespace
+
+std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std::string& top,
+                                    const std::vector<std::string>& header) {
+  const Shape s = shape_of(p);
+  const std::string elem = top + "_elem";
+  return {element_module(s, elem, header), top_module(p, s, top, elem, header)};
+}
+
+}  // namespace bf::quant_block

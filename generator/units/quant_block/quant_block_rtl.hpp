@@ -1,0 +1,18 @@
+#pragma once
+// Verilog for quant.block: <top>_elem (one element's quantizer, instantiated k
+// times) and <top> (shared-scale reduction, pipeline, handshake).
+
+#include <string>
+#include <vector>
+
+#include "generator/verilog/module.hpp"
+#include "golden/units/quant_block.hpp"
+
+namespace bf::quant_block {
+
+// Modules in dependency order, the top last. `header` is prepended to each
+// module's own description.
+std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std::string& top,
+                                    const std::vector<std::string>& header);
+
+}  // namespace bf::quant_block

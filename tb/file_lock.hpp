@@ -1,0 +1,29 @@
+#pragma once
+// An advisory lock on a file (flock), held for the object's lifetime. The
+// simulation build directory is locked exclusively while it is checked and
+// rebuilt, and shared while its binary runs, so concurrent verifications that
+// share a build directory (parallel tests, sweeps) never see a half-built
+// binary.
+
+#include <string>
+
+namespace bf::tb {
+
+class FileLock {
+ public:
+  enum class Mode { Shared, Exclusive };
+  // Creates the lock file if needed and blocks until the lock is granted.
+  FileLock(const std::string& path, Mode mode);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+  // Converts the held lock (may block; not atomic, as with flock).
+  void set_mode(Mode mode);
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace bf::tb

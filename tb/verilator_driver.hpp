@@ -1,0 +1,33 @@
+#pragma once
+// The design-specific sources of a Verilator simulation: a driver that maps
+// the design's data ports onto the shared harness (tb/sim/harness.hpp), and
+// the CMake project that verilates the RTL and builds both.
+
+#include <string>
+#include <vector>
+
+#include "generator/units/design.hpp"
+
+namespace bf::tb {
+
+// The C++ type Verilator gives a port of `width` bits: CData (<= 8), SData
+// (<= 16), IData (<= 32), QData (<= 64), else VlWide<ceil(width / 32)>.
+std::string verilator_port_type(int width);
+
+// driver.cpp: static checks that each data port has the expected Verilator
+// type, the port widths, input/output word mapping, and main().
+std::string verilator_driver(const Design& design);
+
+struct VerilatorProject {
+  std::string top;                     // TOP_MODULE
+  std::vector<std::string> rtl_files;  // absolute paths
+  std::string harness_dir;             // holds harness.hpp and vector_file.hpp
+  bool trace = false;                  // --trace-fst
+};
+
+// CMakeLists.txt: find_package(verilator), executable bf_sim from driver.cpp,
+// verilate(bf_sim ... PREFIX Vtop VERILATOR_ARGS -O3 --x-assign fast
+// --x-initial fast [--trace-fst]).
+std::string verilator_cmakelists(const VerilatorProject& project);
+
+}  // namespace bf::tb

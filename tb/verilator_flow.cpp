@@ -1,0 +1,182 @@
+#include "tb/verilator_flow.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "tb/file_lock.hpp"
+#include "tb/files.hpp"
+#include "tb/hash.hpp"
+#include "tb/process.hpp"
+#include "tb/verilator_driver.hpp"
+
+#ifndef BLOCKFORGE_TB_DIR
+#error "BLOCKFORGE_TB_DIR must point at the tb/ source folder"
+#endif
+
+namespace bf::tb {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The harness sources copied into each build, so a work directory can be
+// rebuilt on its own.
+const char* const kHarnessFiles[] = {"harness.hpp", "vector_file.hpp"};
+
+std::string fixed_line(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.rfind("PASS: ", 0) == 0 || line.rfind("FAIL: ", 0) == 0) last = line;
+  return last;
+}
+
+SimRun parse_results(const std::string& path, const std::string& log_path) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(path));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("cannot read simulation results {}: {}", path, e.what()));
+  }
+  SimRun r;
+  r.pass = j.at("pass").get<bool>();
+  r.vectors = j.at("vectors").get<std::size_t>();
+  r.mismatches = j.at("mismatches").get<std::size_t>();
+  r.latency_measured = j.at("latency_measured").get<long>();
+  r.cycles = j.at("cycles").get<uint64_t>();
+  r.sim_seconds = j.at("sim_seconds").get<double>();
+  r.errors = j.at("errors").get<std::vector<std::string>>();
+  for (const auto& rec : j.at("records")) {
+    MismatchRecord m;
+    m.vector = rec.at("vector").get<std::size_t>();
+    m.cycle = rec.at("cycle").get<uint64_t>();
+    m.actual = rec.at("actual").get<std::vector<uint64_t>>();
+    r.records.push_back(std::move(m));
+  }
+  r.log_path = log_path;
+  r.line = fixed_line(log_path);
+  return r;
+}
+
+}  // namespace
+
+std::string verilator_build_dir(const VerifyOptions& opt) {
+  std::string dir =
+      opt.build_dir.empty() ? (fs::path(opt.work_dir) / "sim").string() : opt.build_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return opt.trace ? dir + "-trace" : dir;
+}
+
+std::string verilator_build_hash(const std::vector<std::string>& rtl_files,
+                                 const std::string& driver, const std::string& cmakelists,
+                                 const std::string& harness_sources) {
+  Hasher h;
+  h.add("blockforge verilator build v1").add(driver).add(cmakelists).add(harness_sources);
+  for (const auto& f : rtl_files) h.add(f).add(read_text(f));
+  return h.hex();
+}
+
+SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_files,
+                     const std::string& vectors_path, const VerifyOptions& opt) {
+  const fs::path dir = fs::absolute(verilator_build_dir(opt));
+  const fs::path build = dir / "build";
+  const fs::path harness_dir = dir / "harness";
+  fs::create_directories(build);
+  FileLock lock((dir / ".lock").string(), FileLock::Mode::Exclusive);
+
+  // Sources of the build.
+  std::string harness_sources;
+  for (const char* name : kHarnessFiles) {
+    const std::string text = read_text(fmt::format("{}/sim/{}", BLOCKFORGE_TB_DIR, name));
+    write_if_changed((harness_dir / name).string(), text);
+    harness_sources += text;
+  }
+  const std::string driver = verilator_driver(design);
+  write_if_changed((dir / "driver.cpp").string(), driver);
+  const std::string cmakelists =
+      verilator_cmakelists({design.top_name(), rtl_files, harness_dir.string(), opt.trace});
+  write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
+
+  SimRun r;
+  const std::string hash = verilator_build_hash(rtl_files, driver, cmakelists, harness_sources);
+  const fs::path stamp = build / "blockforge-build.hash";
+  const fs::path binary = build / "bf_sim";
+  const auto t0 = Clock::now();
+  std::error_code ec;
+  r.build_cached = fs::exists(binary, ec) && fs::exists(stamp, ec) && read_text(stamp) == hash;
+  if (!r.build_cached) {
+    fs::remove(stamp, ec);
+    const std::string log = (dir / "build.log").string();
+    std::vector<std::string> configure = {"cmake", "-S",           dir.string(),
+                                          "-B",    build.string(), "-DCMAKE_BUILD_TYPE=Release"};
+    if (!fs::exists(build / "CMakeCache.txt", ec) && on_path("ninja"))
+      configure.insert(configure.end(), {"-G", "Ninja"});
+    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+    int rc = run_process(configure, {log, false, {}});
+    if (rc == 0)
+      rc = run_process({"cmake", "--build", build.string(), "-j", std::to_string(jobs)},
+                       {log, true, {}});
+    if (rc != 0) {
+      const std::string first = first_error_line(log);
+      throw std::runtime_error(fmt::format("Verilator build of {} failed{}{}; see {}",
+                                           design.top_name(), first.empty() ? "" : ": ", first,
+                                           log));
+    }
+    write_text(stamp.string(), hash);
+  }
+  r.build_seconds = seconds_since(t0);
+  lock.set_mode(FileLock::Mode::Shared);  // others may run it too, nobody rebuilds it
+
+  const fs::path work = fs::absolute(opt.work_dir);
+  const std::string results = (work / "results.json").string();
+  const std::string log = (work / "sim.log").string();
+  fs::remove(results, ec);
+  std::vector<std::string> cmd = {binary.string(),
+                                  "--vectors",
+                                  vectors_path,
+                                  "--results",
+                                  results,
+                                  "--top",
+                                  design.top_name(),
+                                  "--latency",
+                                  std::to_string(design.latency()),
+                                  "--seed",
+                                  std::to_string(opt.seed),
+                                  "--bubble",
+                                  fmt::format("{}", opt.bubble_prob),
+                                  "--stall",
+                                  fmt::format("{}", opt.stall_prob),
+                                  "--max-errors",
+                                  std::to_string(opt.max_errors),
+                                  "--watchdog",
+                                  std::to_string(opt.watchdog_cycles)};
+  if (opt.trace) cmd.insert(cmd.end(), {"--trace", (work / "trace.fst").string()});
+  const int rc = run_process(cmd, {log, false, {}});
+  if ((rc != 0 && rc != 1) || !fs::exists(results, ec)) {
+    const std::string first = first_error_line(log);
+    throw std::runtime_error(fmt::format("simulation of {} did not finish (exit {}){}{}; see {}",
+                                         design.top_name(), rc, first.empty() ? "" : ": ", first,
+                                         log));
+  }
+  SimRun parsed = parse_results(results, log);
+  parsed.build_seconds = r.build_seconds;
+  parsed.build_cached = r.build_cached;
+  if (parsed.line.empty())
+    throw std::runtime_error(
+        fmt::format("simulation of {} printed no PASS/FAIL line; see {}", design.top_name(), log));
+  return parsed;
+}
+
+}  // namespace bf::tb

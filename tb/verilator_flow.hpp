@@ -1,0 +1,30 @@
+#pragma once
+// Builds (or reuses) the Verilator simulation of a design and runs it on a
+// vector file.
+
+#include <string>
+#include <vector>
+
+#include "generator/units/design.hpp"
+#include "tb/sim_run.hpp"
+#include "tb/verify.hpp"
+
+namespace bf::tb {
+
+// The directory of the Verilator build for these options:
+// opt.build_dir or <work_dir>/sim, with "-trace" appended for a traced build.
+std::string verilator_build_dir(const VerifyOptions& opt);
+
+// The cache key of a build: RTL file paths and contents, the generated
+// driver and CMakeLists.txt, and the harness sources.
+std::string verilator_build_hash(const std::vector<std::string>& rtl_files,
+                                 const std::string& driver, const std::string& cmakelists,
+                                 const std::string& harness_sources);
+
+// Builds unless <build dir>/build holds a build with the same hash, then runs
+// the binary on `vectors_path`. Results go to <work_dir>/results.json, the
+// output to <work_dir>/sim.log, a trace to <work_dir>/trace.fst.
+SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_files,
+                     const std::string& vectors_path, const VerifyOptions& opt);
+
+}  // namespace bf::tb
