@@ -73,6 +73,8 @@ std::string leading_zeros(vlog::Module& m, const std::string& prefix, const std:
   const int fill = padded - width - 1;
   m.assign(p, fill ? vlog::concat({x, "1'b1", lit(fill, 0)}) : vlog::concat({x, "1'b1"}));
   const std::string cnt = lzc_node(m, prefix, p, 0, padded, nullptr);
+  const std::string unused_lsb = m.wire("unused_" + prefix + "_pad_lsb", 1);
+  m.assign(unused_lsb, bits(p, 0, 0), "a nonzero vector's count never depends on its LSB");
   const int out_w = vlog::bits_for(width);
   int cw = 0;
   while ((1 << cw) < padded) ++cw;
@@ -109,8 +111,9 @@ std::string round_shift(vlog::Module& m, const std::string& p, const RoundShift&
   // top-aligned) is the low `cap` bits; nothing is lost off the bottom.
   const int ext_w = rs.sig_width + range;
   const int sh_w = vlog::bits_for(static_cast<uint64_t>(range));
-  const std::string sh = m.wire(p + "_sh", sh_w, "min(r, cap) - r_min");
+  const std::string sh = p + "_sh";
   if (range == 0) {
+    m.wire(sh, sh_w, "min(r, cap) - r_min");
     m.assign(sh, "1'b0");
     const std::string unused = m.wire("unused_" + p + "_shift", 1);
     m.assign(unused, "|" + rs.shift, "r == r_min == cap: nothing to shift");
@@ -122,6 +125,7 @@ std::string round_shift(vlog::Module& m, const std::string& p, const RoundShift&
     m.assign(clamped, fmt::format("({0} > {1}) ? {1} : {0}", r, lit(sw, rs.cap)));
     const std::string off = m.wire(p + "_off", sw);
     m.assign(off, fmt::format("{} - {}", clamped, lit(sw, rs.r_min)));
+    m.wire(sh, sh_w, "min(r, cap) - r_min");
     m.assign(sh, bits(off, sh_w - 1, 0));
     if (sw > sh_w) {
       const std::string unused = m.wire("unused_" + p + "_off_hi", 1);
@@ -138,7 +142,7 @@ std::string round_shift(vlog::Module& m, const std::string& p, const RoundShift&
     m.assign(unused, "|" + bits(ext, ext_w - 1, frac_w + kept_w),
              "always 0: the caller bounds the kept part");
   }
-  const std::string n = m.wire(p + "_n", kept_w + 1, "rounded magnitude");
+  const std::string n = p + "_n";
   std::string inc;
   switch (rs.mode) {
     case Rounding::Truncate: {
@@ -185,6 +189,7 @@ std::string round_shift(vlog::Module& m, const std::string& p, const RoundShift&
       break;
     }
   }
+  m.wire(n, kept_w + 1, "rounded magnitude");
   m.assign(n, fmt::format("{{1'b0, {}}} + {}", kept, vlog::zext(inc, 1, kept_w + 1)));
   return n;
 }

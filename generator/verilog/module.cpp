@@ -178,15 +178,26 @@ std::string print(const Module& m) {
     if (want_blank && !last_blank) p.line(0, "");
     last_blank = want_blank;
   };
-  for (const auto& item : m.items) {
+  for (std::size_t idx = 0; idx < m.items.size(); ++idx) {
+    const Item& item = m.items[idx];
     if (const auto* n = std::get_if<Net>(&item)) {
       separate(false);
       std::string kind = n->is_reg ? "reg " : "wire";
       if (n->is_signed) kind += " signed";
       const std::string r = range(n->width);
-      p.line(1, with_comment(r.empty() ? fmt::format("{} {};", kind, n->name)
-                                       : fmt::format("{} {} {};", kind, r, n->name),
-                             n->comment));
+      std::string decl = r.empty() ? fmt::format("{} {}", kind, n->name)
+                                   : fmt::format("{} {} {}", kind, r, n->name);
+      // A wire whose assign follows right away is printed as one
+      // declaration assignment: `wire [7:0] x = a + b;`.
+      const Assign* a =
+          idx + 1 < m.items.size() ? std::get_if<Assign>(&m.items[idx + 1]) : nullptr;
+      if (!n->is_reg && a && a->lhs == n->name) {
+        const std::string& c = a->comment.empty() ? n->comment : a->comment;
+        p.line(1, with_comment(fmt::format("{} = {};", decl, a->rhs), c));
+        ++idx;
+        continue;
+      }
+      p.line(1, with_comment(decl + ";", n->comment));
     } else if (const auto* lp = std::get_if<LocalParam>(&item)) {
       separate(false);
       p.line(1, with_comment(fmt::format("localparam {} = {};", lp->name, lp->value), lp->comment));

@@ -1,36 +1,39 @@
 // Whole-tensor fake quantization and packing (see tensor_quant.hpp).
 //
-// Fast path. For one block with shared exponent se (the value of the scale is
-// 2^se), every format in block_format.hpp rounds |x| to a multiple of a quantum
-// 2^Q and saturates. We do this in "y space", y = |x| * 2^-se:
-//   - 2^-se is an exact float for every se in [-127, 127], and y is exact
+// Fast path. For a block with shared exponent se (scale value 2^se) every
+// format in block_format.hpp rounds |x| to a multiple of a quantum and
+// saturates. We work in "y space", y = |x| * 2^-se:
+//   - 2^-se is an exact float for every se in [-127, 127], so y is exact
 //     whenever it is a normal float. A subnormal y (< 2^-126) may be inexact,
-//     but every y-space quantum here is >= 2^-22, so such a y rounds to 0 in
-//     every fast rounding mode whatever its low bits.
-//   - the y-space quantum q = 2^Qy is a block constant for MX int (2^(2-b))
-//     and BFP (2^(1-m)); for MX float Qy = max(floor(log2 y), emin) - M,
-//     taken from y's exponent field (no libm, no branch).
-//   - rounding to nearest, ties to even, is the magic-number trick
-//     t = (y + C) - C with C = q * 2^23, exact for y < C (the sum's ulp is q).
-//     Truncation and ties-away are that result corrected by one compare
-//     (t > y: step down; y - t == q/2: step up). All values involved are
-//     multiples of ulp(y) within a few ulps, so the corrections are exact.
-//   - saturation is a min against the largest element value (y space);
-//     rounding carries into the next binade come out of the trick for free.
-//   - the result t * 2^se is exact (a multiple of 2^-149 with <= 24
-//     significant bits) except for MX two's-complement -2^(b-1) at se = 127,
-//     whose value -2^128 overflows to -Inf exactly as the reference's
-//     double -> float cast does.
-// The result is thus the reference value, rounded to float once, which is what
-// (float)dequantize_element gives. Signs follow the reference: MX float
-// elements keep the input sign (-0 results), integer and BFP zero codes are +0.
+//     but every y-space quantum here is >= 2^-23 (its half >= 2^-24), so such a
+//     y rounds to 0 in every fast mode whatever its low bits.
+//   - MX int and BFP: the quantum 2^Qq is a block constant (2^(2-b), 2^(1-m)).
+//     a = y * 2^-Qq (< 2^24 after clamping y to 2) is rounded to an integer n
+//     with float->int truncation and one compare of the exact fraction
+//     a - trunc(a) against 1/2 (ties to even / away / truncate); n is clipped
+//     to the largest magnitude (per sign for two's complement) and the value
+//     is n * 2^(se + Qq), an exact product.
+//   - MX float: an element that is normal in the element format (y >= 2^emin)
+//     keeps M mantissa bits of y: round on y's bit pattern with integer ops
+//     (add half an ulp, plus the kept LSB for ties to even, then clear the low
+//     23 - M bits; a carry moves into the next binade by itself). Below 2^emin
+//     the quantum is the constant 2^(emin - M), rounded like MX int. The max
+//     normal value saturates (integer min on the non-negative bit patterns).
+//   - the dequantized value t * 2^se is exact (a multiple of 2^-149 with <= 24
+//     significant bits), except MX two's-complement -2^(b-1) at se = 127,
+//     whose value -2^128 overflows to -Inf exactly as the reference's double
+//     -> float cast does.
+// Every element is thus the reference value rounded to float once, which is
+// what (float)dequantize_element gives. Signs follow the reference: MX float
+// elements keep the input sign (-0 results); integer and BFP zero codes are +0.
 // Blocks holding NaN/Inf become the reference's NaN value. Stochastic rounding
-// (and anything the fast path does not cover) runs the reference per block.
+// (and any format the fast path does not cover) runs the reference per block.
 //
-// Vectorization: per block, one max pass over the bit patterns and one
-// element pass, both straight-line loops that GCC vectorizes; the driver is
-// compiled twice (AVX2 and baseline x86-64) and picked at run time, so the
-// library stays safe on any x86-64.
+// Vectorization: per block, one max pass over the bit patterns and one element
+// pass, both straight-line loops that GCC vectorizes (no floating-point
+// operation is conditional: with GCC's default -ftrapping-math that would keep
+// a loop scalar). The driver is compiled for AVX2 and for baseline x86-64 and
+// picked at run time (target_clones), so the library runs on any x86-64.
 
 #include "golden/formats/tensor_quant.hpp"
 
@@ -63,7 +66,7 @@ inline float pow2f(int e) {
 
 enum class Mode { Even, Away, Trunc };
 
-// Constants of the fast path for one format (all in y space).
+// Constants of the fast path for one format.
 struct Fast {
   Kind kind = Kind::MxInt;
   Mode mode = Mode::Even;
@@ -72,58 +75,71 @@ struct Fast {
   int bfp_bias = 127;   // BFP: bias of the w-bit shared exponent
   int bfp_smax = 254;   // BFP: largest stored shared exponent, 2^w - 2
   uint32_t nan_scale = 0xFF;
-  float magic = 0;      // MX int, BFP: C = q * 2^23
-  float quantum = 0;    // MX int, BFP: q
+  float nan_out = 0;    // the reference's value for every element of a NaN block
+  float magic = 0;      // MX int, BFP: C = q * 2^23 for the y-space quantum q
   float half = 0;       // MX int, BFP: q / 2
-  float max_pos = 0;    // largest magnitude (y space)
-  float max_neg = 0;    // largest magnitude of a negative value (two's complement: 2.0)
+  float to_n = 0;       // MX int, BFP: 1 / q (codes)
   float pmin = 0;       // MX float: 2^emin
   float cmul = 0;       // MX float: 2^(23 - M)
-  float nan_out = 0;    // the reference's output for every element of a NaN block
+  uint32_t max_pos = 0;  // bits of the largest magnitude (y space)
+  uint32_t max_neg = 0;  // same for negative inputs (two's complement: 2.0)
 };
 
-// ---- element kernels ----------------------------------------------------------
-
-template <Mode R>
-[[gnu::always_inline]] inline float round_y(float y, float c, float q, float h) {
-  float t = (y + c) - c;  // nearest, ties to even (y < c)
-  if constexpr (R == Mode::Trunc) t = t > y ? t - q : t;
-  if constexpr (R == Mode::Away) t = (y - t) == h ? t + q : t;
-  return t;
-}
-
-// The constants of quant_y, copied into registers before an element loop (a
-// load through `const Fast&` inside the loop could alias the output).
+// The constants of an element loop, copied into registers first (loads through
+// `const Fast&` inside the loop could alias the output).
 struct ElemConsts {
-  float magic, quantum, half, max_pos, max_neg, pmin, cmul;
+  float magic, half, pmin, cmul;
+  uint32_t max_pos, max_neg;
   explicit ElemConsts(const Fast& p)
       : magic(p.magic),
-        quantum(p.quantum),
         half(p.half),
-        max_pos(p.max_pos),
-        max_neg(p.max_neg),
         pmin(p.pmin),
-        cmul(p.cmul) {}
+        cmul(p.cmul),
+        max_pos(p.max_pos),
+        max_neg(p.max_neg) {}
 };
 
-// The rounded, saturated magnitude of one element in y space.
+// c ? a : b as a mask blend. A ternary is control flow for GCC until
+// if-conversion, and floating-point operations feeding one arm may be sunk
+// into it, where (with GCC's default -ftrapping-math) they block if-conversion
+// and keep the loop scalar. For the same reason no floating-point operation
+// below is conditional; compares of values >= +0 use their bit patterns.
+[[gnu::always_inline]] inline uint32_t select_bits(bool c, uint32_t a, uint32_t b) {
+  const uint32_t m = 0u - static_cast<uint32_t>(c);
+  return (a & m) | (b & ~m);
+}
+
+// The rounded, saturated magnitude of one element in y space (>= +0).
+//   s = y + C rounds y to the quantum q = ulp(C) (ties to even) for y < C;
+//   t = s - C is exact. Truncation steps s one ulp down when t > y, ties-away
+//   one ulp up when y - t == q/2: consecutive floats of [C, 2C] have
+//   consecutive bit patterns.
 template <Kind K, Mode R>
-[[gnu::always_inline]] inline float quant_y(uint32_t b, float inv, const ElemConsts& p) {
+[[gnu::always_inline]] inline float quant_t(uint32_t b, float inv, const ElemConsts& c) {
   const float y = as_float(b & kAbsMask) * inv;
-  if constexpr (K == Kind::MxInt) {
-    const float t = round_y<R>(y, p.magic, p.quantum, p.half);
-    const float limit = (b & kSignMask) != 0 ? p.max_neg : p.max_pos;
-    return std::min(t, limit);
-  } else if constexpr (K == Kind::MxFloat) {
-    const float c = std::max(as_float(as_bits(y) & kExpMask), p.pmin) * p.cmul;
-    const float t = round_y<R>(y, c, c * 0x1p-23f, c * 0x1p-24f);
-    return std::min(t, p.max_pos);
-  } else {
-    // y >= C only for m = 24 (y in [1, 2) is then exact already) or when the
+  float cc = c.magic;
+  float h = c.half;
+  if constexpr (K == Kind::MxFloat) {  // C = 2^(max(floor(log2 y), emin) - M + 23)
+    cc = std::max(as_float(as_bits(y) & kExpMask), c.pmin) * c.cmul;
+    h = cc * 0x1p-24f;
+  }
+  const float s = y + cc;
+  float t = s - cc;
+  if constexpr (R == Mode::Trunc) {
+    t = as_float(as_bits(s) - static_cast<uint32_t>(as_bits(t) > as_bits(y))) - cc;
+  } else if constexpr (R == Mode::Away) {
+    t = as_float(as_bits(s) + static_cast<uint32_t>(as_bits(y - t) == as_bits(h))) - cc;
+  }
+  uint32_t tb = as_bits(t);
+  if constexpr (K == Kind::Bfp) {
+    // y >= C only for m = 24 (y in [1, 2) is exact already) or when the
     // exponent was clamped from above (y >= 2 saturates either way).
-    float t = round_y<R>(y, p.magic, p.quantum, p.half);
-    t = y >= p.magic ? y : t;
-    return std::min(t, p.max_pos);
+    tb = select_bits(as_bits(y) >= as_bits(cc), as_bits(y), tb);
+  }
+  if constexpr (K == Kind::MxInt) {
+    return as_float(std::min(tb, (b & kSignMask) != 0 ? c.max_neg : c.max_pos));
+  } else {
+    return as_float(std::min(tb, c.max_pos));
   }
 }
 
@@ -134,12 +150,12 @@ template <Kind K, Mode R>
   for (std::size_t i = 0; i < n; ++i) {
     const uint32_t b = as_bits(in[i]);
     const uint32_t sign = b & kSignMask;
-    const float t = quant_y<K, R>(b, inv, c);
+    const float t = quant_t<K, R>(b, inv, c);
     uint32_t r = as_bits(t * scale);
     if constexpr (K == Kind::MxFloat) {
       r |= sign;  // the input sign is always kept
     } else {
-      r |= t != 0.0f ? sign : 0u;  // a zero code is +0
+      r |= as_bits(t) != 0 ? sign : 0u;  // a zero code is +0
     }
     out[i] = as_float(r);
   }
@@ -187,12 +203,21 @@ template <Kind K, Mode R>
   const std::size_t k = p.k;
   if (cols % k == 0) {  // every block is full: one flat run of blocks
     const std::size_t total = rows * cols;
-    if (k == 32) {
-      for (std::size_t i = 0; i < total; i += 32) dequant_span<K, R>(p, in + i, out + i, 32);
-    } else {
-      for (std::size_t i = 0; i < total; i += k) dequant_span<K, R>(p, in + i, out + i, k);
+    // Common block sizes get loops of a known trip count (fully unrolled).
+    switch (k) {
+      case 16:
+        for (std::size_t i = 0; i < total; i += 16) dequant_span<K, R>(p, in + i, out + i, 16);
+        return;
+      case 32:
+        for (std::size_t i = 0; i < total; i += 32) dequant_span<K, R>(p, in + i, out + i, 32);
+        return;
+      case 64:
+        for (std::size_t i = 0; i < total; i += 64) dequant_span<K, R>(p, in + i, out + i, 64);
+        return;
+      default:
+        for (std::size_t i = 0; i < total; i += k) dequant_span<K, R>(p, in + i, out + i, k);
+        return;
     }
-    return;
   }
   for (std::size_t r = 0; r < rows; ++r) {
     const float* row_in = in + r * cols;
@@ -259,41 +284,46 @@ bool make_fast(const BlockFormat& f, Fast& p) {
   if (!fast_mode(f.rounding, p.mode)) return false;
   p.kind = f.kind;
   p.k = static_cast<std::size_t>(f.block_size);
-  p.nan_scale = f.scale_bits() >= 32 ? ~uint32_t{0} : (uint32_t{1} << f.scale_bits()) - 1;
+  p.nan_scale = (uint32_t{1} << f.scale_bits()) - 1;
   p.nan_out = static_cast<float>(dequantize_element(f, p.nan_scale, 0));
   switch (f.kind) {
     case Kind::MxInt: {
       const int b = f.int_bits;
       if (b < 2 || b > 8) return false;
+      const float q = pow2f(2 - b);
       p.emax = 0;
-      p.quantum = pow2f(2 - b);
-      p.half = pow2f(1 - b);
-      p.magic = pow2f(25 - b);
-      p.max_pos = static_cast<float>((1 << (b - 1)) - 1) * p.quantum;
-      p.max_neg = f.int_encoding == IntEncoding::TwosComplement ? 2.0f : p.max_pos;
+      p.magic = q * 0x1p23f;
+      p.half = q * 0.5f;
+      p.to_n = pow2f(b - 2);
+      p.max_pos = as_bits(static_cast<float>((1 << (b - 1)) - 1) * q);
+      p.max_neg = f.int_encoding == IntEncoding::TwosComplement ? as_bits(2.0f) : p.max_pos;
       return true;
     }
     case Kind::MxFloat: {
       const FloatFormat& ef = f.elem_float;
-      // The y-space argument needs subnormal elements, a small mantissa (the
-      // trick's C = 2^(Qy+23) must stay finite) and a modest exponent range.
-      if (!ef.subnormals || ef.man_bits > 20 || ef.emin() < -60 || ef.emax() > 60) return false;
+      // y-space argument: subnormal elements, C = 2^(Qy + 23) finite, and quanta
+      // far above 2^-126.
+      if (!ef.subnormals || ef.emin() - ef.man_bits < -60 || ef.emax() - ef.man_bits > 60) {
+        return false;
+      }
       p.emax = f.emax_elem();
       p.pmin = pow2f(ef.emin());
       p.cmul = pow2f(23 - ef.man_bits);
-      p.max_pos = static_cast<float>(ef.max_normal());
+      p.max_pos = as_bits(static_cast<float>(ef.max_normal()));
       return true;
     }
     case Kind::Bfp: {
       const int m = f.man_bits;
       const int w = f.exp_bits;
       if (m < 2 || m > 24 || w < 2 || w > 8) return false;
+      const float q = pow2f(1 - m);
       p.bfp_bias = (1 << (w - 1)) - 1;
       p.bfp_smax = (1 << w) - 2;
-      p.quantum = pow2f(1 - m);
-      p.half = pow2f(-m);
-      p.magic = pow2f(24 - m);
-      p.max_pos = 2.0f - p.quantum;
+      p.magic = q * 0x1p23f;
+      p.half = q * 0.5f;
+      p.to_n = pow2f(m - 1);
+      p.max_pos = as_bits(2.0f - q);
+      p.max_neg = p.max_pos;
       return true;
     }
   }
@@ -349,7 +379,7 @@ void pack_into(const BlockFormat& f, uint8_t* dst, uint32_t scale, std::span<con
   }
 }
 
-// Element codes on the fast path, from the y-space magnitude t of quant_y.
+// Element codes on the fast path (same rounding as dequant_block).
 template <Kind K, Mode R>
 void fast_codes(const BlockFormat& f, const Fast& p, const float* in, std::size_t n,
                 uint32_t& scale, uint32_t* codes) {
@@ -362,42 +392,38 @@ void fast_codes(const BlockFormat& f, const Fast& p, const float* in, std::size_
   const int se = block_exponent<K>(m, p, scale);
   const float inv = pow2f(-se);
   const ElemConsts ec(p);
-  if constexpr (K == Kind::MxInt) {
-    const int b = f.int_bits;
-    const float to_int = pow2f(b - 2);
-    const uint32_t mask = (uint32_t{1} << b) - 1;
-    const bool twos = f.int_encoding == IntEncoding::TwosComplement;
+  if constexpr (K == Kind::MxFloat) {
+    const FloatFormat& ef = f.elem_float;
+    const int M = ef.man_bits;
+    const int emin = ef.emin();
+    // Normal element t = 2^L * 1.f: code = ((L - emin + 1) << M) | f; below
+    // 2^emin: code = t / 2^(emin - M).
+    const uint32_t normal_offset = static_cast<uint32_t>(127 + emin - 1) << M;
+    const float sub_to_n = pow2f(M - emin);
+    const uint32_t sign_bit = uint32_t{1} << (ef.exp_bits + M);
     for (std::size_t i = 0; i < n; ++i) {
       const uint32_t bits = as_bits(in[i]);
-      const auto mag = static_cast<uint32_t>(quant_y<K, R>(bits, inv, ec) * to_int);
+      const float t = quant_t<K, R>(bits, inv, ec);
+      const uint32_t mag = as_bits(t) >= as_bits(p.pmin)
+                               ? (as_bits(t) >> (23 - M)) - normal_offset
+                               : static_cast<uint32_t>(t * sub_to_n);
+      codes[i] = ((bits & kSignMask) != 0 ? sign_bit : 0u) | mag;
+    }
+  } else {
+    // MX int: b-bit code; BFP: sign << m | n. A zero magnitude gives code 0.
+    const int width = f.elem_bits();
+    const uint32_t mask = (uint32_t{1} << width) - 1;
+    const uint32_t sign_bit = uint32_t{1} << (width - 1);
+    const bool twos = K == Kind::MxInt && f.int_encoding == IntEncoding::TwosComplement;
+    for (std::size_t i = 0; i < n; ++i) {
+      const uint32_t bits = as_bits(in[i]);
+      const auto mag = static_cast<uint32_t>(quant_t<K, R>(bits, inv, ec) * p.to_n);
       const bool neg = (bits & kSignMask) != 0;
       if (twos) {
         codes[i] = (neg ? 0u - mag : mag) & mask;
       } else {
-        codes[i] = mag == 0 ? 0u : (neg ? uint32_t{1} << (b - 1) : 0u) | mag;
+        codes[i] = mag == 0 ? 0u : (neg ? sign_bit : 0u) | mag;
       }
-    }
-  } else if constexpr (K == Kind::MxFloat) {
-    const FloatFormat& ef = f.elem_float;
-    const int M = ef.man_bits;
-    const int emin = ef.emin();
-    const float sub_scale = pow2f(M - emin);  // subnormal element: code = t * 2^(M - emin)
-    const uint32_t normal_offset = static_cast<uint32_t>(127 + emin - 1) << M;
-    const uint32_t sign_bit = uint32_t{1} << (ef.exp_bits + M);
-    for (std::size_t i = 0; i < n; ++i) {
-      const uint32_t bits = as_bits(in[i]);
-      const float t = quant_y<K, R>(bits, inv, ec);
-      const uint32_t mag = t >= p.pmin ? (as_bits(t) >> (23 - M)) - normal_offset
-                                       : static_cast<uint32_t>(t * sub_scale);
-      codes[i] = ((bits & kSignMask) != 0 ? sign_bit : 0u) | mag;
-    }
-  } else {
-    const int mb = f.man_bits;
-    const float to_int = pow2f(mb - 1);
-    for (std::size_t i = 0; i < n; ++i) {
-      const uint32_t bits = as_bits(in[i]);
-      const auto mag = static_cast<uint32_t>(quant_y<K, R>(bits, inv, ec) * to_int);
-      codes[i] = mag == 0 ? 0u : ((bits & kSignMask) != 0 ? uint32_t{1} << mb : 0u) | mag;
     }
   }
 }

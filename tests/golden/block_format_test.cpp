@@ -21,7 +21,7 @@ struct Quantized {
   std::vector<uint32_t> codes;
 };
 
-Quantized quant(const BlockFormat& f, const std::vector<uint32_t>& in,
+Quantized quant_bits(const BlockFormat& f, const std::vector<uint32_t>& in,
                 const std::vector<uint32_t>& rand = {}) {
   Quantized q;
   q.codes.assign(in.size(), 0xDEADu);
@@ -33,7 +33,7 @@ Quantized quant(const BlockFormat& f, const std::vector<float>& xs,
                 const std::vector<uint32_t>& rand = {}) {
   std::vector<uint32_t> in;
   for (float x : xs) in.push_back(fp32_bits(x));
-  return quant(f, in, rand);
+  return quant_bits(f, in, rand);
 }
 
 BlockFormat fmt_of(std::string_view name, Rounding r = Rounding::NearestEven) {
@@ -95,19 +95,19 @@ TEST(MxInt, TwosComplementReachesMinusTwo) {
 
 TEST(MxInt, SmallWidths) {
   // MXINT4: unit 2^(se-2), |n| <= 7. max 1.0 -> S = 127: 1.0 = 4, -0.5 = 2, 1.75 = 7.
-  auto q = quant(fmt_of("mxint4"), {1.0f, -0.5f, 1.75f, 1.9f});
+  auto q = quant(fmt_of("mxint4"), std::vector<float>{1.0f, -0.5f, 1.75f, 1.9f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x4, 0xA, 0x7, 0x7}));  // 1.9 = 7.6 units -> 8 -> saturate 7
   EXPECT_EQ(dequantize_element(fmt_of("mxint4"), 127, 0x7), 1.75);
   // MXINT2: one magnitude bit, unit 2^se: values -1, 0, 1 (two's complement adds -2).
   BlockFormat f2 = fmt_of("mxint2");
-  q = quant(f2, {3.0f, -1.5f, 0.4f});  // max 3.0: S = 128, se = 1: 1.5, -0.75, 0.2 units
+  q = quant(f2, std::vector<float>{3.0f, -1.5f, 0.4f});  // max 3.0: S = 128, se = 1: 1.5, -0.75, 0.2 units
   EXPECT_EQ(q.scale, 128u);
   EXPECT_EQ(q.codes, (Codes{0x1, 0x3, 0x0}));
   f2.int_encoding = IntEncoding::TwosComplement;
-  q = quant(f2, {3.0f, -1.5f, 0.4f});
+  q = quant(f2, std::vector<float>{3.0f, -1.5f, 0.4f});
   EXPECT_EQ(q.codes, (Codes{0x1, 0x3, 0x0}));  // 1.5 -> 2 saturates to 1; -0.75 -> -1 = 0b11
-  q = quant(f2, {-3.5f, 1.5f});  // max 3.5: se = 1; -1.75 units -> -2 = 0b10, 0.75 -> 1
+  q = quant(f2, std::vector<float>{-3.5f, 1.5f});  // max 3.5: se = 1; -1.75 units -> -2 = 0b10, 0.75 -> 1
   EXPECT_EQ(q.codes, (Codes{0x2, 0x1}));
   EXPECT_EQ(dequantize_element(f2, q.scale, 0x2), -4.0);
 }
@@ -116,12 +116,12 @@ TEST(MxInt, Fp32Subnormals) {
   // max field 0 -> S = 0, se = -127; unit 2^-133.
   const std::vector<uint32_t> in = {0x00400000u /* 2^-127 */, 0x00000001u /* 2^-149 */,
                                     0x007FFFFFu /* 127.99 units */, 0x80200000u /* -2^-128 */};
-  auto q = quant(fmt_of("mxint8"), in);
+  auto q = quant_bits(fmt_of("mxint8"), in);
   EXPECT_EQ(q.scale, 0u);
   EXPECT_EQ(q.codes, (Codes{0x40, 0x00, 0x7F, 0xA0}));
   EXPECT_EQ(dequantize_element(fmt_of("mxint8"), 0, 0x40), std::ldexp(1.0, -127));
   // With the smallest normal 2^-126 (field 1): S = 1, unit 2^-132.
-  q = quant(fmt_of("mxint8"), {0x00800000u, 0x00400000u, 0x00000001u});
+  q = quant_bits(fmt_of("mxint8"), {0x00800000u, 0x00400000u, 0x00000001u});
   EXPECT_EQ(q.scale, 1u);
   EXPECT_EQ(q.codes, (Codes{0x40, 0x20, 0x00}));
 }
@@ -130,12 +130,12 @@ TEST(MxInt, Stochastic) {
   // 2^-7 is 0.5 units of mxint8 at se = 0: its 8-bit fraction is 0x80.
   BlockFormat f = fmt_of("mxint8", Rounding::Stochastic);
   f.stochastic_bits = 8;
-  auto q = quant(f, {1.0f, p2(-7), p2(-7), -p2(-7)}, {0xFF, 0x7F, 0x80, 0x80});
+  auto q = quant(f, std::vector<float>{1.0f, p2(-7), p2(-7), -p2(-7)}, {0xFF, 0x7F, 0x80, 0x80});
   EXPECT_EQ(q.codes, (Codes{0x40, 0x00, 0x01, 0x81}));
   f.stochastic_bits = 1;  // the fraction's top bit is 1: any odd rand carries
-  q = quant(f, {1.0f, p2(-7), p2(-7)}, {0x1, 0x2, 0x3});
+  q = quant(f, std::vector<float>{1.0f, p2(-7), p2(-7)}, {0x1, 0x2, 0x3});
   EXPECT_EQ(q.codes, (Codes{0x40, 0x00, 0x01}));
-  EXPECT_THROW(quant(f, {1.0f, 2.0f}, {0}), std::invalid_argument);  // one rand per element
+  EXPECT_THROW(quant(f, std::vector<float>{1.0f, 2.0f}, {0}), std::invalid_argument);  // one rand per element
 }
 
 // ----------------------------------------------------------- zeros, NaN -----
@@ -151,9 +151,9 @@ TEST(MxBlock, AllZero) {
     EXPECT_EQ(dequantize_element(f, 0, 0), 0.0);
   }
   // Signed zeros: integer codes have no -0; float elements keep the sign.
-  EXPECT_EQ(quant(fmt_of("mxint8"), {-0.0f, 0.0f}).codes, (Codes{0x00, 0x00}));
-  EXPECT_EQ(quant(fmt_of("mxfp8_e4m3"), {-0.0f, 0.0f}).codes, (Codes{0x80, 0x00}));
-  EXPECT_EQ(quant(fmt_of("mxfp4_e2m1"), {-0.0f, 0.0f}).codes, (Codes{0x8, 0x0}));
+  EXPECT_EQ(quant(fmt_of("mxint8"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x00, 0x00}));
+  EXPECT_EQ(quant(fmt_of("mxfp8_e4m3"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x80, 0x00}));
+  EXPECT_EQ(quant(fmt_of("mxfp4_e2m1"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x8, 0x0}));
   EXPECT_EQ(quant(fmt_of("mxfp4_e2m1"), std::vector<float>{}).scale, 0u);  // empty block
 }
 
@@ -162,13 +162,13 @@ TEST(MxBlock, NanOrInfMakesTheBlockNan) {
     SCOPED_TRACE(name);
     const BlockFormat f = fmt_of(name);
     for (float bad : {kNaN, kInf, -kInf}) {
-      auto q = quant(f, {1.0f, bad, -2.0f, 0.0f});
+      auto q = quant(f, std::vector<float>{1.0f, bad, -2.0f, 0.0f});
       EXPECT_EQ(q.scale, 0xFFu);
       EXPECT_EQ(q.codes, (Codes{0, 0, 0, 0}));
       EXPECT_TRUE(std::isnan(dequantize_element(f, 0xFF, 0)));
     }
   }
-  auto q = quant(fmt_of("mxint8"), Codes{0x7F800001u /* signalling NaN */, 0x3F800000u});
+  auto q = quant_bits(fmt_of("mxint8"), Codes{0x7F800001u /* signalling NaN */, 0x3F800000u});
   EXPECT_EQ(q.scale, 0xFFu);
 }
 
@@ -189,19 +189,19 @@ TEST(MxFloat, Fp4E2m1Examples) {
   EXPECT_EQ(q.codes, (Codes{0x7, 0x2, 0x1, 0x8, 0x6, 0xD, 0x0, 0x4}));
 
   // max 5.0: floor(log2 5) = 2 -> scale exponent 0 as well.
-  q = quant(fmt_of("mxfp4_e2m1"), {5.0f, 0.5f});
+  q = quant(fmt_of("mxfp4_e2m1"), std::vector<float>{5.0f, 0.5f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x6, 0x1}));
   // max 7.0 and 7.5: still se = 0, saturate to +-6.
-  q = quant(fmt_of("mxfp4_e2m1"), {7.0f, -7.5f});
+  q = quant(fmt_of("mxfp4_e2m1"), std::vector<float>{7.0f, -7.5f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x7, 0xF}));
   // max 8.0: se = 1; elements 4, 0.5, 0.125 (below the 0.25 tie -> 0).
-  q = quant(fmt_of("mxfp4_e2m1"), {8.0f, 1.0f, 0.25f});
+  q = quant(fmt_of("mxfp4_e2m1"), std::vector<float>{8.0f, 1.0f, 0.25f});
   EXPECT_EQ(q.scale, 128u);
   EXPECT_EQ(q.codes, (Codes{0x6, 0x1, 0x0}));
   // max 0.75: floor(log2) = -1 -> se = -3; elements 6, 1, -0.5.
-  q = quant(fmt_of("mxfp4_e2m1"), {0.75f, 0.125f, -0.0625f});
+  q = quant(fmt_of("mxfp4_e2m1"), std::vector<float>{0.75f, 0.125f, -0.0625f});
   EXPECT_EQ(q.scale, 124u);
   EXPECT_EQ(q.codes, (Codes{0x7, 0x2, 0x9}));
   const BlockFormat f = fmt_of("mxfp4_e2m1");
@@ -212,13 +212,13 @@ TEST(MxFloat, Fp4E2m1Examples) {
 
 TEST(MxFloat, Fp4Subnormals) {
   // max field 0: S = max(0 - 2, 0) = 0, se = -127.
-  auto q = quant(fmt_of("mxfp4_e2m1"),
+  auto q = quant_bits(fmt_of("mxfp4_e2m1"),
                  Codes{0x00400000u /* 2^-127 -> 1.0 */, 0x00200000u /* 0.5 */,
                        0x00100000u /* 0.25: tie -> 0 */, 0x80600000u /* -1.5 */});
   EXPECT_EQ(q.scale, 0u);
   EXPECT_EQ(q.codes, (Codes{0x2, 0x1, 0x0, 0xB}));
   // max 2^-125 (field 2): S = 0 still (clamped), so 2^-125 is 4.0 -> code 6.
-  q = quant(fmt_of("mxfp4_e2m1"), Codes{0x01000000u, 0x00000001u});
+  q = quant_bits(fmt_of("mxfp4_e2m1"), Codes{0x01000000u, 0x00000001u});
   EXPECT_EQ(q.scale, 0u);
   EXPECT_EQ(q.codes, (Codes{0x6, 0x0}));
 }
@@ -227,16 +227,16 @@ TEST(MxFloat, Fp8E4m3) {
   // max 500: floor(log2) = 8 = emax_elem -> se = 0. 480 is the 448|512 tie,
   // 500 and 480 saturate to 448 (0x7E, never the NaN code 0x7F).
   // 0.001 is above half the smallest subnormal 2^-9 -> code 1.
-  auto q = quant(fmt_of("mxfp8_e4m3"), {480.0f, 1.0f, -448.0f, 500.0f, 0.001f});
+  auto q = quant(fmt_of("mxfp8_e4m3"), std::vector<float>{480.0f, 1.0f, -448.0f, 500.0f, 0.001f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x7E, 0x38, 0xFE, 0x7E, 0x01}));
   // max 1.0625: se = 0 - 8 = -8. 1.0625 -> 272, tie between 256 (0x78) and 288 (0x79).
-  q = quant(fmt_of("mxfp8_e4m3"), {1.0625f, 1.0f, -1.1875f});
+  q = quant(fmt_of("mxfp8_e4m3"), std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.scale, 119u);
   EXPECT_EQ(q.codes, (Codes{0x78, 0x78, 0xFA}));  // -1.1875 -> -304: tie 288|320 -> 320
-  q = quant(fmt_of("mxfp8_e4m3", Rounding::NearestAway), {1.0625f, 1.0f, -1.1875f});
+  q = quant(fmt_of("mxfp8_e4m3", Rounding::NearestAway), std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.codes, (Codes{0x79, 0x78, 0xFA}));
-  q = quant(fmt_of("mxfp8_e4m3", Rounding::Truncate), {1.0625f, 1.0f, -1.1875f});
+  q = quant(fmt_of("mxfp8_e4m3", Rounding::Truncate), std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.codes, (Codes{0x78, 0x78, 0xF9}));
   EXPECT_EQ(dequantize_element(fmt_of("mxfp8_e4m3"), 119, 0x79), 1.125);
   EXPECT_TRUE(std::isnan(dequantize_element(fmt_of("mxfp8_e4m3"), 127, 0x7F)));
@@ -245,20 +245,20 @@ TEST(MxFloat, Fp8E4m3) {
 TEST(MxFloat, Fp8E5m2AndFp6) {
   // e5m2, max 61440: floor(log2) = 15 = emax -> se = 0; 61440 is the tie
   // 57344|65536 and saturates (no Inf in MX elements).
-  auto q = quant(fmt_of("mxfp8_e5m2"), {61440.0f, 1.0f});
+  auto q = quant(fmt_of("mxfp8_e5m2"), std::vector<float>{61440.0f, 1.0f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x7B, 0x3C}));
   // max 1.0: se = -15; 1.0 -> 2^15 = exponent field 30 -> 0x78.
-  q = quant(fmt_of("mxfp8_e5m2"), {1.0f, -0.75f});
+  q = quant(fmt_of("mxfp8_e5m2"), std::vector<float>{1.0f, -0.75f});
   EXPECT_EQ(q.scale, 112u);
   EXPECT_EQ(q.codes, (Codes{0x78, 0xF6}));  // -0.75 -> -1.5 * 2^14: field 29, man 0b10
   // e3m2, max 30: se = 4 - 4 = 0; 30 saturates to 28 = 0x1F; 1.0 = 0x0C.
-  q = quant(fmt_of("mxfp6_e3m2"), {28.0f, 30.0f, 1.0f});
+  q = quant(fmt_of("mxfp6_e3m2"), std::vector<float>{28.0f, 30.0f, 1.0f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x1F, 0x1F, 0x0C}));
   // e2m3, max 7.75: se = 0; -7.75 is the tie 7.5 (odd) | 8 -> rounds up -> saturates;
   // 0.0625 is the tie 0 | 0.125 -> 0.
-  q = quant(fmt_of("mxfp6_e2m3"), {7.5f, -7.75f, 0.0625f, 0.1875f});
+  q = quant(fmt_of("mxfp6_e2m3"), std::vector<float>{7.5f, -7.75f, 0.0625f, 0.1875f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x1F, 0x3F, 0x00, 0x02}));  // 0.1875: tie 0.125|0.25 -> 0.25
 }
@@ -287,31 +287,31 @@ TEST(Bfp, BfpSimDefinition) {
 
 TEST(Bfp, WideMantissas) {
   // bfp16: LSB 2^-15 at se = 0.
-  auto q = quant(BlockFormat::parse("bfp16"), {1.0f, 1.0f + p2(-15), 1.0f + p2(-16)});
+  auto q = quant(BlockFormat::parse("bfp16"), std::vector<float>{1.0f, 1.0f + p2(-15), 1.0f + p2(-16)});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x8000, 0x8001, 0x8000}));
   // bfp24 keeps every fp32 bit of the largest binade: LSB 2^-23.
-  q = quant(BlockFormat::parse("bfp24"), {1.0f, 1.0f + p2(-23), -(0.5f + p2(-24))});
+  q = quant(BlockFormat::parse("bfp24"), std::vector<float>{1.0f, 1.0f + p2(-23), -(0.5f + p2(-24))});
   EXPECT_EQ(q.codes, (Codes{0x800000, 0x800001, 0x1400000}));  // last one loses its LSB
   EXPECT_EQ(BlockFormat::parse("bfp24").elem_bits(), 25);
 }
 
 TEST(Bfp, AllZeroAndNan) {
   const BlockFormat f = BlockFormat::parse("bfp8");
-  auto q = quant(f, {0.0f, -0.0f, 0.0f});
+  auto q = quant(f, std::vector<float>{0.0f, -0.0f, 0.0f});
   EXPECT_EQ(q.scale, 1u);  // E = max(maxfield, 1) = 1, s = 1 - 127 + 127
   EXPECT_EQ(q.codes, (Codes{0, 0, 0}));
   EXPECT_EQ(dequantize_element(f, q.scale, 0), 0.0);
-  q = quant(f, {1.0f, kNaN});
+  q = quant(f, std::vector<float>{1.0f, kNaN});
   EXPECT_EQ(q.scale, 255u);
   EXPECT_EQ(q.codes, (Codes{0, 0}));
   EXPECT_TRUE(std::isnan(dequantize_element(f, 255, 0)));
   BlockFormat w5 = f;
   w5.exp_bits = 5;
-  q = quant(w5, {-kInf, 1.0f});
+  q = quant(w5, std::vector<float>{-kInf, 1.0f});
   EXPECT_EQ(q.scale, 31u);
   EXPECT_EQ(q.codes, (Codes{0, 0}));
-  q = quant(w5, {0.0f});
+  q = quant(w5, std::vector<float>{0.0f});
   EXPECT_EQ(q.scale, 0u);  // 1 - 127 + 15 < 0 -> clamped to 0
 }
 
@@ -320,12 +320,12 @@ TEST(Bfp, NarrowExponentClampsBothWays) {
   f.exp_bits = 4;  // bias 7, s in 0..14, se in -7..7
   // From above: max 2^30 -> s = 14, se = 7, LSB 2^(7-8+1) = 1. 1024 and 2^30
   // (negative shift) saturate at 255; 3.0 is exact; 0.4 truncates to 0.
-  auto q = quant(f, {1024.0f, 3.0f, p2(30), -p2(30), 0.4f});
+  auto q = quant(f, std::vector<float>{1024.0f, 3.0f, p2(30), -p2(30), 0.4f});
   EXPECT_EQ(q.scale, 14u);
   EXPECT_EQ(q.codes, (Codes{0x0FF, 0x003, 0x0FF, 0x1FF, 0x000}));
   EXPECT_EQ(dequantize_element(f, 14, 0x1FF), -255.0);
   // From below: max 1.5 * 2^-9 -> s = 0, se = -7, LSB 2^-14.
-  q = quant(f, {p2(-10), 1.5f * p2(-9), p2(-15), -p2(-14)});
+  q = quant(f, std::vector<float>{p2(-10), 1.5f * p2(-9), p2(-15), -p2(-14)});
   EXPECT_EQ(q.scale, 0u);
   EXPECT_EQ(q.codes, (Codes{16, 48, 0, 0x101}));
   EXPECT_EQ(dequantize_element(f, 0, 0x101), -std::ldexp(1.0, -14));
@@ -335,7 +335,7 @@ TEST(Bfp, NarrowExponentClampsBothWays) {
 
 TEST(Bfp, Fp32Subnormals) {
   // Only subnormals: E = max(0, 1) = 1, s = 1, se = -126, LSB 2^-133 (bfp8).
-  auto q = quant(BlockFormat::parse("bfp8"), Codes{0x00400000u, 0x80000001u, 0x00010000u});
+  auto q = quant_bits(BlockFormat::parse("bfp8"), Codes{0x00400000u, 0x80000001u, 0x00010000u});
   EXPECT_EQ(q.scale, 1u);
   EXPECT_EQ(q.codes, (Codes{0x40, 0x000, 0x001}));  // 2^-127 = 64 LSB; 2^-149 -> 0; 2^-133 = 1
 }
@@ -350,12 +350,12 @@ TEST(BlockPack, HandExamples) {
   BlockFormat f = fmt_of("mxint4");
   f.block_size = 2;
   // Block {1.0, -0.5}: scale 127, codes 0x4, 0xA. Byte 0 = scale, byte 1 = e1:e0.
-  auto q = quant(f, {1.0f, -0.5f});
+  auto q = quant(f, std::vector<float>{1.0f, -0.5f});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x4, 0xA}));
   EXPECT_EQ(packed(f, q.scale, q.codes), (std::vector<uint8_t>{0x7F, 0xA4}));
   f.int_encoding = IntEncoding::TwosComplement;  // -2 = 0xE
-  q = quant(f, {1.0f, -0.5f});
+  q = quant(f, std::vector<float>{1.0f, -0.5f});
   EXPECT_EQ(packed(f, q.scale, q.codes), (std::vector<uint8_t>{0x7F, 0xE4}));
 
   BlockFormat fp4 = fmt_of("mxfp4_e2m1");
