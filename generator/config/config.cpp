@@ -197,8 +197,11 @@ DesignFile parse_design_text(std::string_view text, const std::string& path) {
       errors.push_back({key_position(top, "unit"),
                         "key 'unit' is empty: expected the unit to generate, e.g. unit = "
                         "\"quant.block\""});
-    else
+    else {
       file.unit = s->get();
+      const auto pos = key_position(top, "unit");
+      file.unit_where = file.path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+    }
   }
 
   if (const toml::node* name = top.get("name")) {

@@ -41,9 +41,10 @@ struct ParamInfo {
 struct DesignFile {
   std::string path;
   std::string unit;
+  std::string unit_where;    // "path:line:column" of the unit key, for messages
   std::string name;          // empty when the file gives none
   toml::table params;        // the [params] table (empty when absent)
-  std::string content_hash;  // hex digest of the canonical unit+params, see config_hash()
+  std::string content_hash;  // hex digest of the canonical unit+params, of the file's unit, name and params
 };
 
 // Reads and checks the top level of a design file (syntax, required 'unit',

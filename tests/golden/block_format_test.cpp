@@ -396,7 +396,9 @@ TEST(BlockPack, RoundTrip) {
       const auto bytes = pack_block(f, scale, codes);
       ASSERT_EQ(bytes.size(), static_cast<std::size_t>((f.block_storage_bits() + 7) / 8));
       const int used = f.block_storage_bits() % 8;
-      if (used != 0) EXPECT_EQ(bytes.back() >> used, 0);
+      if (used != 0) {
+        EXPECT_EQ(bytes.back() >> used, 0);
+      }
       uint32_t scale2 = 0;
       Codes codes2(k);
       unpack_block(f, bytes, scale2, codes2);

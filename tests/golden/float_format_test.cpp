@@ -369,8 +369,12 @@ uint32_t reference_encode(const FloatFormat& f, const std::vector<double>& value
   const uint32_t lo = static_cast<uint32_t>(
       std::upper_bound(values.begin(), values.begin() + max_code + 1, a) - values.begin() - 1);
   const double mid = (values[lo] + values[lo + 1]) / 2;  // exact: neighbouring codes
+  // Ties to even look at the significand's LSB: the mantissa LSB, or, with no
+  // mantissa bits, the hidden bit (1 for normals, so a tie between normals
+  // rounds up; 0 for the zero code).
+  const bool lo_odd = f.man_bits > 0 ? (lo & 1u) != 0 : lo != 0;
   uint32_t c = lo;
-  if (mode == Rounding::NearestEven) c = a > mid || (a == mid && (lo & 1u)) ? lo + 1 : lo;
+  if (mode == Rounding::NearestEven) c = a > mid || (a == mid && lo_odd) ? lo + 1 : lo;
   if (mode == Rounding::NearestAway) c = a >= mid ? lo + 1 : lo;
   return sign | c;
 }
