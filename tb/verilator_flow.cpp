@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -70,6 +71,20 @@ SimRun parse_results(const std::string& path, const std::string& log_path) {
   return r;
 }
 
+// Identifies the installed Verilator (its verilated_config.h carries the
+// version), so an upgrade invalidates cached builds.
+std::string verilator_version() {
+  const char* root = std::getenv("VERILATOR_ROOT");
+  for (const std::string& dir :
+       {root ? std::string(root) : std::string(), std::string("/usr/share/verilator")}) {
+    if (dir.empty()) continue;
+    const std::string path = dir + "/include/verilated_config.h";
+    std::error_code ec;
+    if (fs::exists(path, ec)) return read_text(path);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string verilator_build_dir(const VerifyOptions& opt) {
@@ -81,9 +96,10 @@ std::string verilator_build_dir(const VerifyOptions& opt) {
 
 std::string verilator_build_hash(const std::vector<std::string>& rtl_files,
                                  const std::string& driver, const std::string& cmakelists,
-                                 const std::string& harness_sources) {
+                                 const std::string& harness_sources, const std::string& toolchain) {
   Hasher h;
   h.add("blockforge verilator build v1").add(driver).add(cmakelists).add(harness_sources);
+  h.add(toolchain);
   for (const auto& f : rtl_files) h.add(f).add(read_text(f));
   return h.hex();
 }
@@ -110,7 +126,8 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
   write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
 
   SimRun r;
-  const std::string hash = verilator_build_hash(rtl_files, driver, cmakelists, harness_sources);
+  const std::string hash =
+      verilator_build_hash(rtl_files, driver, cmakelists, harness_sources, verilator_version());
   const fs::path stamp = build / "blockforge-build.hash";
   const fs::path binary = build / "bf_sim";
   const auto t0 = Clock::now();

@@ -16,10 +16,12 @@ namespace bf::tb {
 std::string verilator_build_dir(const VerifyOptions& opt);
 
 // The cache key of a build: RTL file paths and contents, the generated
-// driver and CMakeLists.txt, and the harness sources.
+// driver and CMakeLists.txt, the harness sources and the Verilator version
+// (`toolchain`: the text of its verilated_config.h).
 std::string verilator_build_hash(const std::vector<std::string>& rtl_files,
                                  const std::string& driver, const std::string& cmakelists,
-                                 const std::string& harness_sources);
+                                 const std::string& harness_sources,
+                                 const std::string& toolchain = {});
 
 // Builds unless <build dir>/build holds a build with the same hash, then runs
 // the binary on `vectors_path`. Results go to <work_dir>/results.json, the

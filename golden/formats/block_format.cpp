@@ -1,12 +1,12 @@
 #include "golden/formats/block_format.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace bf::golden {
 
@@ -52,8 +52,8 @@ bool is_ocp_element(const FloatFormat& f) {
 
 void check_range(std::string_view field, int value, int lo, int hi) {
   if (value < lo || value > hi) {
-    throw std::invalid_argument(fmt::format("invalid block format: {} = {} is out of range {}..{}",
-                                            field, value, lo, hi));
+    throw std::invalid_argument(
+        fmt::format("invalid block format: {} = {} is out of range {}..{}", field, value, lo, hi));
   }
 }
 
@@ -81,8 +81,8 @@ uint32_t quantize_mx_int(const BlockFormat& f, int maxfield, std::span<const uin
   const uint64_t neg_max = f.int_encoding == IntEncoding::TwosComplement ? pos_max + 1 : pos_max;
   for (std::size_t i = 0; i < in.size(); ++i) {
     const Fp32Parts p = split_fp32(in[i]);
-    const uint64_t n = shift_round(p.sig, S + 25 - b - p.ee, f.rounding,
-                                   stochastic ? rand[i] : 0, f.stochastic_bits);
+    const uint64_t n = shift_round(p.sig, S + 25 - b - p.ee, f.rounding, stochastic ? rand[i] : 0,
+                                   f.stochastic_bits);
     const int64_t mag = static_cast<int64_t>(std::min(n, p.neg ? neg_max : pos_max));
     codes[i] = encode_int(f.int_encoding, b, p.neg ? -mag : mag);
   }
@@ -108,8 +108,8 @@ uint32_t quantize_mx_float(const BlockFormat& f, int maxfield, std::span<const u
     }
     const int L = std::bit_width(p.sig) - 1 + p.ee - 150;
     const int q = std::max(L - se, emin) - M;  // element quantum exponent (value n * 2^q)
-    const uint64_t n = shift_round(p.sig, q + se - p.ee + 150, f.rounding,
-                                   stochastic ? rand[i] : 0, f.stochastic_bits);
+    const uint64_t n = shift_round(p.sig, q + se - p.ee + 150, f.rounding, stochastic ? rand[i] : 0,
+                                   f.stochastic_bits);
     const uint64_t code_mag = (static_cast<uint64_t>(q - (emin - M)) << M) + n;
     codes[i] = sign | static_cast<uint32_t>(std::min(code_mag, max_code));
   }
@@ -136,8 +136,8 @@ uint32_t quantize_bfp(const BlockFormat& f, int maxfield, std::span<const uint32
     // A negative shift means the shared exponent was clamped from above: saturate.
     const uint64_t n =
         shift < 0 ? n_max
-                  : std::min(round_shift_right(p.sig, shift, f.rounding,
-                                               stochastic ? rand[i] : 0, f.stochastic_bits),
+                  : std::min(round_shift_right(p.sig, shift, f.rounding, stochastic ? rand[i] : 0,
+                                               f.stochastic_bits),
                              n_max);
     codes[i] = n == 0 ? 0 : (p.neg ? uint32_t{1} << m : 0) | static_cast<uint32_t>(n);
   }
@@ -228,8 +228,8 @@ uint32_t quantize_block(const BlockFormat& f, std::span<const uint32_t> in,
                         std::span<uint32_t> codes, std::span<const uint32_t> rand) {
   f.validate();
   if (in.size() > static_cast<std::size_t>(f.block_size)) {
-    throw std::invalid_argument(fmt::format("quantize_block: {} inputs exceed block size {}",
-                                            in.size(), f.block_size));
+    throw std::invalid_argument(
+        fmt::format("quantize_block: {} inputs exceed block size {}", in.size(), f.block_size));
   }
   if (codes.size() != in.size()) {
     throw std::invalid_argument("quantize_block: codes.size() must equal in.size()");
@@ -260,8 +260,7 @@ double dequantize_element(const BlockFormat& f, uint32_t scale, uint32_t code) {
   switch (f.kind) {
     case BlockFormat::Kind::MxInt: {
       const int64_t n = decode_int(f.int_encoding, f.int_bits, code);
-      return std::ldexp(static_cast<double>(n),
-                        static_cast<int>(scale) - 127 - (f.int_bits - 2));
+      return std::ldexp(static_cast<double>(n), static_cast<int>(scale) - 127 - (f.int_bits - 2));
     }
     case BlockFormat::Kind::MxFloat:
       return std::ldexp(decode(f.elem_float, code), static_cast<int>(scale) - 127);

@@ -66,22 +66,20 @@ namespace bf::golden {
 struct BlockFormat {
   enum class Kind { MxInt, MxFloat, Bfp };
   Kind kind = Kind::MxInt;
-  int block_size = 32;                            // k, 1..4096
-  Rounding rounding = Rounding::NearestEven;      // named, never implicit
-  int stochastic_bits = 8;                        // R for Rounding::Stochastic, 1..16
-  int int_bits = 8;                               // MxInt: element width b, 2..8
+  int block_size = 32;                                    // k, 1..4096
+  Rounding rounding = Rounding::NearestEven;              // named, never implicit
+  int stochastic_bits = 8;                                // R for Rounding::Stochastic, 1..16
+  int int_bits = 8;                                       // MxInt: element width b, 2..8
   IntEncoding int_encoding = IntEncoding::SignMagnitude;  // MxInt
-  FloatFormat elem_float = FloatFormat::e4m3();   // MxFloat
-  int man_bits = 8;                               // Bfp: m, 2..24
-  int exp_bits = 8;                               // Bfp: w, 2..8 (MX scale is always 8)
+  FloatFormat elem_float = FloatFormat::e4m3();           // MxFloat
+  int man_bits = 8;                                       // Bfp: m, 2..24
+  int exp_bits = 8;                                       // Bfp: w, 2..8 (MX scale is always 8)
 
   int elem_bits() const;   // storage bits per element
   int scale_bits() const;  // 8 for MX, exp_bits for BFP
   int emax_elem() const;   // 0 for integers, FloatFormat::emax() for floats (MX only)
   int block_storage_bits() const { return scale_bits() + block_size * elem_bits(); }
-  double bits_per_element() const {
-    return static_cast<double>(block_storage_bits()) / block_size;
-  }
+  double bits_per_element() const { return static_cast<double>(block_storage_bits()) / block_size; }
   // Canonical name: "mxint8", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2",
   // "mxfp6_e2m3", "mxfp4_e2m1", "bfp8".
   std::string name() const;

@@ -1,11 +1,11 @@
 #include "golden/formats/float_format.hpp"
 
+#include <fmt/format.h>
+
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace bf::golden {
 
@@ -64,9 +64,7 @@ bool valid_bits(int exp_bits, int man_bits) {
 
 }  // namespace
 
-int FloatFormat::emax() const {
-  return static_cast<int>(max_normal_code() >> man_bits) - bias();
-}
+int FloatFormat::emax() const { return static_cast<int>(max_normal_code() >> man_bits) - bias(); }
 
 uint32_t FloatFormat::max_normal_code() const {
   const uint32_t all_ones = low_mask(exp_bits + man_bits);
@@ -107,8 +105,7 @@ FloatFormat FloatFormat::custom(int exp_bits, int man_bits, SpecialValues specia
                                 bool subnormals) {
   if (!valid_bits(exp_bits, man_bits)) {
     throw std::invalid_argument(fmt::format(
-        "float format e{}m{}: exp_bits must be in 1..8 and man_bits in 0..23", exp_bits,
-        man_bits));
+        "float format e{}m{}: exp_bits must be in 1..8 and man_bits in 0..23", exp_bits, man_bits));
   }
   return {exp_bits, man_bits, specials, subnormals};
 }
@@ -197,8 +194,8 @@ uint32_t encode_from_fp32(const FloatFormat& f, uint32_t x, Rounding mode, Overf
   const int q = (L > emin ? L : emin) - M;  // quantum exponent of the result
   const int shift = q - ee + 150;
   // shift >= 0 for every format with exp_bits <= 8 and man_bits <= 23.
-  const uint64_t n = shift >= 0 ? round_shift_right(sig, shift, mode, rand, stoch_bits)
-                                : uint64_t{sig} << -shift;
+  const uint64_t n =
+      shift >= 0 ? round_shift_right(sig, shift, mode, rand, stoch_bits) : uint64_t{sig} << -shift;
   const uint64_t code_mag = (static_cast<uint64_t>(q - (emin - M)) << M) + n;
   if (code_mag > max_code) {
     // IEEE 754: round-toward-zero never overflows a finite input to Inf.

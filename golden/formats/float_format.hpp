@@ -15,9 +15,10 @@ namespace bf::golden {
 
 // How the top of the exponent range is used.
 enum class SpecialValues {
-  Ieee,          // exponent all-ones: mantissa 0 = Inf, else NaN (fp32, bf16, fp16, e5m2)
-  NanOnlyAllOnes,  // no Inf; only S.1111.111 is NaN (OCP e4m3); all-ones exponent is otherwise normal
-  None,          // no Inf, no NaN: every code is a finite number (fp6, fp4, LightNorm formats)
+  Ieee,            // exponent all-ones: mantissa 0 = Inf, else NaN (fp32, bf16, fp16, e5m2)
+  NanOnlyAllOnes,  // no Inf; only S.1111.111 is NaN (OCP e4m3); all-ones exponent is otherwise
+                   // normal
+  None,            // no Inf, no NaN: every code is a finite number (fp6, fp4, LightNorm formats)
 };
 
 // What a value too large for the format becomes.
@@ -60,8 +61,8 @@ struct FloatFormat {
   static FloatFormat e2m1();
   // A custom small float, e.g. LightNorm's fp10 1-5-4 = custom(5, 4).
   // Throws std::invalid_argument unless 1 <= exp_bits <= 8, 0 <= man_bits <= 23.
-  static FloatFormat custom(int exp_bits, int man_bits, SpecialValues specials = SpecialValues::None,
-                            bool subnormals = true);
+  static FloatFormat custom(int exp_bits, int man_bits,
+                            SpecialValues specials = SpecialValues::None, bool subnormals = true);
   // Accepts the names above ("fp32", "bf16", "fp16", "e5m2", "e4m3", "e3m2",
   // "e2m3", "e2m1"), "e<E>m<M>" and "fp<w>_e<E>m<M>" (w must be 1+E+M) for
   // custom formats (specials None), and the suffixes described at name().
@@ -72,7 +73,13 @@ struct FloatFormat {
 double decode(const FloatFormat& f, uint32_t code);
 
 // Rounds an fp32 value (given by its bit pattern, so NaN payloads and
-// subnormals are exact) to format f. NaN -> the format's NaN (canonical
+// subnormals are exact) to format f. The derivation is the one of the MX float
+// element (block_format.hpp) with se = 0: q = max(L, emin) - M,
+// n = round_shift_right(sig, q - ee + 150), code_mag = ((q - (emin - M)) << M) + n,
+// then overflow (code_mag > max_normal_code) per `overflow` and, without
+// subnormals, code_mag < 2^M flushes to signed zero. With man_bits = 0 the
+// significand of a normal is always 1 (odd), so NearestEven ties between two
+// normals round up. NaN -> the format's NaN (canonical
 // quiet NaN: all-ones exponent, mantissa MSB set; e4m3: S.1111.111, sign
 // kept). A NaN input to a format without NaN becomes +max_normal (documented
 // policy, pinned by tests). Inf -> Inf if the format has it and overflow is

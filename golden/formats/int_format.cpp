@@ -27,8 +27,8 @@ constexpr uint32_t low_mask(int bits) {
 uint32_t encode_int(IntEncoding e, int bits, int64_t value) {
   if (e == IntEncoding::SignMagnitude) {
     if (value == 0) return 0;  // never the negative-zero code
-    const uint64_t mag = value < 0 ? uint64_t(0) - static_cast<uint64_t>(value)
-                                   : static_cast<uint64_t>(value);
+    const uint64_t mag =
+        value < 0 ? uint64_t(0) - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
     const uint32_t sign = value < 0 ? uint32_t{1} << (bits - 1) : 0;
     return sign | (static_cast<uint32_t>(mag) & low_mask(bits - 1));
   }

@@ -8,9 +8,9 @@
 namespace bf::golden {
 
 enum class IntEncoding {
-  SignMagnitude,  // symmetric: sign bit at MSB, b-1 magnitude bits; range +-(2^(b-1)-1);
-                  // the code 1000..0 (negative zero) is never produced (microxcaling)
-  TwosComplement, // range [-2^(b-1), 2^(b-1)-1] (OCP MXINT8)
+  SignMagnitude,   // symmetric: sign bit at MSB, b-1 magnitude bits; range +-(2^(b-1)-1);
+                   // the code 1000..0 (negative zero) is never produced (microxcaling)
+  TwosComplement,  // range [-2^(b-1), 2^(b-1)-1] (OCP MXINT8)
 };
 
 std::string_view to_string(IntEncoding e);  // "sign_magnitude", "twos_complement"

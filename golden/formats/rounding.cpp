@@ -17,8 +17,8 @@ std::string_view to_string(Rounding r) {
 }
 
 std::optional<Rounding> parse_rounding(std::string_view name) {
-  for (Rounding r : {Rounding::NearestEven, Rounding::NearestAway, Rounding::Truncate,
-                     Rounding::Stochastic}) {
+  for (Rounding r :
+       {Rounding::NearestEven, Rounding::NearestAway, Rounding::Truncate, Rounding::Stochastic}) {
     if (name == to_string(r)) return r;
   }
   return std::nullopt;

@@ -1,6 +1,8 @@
 // Block formats (MX and BFP): hand-worked examples. For each block the comment
 // gives the scale derivation; element values are |x| / 2^se in element units.
 
+#include "golden/formats/block_format.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,8 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "golden/formats/block_format.hpp"
-
 namespace bf::golden {
 namespace {
 
@@ -22,7 +22,7 @@ struct Quantized {
 };
 
 Quantized quant_bits(const BlockFormat& f, const std::vector<uint32_t>& in,
-                const std::vector<uint32_t>& rand = {}) {
+                     const std::vector<uint32_t>& rand = {}) {
   Quantized q;
   q.codes.assign(in.size(), 0xDEADu);
   q.scale = quantize_block(f, in, q.codes, rand);
@@ -101,13 +101,15 @@ TEST(MxInt, SmallWidths) {
   EXPECT_EQ(dequantize_element(fmt_of("mxint4"), 127, 0x7), 1.75);
   // MXINT2: one magnitude bit, unit 2^se: values -1, 0, 1 (two's complement adds -2).
   BlockFormat f2 = fmt_of("mxint2");
-  q = quant(f2, std::vector<float>{3.0f, -1.5f, 0.4f});  // max 3.0: S = 128, se = 1: 1.5, -0.75, 0.2 units
+  q = quant(f2, std::vector<float>{3.0f, -1.5f,
+                                   0.4f});  // max 3.0: S = 128, se = 1: 1.5, -0.75, 0.2 units
   EXPECT_EQ(q.scale, 128u);
   EXPECT_EQ(q.codes, (Codes{0x1, 0x3, 0x0}));
   f2.int_encoding = IntEncoding::TwosComplement;
   q = quant(f2, std::vector<float>{3.0f, -1.5f, 0.4f});
   EXPECT_EQ(q.codes, (Codes{0x1, 0x3, 0x0}));  // 1.5 -> 2 saturates to 1; -0.75 -> -1 = 0b11
-  q = quant(f2, std::vector<float>{-3.5f, 1.5f});  // max 3.5: se = 1; -1.75 units -> -2 = 0b10, 0.75 -> 1
+  q = quant(
+      f2, std::vector<float>{-3.5f, 1.5f});  // max 3.5: se = 1; -1.75 units -> -2 = 0b10, 0.75 -> 1
   EXPECT_EQ(q.codes, (Codes{0x2, 0x1}));
   EXPECT_EQ(dequantize_element(f2, q.scale, 0x2), -4.0);
 }
@@ -135,14 +137,15 @@ TEST(MxInt, Stochastic) {
   f.stochastic_bits = 1;  // the fraction's top bit is 1: any odd rand carries
   q = quant(f, std::vector<float>{1.0f, p2(-7), p2(-7)}, {0x1, 0x2, 0x3});
   EXPECT_EQ(q.codes, (Codes{0x40, 0x00, 0x01}));
-  EXPECT_THROW(quant(f, std::vector<float>{1.0f, 2.0f}, {0}), std::invalid_argument);  // one rand per element
+  EXPECT_THROW(quant(f, std::vector<float>{1.0f, 2.0f}, {0}),
+               std::invalid_argument);  // one rand per element
 }
 
 // ----------------------------------------------------------- zeros, NaN -----
 
 TEST(MxBlock, AllZero) {
-  for (const char* name : {"mxint8", "mxint4", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2",
-                           "mxfp6_e2m3", "mxfp4_e2m1"}) {
+  for (const char* name :
+       {"mxint8", "mxint4", "mxfp8_e4m3", "mxfp8_e5m2", "mxfp6_e3m2", "mxfp6_e2m3", "mxfp4_e2m1"}) {
     SCOPED_TRACE(name);
     const BlockFormat f = fmt_of(name);
     auto q = quant(f, std::vector<float>(32, 0.0f));
@@ -152,7 +155,8 @@ TEST(MxBlock, AllZero) {
   }
   // Signed zeros: integer codes have no -0; float elements keep the sign.
   EXPECT_EQ(quant(fmt_of("mxint8"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x00, 0x00}));
-  EXPECT_EQ(quant(fmt_of("mxfp8_e4m3"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x80, 0x00}));
+  EXPECT_EQ(quant(fmt_of("mxfp8_e4m3"), std::vector<float>{-0.0f, 0.0f}).codes,
+            (Codes{0x80, 0x00}));
   EXPECT_EQ(quant(fmt_of("mxfp4_e2m1"), std::vector<float>{-0.0f, 0.0f}).codes, (Codes{0x8, 0x0}));
   EXPECT_EQ(quant(fmt_of("mxfp4_e2m1"), std::vector<float>{}).scale, 0u);  // empty block
 }
@@ -213,8 +217,8 @@ TEST(MxFloat, Fp4E2m1Examples) {
 TEST(MxFloat, Fp4Subnormals) {
   // max field 0: S = max(0 - 2, 0) = 0, se = -127.
   auto q = quant_bits(fmt_of("mxfp4_e2m1"),
-                 Codes{0x00400000u /* 2^-127 -> 1.0 */, 0x00200000u /* 0.5 */,
-                       0x00100000u /* 0.25: tie -> 0 */, 0x80600000u /* -1.5 */});
+                      Codes{0x00400000u /* 2^-127 -> 1.0 */, 0x00200000u /* 0.5 */,
+                            0x00100000u /* 0.25: tie -> 0 */, 0x80600000u /* -1.5 */});
   EXPECT_EQ(q.scale, 0u);
   EXPECT_EQ(q.codes, (Codes{0x2, 0x1, 0x0, 0xB}));
   // max 2^-125 (field 2): S = 0 still (clamped), so 2^-125 is 4.0 -> code 6.
@@ -234,7 +238,8 @@ TEST(MxFloat, Fp8E4m3) {
   q = quant(fmt_of("mxfp8_e4m3"), std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.scale, 119u);
   EXPECT_EQ(q.codes, (Codes{0x78, 0x78, 0xFA}));  // -1.1875 -> -304: tie 288|320 -> 320
-  q = quant(fmt_of("mxfp8_e4m3", Rounding::NearestAway), std::vector<float>{1.0625f, 1.0f, -1.1875f});
+  q = quant(fmt_of("mxfp8_e4m3", Rounding::NearestAway),
+            std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.codes, (Codes{0x79, 0x78, 0xFA}));
   q = quant(fmt_of("mxfp8_e4m3", Rounding::Truncate), std::vector<float>{1.0625f, 1.0f, -1.1875f});
   EXPECT_EQ(q.codes, (Codes{0x78, 0x78, 0xF9}));
@@ -269,8 +274,8 @@ TEST(Bfp, BfpSimDefinition) {
   // bfp8, w = 8, truncation. max 1.99999: field 127 -> s = 127, se = 0,
   // LSB weight 2^(0 - 8 + 1) = 2^-7. BFPsim: an element with exponent e keeps
   // 8 - (0 - e) - 1 fraction bits; 2^-8 keeps -1 -> 0.
-  const std::vector<float> x = {1.0f,   0.75f,   -0.3f,    p2(-8), p2(-7),
-                                -p2(-8), 1.99999f, 0.0f,    p2(-20)};
+  const std::vector<float> x = {1.0f,    0.75f,    -0.3f, p2(-8), p2(-7),
+                                -p2(-8), 1.99999f, 0.0f,  p2(-20)};
   const BlockFormat f = BlockFormat::parse("bfp8");
   EXPECT_EQ(f.rounding, Rounding::Truncate);
   auto q = quant(f, x);
@@ -287,11 +292,13 @@ TEST(Bfp, BfpSimDefinition) {
 
 TEST(Bfp, WideMantissas) {
   // bfp16: LSB 2^-15 at se = 0.
-  auto q = quant(BlockFormat::parse("bfp16"), std::vector<float>{1.0f, 1.0f + p2(-15), 1.0f + p2(-16)});
+  auto q =
+      quant(BlockFormat::parse("bfp16"), std::vector<float>{1.0f, 1.0f + p2(-15), 1.0f + p2(-16)});
   EXPECT_EQ(q.scale, 127u);
   EXPECT_EQ(q.codes, (Codes{0x8000, 0x8001, 0x8000}));
   // bfp24 keeps every fp32 bit of the largest binade: LSB 2^-23.
-  q = quant(BlockFormat::parse("bfp24"), std::vector<float>{1.0f, 1.0f + p2(-23), -(0.5f + p2(-24))});
+  q = quant(BlockFormat::parse("bfp24"),
+            std::vector<float>{1.0f, 1.0f + p2(-23), -(0.5f + p2(-24))});
   EXPECT_EQ(q.codes, (Codes{0x800000, 0x800001, 0x1400000}));  // last one loses its LSB
   EXPECT_EQ(BlockFormat::parse("bfp24").elem_bits(), 25);
 }
@@ -480,9 +487,9 @@ TEST(BlockFormatNames, ParseAndName) {
 }
 
 TEST(BlockFormatNames, ParseErrorsListAcceptedNames) {
-  for (const char* bad : {"", "mxint9", "mxint1", "mxint08", "mxint", "bfp25", "bfp1", "bfp",
-                          "bfp08", "mxfp8", "mxfp8_e4m4", "mxfp6_e4m3", "MXINT8", "mxint8 ",
-                          "int8", "fp8_e4m3"}) {
+  for (const char* bad :
+       {"", "mxint9", "mxint1", "mxint08", "mxint", "bfp25", "bfp1", "bfp", "bfp08", "mxfp8",
+        "mxfp8_e4m4", "mxfp6_e4m3", "MXINT8", "mxint8 ", "int8", "fp8_e4m3"}) {
     SCOPED_TRACE(bad);
     try {
       BlockFormat::parse(bad);

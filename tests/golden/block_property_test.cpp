@@ -26,7 +26,7 @@ std::vector<uint32_t> random_block(std::mt19937_64& rng, int k) {
   for (auto& x : v) {
     uint32_t bits = static_cast<uint32_t>(rng());
     int field = center - static_cast<int>(rng() % spread);
-    if (style == 1 && rng() % 8 != 0) field -= 20;  // a few outliers above the rest
+    if (style == 1 && rng() % 8 != 0) field -= 20;        // a few outliers above the rest
     if (style == 2) field = static_cast<int>(rng() % 4);  // fp32 subnormals and tiny normals
     if (style == 3) field = static_cast<int>(rng() % 255);
     field = std::clamp(field, 0, 254);
@@ -133,9 +133,9 @@ TEST(BlockProperty, ErrorWithinHalfQuantumAndTiesFollowTheMode) {
           const Grid g = grid_of(f, scale, a);
           const double max = std::signbit(x[i]) ? g.max_neg : g.max_pos;
           const auto ctx = [&] {
-            return ::testing::Message() << "x=" << x[i] << " (0x" << std::hex << in[i]
-                                        << ") code=0x" << codes[i] << std::dec
-                                        << " scale=" << scale << " deq=" << d;
+            return ::testing::Message()
+                   << "x=" << x[i] << " (0x" << std::hex << in[i] << ") code=0x" << codes[i]
+                   << std::dec << " scale=" << scale << " deq=" << d;
           };
           ASSERT_LT(codes[i], uint32_t{1} << f.elem_bits()) << ctx();
           if (d != 0) {

@@ -2,6 +2,8 @@
 // values are hand-computed (comments) or come from an independent reference
 // (brute-force nearest-code search, the bf16 bit trick, the compiler's _Float16).
 
+#include "golden/formats/float_format.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,8 +13,6 @@
 #include <limits>
 #include <random>
 #include <vector>
-
-#include "golden/formats/float_format.hpp"
 
 namespace bf::golden {
 namespace {
@@ -34,8 +34,8 @@ struct Expect {
 
 std::vector<Expect> named_table() {
   return {
-      {FloatFormat::fp32(), "fp32", 127, 127, 0x7F7FFFFF, std::ldexp(2.0 - std::ldexp(1.0, -23), 127),
-       std::ldexp(1.0, -149)},
+      {FloatFormat::fp32(), "fp32", 127, 127, 0x7F7FFFFF,
+       std::ldexp(2.0 - std::ldexp(1.0, -23), 127), std::ldexp(1.0, -149)},
       {FloatFormat::bf16(), "bf16", 127, 127, 0x7F7F, std::ldexp(2.0 - std::ldexp(1.0, -7), 127),
        std::ldexp(1.0, -133)},
       {FloatFormat::fp16(), "fp16", 15, 15, 0x7BFF, 65504.0, std::ldexp(1.0, -24)},
@@ -133,17 +133,16 @@ TEST(FloatFormat, E3m2DecodeTable) {
 }
 
 TEST(FloatFormat, E2m3DecodeTable) {
-  const double table[32] = {0,   0.125, 0.25,  0.375, 0.5,   0.625, 0.75, 0.875,
-                            1,   1.125, 1.25,  1.375, 1.5,   1.625, 1.75, 1.875,
-                            2,   2.25,  2.5,   2.75,  3,     3.25,  3.5,  3.75,
-                            4,   4.5,   5,     5.5,   6,     6.5,   7,    7.5};
+  const double table[32] = {0,   0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1, 1.125, 1.25, 1.375,
+                            1.5, 1.625, 1.75, 1.875, 2,   2.25,  2.5,  2.75,  3, 3.25,  3.5,  3.75,
+                            4,   4.5,   5,    5.5,   6,   6.5,   7,    7.5};
   for (uint32_t c = 0; c < 32; ++c) EXPECT_EQ(decode(FloatFormat::e2m3(), c), table[c]) << c;
 }
 
 TEST(FloatFormat, EncodeNanAndInf) {
-  const uint32_t qnan = 0x7FC00001;   // quiet NaN with payload
-  const uint32_t snan = 0x7F800001;   // signalling NaN
-  const uint32_t nnan = 0xFFC00000;   // negative NaN
+  const uint32_t qnan = 0x7FC00001;  // quiet NaN with payload
+  const uint32_t snan = 0x7F800001;  // signalling NaN
+  const uint32_t nnan = 0xFFC00000;  // negative NaN
   const uint32_t pinf = 0x7F800000;
   const uint32_t ninf = 0xFF800000;
   EXPECT_EQ(encode_from_fp32(FloatFormat::fp32(), snan, kEven), 0x7FC00000u);
@@ -215,8 +214,8 @@ TEST(FloatFormat, Fp32ToBf16MatchesBitTrick) {
   for (int i = 0; i < 200000; ++i) {
     uint32_t x = rng();
     if (((x >> 23) & 0xFF) == 0xFF && (x & 0x7FFFFF) != 0) continue;  // NaN
-    if (i % 4 == 0) x = (x & 0xFFFF0000u) | 0x8000u;  // ties
-    if (i % 4 == 1) x = (x & 0xFFFF0000u) | 0xFFFFu;  // carries
+    if (i % 4 == 0) x = (x & 0xFFFF0000u) | 0x8000u;                  // ties
+    if (i % 4 == 1) x = (x & 0xFFFF0000u) | 0xFFFFu;                  // carries
     const uint32_t expect = (x + 0x7FFFu + ((x >> 16) & 1u)) >> 16;
     ASSERT_EQ(encode_from_fp32(FloatFormat::bf16(), x, kEven, Overflow::Infinity), expect)
         << std::hex << x;
@@ -299,8 +298,7 @@ TEST(FloatFormat, SmallFormatTies) {
   // e4m3: 480 is halfway between 448 and 512 (beyond max) -> saturates.
   EXPECT_EQ(encode_from_fp32(FloatFormat::e4m3(), bits(480.0f), kEven), 0x7Eu);
   EXPECT_EQ(encode_from_fp32(FloatFormat::e4m3(), bits(464.0f), kAway), 0x7Eu);
-  EXPECT_EQ(encode_from_fp32(FloatFormat::e4m3(), bits(-1e6f), kEven, Overflow::Infinity),
-            0xFEu);
+  EXPECT_EQ(encode_from_fp32(FloatFormat::e4m3(), bits(-1e6f), kEven, Overflow::Infinity), 0xFEu);
   // e5m2: 61440 is halfway between 57344 (odd) and 65536.
   EXPECT_EQ(encode_from_fp32(FloatFormat::e5m2(), bits(61440.0f), kEven), 0x7Bu);
   EXPECT_EQ(encode_from_fp32(FloatFormat::e5m2(), bits(61440.0f), kEven, Overflow::Infinity),
@@ -380,12 +378,11 @@ uint32_t reference_encode(const FloatFormat& f, const std::vector<double>& value
 }
 
 TEST(FloatFormat, EncodeMatchesBruteForceSearch) {
-  std::vector<FloatFormat> formats = {FloatFormat::e5m2(), FloatFormat::e4m3(),
-                                      FloatFormat::e3m2(), FloatFormat::e2m3(),
-                                      FloatFormat::e2m1(), FloatFormat::fp16(),
-                                      FloatFormat::custom(5, 4), FloatFormat::custom(6, 3),
-                                      FloatFormat::custom(6, 8), FloatFormat::custom(1, 2),
-                                      FloatFormat::custom(8, 0)};
+  std::vector<FloatFormat> formats = {
+      FloatFormat::e5m2(),       FloatFormat::e4m3(),       FloatFormat::e3m2(),
+      FloatFormat::e2m3(),       FloatFormat::e2m1(),       FloatFormat::fp16(),
+      FloatFormat::custom(5, 4), FloatFormat::custom(6, 3), FloatFormat::custom(6, 8),
+      FloatFormat::custom(1, 2), FloatFormat::custom(8, 0)};
   std::mt19937 rng(4);
   for (const auto& f : formats) {
     SCOPED_TRACE(f.name());

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "golden/formats/int_format.hpp"
+
+#include <gtest/gtest.h>
 
 namespace bf::golden {
 namespace {

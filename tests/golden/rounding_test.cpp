@@ -1,11 +1,11 @@
 // round_shift_right: the one rounding primitive of every golden quantizer.
 // Expected values are worked out by hand in the comments.
 
+#include "golden/formats/rounding.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
-
-#include "golden/formats/rounding.hpp"
 
 namespace bf::golden {
 namespace {

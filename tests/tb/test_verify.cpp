@@ -315,6 +315,18 @@ TEST(VerifyFlow, BuildIsCached) {
   EXPECT_TRUE(contains(r.report, "(cached)"));
 }
 
+TEST(VerifyFlow, TraceWritesFst) {
+  const FixtureDesign design;
+  VerifyOptions o = options("trace", 50);
+  o.trace = true;  // a second build, in <build_dir>-trace
+  const VerifyResult r = verify(design, fixture_rtl(), o);
+  EXPECT_TRUE(r.pass) << r.report;
+  EXPECT_TRUE(contains(r.report, "sim_fx-trace")) << r.report;
+  const fs::path fst = fs::path(o.work_dir) / "trace.fst";
+  ASSERT_TRUE(fs::exists(fst));
+  EXPECT_GT(fs::file_size(fst), 100u);
+}
+
 TEST(VerifyFlow, IcarusPassesAndAgrees) {
   const FixtureDesign design;
   VerifyOptions o = options("icarus", 3000);

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -74,6 +75,12 @@ std::vector<uint8_t> reference_packed(const BlockFormat& f, const std::vector<fl
   return out;
 }
 
+std::string hex(float x) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(bits_of(x)));
+  return buf;
+}
+
 std::string describe(const BlockFormat& f) {
   std::string s = f.name() + " k=" + std::to_string(f.block_size) + " " +
                   std::string(bf::golden::to_string(f.rounding));
@@ -97,11 +104,10 @@ std::string describe(const BlockFormat& f) {
     const std::size_t b1 = std::min(b0 + k, (row + 1) * cols);
     auto res = ::testing::AssertionFailure();
     res << describe(f) << ": element " << i << " (row " << row << ", col " << i % cols
-        << "): input " << in[i] << std::hex << " (0x" << bits_of(in[i]) << ") expected "
-        << std::dec << expected[i] << std::hex << " (0x" << bits_of(expected[i]) << ") got "
-        << std::dec << actual[i] << std::hex << " (0x" << bits_of(actual[i])
+        << "): input " << in[i] << " (" << hex(in[i]) << ") expected " << expected[i] << " ("
+        << hex(expected[i]) << ") got " << actual[i] << " (" << hex(actual[i])
         << ")\n  block inputs:";
-    for (std::size_t j = b0; j < b1 && j < b0 + 40; ++j) res << " 0x" << bits_of(in[j]);
+    for (std::size_t j = b0; j < b1 && j < b0 + 40; ++j) res << " " << hex(in[j]);
     return res;
   }
   return ::testing::AssertionSuccess();

@@ -56,7 +56,7 @@ class QuantBlockDesign : public Design {
     const BlockFormat f = f_;
     PortSpec scale{"scale_o", f.scale_bits(), "shared scale field", {}};
     scale.fields.push_back({"scale", 0, f.scale_bits(), [f](uint64_t v) {
-                              return fmt::format("0x{:x} (2^{} per unit)", v,
+                              return fmt::format("2^{} per unit",
                                                  f.kind == BlockFormat::Kind::Bfp
                                                      ? static_cast<int>(v) - ((1 << (f.exp_bits - 1)) - 1)
                                                      : static_cast<int>(v) - 127);
@@ -70,7 +70,7 @@ class QuantBlockDesign : public Design {
                                 const uint32_t unit = f.kind == BlockFormat::Kind::Bfp
                                                           ? (1u << (f.exp_bits - 1)) - 1
                                                           : 127u;
-                                return fmt::format("0x{:x} ({:g} x scale)", v,
+                                return fmt::format("{:g} x scale",
                                                    golden::dequantize_element(
                                                        f, unit, static_cast<uint32_t>(v)));
                               }});
