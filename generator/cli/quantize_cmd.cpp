@@ -37,11 +37,10 @@ using golden::BlockFormat;
 
 struct QuantizeOptions {
   std::string format;
-  int block = 0;
-  bool block_given = false;
+  std::string block;  // parsed here, so that every bad value gets the same one-line error
   std::string round;
   std::string int_encoding;
-  uint64_t seed = 0;
+  std::string seed;
   std::string in;
   std::string out;
   std::string packed;
@@ -51,6 +50,17 @@ struct QuantizeOptions {
 struct QuantizeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// A decimal unsigned integer (the whole string), or nullopt.
+std::optional<uint64_t> parse_uint(const std::string& s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
 
 BlockFormat resolve_format(const QuantizeOptions& o) {
   if (o.format.empty()) {
@@ -63,7 +73,14 @@ BlockFormat resolve_format(const QuantizeOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw QuantizeError(e.what());
   }
-  if (o.block_given) f.block_size = o.block;
+  if (!o.block.empty()) {
+    const auto k = parse_uint(o.block);
+    if (!k || *k > 1u << 30) {
+      throw QuantizeError(
+          fmt::format("--block '{}' is not a block size; give an integer 1..4096", o.block));
+    }
+    f.block_size = static_cast<int>(*k);
+  }
   if (!o.round.empty()) {
     const auto r = golden::parse_rounding(o.round);
     if (!r) {
@@ -161,6 +178,15 @@ std::string format_description(const BlockFormat& f) {
 
 int run_quantize(const QuantizeOptions& o) {
   const BlockFormat f = resolve_format(o);
+  uint64_t seed = 0;
+  if (!o.seed.empty()) {
+    const auto v = parse_uint(o.seed);
+    if (!v) {
+      throw QuantizeError(fmt::format(
+          "--seed '{}' is not a seed; give an unsigned integer below 10^19", o.seed));
+    }
+    seed = *v;
+  }
   if (o.in.empty()) throw QuantizeError("--in is required (a float32 .npy file)");
   if (o.out.empty()) throw QuantizeError("--out is required (the dequantized .npy to write)");
   if (!o.packed.empty() && o.packed == o.out) {
@@ -178,7 +204,6 @@ int run_quantize(const QuantizeOptions& o) {
   const std::size_t rows = x.data.size() / cols;
 
   std::vector<float> q(x.data.size());
-  const uint64_t seed = o.seed;
   golden::quantize_dequantize(f, x.data.data(), q.data(), rows, cols, seed);
   const golden::ErrorStats stats = golden::error_stats(x.data.data(), q.data(), q.size());
   std::vector<uint8_t> packed;
@@ -244,20 +269,21 @@ void add_quantize_command(CLI::App& app, int& exit_code) {
       "dequantized tensor and print the error");
   cmd->add_option("--format", opts->format,
                   fmt::format("Block format (required): {}", BlockFormat::accepted_names()));
-  auto* block = cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)");
+  cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)")
+      ->type_name("INT");
   cmd->add_option("--round", opts->round,
                   fmt::format("Rounding: {} (default nearest_even for MX, truncate for BFP)",
                               golden::rounding_names()));
   cmd->add_option("--int-encoding", opts->int_encoding,
                   "mxint element encoding: sign_magnitude (default) or twos_complement");
-  cmd->add_option("--seed", opts->seed, "Seed of stochastic rounding (default 0)");
+  cmd->add_option("--seed", opts->seed, "Seed of stochastic rounding (default 0)")
+      ->type_name("UINT");
   cmd->add_option("--in", opts->in, "Input tensor, a float32 .npy file (required)");
   cmd->add_option("--out", opts->out, "Output: the dequantized float32 .npy (required)");
   cmd->add_option("--packed", opts->packed,
                   "Also write the packed storage bits here (blocks in row-major order, each "
                   "padded to whole bytes)");
-  cmd->callback([opts, block, &exit_code] {
-    opts->block_given = block->count() > 0;
+  cmd->callback([opts, &exit_code] {
     try {
       exit_code = run_quantize(*opts);
     } catch (const QuantizeError& e) {

@@ -12,12 +12,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CmdResult {
   int code;
   std::string out;  // stdout + stderr
 };
 
-Run run(const std::string& args) {
+CmdResult run(const std::string& args) {
   const std::string cmd = std::string(BLOCKFORGE_BINARY) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
@@ -42,7 +42,7 @@ fs::path write(const fs::path& dir, const std::string& name, const std::string& 
 const std::string kSource = BLOCKFORGE_SOURCE_DIR;
 
 TEST(Cli, ListShowsUnitsParametersDefaultsAndHelp) {
-  const Run r = run("list");
+  const CmdResult r = run("list");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("quant.block"), std::string::npos);
   EXPECT_NE(r.out.find("block"), std::string::npos);
@@ -52,7 +52,7 @@ TEST(Cli, ListShowsUnitsParametersDefaultsAndHelp) {
 
 TEST(Cli, GenWritesVerilogAndManifest) {
   const auto dir = temp_dir("gen");
-  const Run r = run("gen " + kSource + "/configs/mxint8_k32.toml -o " + dir.string());
+  const CmdResult r = run("gen " + kSource + "/configs/mxint8_k32.toml -o " + dir.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(fs::exists(dir / "mxq_int8_k32" / "mxq_int8_k32.v"));
   std::ifstream mf(dir / "mxq_int8_k32" / "manifest.json");
@@ -65,7 +65,7 @@ TEST(Cli, GenWritesVerilogAndManifest) {
 }
 
 TEST(Cli, MissingConfigIsOneClearLine) {
-  const Run r = run("gen /nonexistent/x.toml -o " + temp_dir("missing").string());
+  const CmdResult r = run("gen /nonexistent/x.toml -o " + temp_dir("missing").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("/nonexistent/x.toml"), std::string::npos) << r.out;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
@@ -75,7 +75,7 @@ TEST(Cli, UnknownParameterNamesPlaceAndSuggestion) {
   const auto dir = temp_dir("unknown");
   const auto cfg = write(dir, "x.toml",
                          "unit = \"quant.block\"\n[params]\nformat = \"mxint8\"\nblok = 32\n");
-  const Run r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  const CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("x.toml:4:1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("did you mean 'block'"), std::string::npos) << r.out;
@@ -85,7 +85,7 @@ TEST(Cli, UnknownParameterNamesPlaceAndSuggestion) {
 TEST(Cli, OutOfRangeAndBadChoice) {
   const auto dir = temp_dir("range");
   const auto cfg = write(dir, "x.toml", "unit = \"quant.block\"\n[params]\nblock = 1000\n");
-  Run r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("x.toml:3:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2..256"), std::string::npos) << r.out;
@@ -99,7 +99,7 @@ TEST(Cli, OutOfRangeAndBadChoice) {
 TEST(Cli, UnknownUnitSuggestsTheClosest) {
   const auto dir = temp_dir("unit");
   const auto cfg = write(dir, "x.toml", "unit = \"quant.blok\"\n");
-  const Run r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  const CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("did you mean 'quant.block'"), std::string::npos) << r.out;
 }
@@ -107,14 +107,14 @@ TEST(Cli, UnknownUnitSuggestsTheClosest) {
 TEST(Cli, MalformedTomlPointsAtTheLine) {
   const auto dir = temp_dir("syntax");
   const auto cfg = write(dir, "x.toml", "unit = \"quant.block\"\n[params\nblock = 3\n");
-  const Run r = run("verify " + cfg.string());
+  const CmdResult r = run("verify " + cfg.string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("x.toml:2:"), std::string::npos) << r.out;
 }
 
 TEST(Cli, AreaJsonHasTheReportFields) {
   const auto dir = temp_dir("area");
-  const Run r = run("area " + kSource + "/configs/bfp8_g16.toml --json --work " + dir.string());
+  const CmdResult r = run("area " + kSource + "/configs/bfp8_g16.toml --json --work " + dir.string());
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["top"], "bfp8_g16");
