@@ -57,6 +57,9 @@ constexpr uint32_t kExpMask = 0x7F800000u;
 
 inline float as_float(uint32_t b) { return std::bit_cast<float>(b); }
 inline uint32_t as_bits(float x) { return std::bit_cast<uint32_t>(x); }
+// The bit pattern as a signed integer: for floats >= +0 (and not NaN) its order
+// is the order of the floats, and signed compares are the cheap ones in SIMD.
+inline int32_t ibits(float x) { return std::bit_cast<int32_t>(x); }
 
 // 2^e exactly, e in [-149, 127].
 inline float pow2f(int e) {
@@ -83,18 +86,23 @@ struct Fast {
   float cmul = 0;       // MX float: 2^(23 - M)
   uint32_t max_pos = 0;  // bits of the largest magnitude (y space)
   uint32_t max_neg = 0;  // same for negative inputs (two's complement: 2.0)
+  int qexp = 0;          // MX int, BFP: log2 q
+  float nlim_pos = 0;    // MX int, BFP: largest integer magnitude (positive / negative)
+  float nlim_neg = 0;
 };
 
 // The constants of an element loop, copied into registers first (loads through
 // `const Fast&` inside the loop could alias the output).
 struct ElemConsts {
-  float magic, half, pmin, cmul;
+  float magic, half, pmin, cmul, nlim_pos, nlim_neg;
   uint32_t max_pos, max_neg;
   explicit ElemConsts(const Fast& p)
       : magic(p.magic),
         half(p.half),
         pmin(p.pmin),
         cmul(p.cmul),
+        nlim_pos(p.nlim_pos),
+        nlim_neg(p.nlim_neg),
         max_pos(p.max_pos),
         max_neg(p.max_neg) {}
 };
@@ -126,7 +134,7 @@ template <Kind K, Mode R>
   const float s = y + cc;
   float t = s - cc;
   if constexpr (R == Mode::Trunc) {
-    t = as_float(as_bits(s) - static_cast<uint32_t>(as_bits(t) > as_bits(y))) - cc;
+    t = as_float(as_bits(s) - static_cast<uint32_t>(ibits(t) > ibits(y))) - cc;
   } else if constexpr (R == Mode::Away) {
     t = as_float(as_bits(s) + static_cast<uint32_t>(as_bits(y - t) == as_bits(h))) - cc;
   }
@@ -134,12 +142,13 @@ template <Kind K, Mode R>
   if constexpr (K == Kind::Bfp) {
     // y >= C only for m = 24 (y in [1, 2) is exact already) or when the
     // exponent was clamped from above (y >= 2 saturates either way).
-    tb = select_bits(as_bits(y) >= as_bits(cc), as_bits(y), tb);
+    tb = select_bits(ibits(y) >= ibits(cc), as_bits(y), tb);
   }
   if constexpr (K == Kind::MxInt) {
-    return as_float(std::min(tb, (b & kSignMask) != 0 ? c.max_neg : c.max_pos));
+    const uint32_t lim = select_bits((b & kSignMask) != 0, c.max_neg, c.max_pos);
+    return as_float(static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(lim))));
   } else {
-    return as_float(std::min(tb, c.max_pos));
+    return as_float(static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(c.max_pos))));
   }
 }
 
@@ -147,6 +156,7 @@ template <Kind K, Mode R>
 [[gnu::always_inline]] inline void dequant_block(const float* in, float* out, std::size_t n,
                                                  float inv, float scale, const ElemConsts c) {
 #pragma GCC ivdep
+#pragma GCC unroll 1  // no complete unrolling of known short trip counts before vectorization
   for (std::size_t i = 0; i < n; ++i) {
     const uint32_t b = as_bits(in[i]);
     const uint32_t sign = b & kSignMask;
@@ -161,10 +171,35 @@ template <Kind K, Mode R>
   }
 }
 
+// Truncation for a constant quantum (MX int, BFP), counted in quanta: the
+// integer n = trunc(min(|x| / 2^(se + qexp), limit)) by float->int conversion,
+// value n * 2^(se + qexp). Fewer operations than the magic-number path; needs
+// 2^-(se + qexp) to be a float (the caller checks).
+template <Kind K>
+[[gnu::always_inline]] inline void trunc_block(const float* in, float* out, std::size_t n,
+                                               float inv_q, float value_q, const ElemConsts c) {
+#pragma GCC ivdep
+#pragma GCC unroll 1  // no complete unrolling of known short trip counts before vectorization
+  for (std::size_t i = 0; i < n; ++i) {
+    const uint32_t b = as_bits(in[i]);
+    const uint32_t sign = b & kSignMask;
+    const float a = as_float(b & kAbsMask) * inv_q;
+    float lim = c.nlim_pos;
+    if constexpr (K == Kind::MxInt) {
+      lim = as_float(select_bits(sign != 0, as_bits(c.nlim_neg), as_bits(c.nlim_pos)));
+    }
+    const auto nf = static_cast<float>(static_cast<int32_t>(std::min(a, lim)));
+    out[i] = as_float(as_bits(nf * value_q) | (as_bits(nf) != 0 ? sign : 0u));
+  }
+}
+
 [[gnu::always_inline]] inline uint32_t block_max_abs(const float* in, std::size_t n) {
-  uint32_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) m = std::max(m, as_bits(in[i]) & kAbsMask);
-  return m;
+  int32_t m = 0;  // abs bit patterns are < 2^31: signed max (cheaper without SSE4.1)
+#pragma GCC unroll 1
+  for (std::size_t i = 0; i < n; ++i) {
+    m = std::max(m, static_cast<int32_t>(as_bits(in[i]) & kAbsMask));
+  }
+  return static_cast<uint32_t>(m);
 }
 
 // Shared exponent se of a finite block (max_abs < 0x7F800000) and its scale field.
@@ -194,6 +229,12 @@ template <Kind K, Mode R>
   }
   uint32_t field = 0;
   const int se = block_exponent<K>(m, p, field);
+  if constexpr (K != Kind::MxFloat && R == Mode::Trunc) {
+    if (-(se + p.qexp) <= 127) {  // else (tiny blocks) the y-space path below
+      trunc_block<K>(in, out, n, pow2f(-(se + p.qexp)), pow2f(se + p.qexp), ElemConsts(p));
+      return;
+    }
+  }
   dequant_block<K, R>(in, out, n, pow2f(-se), pow2f(se), ElemConsts(p));
 }
 
@@ -297,6 +338,9 @@ bool make_fast(const BlockFormat& f, Fast& p) {
       p.to_n = pow2f(b - 2);
       p.max_pos = as_bits(static_cast<float>((1 << (b - 1)) - 1) * q);
       p.max_neg = f.int_encoding == IntEncoding::TwosComplement ? as_bits(2.0f) : p.max_pos;
+      p.qexp = 2 - b;
+      p.nlim_pos = static_cast<float>((1 << (b - 1)) - 1);
+      p.nlim_neg = f.int_encoding == IntEncoding::TwosComplement ? p.nlim_pos + 1 : p.nlim_pos;
       return true;
     }
     case Kind::MxFloat: {
@@ -324,6 +368,9 @@ bool make_fast(const BlockFormat& f, Fast& p) {
       p.to_n = pow2f(m - 1);
       p.max_pos = as_bits(2.0f - q);
       p.max_neg = p.max_pos;
+      p.qexp = 1 - m;
+      p.nlim_pos = static_cast<float>((1 << m) - 1);
+      p.nlim_neg = p.nlim_pos;
       return true;
     }
   }

@@ -26,6 +26,7 @@
 //   PASS: <N> vectors bit-exact (<top>)
 //   FAIL: <M> mismatches in <N> vectors (<top>)
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -34,6 +35,7 @@
 #include <cstring>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>

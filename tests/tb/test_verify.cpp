@@ -364,6 +364,23 @@ TEST(VerifyFlow, IcarusCatchesWrongLatency) {
   EXPECT_EQ(r.errors[0], "latency: vector 0 took 2 cycles, the design declares 1");
 }
 
+TEST(VerifyFlow, IcarusReportsUnknownOutputBits) {
+  const FixtureDesign design;
+  std::string top = kTopV;
+  const std::string from = "assign flag_o      = flag_q2;";
+  top.replace(top.find(from), from.size(), "assign flag_o      = 1'bx;");
+  const auto rtl = fixture_rtl();
+  const std::string x_top = put_file(work_root() / "rtl_x" / "fx_top.v", top);
+  VerifyOptions o = options("icarus_x", 10);
+  o.simulator = VerifyOptions::Simulator::Icarus;
+  o.max_errors = 2;
+  const VerifyResult r = verify(design, {rtl[0], x_top}, o);
+  EXPECT_FALSE(r.pass);
+  EXPECT_EQ(r.mismatches, 2u);
+  EXPECT_TRUE(contains(r.report, "    flag_o: actual has X/Z bits: x (read as 0 below)"))
+      << r.report;
+}
+
 TEST(VerifyFlow, BuildErrorPointsAtTheLog) {
   const FixtureDesign design;
   const std::string bad = put_file(work_root() / "rtl_bad" / "fx_top.v",
