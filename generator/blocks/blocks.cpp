@@ -162,7 +162,8 @@ std::string round_shift(vlog::Module& m, const std::string& p, const RoundShift&
         inc = half;
         if (frac_w > 1) {
           const std::string unused = m.wire("unused_" + p + "_below_half", 1);
-          m.assign(unused, "|" + bits(ext, frac_w - 2, 0), "ties go away: only the half bit counts");
+          m.assign(unused, "|" + bits(ext, frac_w - 2, 0),
+                   "ties go away: only the half bit counts");
         }
       } else {
         const std::string sticky = m.wire(p + "_sticky", 1);

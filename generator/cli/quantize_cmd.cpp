@@ -64,8 +64,8 @@ std::optional<uint64_t> parse_uint(const std::string& s) {
 
 BlockFormat resolve_format(const QuantizeOptions& o) {
   if (o.format.empty()) {
-    throw QuantizeError(fmt::format("--format is required (one of {})",
-                                    BlockFormat::accepted_names()));
+    throw QuantizeError(
+        fmt::format("--format is required (one of {})", BlockFormat::accepted_names()));
   }
   BlockFormat f;
   try {
@@ -96,10 +96,10 @@ BlockFormat resolve_format(const QuantizeOptions& o) {
     }
     const auto e = golden::parse_int_encoding(o.int_encoding);
     if (!e) {
-      throw QuantizeError(fmt::format(
-          "unknown integer encoding '{}' for --int-encoding; accepted: sign_magnitude, "
-          "twos_complement",
-          o.int_encoding));
+      throw QuantizeError(
+          fmt::format("unknown integer encoding '{}' for --int-encoding; accepted: sign_magnitude, "
+                      "twos_complement",
+                      o.int_encoding));
     }
     f.int_encoding = *e;
   }
@@ -134,9 +134,10 @@ class TempFile {
     std::error_code ec;
     fs::rename(temp_, final_, ec);
     if (ec) {
-      throw QuantizeError(fmt::format("{}: cannot write ({}); check that it is not a directory "
-                                      "and that its directory is writable",
-                                      final_, ec.message()));
+      throw QuantizeError(
+          fmt::format("{}: cannot write ({}); check that it is not a directory "
+                      "and that its directory is writable",
+                      final_, ec.message()));
     }
     committed_ = true;
   }
@@ -151,9 +152,9 @@ void write_bytes(const std::string& path, const std::string& display,
                  const std::vector<uint8_t>& bytes) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {
-    throw QuantizeError(fmt::format(
-        "{}: cannot write ({}); check that the directory exists and is writable", display,
-        std::strerror(errno)));
+    throw QuantizeError(
+        fmt::format("{}: cannot write ({}); check that the directory exists and is writable",
+                    display, std::strerror(errno)));
   }
   const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
   const bool closed = std::fclose(f) == 0;
@@ -182,8 +183,8 @@ int run_quantize(const QuantizeOptions& o) {
   if (!o.seed.empty()) {
     const auto v = parse_uint(o.seed);
     if (!v) {
-      throw QuantizeError(fmt::format(
-          "--seed '{}' is not a seed; give an unsigned integer below 10^19", o.seed));
+      throw QuantizeError(
+          fmt::format("--seed '{}' is not a seed; give an unsigned integer below 10^19", o.seed));
     }
     seed = *v;
   }
@@ -230,8 +231,8 @@ int run_quantize(const QuantizeOptions& o) {
   if (f.rounding == golden::Rounding::Stochastic) {
     rounding += fmt::format(" ({} random bits, seed {})", f.stochastic_bits, seed);
   }
-  std::string out = fmt::format("quantize {} {} -> {}\n", o.in, golden::npy_shape_string(x.shape),
-                                o.out);
+  std::string out =
+      fmt::format("quantize {} {} -> {}\n", o.in, golden::npy_shape_string(x.shape), o.out);
   out += fmt::format("  {:<15} {}\n", "format", format_description(f));
   out += fmt::format("  {:<15} {} along the last axis ({} columns: {} block{} per row{})\n",
                      "block", k, cols, blocks_per_row, blocks_per_row == 1 ? "" : "s",
@@ -269,8 +270,7 @@ void add_quantize_command(CLI::App& app, int& exit_code) {
       "dequantized tensor and print the error");
   cmd->add_option("--format", opts->format,
                   fmt::format("Block format (required): {}", BlockFormat::accepted_names()));
-  cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)")
-      ->type_name("INT");
+  cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)")->type_name("INT");
   cmd->add_option("--round", opts->round,
                   fmt::format("Rounding: {} (default nearest_even for MX, truncate for BFP)",
                               golden::rounding_names()));

@@ -46,7 +46,8 @@ WrittenDesign write_rtl(const Design& d, const std::string& out_dir) {
   if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", out_dir, ec.message()));
   fs::remove_all(tmp_dir, ec);
   fs::create_directories(tmp_dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
   std::vector<std::string> names;
   const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream f(tmp_dir / name, std::ios::binary);
@@ -60,7 +61,9 @@ WrittenDesign write_rtl(const Design& d, const std::string& out_dir) {
   write("manifest.json", manifest(d, names).dump(2) + "\n");
   fs::remove_all(final_dir, ec);
   fs::rename(tmp_dir, final_dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot move {} into place: {}", final_dir.string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(
+        fmt::format("cannot move {} into place: {}", final_dir.string(), ec.message()));
   WrittenDesign w{final_dir.string(), {}};
   for (const auto& n : names) w.files.push_back((final_dir / n).string());
   return w;

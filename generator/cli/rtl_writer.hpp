@@ -3,10 +3,9 @@
 // <dir>/<top>/manifest.json. The same function serves `gen`, `verify` and
 // `area`, so the files verified and measured are the files taped out.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "generator/units/design.hpp"
 

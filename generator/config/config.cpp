@@ -200,7 +200,8 @@ DesignFile parse_design_text(std::string_view text, const std::string& path) {
     else {
       file.unit = s->get();
       const auto pos = key_position(top, "unit");
-      file.unit_where = file.path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+      file.unit_where =
+          file.path + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
     }
   }
 

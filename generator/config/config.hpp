@@ -11,13 +11,13 @@
 //   format = "mxint8"
 //   block = 32
 
+#include <toml++/toml.h>
+
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
 #include "golden/units/param_spec.hpp"
 
@@ -32,19 +32,20 @@ class ConfigError : public std::runtime_error {
 // One parameter as `blockforge list` and the docs show it.
 struct ParamInfo {
   std::string name;
-  std::string type;           // "int", "bool", "string", "int list"
-  std::string default_text;   // TOML spelling of the default: 32, true, "mxint8", [3, 5]
-  std::string allowed_text;   // "2..256", "one of: a, b", "" for free strings/bools
+  std::string type;          // "int", "bool", "string", "int list"
+  std::string default_text;  // TOML spelling of the default: 32, true, "mxint8", [3, 5]
+  std::string allowed_text;  // "2..256", "one of: a, b", "" for free strings/bools
   std::string help;
 };
 
 struct DesignFile {
   std::string path;
   std::string unit;
-  std::string unit_where;    // "path:line:column" of the unit key, for messages
-  std::string name;          // empty when the file gives none
-  toml::table params;        // the [params] table (empty when absent)
-  std::string content_hash;  // hex digest of the canonical unit+params, of the file's unit, name and params
+  std::string unit_where;  // "path:line:column" of the unit key, for messages
+  std::string name;        // empty when the file gives none
+  toml::table params;      // the [params] table (empty when absent)
+  std::string
+      content_hash;  // hex digest of the canonical unit+params, of the file's unit, name and params
 };
 
 // Reads and checks the top level of a design file (syntax, required 'unit',

@@ -14,11 +14,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "generator/verilog/module.hpp"
 #include "golden/bits/bitvec.hpp"

@@ -39,7 +39,8 @@ std::unique_ptr<Design> configure(const cfg::DesignFile& file) {
     std::string hint = cfg::did_you_mean(file.unit, names);
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-     throw cfg::ConfigError((file.unit_where.empty() ? file.path : file.unit_where) + ": unknown unit '" + file.unit + "'" +
+    throw cfg::ConfigError((file.unit_where.empty() ? file.path : file.unit_where) +
+                           ": unknown unit '" + file.unit + "'" +
                            (hint.empty() ? "" : "; " + hint) + " (known units: " + known + ")");
   }
   return unit->configure(file.params, file.path, file.name);

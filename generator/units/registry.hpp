@@ -4,12 +4,12 @@
 // and the tests iterate over this table, so adding a unit touches no other file
 // than generator/units/CMakeLists.txt.
 
+#include <toml++/toml.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "generator/config/config.hpp"
 #include "generator/units/design.hpp"

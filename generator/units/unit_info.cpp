@@ -12,7 +12,8 @@ std::vector<std::string> generated_header(const Design& d, const std::string& mo
       "config hash: " + cfg::stable_hash(d.unit_name() + params.dump()),
       "parameters:",
   };
-  for (const auto& [key, value] : params.items()) lines.push_back("  " + key + " = " + value.dump());
+  for (const auto& [key, value] : params.items())
+    lines.push_back("  " + key + " = " + value.dump());
   return lines;
 }
 

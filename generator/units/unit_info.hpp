@@ -20,9 +20,8 @@ UnitInfo make_unit(std::string name, std::string summary, Factory factory, NameF
   info.name = name;
   info.summary = std::move(summary);
   info.params = [] { return cfg::describe_params<P>(); };
-  info.configure = [name, factory, default_name](const toml::table& params,
-                                                  const std::string& path,
-                                                  const std::string& design_name) {
+  info.configure = [name, factory, default_name](const toml::table& params, const std::string& path,
+                                                 const std::string& design_name) {
     P p = cfg::read_params<P>(params, path, name);
     return std::unique_ptr<Design>(factory(p, design_name.empty() ? default_name(p) : design_name));
   };

@@ -29,7 +29,9 @@ std::string concat(const std::vector<std::string>& parts) {
   return fmt::format("{{{}}}", fmt::join(parts, ", "));
 }
 
-std::string repeat(int count, const std::string& e) { return fmt::format("{{{}{{{}}}}}", count, e); }
+std::string repeat(int count, const std::string& e) {
+  return fmt::format("{{{}{{{}}}}}", count, e);
+}
 
 std::string zext(const std::string& e, int from_width, int to_width) {
   if (to_width < from_width) throw std::logic_error("vlog::zext: narrowing " + e);

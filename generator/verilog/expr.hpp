@@ -7,13 +7,14 @@
 
 namespace bf::vlog {
 
-std::string lit(int width, uint64_t value);              // 8'd5 (decimal) for width <= 64
-std::string hex_lit(int width, uint64_t value);          // 8'h05
-std::string bits(const std::string& name, int msb, int lsb);  // name[msb:lsb] (name[i] if msb == lsb)
-std::string bit(const std::string& name, int index);          // name[i]
-std::string part(const std::string& name, int lsb, int width);  // name[lsb+width-1:lsb]
-std::string concat(const std::vector<std::string>& parts);    // {a, b, c} (MSB first)
-std::string repeat(int count, const std::string& e);          // {count{e}}
+std::string lit(int width, uint64_t value);      // 8'd5 (decimal) for width <= 64
+std::string hex_lit(int width, uint64_t value);  // 8'h05
+std::string bits(const std::string& name, int msb,
+                 int lsb);                            // name[msb:lsb] (name[i] if msb == lsb)
+std::string bit(const std::string& name, int index);  // name[i]
+std::string part(const std::string& name, int lsb, int width);         // name[lsb+width-1:lsb]
+std::string concat(const std::vector<std::string>& parts);             // {a, b, c} (MSB first)
+std::string repeat(int count, const std::string& e);                   // {count{e}}
 std::string zext(const std::string& e, int from_width, int to_width);  // {{n{1'b0}}, e}
 std::string paren(const std::string& e);
 std::string ternary(const std::string& c, const std::string& a, const std::string& b);

@@ -189,8 +189,7 @@ std::string print(const Module& m) {
                                    : fmt::format("{} {} {}", kind, r, n->name);
       // A wire whose assign follows right away is printed as one
       // declaration assignment: `wire [7:0] x = a + b;`.
-      const Assign* a =
-          idx + 1 < m.items.size() ? std::get_if<Assign>(&m.items[idx + 1]) : nullptr;
+      const Assign* a = idx + 1 < m.items.size() ? std::get_if<Assign>(&m.items[idx + 1]) : nullptr;
       if (!n->is_reg && a && a->lhs == n->name) {
         const std::string& c = a->comment.empty() ? n->comment : a->comment;
         p.line(1, with_comment(fmt::format("{} = {};", decl, a->rhs), c));

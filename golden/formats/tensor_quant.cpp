@@ -7,18 +7,18 @@
 //     whenever it is a normal float. A subnormal y (< 2^-126) may be inexact,
 //     but every y-space quantum here is >= 2^-23 (its half >= 2^-24), so such a
 //     y rounds to 0 in every fast mode whatever its low bits.
-//   - MX int and BFP: the quantum 2^Qq is a block constant (2^(2-b), 2^(1-m)).
-//     a = y * 2^-Qq (< 2^24 after clamping y to 2) is rounded to an integer n
-//     with float->int truncation and one compare of the exact fraction
-//     a - trunc(a) against 1/2 (ties to even / away / truncate); n is clipped
-//     to the largest magnitude (per sign for two's complement) and the value
-//     is n * 2^(se + Qq), an exact product.
-//   - MX float: an element that is normal in the element format (y >= 2^emin)
-//     keeps M mantissa bits of y: round on y's bit pattern with integer ops
-//     (add half an ulp, plus the kept LSB for ties to even, then clear the low
-//     23 - M bits; a carry moves into the next binade by itself). Below 2^emin
-//     the quantum is the constant 2^(emin - M), rounded like MX int. The max
-//     normal value saturates (integer min on the non-negative bit patterns).
+//   - the quantum q is a block constant for MX int (2^(2-b)) and BFP
+//     (2^(1-m)); for MX float q = 2^(max(floor(log2 y), emin) - M), built
+//     from y's exponent field (and, or, max, multiply: no libm, no branch).
+//   - round to nearest, ties to even, is the magic-number trick s = y + C,
+//     t = s - C with C = q * 2^23: for y < C the sum's ulp is q, and t is exact.
+//     Truncation and ties-away correct s by one ulp (its bit pattern -1 / +1;
+//     the floats of [C, 2C] have consecutive patterns) when t > y, resp. when
+//     y - t == q/2. BFP with m = 24 has y in [1, 2) >= C = 1, already exact.
+//   - MX int / BFP truncation instead counts quanta directly: float->int
+//     truncation of |x| / 2^(se + log2 q) (when that scale is a float).
+//   - saturation is a min against the largest element value (per sign for
+//     two's complement); rounding carries into the next binade are free.
 //   - the dequantized value t * 2^se is exact (a multiple of 2^-149 with <= 24
 //     significant bits), except MX two's-complement -2^(b-1) at se = 127,
 //     whose value -2^128 overflows to -Inf exactly as the reference's double
@@ -30,10 +30,14 @@
 // (and any format the fast path does not cover) runs the reference per block.
 //
 // Vectorization: per block, one max pass over the bit patterns and one element
-// pass, both straight-line loops that GCC vectorizes (no floating-point
-// operation is conditional: with GCC's default -ftrapping-math that would keep
-// a loop scalar). The driver is compiled for AVX2 and for baseline x86-64 and
-// picked at run time (target_clones), so the library runs on any x86-64.
+// pass, straight-line loops that GCC vectorizes. Two GCC habits are avoided on
+// purpose: with its default -ftrapping-math a conditional floating-point
+// operation (also one that a ternary's arm attracts) keeps a loop scalar, so
+// selects are mask blends on bit patterns and compares of values >= +0 are
+// integer compares; and loops of a known short trip count (k = 16, 32) are
+// completely unrolled before vectorization unless told not to. The driver is
+// compiled for AVX2 and for baseline x86-64 and picked at run time
+// (target_clones), so the library runs on any x86-64.
 
 #include "golden/formats/tensor_quant.hpp"
 
@@ -74,16 +78,16 @@ struct Fast {
   Kind kind = Kind::MxInt;
   Mode mode = Mode::Even;
   std::size_t k = 32;
-  int emax = 0;         // MX: emax_elem
-  int bfp_bias = 127;   // BFP: bias of the w-bit shared exponent
-  int bfp_smax = 254;   // BFP: largest stored shared exponent, 2^w - 2
+  int emax = 0;        // MX: emax_elem
+  int bfp_bias = 127;  // BFP: bias of the w-bit shared exponent
+  int bfp_smax = 254;  // BFP: largest stored shared exponent, 2^w - 2
   uint32_t nan_scale = 0xFF;
-  float nan_out = 0;    // the reference's value for every element of a NaN block
-  float magic = 0;      // MX int, BFP: C = q * 2^23 for the y-space quantum q
-  float half = 0;       // MX int, BFP: q / 2
-  float to_n = 0;       // MX int, BFP: 1 / q (codes)
-  float pmin = 0;       // MX float: 2^emin
-  float cmul = 0;       // MX float: 2^(23 - M)
+  float nan_out = 0;     // the reference's value for every element of a NaN block
+  float magic = 0;       // MX int, BFP: C = q * 2^23 for the y-space quantum q
+  float half = 0;        // MX int, BFP: q / 2
+  float to_n = 0;        // MX int, BFP: 1 / q (codes)
+  float pmin = 0;        // MX float: 2^emin
+  float cmul = 0;        // MX float: 2^(23 - M)
   uint32_t max_pos = 0;  // bits of the largest magnitude (y space)
   uint32_t max_neg = 0;  // same for negative inputs (two's complement: 2.0)
   int qexp = 0;          // MX int, BFP: log2 q
@@ -146,9 +150,11 @@ template <Kind K, Mode R>
   }
   if constexpr (K == Kind::MxInt) {
     const uint32_t lim = select_bits((b & kSignMask) != 0, c.max_neg, c.max_pos);
-    return as_float(static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(lim))));
+    return as_float(
+        static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(lim))));
   } else {
-    return as_float(static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(c.max_pos))));
+    return as_float(
+        static_cast<uint32_t>(std::min(static_cast<int32_t>(tb), static_cast<int32_t>(c.max_pos))));
   }
 }
 
@@ -204,8 +210,7 @@ template <Kind K>
 
 // Shared exponent se of a finite block (max_abs < 0x7F800000) and its scale field.
 template <Kind K>
-[[gnu::always_inline]] inline int block_exponent(uint32_t max_abs, const Fast& p,
-                                                 uint32_t& field) {
+[[gnu::always_inline]] inline int block_exponent(uint32_t max_abs, const Fast& p, uint32_t& field) {
   const int maxfield = static_cast<int>(max_abs >> 23);
   if constexpr (K == Kind::Bfp) {
     const int e = std::max(maxfield, 1);
@@ -289,8 +294,8 @@ template <Kind K>
 #define BF_TARGET_CLONES
 #endif
 
-BF_TARGET_CLONES void fast_dequantize(const Fast& p, const float* in, float* out,
-                                      std::size_t rows, std::size_t cols) {
+BF_TARGET_CLONES void fast_dequantize(const Fast& p, const float* in, float* out, std::size_t rows,
+                                      std::size_t cols) {
   switch (p.kind) {
     case Kind::MxInt:
       return dequant_rows_mode<Kind::MxInt>(p, in, out, rows, cols);
@@ -393,13 +398,12 @@ void reference_blocks(const BlockFormat& f, const float* in, std::size_t rows, s
       const std::size_t flat = r * cols + c;
       std::memcpy(bits.data(), in + flat, n * sizeof(float));
       if (stochastic) {
-        for (std::size_t i = 0; i < n; ++i) rand[i] = stochastic_rand(seed, flat + i, f.stochastic_bits);
+        for (std::size_t i = 0; i < n; ++i)
+          rand[i] = stochastic_rand(seed, flat + i, f.stochastic_bits);
       }
-      const uint32_t scale =
-          quantize_block(f, std::span<const uint32_t>(bits.data(), n),
-                         std::span<uint32_t>(codes.data(), n),
-                         stochastic ? std::span<const uint32_t>(rand.data(), n)
-                                    : std::span<const uint32_t>{});
+      const uint32_t scale = quantize_block(
+          f, std::span<const uint32_t>(bits.data(), n), std::span<uint32_t>(codes.data(), n),
+          stochastic ? std::span<const uint32_t>(rand.data(), n) : std::span<const uint32_t>{});
       fn(r, c, n, scale, std::span<const uint32_t>(codes.data(), n));
     }
   }
@@ -415,7 +419,8 @@ inline void put_bits(uint8_t* dst, std::size_t pos, uint32_t value, int width) {
   for (int j = 0; j < nbytes; ++j, v >>= 8) p[j] |= static_cast<uint8_t>(v);
 }
 
-void pack_into(const BlockFormat& f, uint8_t* dst, uint32_t scale, std::span<const uint32_t> codes) {
+void pack_into(const BlockFormat& f, uint8_t* dst, uint32_t scale,
+               std::span<const uint32_t> codes) {
   const int sb = f.scale_bits();
   const int eb = f.elem_bits();
   put_bits(dst, 0, scale, sb);
@@ -451,9 +456,8 @@ void fast_codes(const BlockFormat& f, const Fast& p, const float* in, std::size_
     for (std::size_t i = 0; i < n; ++i) {
       const uint32_t bits = as_bits(in[i]);
       const float t = quant_t<K, R>(bits, inv, ec);
-      const uint32_t mag = as_bits(t) >= as_bits(p.pmin)
-                               ? (as_bits(t) >> (23 - M)) - normal_offset
-                               : static_cast<uint32_t>(t * sub_to_n);
+      const uint32_t mag = as_bits(t) >= as_bits(p.pmin) ? (as_bits(t) >> (23 - M)) - normal_offset
+                                                         : static_cast<uint32_t>(t * sub_to_n);
       codes[i] = ((bits & kSignMask) != 0 ? sign_bit : 0u) | mag;
     }
   } else {

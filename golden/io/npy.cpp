@@ -1,5 +1,8 @@
 #include "golden/io/npy.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <bit>
 #include <cerrno>
 #include <cstdio>
@@ -7,9 +10,6 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 namespace bf::golden {
 
@@ -81,7 +81,8 @@ class HeaderParser {
   }
   char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
   void skip_ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) {
       ++i_;
     }
   }
@@ -290,16 +291,19 @@ NpyTensor read_npy_f32(const std::string& path) {
 
   if (h.descr != "<f4") {
     if (h.descr == ">f4") {
-      fail(path, "dtype is >f4 (big-endian float32); little-endian float32 is required: "
-                 "np.save(path, x.astype('<f4'))");
+      fail(path,
+           "dtype is >f4 (big-endian float32); little-endian float32 is required: "
+           "np.save(path, x.astype('<f4'))");
     }
     const std::string dtype = npy_dtype_name(h.descr);
-    fail(path, fmt::format("dtype is {}{}; float32 is required: np.save(path, x.astype(np.float32))",
-                           h.descr, dtype.empty() ? "" : " (" + dtype + ")"));
+    fail(path,
+         fmt::format("dtype is {}{}; float32 is required: np.save(path, x.astype(np.float32))",
+                     h.descr, dtype.empty() ? "" : " (" + dtype + ")"));
   }
   if (h.fortran_order) {
-    fail(path, "fortran_order is True (column-major data); save a C-order array: "
-               "np.save(path, np.ascontiguousarray(x))");
+    fail(path,
+         "fortran_order is True (column-major data); save a C-order array: "
+         "np.save(path, np.ascontiguousarray(x))");
   }
   const std::size_t count = h.count();
   if (count == 0) {
@@ -326,8 +330,8 @@ NpyTensor read_npy_f32(const std::string& path) {
   return t;
 }
 
-void write_npy_f32(const std::string& path, std::span<const std::size_t> shape,
-                   const float* data, std::string_view display_name) {
+void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, const float* data,
+                   std::string_view display_name) {
   const std::string_view name = display_name.empty() ? std::string_view(path) : display_name;
   std::string dict = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': {}, }}",
                                  npy_shape_string(shape));

@@ -55,7 +55,7 @@ NpyTensor read_npy_f32(const std::string& path);
 // NumPy does. Writes `path` directly; callers that must not leave a partial file
 // write to a temporary and rename it (`display_name`, if given, is the name
 // used in error messages instead of `path`). Errors: cannot create or write.
-void write_npy_f32(const std::string& path, std::span<const std::size_t> shape,
-                   const float* data, std::string_view display_name = {});
+void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, const float* data,
+                   std::string_view display_name = {});
 
 }  // namespace bf::golden

@@ -73,8 +73,8 @@ TEST(Cli, MissingConfigIsOneClearLine) {
 
 TEST(Cli, UnknownParameterNamesPlaceAndSuggestion) {
   const auto dir = temp_dir("unknown");
-  const auto cfg = write(dir, "x.toml",
-                         "unit = \"quant.block\"\n[params]\nformat = \"mxint8\"\nblok = 32\n");
+  const auto cfg =
+      write(dir, "x.toml", "unit = \"quant.block\"\n[params]\nformat = \"mxint8\"\nblok = 32\n");
   const CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("x.toml:4:1"), std::string::npos) << r.out;
@@ -114,7 +114,8 @@ TEST(Cli, MalformedTomlPointsAtTheLine) {
 
 TEST(Cli, AreaJsonHasTheReportFields) {
   const auto dir = temp_dir("area");
-  const CmdResult r = run("area " + kSource + "/configs/bfp8_g16.toml --json --work " + dir.string());
+  const CmdResult r =
+      run("area " + kSource + "/configs/bfp8_g16.toml --json --work " + dir.string());
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["top"], "bfp8_g16");

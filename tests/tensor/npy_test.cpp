@@ -1,6 +1,8 @@
 // golden/io/npy: round trips, files laid out exactly as NumPy writes them
 // (versions 1.0, 2.0, 3.0), and one clear error line for every bad input.
 
+#include "golden/io/npy.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -12,8 +14,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include "golden/io/npy.hpp"
 
 namespace {
 
@@ -163,21 +163,26 @@ TEST(Npy, EveryBadInputIsOneClearLine) {
   TempDir dir;
   const std::string d6 = float_data({1, 2, 3, 4, 5, 6});
   const std::vector<BadCase> cases = {
-      {"float64", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", d6),
-       {"dtype is <f8 (float64)", "float32 is required",
-        "np.save(path, x.astype(np.float32))"}},
-      {"int32", npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (6,), }", d6),
+      {"float64",
+       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", d6),
+       {"dtype is <f8 (float64)", "float32 is required", "np.save(path, x.astype(np.float32))"}},
+      {"int32",
+       npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (6,), }", d6),
        {"dtype is <i4 (int32)", "x.astype(np.float32)"}},
-      {"float16", npy_bytes("{'descr': '<f2', 'fortran_order': False, 'shape': (6,), }", d6),
+      {"float16",
+       npy_bytes("{'descr': '<f2', 'fortran_order': False, 'shape': (6,), }", d6),
        {"dtype is <f2 (float16)"}},
-      {"big endian", npy_bytes("{'descr': '>f4', 'fortran_order': False, 'shape': (6,), }", d6),
+      {"big endian",
+       npy_bytes("{'descr': '>f4', 'fortran_order': False, 'shape': (6,), }", d6),
        {"big-endian", "astype('<f4')"}},
       {"structured",
        npy_bytes("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (6,), }", d6),
        {"structured dtype"}},
-      {"fortran", npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", d6),
+      {"fortran",
+       npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", d6),
        {"fortran_order is True", "np.ascontiguousarray(x)"}},
-      {"empty", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4), }", ""),
+      {"empty",
+       npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4), }", ""),
        {"empty tensor (shape (0, 4))"}},
       {"truncated data",
        npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", d6),
@@ -189,16 +194,20 @@ TEST(Npy, EveryBadInputIsOneClearLine) {
       {"bad magic", "PK\x03\x04 this is a zip file", {"not a .npy file (bad magic)"}},
       {"text file", "1.0, 2.0, 3.0\n", {"not a .npy file (bad magic)"}},
       {"empty file", "", {"not a .npy file (bad magic)"}},
-      {"version", std::string("\x93NUMPY\x04\x00\x10\x00", 10) + std::string(16, ' '),
+      {"version",
+       std::string("\x93NUMPY\x04\x00\x10\x00", 10) + std::string(16, ' '),
        {"unsupported .npy format version 4.0"}},
       {"truncated header",
        npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", d6).substr(0, 30),
        {"truncated .npy header"}},
-      {"missing key", npy_bytes("{'descr': '<f4', 'shape': (6,), }", d6),
+      {"missing key",
+       npy_bytes("{'descr': '<f4', 'shape': (6,), }", d6),
        {"malformed .npy header", "'fortran_order'"}},
-      {"bad shape", npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (6, x), }", d6),
+      {"bad shape",
+       npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (6, x), }", d6),
        {"malformed .npy header"}},
-      {"bad bool", npy_bytes("{'descr': '<f4', 'fortran_order': 0, 'shape': (6,), }", d6),
+      {"bad bool",
+       npy_bytes("{'descr': '<f4', 'fortran_order': 0, 'shape': (6,), }", d6),
        {"malformed .npy header", "True or False"}},
   };
   for (const auto& c : cases) {
@@ -208,7 +217,8 @@ TEST(Npy, EveryBadInputIsOneClearLine) {
     EXPECT_TRUE(one_line(msg)) << c.what << ": " << msg;
     EXPECT_EQ(msg.rfind(path + ": ", 0), 0u) << c.what << ": must start with the file: " << msg;
     for (const auto& part : c.message_parts) {
-      EXPECT_NE(msg.find(part), std::string::npos) << c.what << ": '" << part << "' not in: " << msg;
+      EXPECT_NE(msg.find(part), std::string::npos)
+          << c.what << ": '" << part << "' not in: " << msg;
     }
   }
 }

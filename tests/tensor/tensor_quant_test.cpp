@@ -4,6 +4,8 @@
 // integer encodings, block sizes with partial last blocks, and blocks full of
 // zeros, subnormals, NaN/Inf, huge and tiny exponents, exact ties, saturation.
 
+#include "golden/formats/tensor_quant.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -18,7 +20,6 @@
 #include <vector>
 
 #include "golden/formats/block_format.hpp"
-#include "golden/formats/tensor_quant.hpp"
 
 namespace {
 
@@ -116,18 +117,18 @@ std::string describe(const BlockFormat& f) {
 // ---- biased random tensors ------------------------------------------------------
 
 enum class Style {
-  Gaussian,      // sigma 1 with rare large outliers
-  CloseExps,     // exponents within a few binades
-  WideExps,      // exponents spread over the whole range
-  RandomBits,    // uniformly random finite bit patterns
-  Ties,          // few significant bits at a random scale: exact ties for many quanta
-  NearTies,      // ties +- 1 ulp
-  Zeros,         // all +0 / -0
-  Subnormals,    // fp32 subnormals (and zeros)
-  Huge,          // exponent fields near 254, incl. FLT_MAX
-  Tiny,          // exponent fields near 1, mixed with subnormals
-  WithSpecial,   // one NaN or Inf somewhere in a normal block
-  Saturate,      // values at and just below the top of the format's range
+  Gaussian,     // sigma 1 with rare large outliers
+  CloseExps,    // exponents within a few binades
+  WideExps,     // exponents spread over the whole range
+  RandomBits,   // uniformly random finite bit patterns
+  Ties,         // few significant bits at a random scale: exact ties for many quanta
+  NearTies,     // ties +- 1 ulp
+  Zeros,        // all +0 / -0
+  Subnormals,   // fp32 subnormals (and zeros)
+  Huge,         // exponent fields near 254, incl. FLT_MAX
+  Tiny,         // exponent fields near 1, mixed with subnormals
+  WithSpecial,  // one NaN or Inf somewhere in a normal block
+  Saturate,     // values at and just below the top of the format's range
   kCount
 };
 
@@ -135,8 +136,8 @@ float random_finite(std::mt19937_64& rng, int field_lo, int field_hi) {
   std::uniform_int_distribution<uint32_t> frac(0, 0x7FFFFF);
   std::uniform_int_distribution<int> field(field_lo, field_hi);
   std::bernoulli_distribution neg(0.5);
-  const uint32_t b = (neg(rng) ? 0x80000000u : 0u) |
-                     (static_cast<uint32_t>(field(rng)) << 23) | frac(rng);
+  const uint32_t b =
+      (neg(rng) ? 0x80000000u : 0u) | (static_cast<uint32_t>(field(rng)) << 23) | frac(rng);
   return float_of(b);
 }
 
@@ -169,7 +170,8 @@ void fill_block(std::mt19937_64& rng, Style style, float* x, std::size_t n) {
       const int e = std::uniform_int_distribution<int>(-140, 120)(rng);
       std::uniform_int_distribution<int> mant(0, 4095);
       for (std::size_t i = 0; i < n; ++i) {
-        float v = std::ldexp(static_cast<float>(mant(rng)), e - std::uniform_int_distribution<int>(0, 6)(rng));
+        float v = std::ldexp(static_cast<float>(mant(rng)),
+                             e - std::uniform_int_distribution<int>(0, 6)(rng));
         if (style == Style::NearTies && v != 0.0f) {
           v = std::nextafter(v, neg(rng) ? 0.0f : std::numeric_limits<float>::infinity());
         }
@@ -189,7 +191,8 @@ void fill_block(std::mt19937_64& rng, Style style, float* x, std::size_t n) {
       break;
     case Style::Huge:
       for (std::size_t i = 0; i < n; ++i) {
-        x[i] = pct(rng) < 10 ? sgn(std::numeric_limits<float>::max()) : random_finite(rng, 240, 254);
+        x[i] =
+            pct(rng) < 10 ? sgn(std::numeric_limits<float>::max()) : random_finite(rng, 240, 254);
       }
       break;
     case Style::Tiny:
@@ -198,19 +201,19 @@ void fill_block(std::mt19937_64& rng, Style style, float* x, std::size_t n) {
     case Style::WithSpecial: {
       for (std::size_t i = 0; i < n; ++i) x[i] = gauss(rng);
       const std::size_t at = std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
-      const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
-                                -std::numeric_limits<float>::quiet_NaN(),
-                                std::numeric_limits<float>::infinity(),
-                                -std::numeric_limits<float>::infinity(),
-                                float_of(0x7F800001u)};  // signaling NaN pattern
+      const float specials[] = {
+          std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN(),
+          std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+          float_of(0x7F800001u)};  // signaling NaN pattern
       x[at] = specials[std::uniform_int_distribution<int>(0, 4)(rng)];
       break;
     }
     case Style::Saturate: {
       // Values near powers of two times the largest element values of every
       // format: 1.984375, 1.75, 7.5, 6, 28, 448, 57344 and their neighbours.
-      const float tops[] = {1.984375f, 1.9921875f, 1.75f, 1.875f, 1.5f, 7.5f, 7.75f, 6.0f, 7.0f,
-                            28.0f, 30.0f, 448.0f, 464.0f, 480.0f, 57344.0f, 61440.0f, 1.0f, 2.0f};
+      const float tops[] = {1.984375f, 1.9921875f, 1.75f,    1.875f,   1.5f,  7.5f,
+                            7.75f,     6.0f,       7.0f,     28.0f,    30.0f, 448.0f,
+                            464.0f,    480.0f,     57344.0f, 61440.0f, 1.0f,  2.0f};
       const int e = std::uniform_int_distribution<int>(-130, 110)(rng);
       for (std::size_t i = 0; i < n; ++i) {
         float v = std::ldexp(tops[std::uniform_int_distribution<int>(0, 17)(rng)], e);
@@ -273,9 +276,8 @@ TEST(TensorQuant, FastPathEqualsReferenceEveryFormat) {
     std::size_t k, rows, cols;
   };
   // Full blocks (flat path, incl. the unrolled 16/32/64) and partial last blocks.
-  const Shape shapes[] = {{32, 24, 128}, {32, 9, 45}, {16, 20, 64}, {16, 7, 50},
-                          {64, 6, 192}, {7, 10, 30}, {1, 4, 33},  {3, 5, 16},
-                          {100, 3, 250}, {33, 4, 66}};
+  const Shape shapes[] = {{32, 24, 128}, {32, 9, 45}, {16, 20, 64}, {16, 7, 50},   {64, 6, 192},
+                          {7, 10, 30},   {1, 4, 33},  {3, 5, 16},   {100, 3, 250}, {33, 4, 66}};
   for (const BlockFormat& base : all_formats()) {
     for (Rounding r : kFastModes) {
       for (const Shape& s : shapes) {
@@ -345,15 +347,15 @@ TEST(TensorQuant, CornerCases) {
   const float fmax = std::numeric_limits<float>::max();
   const float den = std::numeric_limits<float>::denorm_min();
   const std::vector<std::vector<float>> blocks = {
-      {0.0f, -0.0f, 0.0f, -0.0f},                      // zero block
-      {den, -den, 2 * den, 0.0f},                      // smallest subnormals
-      {fmax, -fmax, 1.0f, -1e-30f},                    // largest exponent
-      {-fmax, -fmax * 0.999f, fmax * 0.5f, 3.0f},      // two's complement overflow
-      {1.0f, 0.5f, 0.25f, 0.125f},                     // powers of two
-      {1.5f, 2.5f, -0.5f, -1.5f},                      // ties
-      {inf, 1.0f, 2.0f, 3.0f},                         // Inf block
-      {1.0f, std::nanf(""), -2.0f, 0.0f},              // NaN block
-      {1.0f, 1.0f + 0x1p-23f, 1.0f - 0x1p-24f, 0x1p-126f},  // around 1 and FLT_MIN
+      {0.0f, -0.0f, 0.0f, -0.0f},                            // zero block
+      {den, -den, 2 * den, 0.0f},                            // smallest subnormals
+      {fmax, -fmax, 1.0f, -1e-30f},                          // largest exponent
+      {-fmax, -fmax * 0.999f, fmax * 0.5f, 3.0f},            // two's complement overflow
+      {1.0f, 0.5f, 0.25f, 0.125f},                           // powers of two
+      {1.5f, 2.5f, -0.5f, -1.5f},                            // ties
+      {inf, 1.0f, 2.0f, 3.0f},                               // Inf block
+      {1.0f, std::nanf(""), -2.0f, 0.0f},                    // NaN block
+      {1.0f, 1.0f + 0x1p-23f, 1.0f - 0x1p-24f, 0x1p-126f},   // around 1 and FLT_MIN
       {0x1p-126f, 0x1p-127f, -0x1p-149f, 0x1.fffffcp-127f},  // FLT_MIN and subnormals
   };
   for (const BlockFormat& base : all_formats()) {

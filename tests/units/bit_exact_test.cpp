@@ -35,9 +35,9 @@ std::vector<SweepPoint> all_points() {
 class BitExact : public ::testing::TestWithParam<SweepPoint> {};
 
 TEST_P(BitExact, VerilatorMatchesGoldenModel) {
-  const auto design = load_design_text(
-      "unit = \"" + GetParam().unit + "\"\n[params]\n" + GetParam().params + "\n",
-      GetParam().label + ".toml");
+  const auto design =
+      load_design_text("unit = \"" + GetParam().unit + "\"\n[params]\n" + GetParam().params + "\n",
+                       GetParam().label + ".toml");
   const fs::path dir = fs::temp_directory_path() / ("bf_bitexact_" + GetParam().label);
   const auto rtl = cli::write_rtl(*design, (dir / "rtl").string());
   tb::VerifyOptions opt;

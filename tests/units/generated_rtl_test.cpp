@@ -49,7 +49,8 @@ TEST_P(GeneratedRtl, DeterministicAndLintClean) {
   const auto mods = design->modules();
   const auto mods2 = again->modules();
   ASSERT_EQ(mods.size(), mods2.size());
-  for (std::size_t i = 0; i < mods.size(); ++i) EXPECT_EQ(vlog::print(mods[i]), vlog::print(mods2[i]));
+  for (std::size_t i = 0; i < mods.size(); ++i)
+    EXPECT_EQ(vlog::print(mods[i]), vlog::print(mods2[i]));
 
   const fs::path dir = fs::temp_directory_path() / ("bf_units_" + GetParam().label);
   fs::remove_all(dir);
@@ -58,7 +59,8 @@ TEST_P(GeneratedRtl, DeterministicAndLintClean) {
   for (const auto& f : w.files) files += " " + f;
   const std::string top = design->top_name();
   const std::string log = (dir / "tools.log").string();
-  EXPECT_EQ(run("verilator --lint-only -Wall --top-module " + top + files + " > " + log + " 2>&1"), 0)
+  EXPECT_EQ(run("verilator --lint-only -Wall --top-module " + top + files + " > " + log + " 2>&1"),
+            0)
       << "see " << log;
   EXPECT_EQ(run("yosys -q -p 'read_verilog" + files + "; hierarchy -check -top " + top +
                 "; proc; check -assert' >> " + log + " 2>&1"),

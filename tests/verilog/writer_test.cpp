@@ -41,7 +41,9 @@ std::vector<Module> sample_design() {
   top.add(Instance{"sample_leaf", "u_leaf", {{"a_i", "a_i"}, {"b_i", "b_i"}, {"y_o", "x"}}, ""});
   top.add(Combinational{{if_("x_q > LIMIT", {set("big", "1'b1")}, {set("big", "1'b0")})},
                         "compare against the threshold"});
-  top.add(Registers{"clk_i", "rst_ni", "en_i",
+  top.add(Registers{"clk_i",
+                    "rst_ni",
+                    "en_i",
                     {{"valid_q", "1'b1", "1'b0"}, {"x_q", "x", ""}},
                     "pipeline register"});
   top.assign("y_o", "valid_q ? x_q : 4'd0");
@@ -117,9 +119,10 @@ TEST(Expr, Helpers) {
 // The three tools every generated file must pass, unchanged.
 TEST(Writer, AcceptedByVerilatorYosysIcarus) {
   const auto dir = write_files(sample_design(), "tools");
-  const std::string files = (dir / "sample_leaf.v").string() + " " + (dir / "sample_top.v").string();
-  EXPECT_EQ(std::system(("verilator --lint-only -Wall --top-module sample_top " + files +
-                         " > " + (dir / "lint.log").string() + " 2>&1")
+  const std::string files =
+      (dir / "sample_leaf.v").string() + " " + (dir / "sample_top.v").string();
+  EXPECT_EQ(std::system(("verilator --lint-only -Wall --top-module sample_top " + files + " > " +
+                         (dir / "lint.log").string() + " 2>&1")
                             .c_str()),
             0);
   EXPECT_EQ(std::system(("yosys -q -p 'read_verilog " + files +

@@ -22,11 +22,11 @@ constexpr int kSig = 24;  // fp32 significand width incl. hidden bit
 
 struct Shape {
   BlockFormat f;
-  int in_w;       // input element width (32 or 16)
-  int in_man;     // input mantissa bits (23 or 7)
-  int scale_w;    // scale field width
-  int elem_w;     // element code width
-  int rand_w;     // random bits per element (0 unless stochastic)
+  int in_w;          // input element width (32 or 16)
+  int in_man;        // input mantissa bits (23 or 7)
+  int scale_w;       // scale field width
+  int elem_w;        // element code width
+  int rand_w;        // random bits per element (0 unless stochastic)
   bool bfp_clamped;  // BFP with a shared exponent narrower than fp32's
 };
 
@@ -58,7 +58,7 @@ Unpacked unpack(vlog::Module& m, const Shape& s) {
   m.assign(u.hidden, "|" + u.field);
   u.sig = m.wire("sig", kSig, "significand, |x| = sig * 2^(ee - 150)");
   m.assign(u.sig, s.in_man == 23 ? vlog::concat({u.hidden, u.mant})
-                                  : vlog::concat({u.hidden, u.mant, lit(kSig - 1 - s.in_man, 0)}));
+                                 : vlog::concat({u.hidden, u.mant, lit(kSig - 1 - s.in_man, 0)}));
   u.ee = m.wire("ee", 8, "max(field, 1)");
   m.assign(u.ee, fmt::format("{} ? {} : 8'd1", u.hidden, u.field));
   return u;
@@ -98,12 +98,14 @@ void mx_int_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
              "sign-magnitude; zero has no sign");
   } else {
     const std::string lim = m.wire("lim", b + 1, "2^(b-1) for negatives, 2^(b-1)-1 else");
-    m.assign(lim, fmt::format("{} ? {} : {}", u.sign, lit(b + 1, max_pos + 1), lit(b + 1, max_pos)));
+    m.assign(lim,
+             fmt::format("{} ? {} : {}", u.sign, lit(b + 1, max_pos + 1), lit(b + 1, max_pos)));
     const std::string mag = m.wire("mag", b + 1, "saturated magnitude");
     m.assign(mag, fmt::format("({0} > {1}) ? {1} : {0}", n, lim));
     const std::string neg = m.wire("neg", b + 1);
     m.assign(neg, "-" + mag);
-    m.assign("code_o", fmt::format("{} ? {} : {}", u.sign, bits(neg, b - 1, 0), bits(mag, b - 1, 0)),
+    m.assign("code_o",
+             fmt::format("{} ? {} : {}", u.sign, bits(neg, b - 1, 0), bits(mag, b - 1, 0)),
              "two's complement");
     const std::string unused = m.wire("unused_mag_top", 1);
     m.assign(unused, bits(mag, b, b) + " ^ " + bits(neg, b, b), "bit b is the sign of the range");
@@ -125,8 +127,10 @@ void mx_float_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
   // -(S + lz) (subnormal input, whose leading one sits lz places lower).
   constexpr int kOff = 512;
   const std::string tb = m.wire("t_off", 11, "element exponent t = L - se, plus 512");
-  m.assign(tb, fmt::format("{0} ? ({{3'b0, {1}}} + {2} - {{3'b0, scale_i}}) : ({2} - {{3'b0, scale_i}} - {3})",
-                           u.hidden, u.field, lit(11, kOff), vlog::zext(lz, lz_w, 11)));
+  m.assign(tb,
+           fmt::format(
+               "{0} ? ({{3'b0, {1}}} + {2} - {{3'b0, scale_i}}) : ({2} - {{3'b0, scale_i}} - {3})",
+               u.hidden, u.field, lit(11, kOff), vlog::zext(lz, lz_w, 11)));
   const int u_w = vlog::bits_for(static_cast<uint64_t>(emax - emin));
   const std::string uexp = m.wire("u", 11, "max(t, emin) - emin (0 for zero inputs)");
   m.assign(uexp, fmt::format("({0} | ({1} <= {2})) ? 11'd0 : ({1} - {2})", zero, tb,
@@ -176,10 +180,9 @@ void bfp_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
     n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 10, 0, kSig));
   }
   const int n_w = s.bfp_clamped ? kSig + 1 : mb + 1;
-  const std::string over = sat_flag.empty()
-                               ? fmt::format("({} > {})", n, lit(n_w, max_mag))
-                               : fmt::format("({} > {}) | ({} & ~{})", n, lit(n_w, max_mag),
-                                             sat_flag, "zero_in");
+  const std::string over = sat_flag.empty() ? fmt::format("({} > {})", n, lit(n_w, max_mag))
+                                            : fmt::format("({} > {}) | ({} & ~{})", n,
+                                                          lit(n_w, max_mag), sat_flag, "zero_in");
   if (!sat_flag.empty()) {
     m.wire("zero_in", 1);
     m.assign("zero_in", fmt::format("~{} & ~(|{})", u.hidden, u.mant));
@@ -223,9 +226,9 @@ std::string scale_logic(vlog::Module& m, const Shape& s, const std::string& maxf
   const std::string scale = m.wire("scale", s.scale_w, "scale field of a finite block");
   if (s.f.kind != BlockFormat::Kind::Bfp) {
     const int emax = s.f.emax_elem();
-    m.assign(scale, emax == 0 ? maxfield
-                              : fmt::format("({0} > {1}) ? ({0} - {1}) : 8'd0", maxfield,
-                                            lit(8, emax)),
+    m.assign(scale,
+             emax == 0 ? maxfield
+                       : fmt::format("({0} > {1}) ? ({0} - {1}) : 8'd0", maxfield, lit(8, emax)),
              fmt::format("S = max(maxfield - emax_elem, 0), emax_elem = {}", emax));
     return scale;
   }
@@ -260,8 +263,8 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.name = name;
   m.header = header;
   m.header.push_back("");
-  m.header.push_back(fmt::format("Block quantizer: {} x {} in, {} scale + {} x {}-bit codes out.", k,
-                                 p.input, s.f.name(), k, s.elem_w));
+  m.header.push_back(fmt::format("Block quantizer: {} x {} in, {} scale + {} x {}-bit codes out.",
+                                 k, p.input, s.f.name(), k, s.elem_w));
   m.header.push_back(fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one block per cycle.",
                                  p.pipeline_stages + 1));
   m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
@@ -272,8 +275,9 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.output("in_ready_o", 1);
   m.input("x_i", k * s.in_w, fmt::format("element i at x_i[{}*i +: {}]", s.in_w, s.in_w));
   if (s.rand_w)
-    m.input("rand_i", k * s.rand_w, fmt::format("element i's {} random bits at rand_i[{}*i +: {}]",
-                                                s.rand_w, s.rand_w, s.rand_w));
+    m.input("rand_i", k * s.rand_w,
+            fmt::format("element i's {} random bits at rand_i[{}*i +: {}]", s.rand_w, s.rand_w,
+                        s.rand_w));
   m.output("out_valid_o", 1);
   m.input("out_ready_i", 1);
   m.output("scale_o", s.scale_w, "shared scale field (all ones: NaN block)");
@@ -314,7 +318,9 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
     m.reg("x_q1", k * s.in_w);
     m.reg("scale_q1", s.scale_w);
     m.reg("nan_q1", 1);
-    vlog::Registers regs{"clk_i", "rst_ni", "advance",
+    vlog::Registers regs{"clk_i",
+                         "rst_ni",
+                         "advance",
                          {{"valid_q1", "in_valid_i", "1'b0"},
                           {"x_q1", "x_i", ""},
                           {"scale_q1", scale, ""},
@@ -342,7 +348,8 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
     m.add(inst);
   }
   m.wire("scale_d", s.scale_w);
-  m.assign("scale_d", fmt::format("{} ? {} : {}", nan, vlog::hex_lit(s.scale_w, (1u << s.scale_w) - 1), sc),
+  m.assign("scale_d",
+           fmt::format("{} ? {} : {}", nan, vlog::hex_lit(s.scale_w, (1u << s.scale_w) - 1), sc),
            "NaN block: all-ones scale");
   m.wire("elems_d", k * s.elem_w);
   m.assign("elems_d", fmt::format("{} ? {} : codes", nan, lit(k * s.elem_w, 0)),
@@ -352,11 +359,12 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.comment("Output register.");
   m.reg("scale_q", s.scale_w);
   m.reg("elems_q", k * s.elem_w);
-  m.add(vlog::Registers{"clk_i", "rst_ni", "advance",
-                        {{"out_valid_q", valid, "1'b0"},
-                         {"scale_q", "scale_d", ""},
-                         {"elems_q", "elems_d", ""}},
-                        ""});
+  m.add(vlog::Registers{
+      "clk_i",
+      "rst_ni",
+      "advance",
+      {{"out_valid_q", valid, "1'b0"}, {"scale_q", "scale_d", ""}, {"elems_q", "elems_d", ""}},
+      ""});
   m.assign("out_valid_o", "out_valid_q");
   m.assign("scale_o", "scale_q");
   m.assign("elems_o", "elems_q");

@@ -16,7 +16,8 @@ using golden::BlockFormat;
 using golden::QuantBlockParams;
 
 std::string describe_input(uint64_t bits, int width) {
-  const uint32_t f32 = width == 16 ? static_cast<uint32_t>(bits) << 16 : static_cast<uint32_t>(bits);
+  const uint32_t f32 =
+      width == 16 ? static_cast<uint32_t>(bits) << 16 : static_cast<uint32_t>(bits);
   float v;
   std::memcpy(&v, &f32, 4);
   return fmt::format("0x{:0{}x} (s={} e={} m=0x{:x} = {:.9g})", bits, width / 4, f32 >> 31,
@@ -40,13 +41,14 @@ class QuantBlockDesign : public Design {
     const int w = p_.input_width();
     PortSpec x{"x_i", p_.block * w, "block of " + p_.input + " inputs", {}};
     for (int i = 0; i < p_.block; ++i)
-      x.fields.push_back({fmt::format("x[{}]", i), i * w, w,
-                          [w](uint64_t v) { return describe_input(v, w); }});
+      x.fields.push_back(
+          {fmt::format("x[{}]", i), i * w, w, [w](uint64_t v) { return describe_input(v, w); }});
     std::vector<PortSpec> ports{x};
     if (p_.stochastic()) {
       const int r = p_.stochastic_bits;
       PortSpec rnd{"rand_i", p_.block * r, "random bits per element", {}};
-      for (int i = 0; i < p_.block; ++i) rnd.fields.push_back({fmt::format("rand[{}]", i), i * r, r, {}});
+      for (int i = 0; i < p_.block; ++i)
+        rnd.fields.push_back({fmt::format("rand[{}]", i), i * r, r, {}});
       ports.push_back(rnd);
     }
     return ports;
@@ -56,24 +58,24 @@ class QuantBlockDesign : public Design {
     const BlockFormat f = f_;
     PortSpec scale{"scale_o", f.scale_bits(), "shared scale field", {}};
     scale.fields.push_back({"scale", 0, f.scale_bits(), [f](uint64_t v) {
-                              return fmt::format("2^{} per unit",
-                                                 f.kind == BlockFormat::Kind::Bfp
-                                                     ? static_cast<int>(v) - ((1 << (f.exp_bits - 1)) - 1)
-                                                     : static_cast<int>(v) - 127);
+                              return fmt::format(
+                                  "2^{} per unit",
+                                  f.kind == BlockFormat::Kind::Bfp
+                                      ? static_cast<int>(v) - ((1 << (f.exp_bits - 1)) - 1)
+                                      : static_cast<int>(v) - 127);
                             }});
     const int eb = f.elem_bits();
     PortSpec elems{"elems_o", p_.block * eb, "element codes", {}};
     for (int i = 0; i < p_.block; ++i)
-      elems.fields.push_back({fmt::format("elem[{}]", i), i * eb, eb, [f](uint64_t v) {
-                                // Value of the code under a unit scale (S = 127 for MX,
-                                // s = bias for BFP), i.e. the element on its own.
-                                const uint32_t unit = f.kind == BlockFormat::Kind::Bfp
-                                                          ? (1u << (f.exp_bits - 1)) - 1
-                                                          : 127u;
-                                return fmt::format("{:g} x scale",
-                                                   golden::dequantize_element(
-                                                       f, unit, static_cast<uint32_t>(v)));
-                              }});
+      elems.fields.push_back(
+          {fmt::format("elem[{}]", i), i * eb, eb, [f](uint64_t v) {
+             // Value of the code under a unit scale (S = 127 for MX,
+             // s = bias for BFP), i.e. the element on its own.
+             const uint32_t unit =
+                 f.kind == BlockFormat::Kind::Bfp ? (1u << (f.exp_bits - 1)) - 1 : 127u;
+             return fmt::format("{:g} x scale",
+                                golden::dequantize_element(f, unit, static_cast<uint32_t>(v)));
+           }});
     return {scale, elems};
   }
 
@@ -85,7 +87,8 @@ class QuantBlockDesign : public Design {
     for (int i = 0; i < k; ++i) {
       const uint64_t v = in[0].get(i * w, w);
       x[i] = w == 16 ? static_cast<uint32_t>(v) << 16 : static_cast<uint32_t>(v);
-      if (p_.stochastic()) rnd[i] = static_cast<uint32_t>(in[1].get(i * p_.stochastic_bits, p_.stochastic_bits));
+      if (p_.stochastic())
+        rnd[i] = static_cast<uint32_t>(in[1].get(i * p_.stochastic_bits, p_.stochastic_bits));
     }
     const uint32_t scale = golden::quantize_block(f_, x, codes, rnd);
     BitVec s(f_.scale_bits()), e(k * f_.elem_bits());
@@ -98,7 +101,8 @@ class QuantBlockDesign : public Design {
   TestVector random_case(std::mt19937_64& rng) const override;
 
   nlohmann::ordered_json metrics() const override {
-    return {{"format", f_.name()}, {"bits_per_element", f_.bits_per_element()},
+    return {{"format", f_.name()},
+            {"bits_per_element", f_.bits_per_element()},
             {"block_storage_bits", f_.block_storage_bits()}};
   }
 
@@ -175,7 +179,7 @@ std::vector<TestVector> QuantBlockDesign::corner_cases() const {
   {
     // Just below and above the largest element magnitude (saturation and the
     // rounding carry into the next binade).
-    std::vector<uint32_t> xs{bits_of(1.999999f), bits_of(-1.999999f), bits_of(1.96875f),
+    std::vector<uint32_t> xs{bits_of(1.999999f),  bits_of(-1.999999f), bits_of(1.96875f),
                              bits_of(-1.984375f), bits_of(1.9921875f), bits_of(1.0f)};
     v.push_back(make(xs, "near the top of the range: carry and saturation"));
   }
@@ -252,7 +256,8 @@ const UnitRegistration registration(make_unit<QuantBlockParams>(
     default_name,
     {
         "format = \"mxint8\"\nblock = 32",
-        "format = \"mxint4\"\nblock = 8\nint_encoding = \"twos_complement\"\nrounding = \"nearest_away\"",
+        "format = \"mxint4\"\nblock = 8\nint_encoding = \"twos_complement\"\nrounding = "
+        "\"nearest_away\"",
         "format = \"mxfp4_e2m1\"\nblock = 32",
         "format = \"mxfp8_e4m3\"\nblock = 16\ninput = \"bf16\"\npipeline_stages = 1",
         "format = \"mxfp8_e5m2\"\nblock = 8\nrounding = \"truncate\"",
