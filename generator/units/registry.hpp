@@ -19,6 +19,9 @@ namespace bf {
 struct UnitInfo {
   std::string name;     // "quant.block"
   std::string summary;  // one line for `blockforge list`
+  // Bumped whenever the unit's model or generator changes its results in a
+  // way the RTL bytes alone do not show (sweep caches key on it).
+  std::string version = "1";
   std::function<std::vector<cfg::ParamInfo>()> params;
   // Reads the [params] table (errors carry file:line:column) and builds the
   // design. `design_name` is the file's optional name (empty: derive one).

@@ -73,6 +73,15 @@ inline float pow2f(int e) {
 
 enum class Mode { Even, Away, Trunc };
 
+// Element loops: `out` may equal `in` (same index, no loop-carried dependence),
+// and no complete unrolling of the known short trip counts (16, 32) before
+// vectorization.
+#if defined(__clang__)
+#define BF_ELEMENT_LOOP _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define BF_ELEMENT_LOOP _Pragma("GCC ivdep") _Pragma("GCC unroll 1")
+#endif
+
 // Constants of the fast path for one format.
 struct Fast {
   Kind kind = Kind::MxInt;
@@ -161,8 +170,7 @@ template <Kind K, Mode R>
 template <Kind K, Mode R>
 [[gnu::always_inline]] inline void dequant_block(const float* in, float* out, std::size_t n,
                                                  float inv, float scale, const ElemConsts c) {
-#pragma GCC ivdep
-#pragma GCC unroll 1  // no complete unrolling of known short trip counts before vectorization
+  BF_ELEMENT_LOOP
   for (std::size_t i = 0; i < n; ++i) {
     const uint32_t b = as_bits(in[i]);
     const uint32_t sign = b & kSignMask;
@@ -184,8 +192,7 @@ template <Kind K, Mode R>
 template <Kind K>
 [[gnu::always_inline]] inline void trunc_block(const float* in, float* out, std::size_t n,
                                                float inv_q, float value_q, const ElemConsts c) {
-#pragma GCC ivdep
-#pragma GCC unroll 1  // no complete unrolling of known short trip counts before vectorization
+  BF_ELEMENT_LOOP
   for (std::size_t i = 0; i < n; ++i) {
     const uint32_t b = as_bits(in[i]);
     const uint32_t sign = b & kSignMask;
@@ -249,7 +256,7 @@ template <Kind K, Mode R>
   const std::size_t k = p.k;
   if (cols % k == 0) {  // every block is full: one flat run of blocks
     const std::size_t total = rows * cols;
-    // Common block sizes get loops of a known trip count (fully unrolled).
+    // Common block sizes get element loops of a known trip count (no remainder).
     switch (k) {
       case 16:
         for (std::size_t i = 0; i < total; i += 16) dequant_span<K, R>(p, in + i, out + i, 16);
@@ -384,8 +391,8 @@ bool make_fast(const BlockFormat& f, Fast& p) {
 
 // ---- reference path ------------------------------------------------------------
 
-// Runs `fn(block_index_in_row, row, c0, n, scale, codes)` for every block after
-// quantizing it with the reference quantize_block.
+// Runs `fn(row, first_col, n, scale, codes)` for every block after quantizing
+// it with the reference quantize_block.
 template <class Fn>
 void reference_blocks(const BlockFormat& f, const float* in, std::size_t rows, std::size_t cols,
                       uint64_t seed, Fn&& fn) {
@@ -398,8 +405,9 @@ void reference_blocks(const BlockFormat& f, const float* in, std::size_t rows, s
       const std::size_t flat = r * cols + c;
       std::memcpy(bits.data(), in + flat, n * sizeof(float));
       if (stochastic) {
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = 0; i < n; ++i) {
           rand[i] = stochastic_rand(seed, flat + i, f.stochastic_bits);
+        }
       }
       const uint32_t scale = quantize_block(
           f, std::span<const uint32_t>(bits.data(), n), std::span<uint32_t>(codes.data(), n),
@@ -411,24 +419,19 @@ void reference_blocks(const BlockFormat& f, const float* in, std::size_t rows, s
 
 // ---- packing -------------------------------------------------------------------
 
-// ORs `value` (< 2^width, width <= 32) into a zeroed little-endian bit stream.
-inline void put_bits(uint8_t* dst, std::size_t pos, uint32_t value, int width) {
-  uint64_t v = uint64_t{value} << (pos & 7);
-  uint8_t* p = dst + (pos >> 3);
-  const int nbytes = static_cast<int>(((pos & 7) + static_cast<std::size_t>(width) + 7) / 8);
-  for (int j = 0; j < nbytes; ++j, v >>= 8) p[j] |= static_cast<uint8_t>(v);
-}
-
+// Packs one block (scale, then the codes; missing codes stay 0) into a zeroed
+// buffer: the little-endian bit stream of block_format.hpp, byte by byte.
 void pack_into(const BlockFormat& f, uint8_t* dst, uint32_t scale,
                std::span<const uint32_t> codes) {
-  const int sb = f.scale_bits();
-  const int eb = f.elem_bits();
-  put_bits(dst, 0, scale, sb);
-  std::size_t pos = static_cast<std::size_t>(sb);
-  for (uint32_t c : codes) {  // padding codes are 0: the buffer is already zero
-    put_bits(dst, pos, c, eb);
-    pos += static_cast<std::size_t>(eb);
+  const int eb = f.elem_bits();  // <= 25: acc never holds more than 7 + 25 bits
+  uint64_t acc = scale;
+  int pending = f.scale_bits();
+  for (uint32_t c : codes) {
+    for (; pending >= 8; pending -= 8, acc >>= 8) *dst++ = static_cast<uint8_t>(acc);
+    acc |= uint64_t{c} << pending;
+    pending += eb;
   }
+  for (; pending > 0; pending -= 8, acc >>= 8) *dst++ = static_cast<uint8_t>(acc);
 }
 
 // Element codes on the fast path (same rounding as dequant_block).

@@ -6,7 +6,10 @@
 
 #include "generator/units/quant_block/quant_block_rtl.hpp"
 #include "generator/units/unit_info.hpp"
+#include "golden/data/synthetic.hpp"
 #include "golden/formats/block_format.hpp"
+#include "golden/formats/tensor_quant.hpp"
+#include "golden/formats/tensor_quant.hpp"
 #include "golden/units/quant_block.hpp"
 
 namespace bf::quant_block {
@@ -100,10 +103,19 @@ class QuantBlockDesign : public Design {
   std::vector<TestVector> corner_cases() const override;
   TestVector random_case(std::mt19937_64& rng) const override;
 
+  // The format's cost and accuracy: storage bits per element and the SQNR of
+  // quantize-dequantize on the standard LLM-like activation tensor
+  // (golden/data/synthetic.hpp, default spec), blocks along the channels.
   nlohmann::ordered_json metrics() const override {
+    const golden::LlmActivationSpec spec;
+    const auto x = golden::llm_like_activations(spec);
+    std::vector<float> q(x.size());
+    golden::quantize_dequantize(f_, x.data(), q.data(), spec.rows, spec.cols, 1);
+    const auto e = golden::error_stats(x.data(), q.data(), x.size());
     return {{"format", f_.name()},
             {"bits_per_element", f_.bits_per_element()},
-            {"block_storage_bits", f_.block_storage_bits()}};
+            {"block_storage_bits", f_.block_storage_bits()},
+            {"sqnr_db", e.sqnr_db}};
   }
 
  private:

@@ -1,0 +1,27 @@
+#pragma once
+// Sweep pictures, drawn by gnuplot (Debian package gnuplot-nox) next to the
+// results: for each swept parameter, area (um^2) against it (one series per
+// combination of the other swept parameters when that stays readable); and,
+// when rows carry an accuracy metric (metrics.sqnr_db), the Pareto front of
+// area (lower is better) against accuracy (higher is better) with the front's
+// points labelled by their parameters. Each plot as PNG and SVG in
+// <out_dir>/plots/. Failed rows are skipped.
+
+#include <string>
+#include <vector>
+
+#include "generator/sweep/runner.hpp"
+
+namespace bf::sweep {
+
+// Returns the files written. Throws std::runtime_error when gnuplot is missing
+// or fails (the message names the script and log under <out_dir>/plots/).
+std::vector<std::string> write_plots(const std::string& out_dir, const SweepSpec& spec,
+                                     const std::vector<Row>& rows);
+
+// Indices (into rows) of the Pareto-optimal ok rows: no other row has both
+// area <= and accuracy >= with one strictly better. Sorted by area.
+std::vector<std::size_t> pareto_front(const std::vector<Row>& rows, const std::string& area_key,
+                                      const std::string& accuracy_key);
+
+}  // namespace bf::sweep
