@@ -32,11 +32,13 @@ std::string max_tree(vlog::Module& m, const std::string& prefix,
 }
 
 namespace {
-// Recursive leading-zero count of a power-of-two-wide vector known to be
-// nonzero: returns the count wire; `zero` receives a wire that is 1 when the
-// vector is all zero (needed by the parent).
-std::string lzc_node(vlog::Module& m, const std::string& name, const std::string& x, int lsb,
+// Recursive leading-zero count of x[lsb +: width] (width a power of two),
+// known to be nonzero at the root: returns the count wire; `zero` receives a
+// wire that is 1 when the slice is all zero (needed by the parent). Wires are
+// named after the bits they cover: <prefix>_<msb>_<lsb>_cnt.
+std::string lzc_node(vlog::Module& m, const std::string& prefix, const std::string& x, int lsb,
                      int width, std::string* zero) {
+  const std::string name = fmt::format("{}_{}_{}", prefix, lsb + width - 1, lsb);
   if (width == 2) {
     const std::string cnt = m.wire(name + "_cnt", 1);
     m.assign(cnt, "~" + bits(x, lsb + 1, lsb + 1));
@@ -48,8 +50,8 @@ std::string lzc_node(vlog::Module& m, const std::string& name, const std::string
   }
   const int half = width / 2;
   std::string zero_hi, zero_lo;
-  const std::string hi = lzc_node(m, name + "h", x, lsb + half, half, &zero_hi);
-  const std::string lo = lzc_node(m, name + "l", x, lsb, half, zero ? &zero_lo : nullptr);
+  const std::string hi = lzc_node(m, prefix, x, lsb + half, half, &zero_hi);
+  const std::string lo = lzc_node(m, prefix, x, lsb, half, zero ? &zero_lo : nullptr);
   int cw = 0;
   while ((1 << cw) < width) ++cw;
   const std::string cnt = m.wire(name + "_cnt", cw);

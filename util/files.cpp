@@ -1,11 +1,14 @@
-#include "tb/files.hpp"
+#include "util/files.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-namespace bf::tb {
+namespace bf::util {
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -36,4 +39,21 @@ void write_if_changed(const std::string& path, const std::string& content) {
   write_text(path, content);
 }
 
-}  // namespace bf::tb
+void write_text_atomic(const std::string& path, const std::string& content) {
+  static std::atomic<unsigned long> counter{0};
+  const std::filesystem::path p(path);
+  // Unique per process and call: concurrent writers never share a temporary.
+  const std::filesystem::path tmp = p.parent_path() / ("." + p.filename().string() + ".tmp." +
+                                                       std::to_string(::getpid()) + "." +
+                                                       std::to_string(counter++));
+  try {
+    write_text(tmp.string(), content);
+    std::filesystem::rename(tmp, p);
+  } catch (const std::exception& e) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot write: " + e.what());
+  }
+}
+
+}  // namespace bf::util

@@ -1,4 +1,4 @@
-#include "tb/file_lock.hpp"
+#include "util/file_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace bf::tb {
+namespace bf::util {
 
 FileLock::FileLock(const std::string& path, Mode mode) : path_(path) {
   fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -27,4 +27,4 @@ void FileLock::set_mode(Mode mode) {
   }
 }
 
-}  // namespace bf::tb
+}  // namespace bf::util

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace bf::tb {
+namespace bf::util {
 
 class FileLock {
  public:
@@ -26,4 +26,4 @@ class FileLock {
   std::string path_;
 };
 
-}  // namespace bf::tb
+}  // namespace bf::util

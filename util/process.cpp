@@ -1,4 +1,4 @@
-#include "tb/process.hpp"
+#include "util/process.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace bf::tb {
+namespace bf::util {
 
 namespace {
 
@@ -79,4 +79,4 @@ std::string first_error_line(const std::string& log_path) {
   return {};
 }
 
-}  // namespace bf::tb
+}  // namespace bf::util

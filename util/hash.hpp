@@ -1,6 +1,7 @@
 #pragma once
-// A 64-bit FNV-1a content hash: the key of the simulation build cache. Not
-// cryptographic; it only has to notice that an input of a build changed.
+// A 64-bit FNV-1a content hash: the key of the simulation build cache and of
+// the sweep point cache. Not cryptographic; it only has to notice that an
+// input changed.
 
 #include <fmt/format.h>
 
@@ -8,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace bf::tb {
+namespace bf::util {
 
 class Hasher {
  public:
@@ -32,4 +33,4 @@ class Hasher {
   uint64_t h_ = 0xcbf29ce484222325ull;
 };
 
-}  // namespace bf::tb
+}  // namespace bf::util
