@@ -1,17 +1,11 @@
 #include "synth/area.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -19,7 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
-extern char** environ;
+#include "util/process.hpp"
 
 namespace bf::synth {
 namespace {
@@ -85,59 +79,21 @@ std::string log_hint(const fs::path& work) {
   return fmt::format("see {}", (work / kLogFile).string());
 }
 
-// The executable `name` in $PATH, or "" if there is none.
-std::string find_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return "";
-  const std::string dirs = path;
-  for (std::size_t start = 0; start <= dirs.size();) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const std::string dir = dirs.substr(start, end - start);
-    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-      return fs::absolute(candidate).string();  // yosys runs in the work dir
-    }
-    start = end + 1;
-  }
-  return "";
-}
-
 // Runs `yosys -q -l yosys.log -s area.ys` inside `work`; stdout/stderr go to
 // yosys.console.log. Returns normally only on exit status 0.
-void run_yosys(const fs::path& work, const std::string& top) {
-  const std::string yosys = find_on_path("yosys");
+void run_yosys(const fs::path& work, const std::string& top, const util::ToolBudget& budget) {
+  const std::string yosys = util::find_on_path("yosys");
   if (yosys.empty()) {
     throw std::runtime_error("yosys not found on PATH; install it with apt-get install yosys");
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string dir = work.string();
   const std::string console = (work / kConsoleFile).string();
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, console.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-
-  std::vector<std::string> args = {"yosys", "-q", "-l", kLogFile, "-s", kScriptFile};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, yosys.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    throw std::runtime_error(fmt::format("cannot start {}: {}", yosys, std::strerror(rc)));
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      throw std::runtime_error(fmt::format("waiting for yosys failed: {}", std::strerror(errno)));
-    }
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+  util::ProcessOptions opt;
+  opt.log_path = console;
+  opt.cwd = work.string();
+  const util::ProcessResult res =
+      util::run_process({yosys, "-q", "-l", kLogFile, "-s", kScriptFile}, budget.apply(opt));
+  util::throw_if_stopped(res, fmt::format("area of '{}': yosys", top), (work / kLogFile).string());
+  if (res.ok()) return;
 
   std::string what;
   for (const char* file : {kLogFile, kConsoleFile}) {
@@ -147,8 +103,8 @@ void run_yosys(const fs::path& work, const std::string& top) {
     if (!what.empty()) break;
   }
   if (what.empty()) {
-    what = WIFEXITED(status) ? fmt::format("yosys exited with status {}", WEXITSTATUS(status))
-                             : fmt::format("yosys killed by signal {}", WTERMSIG(status));
+    what = res.code > 128 ? fmt::format("yosys killed by signal {}", res.code - 128)
+                          : fmt::format("yosys exited with status {}", res.code);
   }
   throw std::runtime_error(fmt::format("area of '{}' failed: {} ({})", top, what, log_hint(work)));
 }
@@ -363,7 +319,7 @@ std::map<std::string, LibertyCell> read_liberty_cells(const std::string& path) {
 }
 
 AreaReport run_area(const std::vector<std::string>& verilog_files, const std::string& top,
-                    const std::string& work_dir) {
+                    const std::string& work_dir, const util::ToolBudget& budget) {
   if (verilog_files.empty()) throw std::runtime_error("area: no Verilog files given");
   if (!is_identifier(top)) {
     throw std::runtime_error(fmt::format("area: '{}' is not a Verilog module name", top));
@@ -400,7 +356,7 @@ AreaReport run_area(const std::vector<std::string>& verilog_files, const std::st
   write_text(work / kScriptFile, fill_script(script_template, files, top));
   write_text(work / kLibertyFile, liberty_text);
 
-  run_yosys(work, top);
+  run_yosys(work, top, budget);
 
   AreaReport r;
   r.top = top;

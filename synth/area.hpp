@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/process.hpp"
+
 namespace bf::synth {
 
 // Area of the NAND2 cell of cells.lib (NanGate NAND2_X1), the unit of nand2_eq.
@@ -54,9 +56,10 @@ struct AreaReport {
 // Throws std::runtime_error with a one-line message on any failure: bad
 // arguments, yosys missing, a Yosys error (message quotes the first ERROR
 // line and points at work_dir/yosys.log), cells left unmapped, or reports
-// that cannot be parsed.
+// that cannot be parsed. `budget` limits and cancels the Yosys run: a stopped
+// run throws util::ToolTimeout or util::ToolCancelled.
 AreaReport run_area(const std::vector<std::string>& verilog_files, const std::string& top,
-                    const std::string& work_dir);
+                    const std::string& work_dir, const util::ToolBudget& budget = {});
 
 // Keys: top, area_um2, nand2_eq, cells (type -> count), cell_count, flops,
 // flop_area_um2, transistors, transistor_nand2_eq, logic_depth,

@@ -10,12 +10,15 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "tb/files.hpp"
-#include "tb/process.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
 
 namespace bf::tb {
 
 namespace fs = std::filesystem;
+using util::first_error_line;
+using util::run_process;
+using util::write_text;
 
 namespace {
 
@@ -258,7 +261,10 @@ SimRun run_icarus(const Design& design, const std::vector<std::string>& rtl_file
   std::vector<std::string> compile = {"iverilog", "-g2005", "-o", "tb.vvp", "-s", "bf_tb", "tb.v"};
   for (const auto& f : rtl_files) compile.push_back(fs::absolute(f).string());
   auto t0 = Clock::now();
-  if (run_process(compile, {compile_log, false, dir.string()}) != 0) {
+  const auto compiled = run_process(compile, opt.budget.apply({compile_log, false, dir.string()}));
+  util::throw_if_stopped(compiled, fmt::format("Icarus compile of {}", design.top_name()),
+                         compile_log);
+  if (!compiled.ok()) {
     const std::string first = first_error_line(compile_log);
     throw std::runtime_error(fmt::format("Icarus compile of {} failed{}{}; see {}",
                                          design.top_name(), first.empty() ? "" : ": ", first,
@@ -268,7 +274,10 @@ SimRun run_icarus(const Design& design, const std::vector<std::string>& rtl_file
 
   r.log_path = (dir / "sim.log").string();
   t0 = Clock::now();
-  const int rc = run_process({"vvp", "-n", "tb.vvp"}, {r.log_path, false, dir.string()});
+  const auto ran =
+      run_process({"vvp", "-n", "tb.vvp"}, opt.budget.apply({r.log_path, false, dir.string()}));
+  util::throw_if_stopped(ran, fmt::format("vvp run of {}", design.top_name()), r.log_path);
+  const int rc = ran.code;
   r.sim_seconds = seconds_since(t0);
   if (rc != 0)
     throw std::runtime_error(

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "generator/units/design.hpp"
+#include "util/process.hpp"
 
 namespace bf::tb {
 
@@ -55,6 +56,10 @@ struct VerifyOptions {
   // run fails as "design hung"; -1: 1000 + 4 * latency().
   long watchdog_cycles = -1;
   bool quiet = false;  // do not print the report to stdout
+  // Time limit and cancellation of the tool calls (cmake, the simulation,
+  // iverilog, vvp): each gets what is left of the budget. A stopped call
+  // throws util::ToolTimeout or util::ToolCancelled.
+  util::ToolBudget budget;
 };
 
 struct VerifyResult {

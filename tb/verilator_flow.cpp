@@ -10,11 +10,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "tb/file_lock.hpp"
-#include "tb/files.hpp"
-#include "tb/hash.hpp"
-#include "tb/process.hpp"
 #include "tb/verilator_driver.hpp"
+#include "util/file_lock.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/process.hpp"
 
 #ifndef BLOCKFORGE_TB_DIR
 #error "BLOCKFORGE_TB_DIR must point at the tb/ source folder"
@@ -23,6 +23,14 @@
 namespace bf::tb {
 
 namespace fs = std::filesystem;
+using util::FileLock;
+using util::first_error_line;
+using util::Hasher;
+using util::on_path;
+using util::read_text;
+using util::run_process;
+using util::write_if_changed;
+using util::write_text;
 
 namespace {
 
@@ -141,11 +149,15 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
     if (!fs::exists(build / "CMakeCache.txt", ec) && on_path("ninja"))
       configure.insert(configure.end(), {"-G", "Ninja"});
     const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    int rc = run_process(configure, {log, false, {}});
-    if (rc == 0)
+    const std::string what = fmt::format("Verilator build of {}", design.top_name());
+    auto rc = run_process(configure, opt.budget.apply({log, false, {}}));
+    util::throw_if_stopped(rc, what, log);
+    if (rc.ok()) {
       rc = run_process({"cmake", "--build", build.string(), "-j", std::to_string(jobs)},
-                       {log, true, {}});
-    if (rc != 0) {
+                       opt.budget.apply({log, true, {}}));
+      util::throw_if_stopped(rc, what, log);
+    }
+    if (!rc.ok()) {
       const std::string first = first_error_line(log);
       throw std::runtime_error(fmt::format("Verilator build of {} failed{}{}; see {}",
                                            design.top_name(), first.empty() ? "" : ": ", first,
@@ -180,7 +192,9 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
                                   "--watchdog",
                                   std::to_string(opt.watchdog_cycles)};
   if (opt.trace) cmd.insert(cmd.end(), {"--trace", (work / "trace.fst").string()});
-  const int rc = run_process(cmd, {log, false, {}});
+  const auto res = run_process(cmd, opt.budget.apply({log, false, {}}));
+  util::throw_if_stopped(res, fmt::format("simulation of {}", design.top_name()), log);
+  const int rc = res.code;
   if ((rc != 0 && rc != 1) || !fs::exists(results, ec)) {
     const std::string first = first_error_line(log);
     throw std::runtime_error(fmt::format("simulation of {} did not finish (exit {}){}{}; see {}",

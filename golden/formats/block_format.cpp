@@ -8,6 +8,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "golden/bits/bitstream.hpp"
+
 namespace bf::golden {
 
 namespace {
@@ -277,56 +279,36 @@ double dequantize_element(const BlockFormat& f, uint32_t scale, uint32_t code) {
 
 std::vector<uint8_t> pack_block(const BlockFormat& f, uint32_t scale,
                                 std::span<const uint32_t> codes) {
-  const int sb = f.scale_bits();
-  const int eb = f.elem_bits();
   if (codes.size() > static_cast<std::size_t>(f.block_size)) {
     throw std::invalid_argument("pack_block: more codes than the block size");
   }
-  if (scale > low_mask(sb)) throw std::invalid_argument("pack_block: scale wider than its field");
-  std::vector<uint8_t> out((static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8, 0);
-  std::size_t pos = 0;
-  uint64_t acc = 0;  // pending bits, LSB first
-  int pending = 0;
-  auto put = [&](uint32_t value, int width) {
-    acc |= uint64_t{value} << pending;
-    pending += width;
-    for (; pending >= 8; pending -= 8, acc >>= 8) out[pos++] = static_cast<uint8_t>(acc);
-  };
-  put(scale, sb);
+  BitWriter w(static_cast<std::size_t>(f.block_storage_bits()));
+  try {
+    w.put(scale, f.scale_bits());
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument("pack_block: scale wider than its field");
+  }
   for (int i = 0; i < f.block_size; ++i) {
     const uint32_t c = static_cast<std::size_t>(i) < codes.size() ? codes[i] : 0;
-    if (c > low_mask(eb)) throw std::invalid_argument("pack_block: code wider than its field");
-    put(c, eb);
+    if (c > low_mask(f.elem_bits())) {
+      throw std::invalid_argument("pack_block: code wider than its field");
+    }
+    w.put(c, f.elem_bits());
   }
-  if (pending > 0) out[pos] = static_cast<uint8_t>(acc);
-  return out;
+  return w.finish();
 }
 
 void unpack_block(const BlockFormat& f, std::span<const uint8_t> bytes, uint32_t& scale,
                   std::span<uint32_t> codes) {
-  const int sb = f.scale_bits();
-  const int eb = f.elem_bits();
   if (bytes.size() != (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8) {
     throw std::invalid_argument("unpack_block: bytes.size() must be ceil(block_storage_bits/8)");
   }
   if (codes.size() > static_cast<std::size_t>(f.block_size)) {
     throw std::invalid_argument("unpack_block: more codes than the block size");
   }
-  std::size_t pos = 0;
-  uint64_t acc = 0;
-  int avail = 0;
-  auto get = [&](int width) {
-    while (avail < width) {
-      acc |= uint64_t{bytes[pos++]} << avail;
-      avail += 8;
-    }
-    const uint32_t v = static_cast<uint32_t>(acc) & low_mask(width);
-    acc >>= width;
-    avail -= width;
-    return v;
-  };
-  scale = get(sb);
-  for (auto& c : codes) c = get(eb);
+  BitReader r(bytes);
+  scale = r.get(f.scale_bits());
+  for (auto& c : codes) c = r.get(f.elem_bits());
 }
 
 uint32_t stochastic_rand(uint64_t seed, uint64_t index, int stoch_bits) {

@@ -271,8 +271,8 @@ NpyTensor read_npy_f32(const std::string& path) {
     fail(path, fmt::format("cannot read ({})", errno_text()));
   }
   std::size_t header_end = head.size();
-  if (head.size() >= 12 && head.substr(0, kMagic.size()) == kMagic) {
-    const int major = static_cast<unsigned char>(head[6]);
+  const int major = head.size() >= 12 ? static_cast<unsigned char>(head[6]) : 0;
+  if (head.substr(0, kMagic.size()) == kMagic && major >= 1 && major <= 3) {
     const std::size_t prefix = prefix_size(major);
     std::size_t header_len = 0;
     for (std::size_t i = prefix; i-- > 8;) {

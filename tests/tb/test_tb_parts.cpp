@@ -9,14 +9,14 @@
 #include <filesystem>
 #include <string>
 
-#include "tb/files.hpp"
-#include "tb/hash.hpp"
 #include "tb/icarus_flow.hpp"
 #include "tb/mismatch_report.hpp"
 #include "tb/sim/vector_file.hpp"
 #include "tb/vectors.hpp"
 #include "tb/verilator_driver.hpp"
 #include "tb/verilator_flow.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
 
 namespace bf::tb {
 namespace {
@@ -170,12 +170,12 @@ TEST(VerilatorDriver, MapsPortsToRecordWords) {
 TEST(VerilatorFlow, BuildHashFollowsInputs) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("bf_tb_hash_{}", ::getpid());
   const std::string f = (dir / "a.v").string();
-  write_text(f, "module a; endmodule\n");
+  util::write_text(f, "module a; endmodule\n");
   const std::string h = verilator_build_hash({f}, "drv", "cmake", "harness");
   EXPECT_EQ(verilator_build_hash({f}, "drv", "cmake", "harness"), h);
   EXPECT_NE(verilator_build_hash({f}, "drv2", "cmake", "harness"), h);
   EXPECT_NE(verilator_build_hash({f}, "drv", "cmake", "harness2"), h);
-  write_text(f, "module a; wire x; endmodule\n");
+  util::write_text(f, "module a; wire x; endmodule\n");
   EXPECT_NE(verilator_build_hash({f}, "drv", "cmake", "harness"), h);
   fs::remove_all(dir);
 

@@ -318,6 +318,41 @@ TEST(TensorQuant, EveryStyleEveryFormatLargeBlocks) {
   }
 }
 
+TEST(TensorQuant, EveryShareExponent) {
+  // One row per largest exponent field 0..254 (so every shared exponent,
+  // including the clamped ones of narrow BFP exponents and the tiny-block
+  // paths), elements within 30 binades below it, a third of them on ties.
+  std::mt19937_64 rng(2718);
+  const std::size_t cols = 32;
+  std::vector<float> in(255 * cols);
+  for (int field = 0; field < 255; ++field) {
+    float* row = in.data() + static_cast<std::size_t>(field) * cols;
+    for (std::size_t i = 0; i < cols; ++i) {
+      float v = random_finite(rng, std::max(field - 30, 0), field);
+      if (i % 3 == 0 && field > 0) {  // few significant bits: ties for most quanta
+        v = float_of(bits_of(v) & 0xFFFC0000u);
+      }
+      row[i] = v;
+    }
+    row[std::uniform_int_distribution<std::size_t>(0, cols - 1)(rng)] =
+        float_of((static_cast<uint32_t>(field) << 23) | 0x7FFFFFu);  // the block maximum
+  }
+  for (const BlockFormat& base : all_formats()) {
+    for (Rounding r : kFastModes) {
+      BlockFormat f = base;
+      f.rounding = r;
+      f.block_size = static_cast<int>(cols);
+      const auto expected = reference_dequantize(f, in, 255, cols);
+      std::vector<float> got(in.size());
+      bf::golden::quantize_dequantize(f, in.data(), got.data(), 255, cols);
+      ASSERT_TRUE(same_bits(f, in, expected, got, cols));
+      ASSERT_EQ(bf::golden::quantize_packed(f, in.data(), 255, cols),
+                reference_packed(f, in, 255, cols))
+          << describe(f);
+    }
+  }
+}
+
 TEST(TensorQuant, InPlaceEqualsOutOfPlace) {
   std::mt19937_64 rng(99);
   for (const char* name : {"mxint8", "mxfp4_e2m1", "bfp8", "mxfp8_e5m2"}) {
