@@ -16,6 +16,10 @@ int run(int argc, char** argv) {
   add_verify_command(app, exit_code);
   add_area_command(app, exit_code);
   add_quantize_command(app, exit_code);
+  add_sweep_command(app, exit_code);
+  add_sweep_merge_command(app, exit_code);
+  add_softmax_report_command(app, exit_code);
+  add_opal_accuracy_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

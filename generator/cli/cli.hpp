@@ -19,5 +19,9 @@ void add_gen_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_area_command(CLI::App& app, int& exit_code);
 void add_quantize_command(CLI::App& app, int& exit_code);
+void add_sweep_command(CLI::App& app, int& exit_code);
+void add_sweep_merge_command(CLI::App& app, int& exit_code);
+void add_softmax_report_command(CLI::App& app, int& exit_code);
+void add_opal_accuracy_command(CLI::App& app, int& exit_code);
 
 }  // namespace bf::cli
