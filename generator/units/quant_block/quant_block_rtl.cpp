@@ -373,6 +373,11 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
 
 }  // namespace
 
+vlog::Module build_element_module(const golden::QuantBlockParams& p, const std::string& name,
+                                  const std::vector<std::string>& header) {
+  return element_module(shape_of(p), name, header);
+}
+
 std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std::string& top,
                                     const std::vector<std::string>& header) {
   const Shape s = shape_of(p);

@@ -15,4 +15,9 @@ namespace bf::quant_block {
 std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std::string& top,
                                     const std::vector<std::string>& header);
 
+// One element's quantizer alone (ports x_i, scale_i, [rand_i], code_o): other
+// units that quantize MX/BFP elements instantiate this same module.
+vlog::Module build_element_module(const golden::QuantBlockParams& p, const std::string& name,
+                                  const std::vector<std::string>& header);
+
 }  // namespace bf::quant_block

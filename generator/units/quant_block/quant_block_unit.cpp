@@ -9,7 +9,6 @@
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/block_format.hpp"
 #include "golden/formats/tensor_quant.hpp"
-#include "golden/formats/tensor_quant.hpp"
 #include "golden/units/quant_block.hpp"
 
 namespace bf::quant_block {
