@@ -106,7 +106,7 @@ BlockFormat resolve_format(const QuantizeOptions& o) {
   try {
     f.validate();
   } catch (const std::invalid_argument& e) {
-    throw QuantizeError(fmt::format("{} (--block takes 1..4096)", e.what()));
+    throw QuantizeError(fmt::format("{}; choose --block in 1..4096", e.what()));
   }
   return f;
 }

@@ -346,10 +346,10 @@ struct Constraint::Node {
   enum class Kind { Literal, Name, Unary, Binary };
   Kind kind = Kind::Literal;
   Op op = Op::Or;
-  Value value;       // Literal
-  std::string name;  // Name
-  std::size_t at = 0;                // byte offset of the operator or the token
-  std::size_t begin = 0, end = 0;    // byte span of the whole subexpression
+  Value value;                     // Literal
+  std::string name;                // Name
+  std::size_t at = 0;              // byte offset of the operator or the token
+  std::size_t begin = 0, end = 0;  // byte span of the whole subexpression
   std::shared_ptr<const Node> lhs, rhs;
 };
 
@@ -367,9 +367,17 @@ class Parser {
     if (peek().kind == Tok::End)
       fail(0, "empty constraint: expected a condition such as \"block >= 16\"");
     NodePtr root = binary(0);
-    if (peek().kind != Tok::End)
-      fail(peek().begin,
-           "expected an operator or the end of the constraint, found " + describe(peek()));
+    if (peek().kind != Tok::End) {
+      std::string hint;
+      const Token& t = peek();
+      const Token& previous = tokens_[next_ - 1];
+      if (t.kind == Tok::Name && (t.name == "and" || t.name == "or"))
+        hint = t.name == "and" ? "; use '&&'" : "; use '||'";
+      else if (previous.kind == Tok::Name && previous.name == "not")
+        hint = "; use '!' for not";
+      fail(t.begin,
+           "expected an operator or the end of the constraint, found " + describe(t) + hint);
+    }
     return root;
   }
 
@@ -530,9 +538,9 @@ std::string operand(std::string_view text, const Node& n, ValueType t) {
 }
 
 [[noreturn]] void fail_unary(std::string_view text, const Node& n, ValueType a) {
-  fail_at(text, n.at,
-          fmt::format("'{}' {}, found {}", op_text(n.op), needs_text(n.op),
-                      operand(text, *n.lhs, a)));
+  fail_at(
+      text, n.at,
+      fmt::format("'{}' {}, found {}", op_text(n.op), needs_text(n.op), operand(text, *n.lhs, a)));
 }
 
 [[noreturn]] void fail_not_condition(std::string_view text, const Node& n, ValueType t) {
@@ -555,8 +563,8 @@ std::string unknown_name_message(const std::string& name, const std::vector<std:
 }
 
 std::string unusable_message(const std::string& name, std::string_view what) {
-  return fmt::format(
-      "parameter '{}' is {}: constraints compare numbers, strings and booleans", name, what);
+  return fmt::format("parameter '{}' is {}: constraints compare numbers, strings and booleans",
+                     name, what);
 }
 
 class Checker {
@@ -754,8 +762,7 @@ class Evaluator {
 };
 
 void collect_names(const Node& n, std::vector<std::string>& out) {
-  if (n.kind == Node::Kind::Name &&
-      std::find(out.begin(), out.end(), n.name) == out.end())
+  if (n.kind == Node::Kind::Name && std::find(out.begin(), out.end(), n.name) == out.end())
     out.push_back(n.name);
   if (n.lhs) collect_names(*n.lhs, out);
   if (n.rhs) collect_names(*n.rhs, out);

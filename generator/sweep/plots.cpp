@@ -5,17 +5,17 @@
 
 #include "generator/sweep/plots.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -291,6 +291,7 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
   }
   const bool legend = names.size() > 1;
 
+  const auto all_keys = spec.swept_keys();
   std::string data = fmt::format("# area (um^2) against {}: x  area_um2  label\n", key);
   for (std::size_t i = 0; i < names.size(); ++i) {
     std::vector<std::pair<double, const Row*>> pts;
@@ -306,7 +307,7 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
               (0.5 / static_cast<double>(names.size()));
     for (const auto& [x, r] : pts)
       data += fmt::format("{} {} {}\n", num(x + dodge), num(*number_at(*r, kAreaKey)),
-                          dq(short_label(*r, spec.swept_keys())));
+                          dq(short_label(*r, all_keys)));
   }
   pf.data.emplace_back(dat, data);
 
@@ -315,9 +316,10 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
   if (points_only && legend) key_title += " (others vary)";
   Margins m;
   if (legend) {
-    std::size_t longest = key_title.size();
-    for (const auto& n : names) longest = std::max(longest, n.size() + 5);
-    m.right = std::clamp(1.0 - (static_cast<double>(longest) * 7.5 + 40) / kWidth, 0.62, 0.84);
+    // The legend's width: the sample line, its gaps and the longest entry.
+    std::size_t longest = key_title.size() + 2;
+    for (const auto& n : names) longest = std::max(longest, n.size() + 9);
+    m.right = std::clamp(1.0 - (static_cast<double>(longest) * 7.5 + 40) / kWidth, 0.6, 0.84);
   }
   if (!numeric && xs.size() > 6) m.bottom = 0.2;
 
@@ -343,7 +345,7 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
       s += "set logscale x 2\n";
       s += fmt::format("set xrange [{}:{}]\n", num(lo / 1.3), num(hi * 1.3));
     } else if (hi > lo) {
-      double pad = (hi - lo) * 0.06;
+      double pad = (hi - lo) * 0.1;
       s += fmt::format("set xrange [{}:{}]\n", num(lo - pad), num(hi + pad));
     } else {
       s += fmt::format("set xrange [{}:{}]\n", num(lo - 1), num(hi + 1));
@@ -365,7 +367,7 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
     s += fmt::format(
         "set key at screen {}, screen {} left top vertical Left reverse box lc rgb '#c8c8c8' "
         "samplen 2.5 spacing 1.3 width 1 title {}\n",
-        m.right + 0.015, m.top, gq(key_title));
+        m.right + 0.02, m.top, gq(key_title));
   } else {
     s += "unset key\n";
   }
@@ -376,8 +378,8 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
     const std::string style =
         points_only ? fmt::format("points pt {} ps 1.2", kPointTypes[i % 8])
                     : fmt::format("linespoints lw 2 pt {} ps 1.4", kPointTypes[i % 8]);
-    plot += fmt::format("{} index {} using 1:2 with {} lc rgb '{}'", gq(dat), i, style,
-                        kColors[i % 8]);
+    plot +=
+        fmt::format("{} index {} using 1:2 with {} lc rgb '{}'", gq(dat), i, style, kColors[i % 8]);
     plot += legend ? " title " + gq(names[i]) : " notitle";
   }
   s += script_outputs(pf.stem, plot);
@@ -403,7 +405,7 @@ std::vector<Placed> place_labels(const std::vector<std::pair<double, double>>& f
   auto overlaps = [](const Box& a, const Box& b) {
     return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
   };
-  const Placed candidates[] = {{10, -13, "left"},  {-10, 13, "right"}, {10, 13, "left"},
+  const Placed candidates[] = {{10, -13, "left"},   {-10, 13, "right"}, {10, 13, "left"},
                                {-10, -13, "right"}, {13, 0, "left"},    {-13, 0, "right"},
                                {0, -20, "center"},  {0, 20, "center"},  {10, -30, "left"},
                                {-10, 30, "right"}};
@@ -520,8 +522,8 @@ PlotFiles pareto_plot(const SweepSpec& spec, const std::vector<Row>& all_rows,
   plot += gq(all_dat) +
           " using 1:2 with points pt 7 ps 1.2 lc rgb '#b8b8b8' title 'other designs', \\\n     ";
   plot += gq(front_dat) + " using 1:2 with lines lw 2.2 lc rgb '#d1495b' notitle, \\\n     ";
-  plot += gq(front_dat) +
-          " using 1:2 with points pt 7 ps 1.7 lc rgb '#d1495b' title 'Pareto front'";
+  plot +=
+      gq(front_dat) + " using 1:2 with points pt 7 ps 1.7 lc rgb '#d1495b' title 'Pareto front'";
   s += script_outputs(pf.stem, plot);
   pf.script = s;
   return pf;
@@ -618,12 +620,12 @@ std::vector<std::string> write_plots(const std::string& out_dir, const SweepSpec
     po.cwd = dir.string();
     po.timeout_seconds = 120;
     auto r = util::run_process({"gnuplot", p.stem + ".gp"}, po);
-    const bool drawn = fs::exists(dir / (p.stem + ".png"), ec) &&
-                       fs::exists(dir / (p.stem + ".svg"), ec);
+    const bool drawn =
+        fs::exists(dir / (p.stem + ".png"), ec) && fs::exists(dir / (p.stem + ".svg"), ec);
     if (!r.ok() || !drawn) {
       std::string first = util::first_error_line(log);
-      throw std::runtime_error(fmt::format("gnuplot failed on {} (exit {}{}); see {}", script, r.code,
-                                           first.empty() ? "" : ": " + first, log));
+      throw std::runtime_error(fmt::format("gnuplot failed on {} (exit {}{}); see {}", script,
+                                           r.code, first.empty() ? "" : ": " + first, log));
     }
     // gnuplot writes nothing to the log on success; keep the directory tidy.
     if (fs::file_size(log, ec) == 0) fs::remove(log, ec);

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -86,7 +87,8 @@ struct Entry {
 std::vector<Entry> in_file_order(const toml::table& table) {
   std::vector<Entry> entries;
   for (const auto& [key, node] : table)
-    entries.push_back({std::string(key.str()), cfg::detail::param_position(table, key.str()), &node});
+    entries.push_back(
+        {std::string(key.str()), cfg::detail::param_position(table, key.str()), &node});
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return before(a.pos, b.pos); });
   return entries;
@@ -166,8 +168,8 @@ std::string toml_text(const json& value) {
 
 std::string toml_key(std::string_view key) {
   const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
   return bare ? std::string(key) : toml_quote(key);
 }
@@ -313,9 +315,10 @@ class Loader {
     const toml::source_position pos = cfg::detail::param_position(top, "name");
     const auto* s = name->as_string();
     if (!s)
-      error(pos, "key 'name': expected a string (the sweep name, e.g. name = \"quant_formats\"), "
-                 "found " +
-                     found_text(*name));
+      error(pos,
+            "key 'name': expected a string (the sweep name, e.g. name = \"quant_formats\"), "
+            "found " +
+                found_text(*name));
     else if (!is_snake_identifier(s->get()))
       error(pos, fmt::format("key 'name' = {} is not a valid sweep name: expected a "
                              "lower_snake_case identifier ([a-z][a-z0-9_]*)",
@@ -545,9 +548,10 @@ class Loader {
         if (i && i->get() >= 1)
           spec_.vectors = static_cast<std::size_t>(i->get());
         else
-          error(entry.pos, "key 'vectors' in [options]: expected an integer >= 1 (random vectors "
-                           "per verified point), found " +
-                               found_text(value));
+          error(entry.pos,
+                "key 'vectors' in [options]: expected an integer >= 1 (random vectors "
+                "per verified point), found " +
+                    found_text(value));
       } else if (entry.key == "timeout") {
         std::optional<double> seconds;
         if (const auto* i = value.as_integer()) seconds = static_cast<double>(i->get());
@@ -630,7 +634,7 @@ DesignText design_text(const std::string& unit, const std::vector<ParamInfo>& in
       line(info.name, base.at(info.name));
   }
   // Keys the unit does not declare (a hand-made spec): the reader names them.
-  for (const json* source : {&base, &swept})
+  for (const json* source : std::initializer_list<const json*>{&base, &swept})
     for (const auto& [key, value] : source->items())
       if (!contains(written, key)) line(key, swept.contains(key) ? swept.at(key) : value);
   return out;
@@ -751,7 +755,7 @@ std::vector<Point> enumerate_points(const SweepSpec& spec, std::size_t* excluded
       }
     }
     point.params = defaults;
-    for (const json* source : {&spec.base_params, &point.swept})
+    for (const json* source : std::initializer_list<const json*>{&spec.base_params, &point.swept})
       if (source->is_object())
         for (const auto& [key, value] : source->items()) point.params[key] = value;
 
@@ -764,8 +768,7 @@ std::vector<Point> enumerate_points(const SweepSpec& spec, std::size_t* excluded
       try {
         keep = constraints[i].evaluate(point.params);
       } catch (const ConstraintError& e) {
-        constraint_error = constraint_where(i) + ": " +
-                           constraint_message(spec.constraints[i], e) +
+        constraint_error = constraint_where(i) + ": " + constraint_message(spec.constraints[i], e) +
                            fmt::format(" (in the point {})", point_text(point.swept));
         break;
       }
@@ -814,8 +817,7 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   if (slash == std::string::npos) throw fail();
   std::size_t index = 0, count = 0;
   const std::string_view all(text);
-  if (!number(all.substr(0, slash), index) || !number(all.substr(slash + 1), count))
-    throw fail();
+  if (!number(all.substr(0, slash), index) || !number(all.substr(slash + 1), count)) throw fail();
   if (count == 0 || index == 0 || index > count) throw fail();
   return {index - 1, count};
 }

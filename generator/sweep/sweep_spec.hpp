@@ -50,11 +50,10 @@
 // a combination of values, at the point's first swept value), with the point.
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace bf::sweep {
 

@@ -45,7 +45,10 @@
 //      L = floor(log2 S) - P in [0, floor(log2 n)],
 //      r = the G + 1 bits of S right after its leading one (lower bits are
 //      truncated), lg = L * 2^G + round half up (r / 2) = L * 2^G +
-//      ((r + 1) >> 1). lg / 2^G ~ log2(S / 2^P).
+//      ((r + 1) >> 1) + log_bias. lg / 2^G ~ log2(S / 2^P). The Mitchell
+//      antilog overestimates (1 + f >= 2^f) and the Mitchell log
+//      underestimates, so the outputs of the plain form sum to ~1.05; the
+//      constant log_bias (default 1/16 at G = 4) centres them.
 //   8. The division is a subtraction in the log domain:
 //      z_i = t_i * 2^(H - F) + lg * 2^(H - G)   (= -log2 y_i with H bits)
 //   9. y_i = floor(mant(z_i) * 2^B / 2^(H + sh(z_i))), then min(y_i, 2^B - 1).
@@ -70,9 +73,10 @@ struct OpalSoftmaxParams {
   int in_int_bits = 6;
   int in_frac_bits = 10;
   int out_bits = 16;
-  int log2e_frac_bits = 8;
-  int exp_frac_bits = 3;
-  int log_frac_bits = 3;
+  int log2e_frac_bits = 4;
+  int exp_frac_bits = 4;
+  int log_frac_bits = 4;
+  int log_bias = 1;
   int sum_frac_bits = 12;
   int pipeline_stages = 0;
 
@@ -100,13 +104,18 @@ struct OpalSoftmaxParams {
             "fraction bits G of log2(sum) taken from the bits after the leading one "
             "(0 = rounded leading-one position)",
             IntRange{0, 8});
+    v.field("log_bias", log_bias,
+            "constant added to log2(sum), in units of 2^-log_frac_bits: centres the Mitchell "
+            "approximation's systematic overestimate (with 0 the outputs sum to ~1.05); 0 = the "
+            "reference form",
+            IntRange{0, 16});
     v.field("sum_frac_bits", sum_frac_bits,
             "fraction bits P of the sum terms 2^-t (the maximum contributes 1.0 = 2^P; terms "
             "are floored to P bits); must exceed log_frac_bits",
             IntRange{1, 32});
     v.field("pipeline_stages", pipeline_stages,
-            "registers inside the datapath; latency = pipeline_stages + 1. 1: after the sum; "
-            "2: also after the max tree; 3: also after the sum terms",
+            "registers inside the datapath; latency = pipeline_stages + 1. 1: after "
+            "log2(sum); 2: also after the max tree; 3: also after the sum terms",
             IntRange{0, 3});
   }
 
@@ -123,6 +132,7 @@ struct OpalSoftmaxShape {
   int64_t c = 0;   // round(log2(e) * 2^k)
   int f = 0;       // F: fraction bits of t
   int g = 0;       // G: fraction bits of lg
+  int bias = 0;    // log_bias (units of 2^-G)
   int h = 0;       // H = max(F, G): fraction bits of z
   int p = 0;       // P: fraction bits of the sum terms
   int out = 0;     // B: output bits
@@ -162,7 +172,7 @@ struct OpalSoftmaxTrace {
   std::vector<int64_t> t;  // step 4
   std::vector<uint64_t> p;  // step 6
   uint64_t sum = 0;
-  int64_t lg = 0;
+  int64_t lg = 0;  // including log_bias
 };
 
 // x: n input codes as signed integers (value x * 2^-fi, in range);

@@ -56,7 +56,7 @@ export SLURM_CONF=$T/slurm.conf
 ok=0
 JOBS=()
 
-pid_of() { [ -s "$1" ] && cat "$1" 2> /dev/null || true; }
+pid_of() { if [ -s "$1" ]; then cat "$1" 2> /dev/null || true; fi; }
 stop_pidfile() { # pidfile name
   local pid
   pid=$(pid_of "$1")
@@ -128,7 +128,8 @@ free_port() { # first free port from $1
 }
 CTLD_PORT=$(free_port 16817)
 SLURMD_PORT=$(free_port $((CTLD_PORT + 1)))
-HOST=$(hostname -s)
+HOST=$(hostname -s 2> /dev/null || uname -n)
+HOST=${HOST%%.*}
 CPUS=$(nproc)
 MEM=$(free -m | awk '/^Mem:/ { m = int($2 * 0.9); print (m > 100 ? m : 100) }')
 PLUGIN_DIR=$(dirname "$(find /usr/lib /usr/lib64 -name 'select_linear.so' -path '*slurm*' 2> /dev/null | head -n 1)")
@@ -150,7 +151,7 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$MSOCK
 StateSaveLocation=$T/state
-SlurmdSpoolDir=$T/spool/slurmd-%n
+SlurmdSpoolDir=$T/spool
 SlurmctldPidFile=$T/run/slurmctld.pid
 SlurmdPidFile=$T/run/slurmd.pid
 SlurmctldLogFile=$T/log/slurmctld.log
@@ -205,54 +206,62 @@ block = [16, 32]
 verify = false
 EOF
 SHARED=$T/shared
-say "emitting the Slurm jobs"
-"$BF" sweep "$SWEEP" --emit-slurm --shards 2 --cpus-per-task 1 --time 00:20:00 --shared "$SHARED"
+# One CPU per task lets both shards run at once on a two-CPU machine.
+slurm_args=(--emit-slurm --shards 2 --shared "$SHARED" --cpus-per-task 1 --time-limit 00:20:00)
+say "emitting the Slurm jobs: blockforge sweep $SWEEP ${slurm_args[*]}"
+"$BF" sweep "$SWEEP" "${slurm_args[@]}"
 SUBMIT=$SHARED/slurm/submit.sh
 [ -x "$SUBMIT" ] || fail "$SUBMIT was not written (or is not executable)"
 
 say "submitting with $SUBMIT"
 submit_out=$("$SUBMIT")
 echo "$submit_out"
-mapfile -t JOBS < <(echo "$submit_out" | grep -oE '[0-9]+' | head -n 2)
-[ ${#JOBS[@]} -eq 2 ] || fail "submit.sh did not print two job ids"
+array_id=$(echo "$submit_out" | sed -nE 's/^array job ([0-9]+).*/\1/p')
+merge_id=$(echo "$submit_out" | sed -nE 's/^merge job ([0-9]+).*/\1/p')
+if [ -z "$array_id" ] || [ -z "$merge_id" ]; then
+  fail "submit.sh did not print the array and merge job ids"
+fi
+JOBS=("$array_id" "$merge_id")
 
-# Meanwhile, the same sweep locally (the reference).
+# Meanwhile, the same sweep locally: the reference.
 say "running the same sweep locally"
-"$BF" sweep "$SWEEP" --out "$T/local" -j 2 --progress lines > "$T/local.log" 2>&1 ||
+local_start=$SECONDS
+"$BF" sweep "$SWEEP" --out "$T/local" -j 2 > "$T/local.log" 2>&1 ||
   fail "local sweep failed: $(tail -n 5 "$T/local.log")"
+say "local sweep took $((SECONDS - local_start))s"
 
-say "waiting for jobs ${JOBS[*]} (up to ${JOB_WAIT}s)"
+say "waiting for jobs $array_id (array) and $merge_id (merge), up to ${JOB_WAIT}s"
 start=$SECONDS
-while [ -n "$(squeue -h -j "$(
-  IFS=,
-  echo "${JOBS[*]}"
-)" -o %i 2> /dev/null)" ]; do
-  [ $((SECONDS - start)) -lt "$JOB_WAIT" ] || {
+last_report=$SECONDS
+while [ -n "$(squeue -h -j "$array_id,$merge_id" -o %i 2> /dev/null)" ]; do
+  if [ $((SECONDS - start)) -ge "$JOB_WAIT" ]; then
     squeue || true
     fail "jobs still queued or running after ${JOB_WAIT}s"
-  }
+  fi
+  if [ $((SECONDS - last_report)) -ge 30 ]; then
+    squeue -h -j "$array_id,$merge_id" -o '  %i %j %T %M %R' || true
+    last_report=$SECONDS
+  fi
   sleep 2
 done
 say "jobs finished after $((SECONDS - start))s"
-echo "--- squeue ---"
-squeue -a -t all -o '%.12i %.9P %.16j %.8u %.10T %.10M %.6D %R' || true
-echo "--- job records ---"
+echo "--- squeue -t all ---"
+squeue -a -t all -o '%.10i %.9P %.22j %.6u %.10T %.8M %.5D %R' || true
+echo "--- job records (scontrol) ---"
 states_ok=1
 for j in "${JOBS[@]}"; do
   while read -r line; do
-    echo "$line"
-    case "$line" in
+    summary=$(echo "$line" | grep -oE '(^| )(JobId|ArrayJobId|ArrayTaskId|JobName|JobState|ExitCode|RunTime)=[^ ]+' | tr -d '\n')
+    echo "  $summary"
+    case "$summary" in
       *"JobState=COMPLETED"*"ExitCode=0:0"*) ;;
       *) states_ok=0 ;;
     esac
-  done < <(scontrol -o show job "$j" | sed -E 's/.*(JobId=[0-9]+( ArrayJobId=[0-9]+ ArrayTaskId=[0-9]+)?).* (JobName=[^ ]+).* (JobState=[A-Z_]+).* (ExitCode=[0-9:]+).* (RunTime=[^ ]+).*/\1 \3 \4 \6 \5/')
+  done < <(scontrol -o show job "$j")
 done
-if command -v sacct > /dev/null 2>&1; then
-  sacct -j "$(
-    IFS=,
-    echo "${JOBS[*]}"
-  )" -X -o JobID,JobName,State,ExitCode,Elapsed 2> /dev/null || echo "(sacct: no accounting storage on this test cluster)"
-fi
+echo "--- sacct ---"
+sacct -j "$array_id,$merge_id" -X -o JobID,JobName%22,State,ExitCode,Elapsed 2>&1 ||
+  echo "(no accounting storage on this test cluster: the scontrol records above are the job states)"
 [ "$states_ok" -eq 1 ] || fail "a job did not complete with exit code 0"
 
 # ---- merged == local ---------------------------------------------------------
@@ -260,18 +269,41 @@ MERGED=$SHARED/merged/results.csv
 [ -f "$MERGED" ] || fail "$MERGED missing"
 echo "--- merged results ($MERGED) ---"
 cat "$MERGED"
-# Drops the columns that legitimately differ between runs (time, cache hits).
+# The rows without the columns that legitimately differ between two runs
+# (timing, cache hits); RFC 4180 fields, so quoted commas stay in their cell.
 strip() {
-  awk -F, '
-    NR == 1 { for (i = 1; i <= NF; i++) if ($i !~ /(^|[._])(seconds|cached|time|per_second)([._]|$)/) keep[++n] = i }
-    { line = ""; for (k = 1; k <= n; k++) line = line (k > 1 ? "," : "") $keep[k]; print line }' "$1"
+  awk '
+    function split_csv(line, f,    n, i, c, q, cur) {
+      n = 0; cur = ""; q = 0
+      for (i = 1; i <= length(line); i++) {
+        c = substr(line, i, 1)
+        if (q) {
+          if (c == "\"") {
+            if (substr(line, i + 1, 1) == "\"") { cur = cur c; i++ } else q = 0
+          } else cur = cur c
+        } else if (c == "\"") q = 1
+        else if (c == ",") { f[++n] = cur; cur = "" }
+        else cur = cur c
+      }
+      f[++n] = cur
+      return n
+    }
+    {
+      nf = split_csv($0, f)
+      if (NR == 1) for (i = 1; i <= nf; i++) if (f[i] !~ /(^|_)(seconds|cached|time|per_second)$/) keep[++nk] = i
+      line = ""
+      for (k = 1; k <= nk; k++) line = line (k > 1 ? " | " : "") f[keep[k]]
+      print line
+    }' "$1"
 }
 strip "$MERGED" > "$T/merged.cmp"
 strip "$T/local/results.csv" > "$T/local.cmp"
+echo "--- compared columns ---"
+head -n 1 "$T/merged.cmp"
 if ! diff "$T/local.cmp" "$T/merged.cmp"; then
   fail "merged Slurm results differ from the local run (above: < local, > merged)"
 fi
 rows=$(($(wc -l < "$T/merged.cmp") - 1))
-[ "$rows" -ge 1 ] || fail "no result rows"
+[ "$rows" -eq 4 ] || fail "expected 4 result rows, found $rows"
 ok=1
-say "PASS: Slurm array job ($(echo "${JOBS[0]}") x2 shards) + merge job: $rows rows equal to the local run"
+say "PASS: Slurm array job $array_id (2 shards) + merge job $merge_id: $rows rows equal to the local run (${SECONDS}s in all)"

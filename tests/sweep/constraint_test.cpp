@@ -16,13 +16,12 @@ using bf::sweep::ConstraintError;
 using bf::sweep::ValueType;
 using json = nlohmann::ordered_json;
 
-const json kParams = {{"format", "mxint8"}, {"block", 32},          {"outliers", 2},
-                      {"signed", true},     {"ratio", 0.5},         {"zero", 0},
-                      {"widths", {3, 5}},   {"big", INT64_MAX}};
+const json kParams = {{"format", "mxint8"}, {"block", 32}, {"outliers", 2},    {"signed", true},
+                      {"ratio", 0.5},       {"zero", 0},   {"widths", {3, 5}}, {"big", INT64_MAX}};
 
 const std::vector<std::pair<std::string, ValueType>> kTypes = {
-    {"format", ValueType::String}, {"block", ValueType::Int},  {"outliers", ValueType::Int},
-    {"signed", ValueType::Bool},   {"ratio", ValueType::Float}, {"zero", ValueType::Int},
+    {"format", ValueType::String},   {"block", ValueType::Int},   {"outliers", ValueType::Int},
+    {"signed", ValueType::Bool},     {"ratio", ValueType::Float}, {"zero", ValueType::Int},
     {"widths", ValueType::Unusable}, {"big", ValueType::Int}};
 
 bool eval(const std::string& text) {
@@ -104,9 +103,9 @@ TEST(Constraint, CPrecedence) {
 }
 
 TEST(Constraint, CArithmetic) {
-  EXPECT_TRUE(eval("7 / 2 == 3"));      // integer division
-  EXPECT_TRUE(eval("-7 / 2 == -3"));    // truncates toward zero
-  EXPECT_TRUE(eval("-7 % 3 == -1"));    // the sign follows the dividend
+  EXPECT_TRUE(eval("7 / 2 == 3"));    // integer division
+  EXPECT_TRUE(eval("-7 / 2 == -3"));  // truncates toward zero
+  EXPECT_TRUE(eval("-7 % 3 == -1"));  // the sign follows the dividend
   EXPECT_TRUE(eval("7 % -3 == 1"));
   EXPECT_TRUE(eval("7.0 / 2 == 3.5"));  // a float makes float arithmetic
   EXPECT_TRUE(eval("block / 64.0 == ratio"));
@@ -132,9 +131,10 @@ TEST(Constraint, Names) {
 }
 
 TEST(Constraint, SyntaxErrorsCarryTheColumn) {
-  EXPECT_EQ(error_of(""), "column 1: empty constraint: expected a condition such as \"block >= 16\"");
+  EXPECT_EQ(error_of(""),
+            "column 1: empty constraint: expected a condition such as \"block >= 16\"");
   EXPECT_EQ(error_of("   "),
-            "column 4: empty constraint: expected a condition such as \"block >= 16\"");
+            "column 1: empty constraint: expected a condition such as \"block >= 16\"");
   EXPECT_EQ(error_of("block >="),
             "column 9: expected a value (a number, a string, true, false, a parameter or '('), "
             "found the end of the constraint");
@@ -175,9 +175,10 @@ TEST(Constraint, UnknownNamesSuggestTheParameter) {
             "column 1: unknown parameter 'qqqqqq' for unit opal.pe (parameters: format, block, "
             "outliers, signed, ratio, zero, widths, big)");
   EXPECT_EQ(error_of("signed and true"),
-            "column 8: expected an operator or the end of the constraint, found 'and'");
+            "column 8: expected an operator or the end of the constraint, found 'and'; use '&&'");
   EXPECT_EQ(error_of("not signed"),
-            "column 5: expected an operator or the end of the constraint, found 'signed'");
+            "column 5: expected an operator or the end of the constraint, found 'signed'; use '!' "
+            "for not");
   EXPECT_EQ(error_of("and"), "column 1: 'and' is not an operator; use '&&'");
   EXPECT_EQ(error_of("widths == 3"),
             "column 1: parameter 'widths' is a list: constraints compare numbers, strings and "
@@ -221,8 +222,8 @@ TEST(Constraint, TypeErrorsNameTheOperatorAndOperands) {
             "column 1: expected a condition (true or false), found a string ((format))");
   // Long operands are shortened in the message.
   EXPECT_EQ(error_of("(block + block + block + block + block) && true"),
-            "column 40: '&&' needs two conditions (true or false), found an integer ((block + "
-            "block + block + block + ...) and a boolean (true)");
+            "column 41: '&&' needs two conditions (true or false), found an integer ((block + "
+            "block + block + block +...) and a boolean (true)");
 }
 
 TEST(Constraint, EvaluationErrors) {
@@ -239,8 +240,7 @@ TEST(Constraint, EvaluationErrors) {
   // reports those first; the evaluator still does not crash).
   EXPECT_EQ(eval_error_of("block >= 16", {{"block", "16"}}),
             "column 7: '>=' compares numbers, found a string (block) and an integer (16)");
-  EXPECT_EQ(eval_error_of("block >= 16", {{"format", "x"}}),
-            "column 1: unknown parameter 'block'");
+  EXPECT_EQ(eval_error_of("block >= 16", {{"format", "x"}}), "column 1: unknown parameter 'block'");
   EXPECT_EQ(eval_error_of("widths == 1", kParams),
             "column 1: parameter 'widths' is a list: constraints compare numbers, strings and "
             "booleans");

@@ -3,14 +3,14 @@
 
 #include "generator/sweep/plots.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "util/process.hpp"
 
@@ -34,14 +34,13 @@ std::vector<std::size_t> front(const std::vector<Row>& rows) {
 }
 
 TEST(ParetoFront, DropsDominatedPointsAndSortsByArea) {
-  std::vector<Row> rows = {row(300, 30), row(100, 10), row(200, 25), row(250, 20),  // 3: dominated by 2
-                           row(400, 29)};                                           // 4: dominated by 0
+  std::vector<Row> rows = {row(300, 30), row(100, 10), row(200, 25),
+                           row(250, 20),   // 3: dominated by 2
+                           row(400, 29)};  // 4: dominated by 0
   EXPECT_EQ(front(rows), (std::vector<std::size_t>{1, 2, 0}));
 }
 
-TEST(ParetoFront, SinglePoint) {
-  EXPECT_EQ(front({row(123, 4.5)}), (std::vector<std::size_t>{0}));
-}
+TEST(ParetoFront, SinglePoint) { EXPECT_EQ(front({row(123, 4.5)}), (std::vector<std::size_t>{0})); }
 
 TEST(ParetoFront, EmptyAndAllFailed) {
   EXPECT_TRUE(front({}).empty());
@@ -182,7 +181,8 @@ TEST(WritePlots, ManyCombinationsArePointsOnly) {
   SweepSpec spec;
   spec.name = "wide";
   spec.unit = "quant.block";
-  spec.axes = {axis("block", {8, 16, 32}), axis("rounding", {"nearest_even", "truncate", "stochastic"}),
+  spec.axes = {axis("block", {8, 16, 32}),
+               axis("rounding", {"nearest_even", "truncate", "stochastic"}),
                axis("pipeline_stages", {0, 1, 2}), axis("input", {"fp32", "bf16"})};
   std::vector<Row> rows;
   for (int b : {8, 16, 32})
@@ -201,9 +201,11 @@ TEST(WritePlots, ManyCombinationsArePointsOnly) {
   const fs::path dir = out / "plots";
   EXPECT_FALSE(fs::exists(dir / "pareto_area_vs_sqnr_db.png"));
   const std::string gp = slurp(dir / "area_vs_rounding.gp");
-  EXPECT_NE(gp.find("with points"), std::string::npos);  // 18 series: points only
+  // 18 combinations: points only, coloured by the first other parameter.
+  EXPECT_NE(gp.find("with points"), std::string::npos);
   EXPECT_EQ(gp.find("with linespoints"), std::string::npos);
-  EXPECT_NE(gp.find("unset key"), std::string::npos);
+  EXPECT_NE(gp.find("title 'block (others vary)'"), std::string::npos);
+  EXPECT_NE(gp.find("title 'k32'"), std::string::npos);
   expect_png_and_svg(dir, "area_vs_rounding");
   // Three pipeline_stages values are not a power-of-two span: linear axis.
   EXPECT_EQ(slurp(dir / "area_vs_pipeline_stages.gp").find("logscale"), std::string::npos);

@@ -53,6 +53,16 @@ void exact_softmax(std::span<const int32_t> x, int frac_bits, std::span<double> 
   for (double& v : p) v /= sum;
 }
 
+SoftmaxModel exact_floored_model(int frac_bits, int out_bits) {
+  return [frac_bits, out_bits](std::span<const int32_t> x, std::span<uint32_t> y) {
+    std::vector<double> p(x.size());
+    exact_softmax(x, frac_bits, p);
+    const double top = std::ldexp(1.0, out_bits) - 1;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      y[i] = static_cast<uint32_t>(std::min(std::floor(std::ldexp(p[i], out_bits)), top));
+  };
+}
+
 double kl_divergence(std::span<const double> p, std::span<const uint32_t> y, int out_bits) {
   const double floor_q = std::ldexp(0.5, -out_bits);
   double qsum = 0;

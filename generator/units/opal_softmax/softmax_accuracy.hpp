@@ -48,6 +48,10 @@ void exact_softmax(std::span<const int32_t> x, int frac_bits, std::span<double> 
 // A fixed-point softmax: n codes in, n output codes (value y * 2^-out_bits) out.
 using SoftmaxModel = std::function<void(std::span<const int32_t>, std::span<uint32_t>)>;
 
+// Exact softmax floored to Q0.out_bits (1.0 saturating): the floor any design
+// with this output format reaches; the report prints it as a reference row.
+SoftmaxModel exact_floored_model(int frac_bits, int out_bits);
+
 struct AccuracyStats {
   int vectors = 0;
   double max_abs_err = 0;

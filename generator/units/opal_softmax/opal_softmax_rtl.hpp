@@ -1,0 +1,20 @@
+#pragma once
+// Verilog for opal.softmax: <top>_term (one element's scaled difference and
+// sum term, instantiated n times), <top>_out (one element's output antilog,
+// instantiated n times) and <top> (max tree, adder tree, log2 of the sum,
+// pipeline, handshake).
+
+#include <string>
+#include <vector>
+
+#include "generator/verilog/module.hpp"
+#include "golden/units/opal_softmax.hpp"
+
+namespace bf::opal_softmax {
+
+// Modules in dependency order, the top last. `header` is prepended to each
+// module's own description.
+std::vector<vlog::Module> build_rtl(const golden::OpalSoftmaxParams& p, const std::string& top,
+                                    const std::vector<std::string>& header);
+
+}  // namespace bf::opal_softmax
