@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 
 #include "generator/cli/cli.hpp"
 #include "golden/formats/block_format.hpp"
+#include "golden/formats/mx_opal.hpp"
 #include "golden/formats/tensor_quant.hpp"
 #include "golden/io/npy.hpp"
 
@@ -44,6 +46,8 @@ struct QuantizeOptions {
   std::string in;
   std::string out;
   std::string packed;
+  std::string bits;      // mx-opal only
+  std::string outliers;  // mx-opal only
 };
 
 // A user-facing error: the text after "blockforge quantize: ".
@@ -65,7 +69,7 @@ std::optional<uint64_t> parse_uint(const std::string& s) {
 BlockFormat resolve_format(const QuantizeOptions& o) {
   if (o.format.empty()) {
     throw QuantizeError(
-        fmt::format("--format is required (one of {})", BlockFormat::accepted_names()));
+        fmt::format("--format is required (one of {}, mx-opal)", BlockFormat::accepted_names()));
   }
   BlockFormat f;
   try {
@@ -177,8 +181,101 @@ std::string format_description(const BlockFormat& f) {
   return f.name();
 }
 
-int run_quantize(const QuantizeOptions& o) {
+// MX-OPAL (golden/formats/mx_opal.hpp): --bits, --outliers, --block,
+// --round, --int-encoding.
+golden::MxOpalFormat resolve_mx_opal(const QuantizeOptions& o) {
+  golden::MxOpalFormat f;
+  const auto number = [](const std::string& text, const char* option, int lo, int hi, int& out) {
+    if (text.empty()) return;
+    const auto v = parse_uint(text);
+    if (!v || *v < static_cast<uint64_t>(lo) || *v > static_cast<uint64_t>(hi))
+      throw QuantizeError(
+          fmt::format("{} '{}' is out of range; give an integer {}..{}", option, text, lo, hi));
+    out = static_cast<int>(*v);
+  };
+  number(o.block, "--block", 2, 4096, f.block_size);
+  number(o.bits, "--bits", 2, 8, f.bits);
+  number(o.outliers, "--outliers", 0, 16, f.outliers);
+  if (!o.round.empty()) {
+    const auto r = golden::parse_rounding(o.round);
+    if (!r)
+      throw QuantizeError(fmt::format("unknown rounding '{}' for --round; accepted: {}", o.round,
+                                      golden::rounding_names()));
+    f.rounding = *r;
+  }
+  if (!o.int_encoding.empty()) {
+    const auto e = golden::parse_int_encoding(o.int_encoding);
+    if (!e)
+      throw QuantizeError(
+          fmt::format("unknown integer encoding '{}' for --int-encoding; accepted: sign_magnitude, "
+                      "twos_complement",
+                      o.int_encoding));
+    f.int_encoding = *e;
+  }
+  try {
+    f.validate();
+  } catch (const std::invalid_argument& e) {
+    throw QuantizeError(fmt::format("{}; --outliers must be below --block", e.what()));
+  }
+  return f;
+}
+
+// The two families the command quantizes with, behind one interface.
+struct Quantizer {
+  std::string description;
+  std::string rounding;
+  int block_size;
+  int block_storage_bits;
+  double bits_per_element;
+  std::string bit_breakdown;
+  std::function<void(const float*, float*, std::size_t, std::size_t, uint64_t)> fake_quantize;
+  std::function<std::vector<uint8_t>(const float*, std::size_t, std::size_t, uint64_t)> pack;
+  bool stochastic;
+  int stochastic_bits;
+};
+
+Quantizer make_quantizer(const QuantizeOptions& o) {
+  if (o.format == "mx-opal") {
+    const golden::MxOpalFormat f = resolve_mx_opal(o);
+    return {fmt::format("{} (top-{} outliers in bf16 + {}-bit indices; inliers {}-bit {}, E8M0 "
+                        "scale over the inliers)",
+                        f.name(), f.outliers, f.index_bits(), f.bits,
+                        golden::to_string(f.int_encoding)),
+            std::string(golden::to_string(f.rounding)),
+            f.block_size,
+            f.block_storage_bits(),
+            f.bits_per_element(),
+            fmt::format("{} bits per block", f.block_storage_bits()),
+            [f](const float* in, float* out, std::size_t r, std::size_t c, uint64_t seed) {
+              golden::mx_opal_quantize_dequantize(f, in, out, r, c, seed);
+            },
+            [f](const float* in, std::size_t r, std::size_t c, uint64_t seed) {
+              return golden::mx_opal_quantize_packed(f, in, r, c, seed);
+            },
+            f.rounding == golden::Rounding::Stochastic,
+            f.stochastic_bits};
+  }
+  if (!o.bits.empty() || !o.outliers.empty())
+    throw QuantizeError("--bits and --outliers apply to --format mx-opal only; drop them");
   const BlockFormat f = resolve_format(o);
+  return {format_description(f),
+          std::string(golden::to_string(f.rounding)),
+          f.block_size,
+          f.block_storage_bits(),
+          f.bits_per_element(),
+          fmt::format("{} element bits, {} scale bits per block", f.elem_bits(), f.scale_bits()),
+          [f](const float* in, float* out, std::size_t r, std::size_t c, uint64_t seed) {
+            golden::quantize_dequantize(f, in, out, r, c, seed);
+          },
+          [f](const float* in, std::size_t r, std::size_t c, uint64_t seed) {
+            return golden::quantize_packed(f, in, r, c, seed);
+          },
+          f.rounding == golden::Rounding::Stochastic,
+          f.stochastic_bits};
+}
+
+int run_quantize(const QuantizeOptions& o) {
+  const Quantizer f = make_quantizer(o);
   uint64_t seed = 0;
   if (!o.seed.empty()) {
     const auto v = parse_uint(o.seed);
@@ -205,10 +302,10 @@ int run_quantize(const QuantizeOptions& o) {
   const std::size_t rows = x.data.size() / cols;
 
   std::vector<float> q(x.data.size());
-  golden::quantize_dequantize(f, x.data.data(), q.data(), rows, cols, seed);
+  f.fake_quantize(x.data.data(), q.data(), rows, cols, seed);
   const golden::ErrorStats stats = golden::error_stats(x.data.data(), q.data(), q.size());
   std::vector<uint8_t> packed;
-  if (!o.packed.empty()) packed = golden::quantize_packed(f, x.data.data(), rows, cols, seed);
+  if (!o.packed.empty()) packed = f.pack(x.data.data(), rows, cols, seed);
 
   // Write everything to temporaries, then rename: no partial output on error.
   TempFile out_tmp(o.out);
@@ -227,19 +324,18 @@ int run_quantize(const QuantizeOptions& o) {
 
   const std::size_t k = static_cast<std::size_t>(f.block_size);
   const std::size_t blocks_per_row = (cols + k - 1) / k;
-  std::string rounding(golden::to_string(f.rounding));
-  if (f.rounding == golden::Rounding::Stochastic) {
+  std::string rounding = f.rounding;
+  if (f.stochastic) {
     rounding += fmt::format(" ({} random bits, seed {})", f.stochastic_bits, seed);
   }
   std::string out =
       fmt::format("quantize {} {} -> {}\n", o.in, golden::npy_shape_string(x.shape), o.out);
-  out += fmt::format("  {:<15} {}\n", "format", format_description(f));
+  out += fmt::format("  {:<15} {}\n", "format", f.description);
   out += fmt::format("  {:<15} {} along the last axis ({} columns: {} block{} per row{})\n",
                      "block", k, cols, blocks_per_row, blocks_per_row == 1 ? "" : "s",
                      cols % k != 0 ? ", the last one zero-padded" : "");
   out += fmt::format("  {:<15} {}\n", "rounding", rounding);
-  out += fmt::format("  {:<15} {:g} ({} element bits, {} scale bits per block)\n", "bits/element",
-                     f.bits_per_element(), f.elem_bits(), f.scale_bits());
+  out += fmt::format("  {:<15} {:g} ({})\n", "bits/element", f.bits_per_element, f.bit_breakdown);
   out += fmt::format("  {:<15} {:.6e}\n", "MSE", stats.mse);
   out += fmt::format("  {:<15} {}\n", "SQNR",
                      std::isinf(stats.sqnr_db) && stats.sqnr_db > 0
@@ -254,7 +350,7 @@ int run_quantize(const QuantizeOptions& o) {
   if (!o.packed.empty()) {
     out += fmt::format("  {:<15} {} ({} bytes: {} blocks of {} bytes)\n", "packed", o.packed,
                        packed.size(), rows * blocks_per_row,
-                       (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8);
+                       (static_cast<std::size_t>(f.block_storage_bits) + 7) / 8);
   }
   std::cout << out << std::flush;
   return 0;
@@ -268,8 +364,9 @@ void add_quantize_command(CLI::App& app, int& exit_code) {
       "quantize",
       "Quantize a float32 .npy tensor to a block format (blocks along the last axis); write the "
       "dequantized tensor and print the error");
-  cmd->add_option("--format", opts->format,
-                  fmt::format("Block format (required): {}", BlockFormat::accepted_names()));
+  cmd->add_option(
+      "--format", opts->format,
+      fmt::format("Block format (required): {}, mx-opal", BlockFormat::accepted_names()));
   cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)")->type_name("INT");
   cmd->add_option("--round", opts->round,
                   fmt::format("Rounding: {} (default nearest_even for MX, truncate for BFP)",
@@ -280,6 +377,11 @@ void add_quantize_command(CLI::App& app, int& exit_code) {
       ->type_name("UINT");
   cmd->add_option("--in", opts->in, "Input tensor, a float32 .npy file (required)");
   cmd->add_option("--out", opts->out, "Output: the dequantized float32 .npy (required)");
+  cmd->add_option("--bits", opts->bits, "mx-opal: inlier integer bits, 2..8 (default 3)")
+      ->type_name("INT");
+  cmd->add_option("--outliers", opts->outliers,
+                  "mx-opal: outliers kept in bf16 per block, 0..16 (default 4)")
+      ->type_name("INT");
   cmd->add_option("--packed", opts->packed,
                   "Also write the packed storage bits here (blocks in row-major order, each "
                   "padded to whole bytes)");
