@@ -43,9 +43,9 @@ void write_text_atomic(const std::string& path, const std::string& content) {
   static std::atomic<unsigned long> counter{0};
   const std::filesystem::path p(path);
   // Unique per process and call: concurrent writers never share a temporary.
-  const std::filesystem::path tmp = p.parent_path() / ("." + p.filename().string() + ".tmp." +
-                                                       std::to_string(::getpid()) + "." +
-                                                       std::to_string(counter++));
+  const std::filesystem::path tmp =
+      p.parent_path() / ("." + p.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                         std::to_string(counter++));
   try {
     write_text(tmp.string(), content);
     std::filesystem::rename(tmp, p);

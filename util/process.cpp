@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -22,6 +24,7 @@ namespace bf::util {
 
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 // How long a stopped process group gets between SIGTERM and SIGKILL: enough
@@ -58,8 +61,33 @@ int wait_blocking(pid_t pid, const std::string& program) {
   return status;
 }
 
+// Whether any process of group `pgid` is still running (zombies do not
+// count: where PID 1 does not reap orphans they would linger). Reads /proc;
+// without it, falls back to probing the group with signal 0.
+bool group_running(pid_t pgid) {
+  std::error_code ec;
+  fs::directory_iterator it("/proc", ec);
+  if (ec) return ::killpg(pgid, 0) == 0;
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    if (!std::getline(in, stat)) continue;
+    // pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 1));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (!(fields >> state >> ppid >> pgrp)) continue;
+    if (pgrp == pgid && state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
 // Stops the process group led by `pid`: SIGTERM to every member, up to the
-// grace period for the group to empty, then SIGKILL to whatever is left.
+// grace period for the group to end, then SIGKILL to whatever is left.
 // Reaps the leader and returns its wait status.
 int stop_group(pid_t pid, const std::string& program) {
   ::killpg(pid, SIGTERM);
@@ -71,12 +99,12 @@ int stop_group(pid_t pid, const std::string& program) {
       const pid_t r = waitpid(pid, &status, WNOHANG);
       if (r == pid) reaped = true;
     }
-    // The group id stays reserved while any member lives, so probing it
+    // The group id stays reserved while any member exists, so probing it
     // after the leader is reaped cannot hit an unrelated group.
-    if (reaped && ::killpg(pid, 0) != 0) return status;
+    if (reaped && !group_running(pid)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ::killpg(pid, SIGKILL);
+  ::killpg(pid, SIGKILL);  // stragglers (and zombies: no effect)
   return reaped ? status : wait_blocking(pid, program);
 }
 
@@ -90,8 +118,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   std::string program = argv[0];
   if (program.find('/') == std::string::npos) {
     program = find_on_path(argv[0]);
-    if (program.empty())
-      throw std::runtime_error("cannot run " + argv[0] + ": not found on PATH");
+    if (program.empty()) throw std::runtime_error("cannot run " + argv[0] + ": not found on PATH");
   }
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -126,11 +153,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   if (!limited) {
     status = wait_blocking(pid, argv[0]);
   } else {
-    const auto deadline =
-        opt.timeout_seconds > 0
-            ? t0 + std::chrono::duration_cast<Clock::duration>(
-                       std::chrono::duration<double>(opt.timeout_seconds))
-            : Clock::time_point::max();
+    const auto deadline = opt.timeout_seconds > 0
+                              ? t0 + std::chrono::duration_cast<Clock::duration>(
+                                         std::chrono::duration<double>(opt.timeout_seconds))
+                              : Clock::time_point::max();
     auto step = std::chrono::microseconds(500);
     for (;;) {
       const pid_t r = waitpid(pid, &status, WNOHANG);
@@ -151,7 +177,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
   }
   res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  res.code = res.timed_out ? kTimeoutExitCode : res.cancelled ? 128 + SIGINT : decode_status(status);
+  res.code = res.timed_out   ? kTimeoutExitCode
+             : res.cancelled ? 128 + SIGINT
+                             : decode_status(status);
   return res;
 }
 
@@ -193,8 +221,8 @@ std::string first_error_line(const std::string& log_path) {
 ToolBudget::ToolBudget(double seconds, const std::atomic<bool>* cancel) : cancel_(cancel) {
   if (seconds > 0) {
     total_ = seconds;
-    deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(seconds));
+    deadline_ = Clock::now() +
+                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   }
 }
 

@@ -44,8 +44,8 @@ std::string csd_text(uint64_t c) {
   return s;
 }
 
-std::string const_mul(vlog::Module& m, const std::string& prefix, const std::string& x,
-                      int x_width, uint64_t c, int out_width) {
+std::string const_mul(vlog::Module& m, const std::string& prefix, const std::string& x, int x_width,
+                      uint64_t c, int out_width) {
   const auto digits = csd_digits(c);
   std::string expr;
   for (const auto& d : digits) {

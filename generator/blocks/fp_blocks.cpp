@@ -53,8 +53,12 @@ FpUnpacked fp_unpack(vlog::Module& m, const std::string& p, const std::string& c
   m.assign(man, bits(code, M - 1, 0));
   const std::string hidden = m.wire(p + "_hidden", 1, "field != 0: normal");
   m.assign(hidden, "|" + field);
-  const std::string man_zero = m.wire(p + "_man_zero", 1);
-  m.assign(man_zero, "~(|" + man + ")");
+  // Only formats with Inf or subnormals look at an all-zero mantissa.
+  std::string man_zero;
+  if (f.specials == SpecialValues::Ieee || f.subnormals) {
+    man_zero = m.wire(p + "_man_zero", 1);
+    m.assign(man_zero, "~(|" + man + ")");
+  }
 
   // Classes.
   if (f.specials == SpecialValues::Ieee) {
@@ -107,7 +111,7 @@ FpUnpacked fp_unpack(vlog::Module& m, const std::string& p, const std::string& c
   const int lz_w = vlog::bits_for(static_cast<uint64_t>(M));
   const std::string man_n = m.wire(p + "_man_norm", M, "subnormal: mantissa << lzc (MSB set)");
   m.assign(man_n, man + " << " + lz);
-  m.assign(u.sig, fmt::format("{} ? {{1'b1, {}}} : {{{}, 1'b0}}", hidden, man, bits(man_n, M - 1, 0)));
+  m.assign(u.sig, fmt::format("{} ? {{1'b1, {}}} : {{{}, 1'b0}}", hidden, man, man_n));
   u.exp = m.wire(p + "_exp", u.exp_width,
                  "field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)");
   const int ew = u.exp_width;

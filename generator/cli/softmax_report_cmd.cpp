@@ -39,8 +39,8 @@ P params_from(const std::string& path, const std::string& unit) {
   if (path.empty()) return p;
   const auto f = cfg::load_design_file(path);
   if (f.unit != unit)
-    throw std::runtime_error(fmt::format("{}: unit is '{}', expected '{}'", f.unit_where, f.unit,
-                                         unit));
+    throw std::runtime_error(
+        fmt::format("{}: unit is '{}', expected '{}'", f.unit_where, f.unit, unit));
   return cfg::read_params<P>(f.params, path, unit);
 }
 
@@ -60,16 +60,14 @@ int run_report(const ReportOptions& o) {
   auto pow2 = op;
   pow2.exp_frac_bits = pow2.log_frac_bits = pow2.log_bias = 0;
   const auto s_opal = std::make_shared<golden::OpalSoftmaxShape>(golden::opal_softmax_shape(op));
-  const auto s_pow2 =
-      std::make_shared<golden::OpalSoftmaxShape>(golden::opal_softmax_shape(pow2));
+  const auto s_pow2 = std::make_shared<golden::OpalSoftmaxShape>(golden::opal_softmax_shape(pow2));
   const auto s_nolog2e =
       std::make_shared<golden::OpalSoftmaxShape>(golden::opal_softmax_shape(op, 1, 0));
   const auto s_base =
       std::make_shared<golden::SoftmaxBaselineShape>(golden::softmax_baseline_shape(bp));
   const auto opal_model = [](std::shared_ptr<golden::OpalSoftmaxShape> s) {
-    return [s](std::span<const int32_t> x, std::span<uint32_t> y) {
-      golden::opal_softmax(*s, x, y);
-    };
+    return
+        [s](std::span<const int32_t> x, std::span<uint32_t> y) { golden::opal_softmax(*s, x, y); };
   };
   struct Entry {
     std::string name;
@@ -90,8 +88,8 @@ int run_report(const ReportOptions& o) {
        },
        bp.in_int_bits, bp.in_frac_bits, bp.out_bits},
       {fmt::format("exact softmax floored to Q0.{} (format)", op.out_bits),
-       softmax::exact_floored_model(op.in_frac_bits, op.out_bits), op.in_int_bits,
-       op.in_frac_bits, op.out_bits},
+       softmax::exact_floored_model(op.in_frac_bits, op.out_bits), op.in_int_bits, op.in_frac_bits,
+       op.out_bits},
   };
 
   std::cout << fmt::format(
@@ -105,8 +103,8 @@ int run_report(const ReportOptions& o) {
   for (auto dist : {softmax::LogitDist::Uniform, softmax::LogitDist::Attention}) {
     const auto logits = softmax::make_logits(dist, op.n, o.vectors, o.seed);
     std::cout << fmt::format("{}\n", softmax::to_string(dist));
-    std::cout << fmt::format("  {:<44} {:>10} {:>10} {:>10} {:>7} {:>10}\n", "model",
-                             "max|err|", "mean|err|", "mean KL", "top-1", "|sum-1|");
+    std::cout << fmt::format("  {:<44} {:>10} {:>10} {:>10} {:>7} {:>10}\n", "model", "max|err|",
+                             "mean|err|", "mean KL", "top-1", "|sum-1|");
     for (const auto& r : rows) {
       const auto codes = softmax::quantize_logits(logits, r.int_bits, r.frac_bits);
       const auto st = softmax::evaluate(r.model, codes, op.n, r.frac_bits, r.out_bits);

@@ -60,8 +60,7 @@ void print_failures(const std::vector<sweep::Row>& rows) {
                              params_text(row), row.value("error", std::string()));
   }
   if (failed > shown)
-    std::cerr << fmt::format("  ... and {} more failed points (see results.csv)\n",
-                             failed - shown);
+    std::cerr << fmt::format("  ... and {} more failed points (see results.csv)\n", failed - shown);
 }
 
 int emit(const SweepArgs& a, const sweep::SweepSpec& spec, bool verify, std::size_t vectors) {
@@ -77,8 +76,8 @@ int emit(const SweepArgs& a, const sweep::SweepSpec& spec, bool verify, std::siz
   so.vectors = vectors;
   const std::string submit = sweep::emit_slurm(spec, a.sweep, so);
   std::cout << fmt::format(
-      "wrote the Slurm jobs of sweep {} ({} shards) to {}\nsubmit them with: bash {}\n",
-      spec.name, a.shards, submit.substr(0, submit.rfind('/')), submit);
+      "wrote the Slurm jobs of sweep {} ({} shards) to {}\nsubmit them with: bash {}\n", spec.name,
+      a.shards, submit.substr(0, submit.rfind('/')), submit);
   return 0;
 }
 
@@ -111,8 +110,8 @@ int run_sweep_command(const SweepArgs& a) {
   if (opt.shard_count > 1)
     shard_text = fmt::format(" shard {}/{}", opt.shard_index + 1, opt.shard_count);
   std::cout << fmt::format(
-      "sweep {}{}: {} points{}, {} ok, {} failed, {} cached; {:.1f} s{}\n", spec.name,
-      shard_text, s.total,
+      "sweep {}{}: {} points{}, {} ok, {} failed, {} cached; {:.1f} s{}\n", spec.name, shard_text,
+      s.total,
       s.excluded ? fmt::format(" ({} excluded by constraints)", s.excluded) : std::string(),
       s.done - s.failed, s.failed, s.cached, s.seconds, opt.verify ? ", verified" : "");
   std::cout << fmt::format("results: {0}/results.csv, {0}/results.json{1}\n", opt.out_dir,

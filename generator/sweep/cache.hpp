@@ -9,17 +9,15 @@
 //   - the area flow: Yosys' version, synth/area.ys and synth/cells.lib,
 //   - whether the point is verified and, if so, the vector count, the seed
 //     and Verilator's version.
-// The time limit is not part of the key, and a point stopped by it is not
-// stored (a rerun with more time retries it). Results are stored whether ok
-// or failed: a failure with the same key fails again the same way.
+// The time limit is not part of the key. The runner stores ok rows and
+// verification mismatches, not tool errors or timeouts (runner.hpp).
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "generator/sweep/runner.hpp"
 #include "generator/units/design.hpp"

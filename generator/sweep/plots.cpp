@@ -265,13 +265,28 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
     return 0;
   };
 
+  // Series named by the short form of their values, in the order the sweep
+  // file lists those values (not the order the rows happen to come in).
   auto group = [&](const std::vector<std::string>& by, std::vector<std::string>& names) {
+    std::vector<std::vector<json>> orders;
+    for (const auto& k : by) orders.push_back(ordered_values(spec, rows, k));
     std::map<std::string, std::vector<const Row*>> groups;
+    std::map<std::string, std::vector<std::size_t>> rank;
     for (const Row* r : rows) {
       std::string name = short_label(*r, by);
-      if (!groups.count(name)) names.push_back(name);
+      if (!groups.count(name)) {
+        names.push_back(name);
+        auto& pos = rank[name];
+        for (std::size_t i = 0; i < by.size(); ++i) {
+          const json& v = (*r)["params"].contains(by[i]) ? (*r)["params"][by[i]] : json();
+          auto it = std::find(orders[i].begin(), orders[i].end(), v);
+          pos.push_back(static_cast<std::size_t>(it - orders[i].begin()));
+        }
+      }
       groups[name].push_back(r);
     }
+    std::stable_sort(names.begin(), names.end(),
+                     [&](const std::string& a, const std::string& b) { return rank[a] < rank[b]; });
     return groups;
   };
   std::vector<std::string> names;
@@ -305,9 +320,14 @@ PlotFiles area_plot(const SweepSpec& spec, const std::vector<const Row*>& rows,
     if (points_only && !numeric && names.size() > 1)
       dodge = (static_cast<double>(i) - (static_cast<double>(names.size()) - 1) / 2) *
               (0.5 / static_cast<double>(names.size()));
-    for (const auto& [x, r] : pts)
+    for (std::size_t j = 0; j < pts.size(); ++j) {
+      const auto& [x, r] = pts[j];
+      // A category this series lacks (excluded or failed) breaks its line
+      // instead of being bridged (a blank line ends a gnuplot line segment).
+      if (!numeric && j && x - pts[j - 1].first > 1.5) data += "\n";
       data += fmt::format("{} {} {}\n", num(x + dodge), num(*number_at(*r, kAreaKey)),
                           dq(short_label(*r, all_keys)));
+    }
   }
   pf.data.emplace_back(dat, data);
 

@@ -6,6 +6,18 @@
 // area (lower is better) against accuracy (higher is better) with the front's
 // points labelled by their parameters. Each plot as PNG and SVG in
 // <out_dir>/plots/. Failed rows are skipped.
+//
+// Files (900x600, white background):
+//   area_vs_<param>.{png,svg}          for each swept parameter: numbers on a
+//       numeric axis (log2 when the values are powers of two spanning 4x or
+//       more), strings as categories in the sweep file's order; one line per
+//       combination of the parameters swept on other axes when there are at
+//       most 8, else points only, coloured by one of them
+//   pareto_area_vs_sqnr_db.{png,svg}  when rows carry metrics.sqnr_db: all ok
+//       points in grey, the front in colour, connected and labelled in short
+//       form ("mxint4 k16": strings as they are, block as k<n>, ...)
+//   <plot>.gp, <plot>*.dat             the gnuplot script and its data (rerun
+//       with `gnuplot <plot>.gp` in plots/ to restyle); <plot>.log on failure
 
 #include <string>
 #include <vector>

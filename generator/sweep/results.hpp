@@ -16,10 +16,9 @@
 // `tools` in results.json holds, per tool, the version behind the rows, or
 // the distinct versions joined with "; " when merged shards disagree.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "generator/sweep/runner.hpp"
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -123,9 +124,66 @@ struct Context {
   const SweepSpec& spec;
   const RunOptions& opt;
   fs::path out;
+  fs::path build_root;  // Verilator builds: <build_root>/worker<i>
   ToolVersions tools;
   json tools_json;
   KeyGate gate;
+};
+
+// Moves a directory out of the way into DIR/.trash and removes it there. A
+// tool left running by a killed sweep may still write into it through its
+// working directory; it then writes into the trash, never into this run's
+// files.
+void move_aside(const fs::path& out, const fs::path& dir) {
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  fs::create_directories(out / ".trash", ec);
+  const fs::path to =
+      out / ".trash" / fmt::format("{}-{}-{}", dir.filename().string(), ::getpid(), counter++);
+  fs::rename(dir, to, ec);
+  fs::remove_all(ec ? dir : to, ec);
+}
+
+// The Verilator build root of this run, DIR/.build/<id>. The id is kept from
+// run to run, so workers reuse the compiled Verilator runtime, unless the
+// previous run did not end cleanly (killed: DIR/.build/running is left): its
+// build tools may still be writing into their build directories (by absolute
+// path), so this run builds in a new one. Old build roots are removed.
+class BuildRoot {
+ public:
+  explicit BuildRoot(const fs::path& out) : build_(out / ".build") {
+    fs::create_directories(build_);
+    std::error_code ec;
+    std::string id;
+    if (fs::exists(build_ / "current", ec)) {
+      try {
+        id = util::read_text((build_ / "current").string());
+      } catch (const std::runtime_error&) {
+        id.clear();
+      }
+    }
+    if (id.empty() || id.find_first_of("/\n") != std::string::npos ||
+        fs::exists(build_ / "running", ec)) {
+      id = fmt::format("r{}-{}", ::getpid(),
+                       std::chrono::system_clock::now().time_since_epoch().count() % 1000000007);
+      util::write_text_atomic((build_ / "current").string(), id);
+    }
+    for (const auto& e : fs::directory_iterator(build_, ec))
+      if (e.is_directory(ec) && e.path().filename() != id) move_aside(out, e.path());
+    util::write_text((build_ / "running").string(), std::to_string(::getpid()) + "\n");
+    root_ = build_ / id;
+  }
+  ~BuildRoot() {
+    std::error_code ec;
+    fs::remove(build_ / "running", ec);
+  }
+  BuildRoot(const BuildRoot&) = delete;
+  BuildRoot& operator=(const BuildRoot&) = delete;
+  const fs::path& path() const { return root_; }
+
+ private:
+  fs::path build_, root_;
 };
 
 // The first line of a message, trimmed and bounded: one CSV cell.
@@ -194,13 +252,14 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     }
     if (g_stop.load()) return std::nullopt;
 
+    move_aside(c.out, dir);  // leftovers of an interrupted attempt
     util::write_text((dir / "design.toml").string(), p.design_text);
     const auto written = cli::write_rtl(*design, (dir / "rtl").string());
     if (c.opt.verify) {
       stage = "verification";
       tb::VerifyOptions vo;
       vo.work_dir = (dir / "verilator").string();
-      vo.build_dir = (c.out / ".build" / fmt::format("worker{}", worker)).string();
+      vo.build_dir = (c.build_root / fmt::format("worker{}", worker)).string();
       vo.seed = kVerifySeed;
       vo.random_vectors = c.opt.vectors;
       vo.quiet = true;
@@ -216,8 +275,8 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
                                       (dir / "verilator" / "report.txt").string()));
       }
     }
-    if (budget.expired()) throw util::ToolTimeout(fmt::format("no time left after {}", stage));
     stage = "area";
+    if (budget.expired()) throw util::ToolTimeout("no time left for the area flow");
     const auto area =
         synth::run_area(written.files, design->top_name(), (dir / "area").string(), budget);
     stage = "metrics";
@@ -243,6 +302,9 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     if (g_stop.load()) return std::nullopt;  // most likely a consequence of the stop
     row["status"] = "failed";
     row["error"] = one_line(stage + ": " + e.what());
+    // A tool error may come from the machine (disk full, a killed tool), not
+    // from the point: a rerun retries it.
+    store = false;
   }
   row["seconds"] = std::chrono::duration<double>(Clock::now() - t0).count();
   if (store && !dir.empty()) {
@@ -275,8 +337,8 @@ Summary run_sweep(const SweepSpec& spec, const RunOptions& opt) {
   s.total = points.size();
 
   const fs::path out = opt.out_dir;
+  std::error_code ec;
   fs::create_directories(out / "points");
-  fs::create_directories(out / ".build");
   const std::string lock_path = (out / ".lock").string();
   auto lock = util::FileLock::try_acquire(lock_path, util::FileLock::Mode::Exclusive);
   if (!lock) {
@@ -285,7 +347,15 @@ Summary run_sweep(const SweepSpec& spec, const RunOptions& opt) {
     lock = std::make_unique<util::FileLock>(lock_path, util::FileLock::Mode::Exclusive);
   }
 
-  Context c{spec, opt, out, query_tool_versions((out / ".build").string(), opt.verify), {}, {}};
+  const BuildRoot build_root(out);
+  fs::remove_all(out / ".trash", ec);  // best effort: left-over tools may still write there
+  Context c{spec,
+            opt,
+            out,
+            build_root.path(),
+            query_tool_versions(build_root.path().string(), opt.verify),
+            {},
+            {}};
   c.tools_json = {{"blockforge", c.tools.blockforge},
                   {"yosys", c.tools.yosys},
                   {"verilator", c.tools.verilator}};

@@ -11,16 +11,19 @@
 //                                       area/, verilator/ (report.txt), and
 //                                       result.json (written last, atomically:
 //                                       its presence = the point is done)
-//   DIR/.build/worker<i>/               Verilator build of worker i, reused
-//                                       from point to point
+//   DIR/.build/<id>/worker<i>/          Verilator build of worker i, reused
+//                                       from point to point and run to run
+//                                       (a new <id> after a killed run)
 //   DIR/.lock                           held while a sweep writes to DIR
 // The cache key of a point (cache.hpp) is a hash of: its unit and canonical
 // parameters, the unit's version, blockforge's version, the generated RTL
 // bytes, the area flow (Yosys' version, synth/area.ys, synth/cells.lib) and
 // the verify options (verify, vectors, seed, Verilator's version). A point
 // whose result.json exists under its key is not recomputed (cached = true;
-// only the RTL is generated in memory, to compute the key). Failed points are
-// cached too, except those stopped by the time limit.
+// only the RTL is generated in memory, to compute the key). What is cached:
+// ok points and verification mismatches (properties of the design); not
+// tool errors or timeouts (they may come from the machine: a rerun retries
+// them), nor points the generator rejects (they fail again at once).
 //
 // Time limit: timeout_seconds is the budget of one point; every tool call of
 // the point (cmake, the simulation, yosys) gets what is left of it and is
@@ -33,20 +36,20 @@
 // are written (Summary::interrupted; no plots). A second signal ends the
 // process at once. Every file is replaced atomically, so even a kill -9
 // leaves no partial result: rerunning the same sweep resumes it.
+
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "generator/sweep/sweep_spec.hpp"
 
 namespace bf::sweep {
 
 struct RunOptions {
-  std::string out_dir;          // required
-  int jobs = 0;                 // 0: number of cores
-  bool verify = false;          // from the sweep file unless the CLI overrides
+  std::string out_dir;  // required
+  int jobs = 0;         // 0: number of cores
+  bool verify = false;  // from the sweep file unless the CLI overrides
   std::size_t vectors = 20000;
   double timeout_seconds = 600;
   std::size_t shard_index = 0;  // 0-based
@@ -68,14 +71,14 @@ struct RunOptions {
 using Row = nlohmann::ordered_json;
 
 struct Summary {
-  std::size_t total = 0;     // points in this shard
-  std::size_t done = 0;      // finished (ok or failed) including cached
+  std::size_t total = 0;  // points in this shard
+  std::size_t done = 0;   // finished (ok or failed) including cached
   std::size_t failed = 0;
   std::size_t cached = 0;
   std::size_t excluded = 0;  // by constraints
   bool interrupted = false;  // SIGINT/SIGTERM: partial results written, resumable
   double seconds = 0;
-  std::vector<Row> rows;     // the finished points, in point order
+  std::vector<Row> rows;              // the finished points, in point order
   std::vector<std::string> warnings;  // e.g. plots that could not be drawn
 };
 

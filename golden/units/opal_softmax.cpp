@@ -74,7 +74,8 @@ OpalSoftmaxShape opal_softmax_shape(const OpalSoftmaxParams& p, int64_t c, int k
   s.sh_w = bits_for(static_cast<uint64_t>(s.n));
   s.sum_w = s.p + s.sh_w;
   s.l_max = s.sh_w - 1;
-  const uint64_t lg_max = (static_cast<uint64_t>(s.l_max + 1) << s.g) + static_cast<uint64_t>(s.bias);
+  const uint64_t lg_max =
+      (static_cast<uint64_t>(s.l_max + 1) << s.g) + static_cast<uint64_t>(s.bias);
   s.lg_w = bits_for(lg_max);
   s.z_w = bits_for((static_cast<uint64_t>(s.t_cap) << (s.h - s.f)) + (lg_max << (s.h - s.g)));
   return s;
@@ -107,8 +108,7 @@ void opal_softmax(const OpalSoftmaxShape& s, std::span<const int32_t> x, std::sp
   const uint64_t top = sum >> s.p;  // 1 .. n
   const int l = static_cast<int>(std::bit_width(top)) - 1;
   const uint64_t r = (sum >> (l + s.p - 1 - s.g)) & ((uint64_t{1} << (s.g + 1)) - 1);
-  const int64_t lg =
-      (static_cast<int64_t>(l) << s.g) + static_cast<int64_t>((r + 1) >> 1) + s.bias;
+  const int64_t lg = (static_cast<int64_t>(l) << s.g) + static_cast<int64_t>((r + 1) >> 1) + s.bias;
   // 8.-9. subtract in the log domain, antilog to the output format
   const uint64_t y_max = (uint64_t{1} << s.out) - 1;
   for (int i = 0; i < n; ++i) {

@@ -126,28 +126,28 @@ struct OpalSoftmaxParams {
 // The derived constants shared by the golden model and the generator.
 struct OpalSoftmaxShape {
   int n = 0;
-  int w = 0;       // input width
-  int fi = 0;      // input fraction bits
-  int k = 0;       // log2(e) constant fraction bits
-  int64_t c = 0;   // round(log2(e) * 2^k)
-  int f = 0;       // F: fraction bits of t
-  int g = 0;       // G: fraction bits of lg
-  int bias = 0;    // log_bias (units of 2^-G)
-  int h = 0;       // H = max(F, G): fraction bits of z
-  int p = 0;       // P: fraction bits of the sum terms
-  int out = 0;     // B: output bits
-  int shift = 0;   // t = round(a / 2^shift) when shift > 0, a << -shift otherwise
-  int jd = 0;      // d is clamped to 2^jd - 1 (jd = w: no clamp)
-  int t_int = 0;   // T = max(P, B) + 1
+  int w = 0;          // input width
+  int fi = 0;         // input fraction bits
+  int k = 0;          // log2(e) constant fraction bits
+  int64_t c = 0;      // round(log2(e) * 2^k)
+  int f = 0;          // F: fraction bits of t
+  int g = 0;          // G: fraction bits of lg
+  int bias = 0;       // log_bias (units of 2^-G)
+  int h = 0;          // H = max(F, G): fraction bits of z
+  int p = 0;          // P: fraction bits of the sum terms
+  int out = 0;        // B: output bits
+  int shift = 0;      // t = round(a / 2^shift) when shift > 0, a << -shift otherwise
+  int jd = 0;         // d is clamped to 2^jd - 1 (jd = w: no clamp)
+  int t_int = 0;      // T = max(P, B) + 1
   int64_t t_cap = 0;  // T * 2^F
-  int t_w = 0;     // bits of t
-  int a_w = 0;     // bits of a = d * c
-  int p_w = 0;     // bits of a sum term (P + 1)
-  int sum_w = 0;   // bits of S
-  int sh_w = 0;    // bits of the top part S >> P
-  int l_max = 0;   // floor(log2 n)
-  int lg_w = 0;    // bits of lg
-  int z_w = 0;     // bits of z
+  int t_w = 0;        // bits of t
+  int a_w = 0;        // bits of a = d * c
+  int p_w = 0;        // bits of a sum term (P + 1)
+  int sum_w = 0;      // bits of S
+  int sh_w = 0;       // bits of the top part S >> P
+  int l_max = 0;      // floor(log2 n)
+  int lg_w = 0;       // bits of lg
+  int z_w = 0;        // bits of z
 };
 
 OpalSoftmaxShape opal_softmax_shape(const OpalSoftmaxParams& p);
@@ -169,7 +169,7 @@ inline Antilog mitchell_antilog(int64_t v, int h) {
 // Intermediate values of one vector, for tests and mismatch reports.
 struct OpalSoftmaxTrace {
   int32_t max = 0;
-  std::vector<int64_t> t;  // step 4
+  std::vector<int64_t> t;   // step 4
   std::vector<uint64_t> p;  // step 6
   uint64_t sum = 0;
   int64_t lg = 0;  // including log_bias

@@ -97,7 +97,8 @@ void softmax_exp_baseline(const SoftmaxBaselineShape& s, std::span<const int32_t
     const int64_t u = std::min(scale_diff(d, s.c, s.shift), s.u_cap);
     const int64_t frac = u & frac_mask;
     const int64_t j = frac >> s.lb, lo = frac & lo_mask;
-    const int64_t interp = (static_cast<int64_t>(s.slope[j]) * lo + (int64_t{1} << (s.lb - 1))) >> s.lb;
+    const int64_t interp =
+        (static_cast<int64_t>(s.slope[j]) * lo + (int64_t{1} << (s.lb - 1))) >> s.lb;
     const uint32_t v = static_cast<uint32_t>(s.table[j] - interp);
     const int ui = static_cast<int>(u >> s.u_frac);
     v_buf[i] = v;

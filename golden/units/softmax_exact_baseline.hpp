@@ -71,30 +71,30 @@ struct SoftmaxBaselineParams {
 
 struct SoftmaxBaselineShape {
   int n = 0;
-  int w = 0;      // input width
-  int fi = 0;     // input fraction bits
-  int k = 0;      // K: log2(e) constant fraction bits
-  int64_t c = 0;  // round(log2(e) * 2^K)
-  int u_frac = 0;  // U: fraction bits of u
-  int shift = 0;   // fi + K - U (> 0)
-  int tb = 0;      // table index bits
-  int lb = 0;      // L = U - Tb interpolation bits
-  int m = 0;       // M: fraction bits of v
-  int p = 0;       // P: fraction bits of the sum terms
-  int q = 0;       // Q: reciprocal R = floor(2^(P+Q) / S)
-  int out = 0;     // B
-  int jd = 0;      // d clamped to 2^jd - 1
-  int u_int = 0;   // P + 1
-  int64_t u_cap = 0;  // (P + 1) * 2^U
-  int a_w = 0;     // bits of d * C
-  int u_w = 0;     // bits of u
-  int ui_w = 0;    // bits of int(u)
-  int v_w = 0;     // M + 1
-  int dt_w = 0;    // bits of the slope entries D[j]
-  int e_w = 0;     // P + 1
-  int sum_w = 0;   // bits of S
-  int r_w = 0;     // Q + 1
-  int prod_w = 0;  // bits of v * R
+  int w = 0;                    // input width
+  int fi = 0;                   // input fraction bits
+  int k = 0;                    // K: log2(e) constant fraction bits
+  int64_t c = 0;                // round(log2(e) * 2^K)
+  int u_frac = 0;               // U: fraction bits of u
+  int shift = 0;                // fi + K - U (> 0)
+  int tb = 0;                   // table index bits
+  int lb = 0;                   // L = U - Tb interpolation bits
+  int m = 0;                    // M: fraction bits of v
+  int p = 0;                    // P: fraction bits of the sum terms
+  int q = 0;                    // Q: reciprocal R = floor(2^(P+Q) / S)
+  int out = 0;                  // B
+  int jd = 0;                   // d clamped to 2^jd - 1
+  int u_int = 0;                // P + 1
+  int64_t u_cap = 0;            // (P + 1) * 2^U
+  int a_w = 0;                  // bits of d * C
+  int u_w = 0;                  // bits of u
+  int ui_w = 0;                 // bits of int(u)
+  int v_w = 0;                  // M + 1
+  int dt_w = 0;                 // bits of the slope entries D[j]
+  int e_w = 0;                  // P + 1
+  int sum_w = 0;                // bits of S
+  int r_w = 0;                  // Q + 1
+  int prod_w = 0;               // bits of v * R
   std::vector<uint32_t> table;  // T[0 .. 2^Tb] (2^Tb + 1 entries)
   std::vector<uint32_t> slope;  // D[0 .. 2^Tb - 1]
 };

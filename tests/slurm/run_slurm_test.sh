@@ -16,8 +16,10 @@ set -euo pipefail
 
 BF=${1:?usage: run_slurm_test.sh BLOCKFORGE SOURCE_DIR}
 SRC=${2:?usage: run_slurm_test.sh BLOCKFORGE SOURCE_DIR}
-NODE_WAIT=${BF_SLURM_NODE_WAIT:-90}   # seconds for the node to become idle
-JOB_WAIT=${BF_SLURM_JOB_WAIT:-900}    # seconds for the array + merge jobs
+NODE_WAIT=${BF_SLURM_NODE_WAIT:-90} # seconds for the node to become idle
+# Seconds for everything (below ctest's TIMEOUT of 1500, so that a stuck run
+# still ends here, with the logs printed and the daemons stopped).
+BUDGET=${BF_SLURM_BUDGET:-1320}
 
 export PATH="$PATH:/usr/sbin:/sbin"
 
@@ -131,7 +133,9 @@ SLURMD_PORT=$(free_port $((CTLD_PORT + 1)))
 HOST=$(hostname -s 2> /dev/null || uname -n)
 HOST=${HOST%%.*}
 CPUS=$(nproc)
-MEM=$(free -m | awk '/^Mem:/ { m = int($2 * 0.9); print (m > 100 ? m : 100) }')
+# RealMemory: 90% of MemTotal in MB (what free(1) reports; read directly, as
+# minimal images lack procps). slurmd drains a node configured with more.
+MEM=$(awk '/^MemTotal:/ { m = int($2 / 1024 * 0.9); print (m > 100 ? m : 100) }' /proc/meminfo)
 PLUGIN_DIR=$(dirname "$(find /usr/lib /usr/lib64 -name 'select_linear.so' -path '*slurm*' 2> /dev/null | head -n 1)")
 if [ -f "$PLUGIN_DIR/select_cons_tres.so" ]; then
   SELECT="SelectType=select/cons_tres
@@ -226,10 +230,11 @@ JOBS=("$array_id" "$merge_id")
 # Meanwhile, the same sweep locally: the reference.
 say "running the same sweep locally"
 local_start=$SECONDS
-"$BF" sweep "$SWEEP" --out "$T/local" -j 2 > "$T/local.log" 2>&1 ||
+timeout $((BUDGET > SECONDS + 60 ? BUDGET - SECONDS : 60)) "$BF" sweep "$SWEEP" --out "$T/local" -j 2 > "$T/local.log" 2>&1 ||
   fail "local sweep failed: $(tail -n 5 "$T/local.log")"
 say "local sweep took $((SECONDS - local_start))s"
 
+JOB_WAIT=$((BUDGET - SECONDS))
 say "waiting for jobs $array_id (array) and $merge_id (merge), up to ${JOB_WAIT}s"
 start=$SECONDS
 last_report=$SECONDS

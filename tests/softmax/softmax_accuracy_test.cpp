@@ -1,12 +1,13 @@
 // The accuracy figures behind `blockforge softmax-report`: sane on their own
 // (KL >= 0, top-1 = 1 when the winner is clear) and able to tell a wrong model
 // from a right one.
+#include "generator/units/opal_softmax/softmax_accuracy.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-#include "generator/units/opal_softmax/softmax_accuracy.hpp"
 #include "golden/units/opal_softmax.hpp"
 #include "golden/units/softmax_exact_baseline.hpp"
 

@@ -1,9 +1,8 @@
 // Structure of the generated softmax RTL and the blocks it is built from:
 // opal.softmax has no multiplier, divider or table; the baseline has them;
 // the CSD constant multiplier's recoding; the report command end to end.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -102,8 +101,8 @@ TEST(SoftmaxReport, PrintsBothModelsOnBothDistributions) {
 
 TEST(SoftmaxReport, ReadsTheShippedConfigsAndRejectsAMismatch) {
   const std::string cfg = std::string(BLOCKFORGE_SOURCE_DIR) + "/configs/";
-  auto r = run("softmax-report --vectors 100 --opal " + cfg + "opal_softmax.toml --baseline " + cfg +
-               "softmax_baseline.toml");
+  auto r = run("softmax-report --vectors 100 --opal " + cfg + "opal_softmax.toml --baseline " +
+               cfg + "softmax_baseline.toml");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("n = 64"), std::string::npos) << r.out;
   r = run("softmax-report --opal " + cfg + "softmax_baseline.toml");

@@ -167,6 +167,11 @@ TEST(WritePlots, AreaPerParameterAndParetoFront) {
   EXPECT_NE(by_block.find("set xtics (16, 32, 64)"), std::string::npos);
   EXPECT_NE(by_block.find("title 'mxfp4_e2m1'"), std::string::npos);
 
+  // A category a series lacks breaks its line (one blank line) instead of
+  // being bridged: block 64 has no mxint6 point.
+  const std::string format_dat = slurp(dir / "area_vs_format.dat");
+  EXPECT_NE(format_dat.find("\"mxint4 k64\"\n\n2 "), std::string::npos) << format_dat;
+
   // The failed row is in no data file; the front is labelled in short form.
   const std::string all = slurp(dir / "pareto_area_vs_sqnr_db_all.dat");
   EXPECT_EQ(all.find("mxint6 k64"), std::string::npos);

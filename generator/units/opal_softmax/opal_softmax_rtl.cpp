@@ -81,21 +81,21 @@ vlog::Module term_module(const OpalSoftmaxShape& s, const std::string& name,
   std::string dc = d;
   if (s.jd < s.w) {
     dc = m.wire("d_clamped", s.jd);
-    m.assign(dc, fmt::format("(|{}) ? {} : {}", bits(d, s.w - 1, s.jd),
-                             vlog::repeat(s.jd, "1'b1"), bits(d, s.jd - 1, 0)));
+    m.assign(dc, fmt::format("(|{}) ? {} : {}", bits(d, s.w - 1, s.jd), vlog::repeat(s.jd, "1'b1"),
+                             bits(d, s.jd - 1, 0)));
   }
 
   m.blank();
-  m.comment(fmt::format("Step 3: a = d * {} (log2 e ~ {}/2^{} = {:.8f}), shifts and adds only.", s.c,
-                        s.c, s.k, static_cast<double>(s.c) / static_cast<double>(1 << s.k)));
+  m.comment(fmt::format("Step 3: a = d * {} (log2 e ~ {}/2^{} = {:.8f}), shifts and adds only.",
+                        s.c, s.c, s.k, static_cast<double>(s.c) / static_cast<double>(1 << s.k)));
   const std::string a = blocks::const_mul(m, "a", dc, s.jd, static_cast<uint64_t>(s.c), s.a_w);
 
   m.blank();
   std::string tf;
   int tf_w;
   if (s.shift > 0) {
-    m.comment(fmt::format("Step 4: t = round half up (a / 2^{}), saturated at {}.", s.shift,
-                          s.t_cap));
+    m.comment(
+        fmt::format("Step 4: t = round half up (a / 2^{}), saturated at {}.", s.shift, s.t_cap));
     const std::string ar = m.wire("a_rnd", s.a_w + 1, "a + half");
     m.assign(ar, fmt::format("{} + {}", vlog::zext(a, s.a_w, s.a_w + 1),
                              lit(s.a_w + 1, uint64_t{1} << (s.shift - 1))));
@@ -173,7 +173,8 @@ vlog::Module out_module(const OpalSoftmaxShape& s, const std::string& name,
 
   m.blank();
   m.comment(fmt::format("Step 9: y = floor(mant * 2^{} / 2^(H + sh)), 1.0 saturates.", s.out));
-  const uint64_t z_max = (static_cast<uint64_t>(s.t_cap) << (s.h - s.f)) + (lg_max(s) << (s.h - s.g));
+  const uint64_t z_max =
+      (static_cast<uint64_t>(s.t_cap) << (s.h - s.f)) + (lg_max(s) << (s.h - s.g));
   const auto al = antilog(m, "zal", z, s.z_w, s.h, z_max);
   const int q_w = s.h + 1 + s.out;
   const std::string q = m.wire("y_shifted", q_w, "shifts past the width give 0: underflow");
@@ -228,9 +229,9 @@ std::string log2_of_sum(vlog::Module& m, const OpalSoftmaxShape& s, const std::s
   const std::string unused_rr = m.wire("unused_lead_frac_rnd_lsb", 1);
   m.assign(unused_rr, bits(rr, 0, 0), "round half up: (r + 1) >> 1");
   const std::string lg = m.wire("lg", s.lg_w, fmt::format("log2(sum), {} fraction bits", s.g));
-  std::string expr = fmt::format(
-      "{} + {}", vlog::zext(s.g ? vlog::concat({l, lit(s.g, 0)}) : l, lw + s.g, s.lg_w),
-      vlog::zext(bits(rr, s.g + 1, 1), s.g + 1, s.lg_w));
+  std::string expr =
+      fmt::format("{} + {}", vlog::zext(s.g ? vlog::concat({l, lit(s.g, 0)}) : l, lw + s.g, s.lg_w),
+                  vlog::zext(bits(rr, s.g + 1, 1), s.g + 1, s.lg_w));
   if (s.bias) expr += " + " + lit(s.lg_w, static_cast<uint64_t>(s.bias));
   m.assign(lg, expr, s.bias ? fmt::format("log_bias = {} / 2^{}", s.bias, s.g) : "");
   return lg;
@@ -244,9 +245,9 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
   m.name = name;
   m.header = header;
   m.header.push_back("");
-  m.header.push_back(fmt::format(
-      "log2 softmax over {} logits (signed Q{}.{}) -> {} outputs (unsigned Q0.{}).", n,
-      s.w - s.fi, s.fi, n, s.out));
+  m.header.push_back(
+      fmt::format("log2 softmax over {} logits (signed Q{}.{}) -> {} outputs (unsigned Q0.{}).", n,
+                  s.w - s.fi, s.fi, n, s.out));
   m.header.push_back("Shifts, adds, comparisons and leading-one detection only: no multiplier,");
   m.header.push_back("no divider, no table (golden::opal_softmax).");
   m.header.push_back(fmt::format(
@@ -296,7 +297,8 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
   m.blank();
   m.comment("Step 1: maximum by a comparator tree on offset-binary logits.");
   const std::string xo = m.wire("x_off", n * s.w, "sign bits inverted: offset binary");
-  m.assign(xo, fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
+  m.assign(xo,
+           fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
   std::vector<std::string> xs;
   for (int i = 0; i < n; ++i) {
     const std::string xi = m.wire(fmt::format("x_off_{}", i), s.w);
@@ -314,8 +316,10 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
 
   m.blank();
   m.comment("Steps 2-6: per element, scaled difference t and sum term p.");
-  std::string t_bus = m.wire("t_all", n * s.t_w, fmt::format("t of element i at [{}*i +: {}]", s.t_w, s.t_w));
-  std::string p_bus = m.wire("p_all", n * s.p_w, fmt::format("p of element i at [{}*i +: {}]", s.p_w, s.p_w));
+  std::string t_bus =
+      m.wire("t_all", n * s.t_w, fmt::format("t of element i at [{}*i +: {}]", s.t_w, s.t_w));
+  std::string p_bus =
+      m.wire("p_all", n * s.p_w, fmt::format("p of element i at [{}*i +: {}]", s.p_w, s.p_w));
   for (int i = 0; i < n; ++i) {
     vlog::Instance inst{term_name, fmt::format("u_term_{}", i), {}, ""};
     inst.connections.push_back({"x_i", vlog::part(x_cur, i * s.w, s.w)});
@@ -360,11 +364,8 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
   m.blank();
   m.comment("Output register.");
   m.reg("y_q", n * s.out);
-  m.add(vlog::Registers{"clk_i",
-                        "rst_ni",
-                        "advance",
-                        {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}},
-                        ""});
+  m.add(vlog::Registers{
+      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}}, ""});
   m.assign("out_valid_o", "out_valid_q");
   m.assign("y_o", "y_q");
   return m;

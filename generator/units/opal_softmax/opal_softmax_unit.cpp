@@ -52,8 +52,10 @@ class OpalSoftmaxDesign : public Design {
       const int64_t mod = int64_t{1} << s_.shift, half = mod >> 1;
       int found = 0;
       for (int64_t d = 1; d < (int64_t{1} << s_.jd) && found < n - 1; ++d)
-        if ((d * s_.c) % mod == half) x[static_cast<std::size_t>(++found)] = static_cast<int32_t>(-d);
-      if (found > 0) v.push_back(softmax::make_vector(io_, x, "step-4 rounding ties (t = j + 1/2)"));
+        if ((d * s_.c) % mod == half)
+          x[static_cast<std::size_t>(++found)] = static_cast<int32_t>(-d);
+      if (found > 0)
+        v.push_back(softmax::make_vector(io_, x, "step-4 rounding ties (t = j + 1/2)"));
     }
     // Saturation edge of t: d just below and at the clamp and the t cap.
     {
@@ -62,12 +64,20 @@ class OpalSoftmaxDesign : public Design {
       for (int i = 1; i < n; ++i) {
         int64_t d = 0;
         switch (i % 4) {
-          case 0: d = (int64_t{1} << s_.jd) - 1 - (i / 4); break;
-          case 1: d = (int64_t{1} << s_.jd) + (i / 4); break;
-          case 2: d = static_cast<int64_t>(std::ceil(static_cast<double>(s_.t_cap) /
-                                                      std::ldexp(static_cast<double>(s_.c),
-                                                                 -s_.shift))) - (i / 4); break;
-          default: d = (i / 4) * 37; break;
+          case 0:
+            d = (int64_t{1} << s_.jd) - 1 - (i / 4);
+            break;
+          case 1:
+            d = (int64_t{1} << s_.jd) + (i / 4);
+            break;
+          case 2:
+            d = static_cast<int64_t>(std::ceil(static_cast<double>(s_.t_cap) /
+                                               std::ldexp(static_cast<double>(s_.c), -s_.shift))) -
+                (i / 4);
+            break;
+          default:
+            d = (i / 4) * 37;
+            break;
         }
         x[static_cast<std::size_t>(i)] = static_cast<int32_t>(std::max(lo, -d));
       }
@@ -91,11 +101,10 @@ class OpalSoftmaxDesign : public Design {
     for (auto dist : {softmax::LogitDist::Uniform, softmax::LogitDist::Attention}) {
       const auto logits = softmax::make_logits(dist, p_.n, 500, 1);
       const auto codes = softmax::quantize_logits(logits, p_.in_int_bits, p_.in_frac_bits);
-      const auto st = softmax::evaluate(
-          [this](std::span<const int32_t> x, std::span<uint32_t> y) {
-            golden::opal_softmax(s_, x, y);
-          },
-          codes, p_.n, p_.in_frac_bits, p_.out_bits);
+      const auto st =
+          softmax::evaluate([this](std::span<const int32_t> x,
+                                   std::span<uint32_t> y) { golden::opal_softmax(s_, x, y); },
+                            codes, p_.n, p_.in_frac_bits, p_.out_bits);
       const std::string key = dist == softmax::LogitDist::Uniform ? "uniform" : "attention";
       j[key] = {{"max_abs_err", st.max_abs_err},
                 {"mean_kl", st.mean_kl},

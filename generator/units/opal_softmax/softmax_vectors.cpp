@@ -19,8 +19,10 @@ std::string describe_logit(uint64_t code, int width, int frac) {
 
 PortSpec input_port(const VectorIo& io) {
   const int w = io.width();
-  PortSpec x{"x_i", io.n * w,
-             fmt::format("{} logits, signed Q{}.{}", io.n, io.int_bits, io.frac_bits), {}};
+  PortSpec x{"x_i",
+             io.n * w,
+             fmt::format("{} logits, signed Q{}.{}", io.n, io.int_bits, io.frac_bits),
+             {}};
   for (int i = 0; i < io.n; ++i)
     x.fields.push_back({fmt::format("x[{}]", i), i * w, w,
                         [w, f = io.frac_bits](uint64_t v) { return describe_logit(v, w, f); }});
@@ -51,7 +53,8 @@ std::vector<int32_t> unpack_logits(const VectorIo& io, const BitVec& x) {
 
 BitVec pack_outputs(const VectorIo& io, std::span<const uint32_t> y) {
   BitVec b(io.n * io.out_bits);
-  for (int i = 0; i < io.n; ++i) b.set(i * io.out_bits, io.out_bits, y[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < io.n; ++i)
+    b.set(i * io.out_bits, io.out_bits, y[static_cast<std::size_t>(i)]);
   return b;
 }
 
@@ -70,7 +73,9 @@ std::vector<TestVector> common_corner_cases(const VectorIo& io) {
   const int n = io.n;
   const int32_t lo = io.min_code(), hi = io.max_code(), one = int32_t{1} << io.frac_bits;
   std::vector<TestVector> v;
-  const auto filled = [n](int32_t value) { return std::vector<int32_t>(static_cast<std::size_t>(n), value); };
+  const auto filled = [n](int32_t value) {
+    return std::vector<int32_t>(static_cast<std::size_t>(n), value);
+  };
   v.push_back(make_vector(io, {0}, "all logits 0: uniform"));
   v.push_back(make_vector(io, {hi}, "all logits at the positive extreme"));
   v.push_back(make_vector(io, {lo}, "all logits at the negative extreme"));
@@ -97,14 +102,14 @@ std::vector<TestVector> common_corner_cases(const VectorIo& io) {
     for (int i = 0; i < n; ++i) x[static_cast<std::size_t>(i)] = hi - i * (one / 4 ? one / 4 : 1);
     v.push_back(make_vector(io, x, "ramp by 0.25 down from the maximum"));
     for (int i = 0; i < n; ++i)
-      x[static_cast<std::size_t>(i)] =
-          static_cast<int32_t>(std::lround(-i * std::log(2.0) * one));
+      x[static_cast<std::size_t>(i)] = static_cast<int32_t>(std::lround(-i * std::log(2.0) * one));
     v.push_back(make_vector(io, x, "geometric: each term half the previous"));
   }
   for (int k = 1; k < n; k *= 2) {
     auto x = filled(lo);
     for (int i = 0; i < k; ++i) x[static_cast<std::size_t>(i * (n / k))] = 0;
-    v.push_back(make_vector(io, x, fmt::format("{} equal maxima, rest underflow: sum = {}.0", k, k)));
+    v.push_back(
+        make_vector(io, x, fmt::format("{} equal maxima, rest underflow: sum = {}.0", k, k)));
   }
   {
     auto x = filled(0);
@@ -173,8 +178,7 @@ TestVector random_vector(const VectorIo& io, std::mt19937_64& rng) {
     // Differences on a coarse grid (multiples of 1/4 or 1): exact sums.
     const double step = (rng() & 1) ? one : one / 4;
     const double top = unit(rng) * hi;
-    for (std::size_t i = 0; i < x.size(); ++i)
-      put(i, top - step * static_cast<double>(rng() % 24));
+    for (std::size_t i = 0; i < x.size(); ++i) put(i, top - step * static_cast<double>(rng() % 24));
   }
   return make_vector(io, x, "random");
 }

@@ -15,7 +15,7 @@ namespace bf::softmax {
 
 struct VectorIo {
   int n;
-  int int_bits;   // sign included
+  int int_bits;  // sign included
   int frac_bits;
   int out_bits;
   int width() const { return int_bits + frac_bits; }

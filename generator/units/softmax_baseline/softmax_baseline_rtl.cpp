@@ -49,8 +49,8 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
   std::string dc = d;
   if (s.jd < s.w) {
     dc = m.wire("d_clamped", s.jd);
-    m.assign(dc, fmt::format("(|{}) ? {} : {}", bits(d, s.w - 1, s.jd),
-                             vlog::repeat(s.jd, "1'b1"), bits(d, s.jd - 1, 0)));
+    m.assign(dc, fmt::format("(|{}) ? {} : {}", bits(d, s.w - 1, s.jd), vlog::repeat(s.jd, "1'b1"),
+                             bits(d, s.jd - 1, 0)));
   }
   m.blank();
   m.comment(fmt::format("u = round half up (d * {} / 2^{}), saturated at {} (log2 e to {} bits).",
@@ -99,7 +99,8 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
   m.add(vlog::Combinational{{vlog::Stmt{rom}}, "table ROM (the last entry is the default)"});
   const int ip_w = s.dt_w + s.lb;
   const std::string ip = m.wire("interp_prod", ip_w, "D[j] * lo: the interpolation multiplier");
-  m.assign(ip, fmt::format("{} * {}", vlog::zext("tab_d", s.dt_w, ip_w), vlog::zext(lo, s.lb, ip_w)));
+  m.assign(ip,
+           fmt::format("{} * {}", vlog::zext("tab_d", s.dt_w, ip_w), vlog::zext(lo, s.lb, ip_w)));
   const std::string ir = m.wire("interp_rnd", ip_w + 1);
   m.assign(ir, fmt::format("{} + {}", vlog::zext(ip, ip_w, ip_w + 1),
                            lit(ip_w + 1, uint64_t{1} << (s.lb - 1))));
@@ -211,7 +212,8 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
   m.blank();
   m.comment("Step 1: maximum by a comparator tree on offset-binary logits.");
   const std::string xo = m.wire("x_off", n * s.w, "sign bits inverted: offset binary");
-  m.assign(xo, fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
+  m.assign(xo,
+           fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
   std::vector<std::string> xs;
   for (int i = 0; i < n; ++i) {
     const std::string xi = m.wire(fmt::format("x_off_{}", i), s.w);
@@ -267,9 +269,8 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
   m.blank();
   m.comment(fmt::format("Step 5: R = floor(2^{} / sum), restoring array ({} quotient bits).",
                         s.p + s.q, s.r_w));
-  const std::string recip =
-      blocks::restoring_divide(m, "rcp", lit(s.p + s.q + 1, uint64_t{1} << (s.p + s.q)),
-                               s.p + s.q + 1, sum, s.sum_w, s.r_w);
+  const std::string recip = blocks::restoring_divide(
+      m, "rcp", lit(s.p + s.q + 1, uint64_t{1} << (s.p + s.q)), s.p + s.q + 1, sum, s.sum_w, s.r_w);
 
   m.blank();
   m.comment("Step 6: per element y = v * R, shifted.");
@@ -286,11 +287,8 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
   m.blank();
   m.comment("Output register.");
   m.reg("y_q", n * s.out);
-  m.add(vlog::Registers{"clk_i",
-                        "rst_ni",
-                        "advance",
-                        {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}},
-                        ""});
+  m.add(vlog::Registers{
+      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}}, ""});
   m.assign("out_valid_o", "out_valid_q");
   m.assign("y_o", "y_q");
   return m;

@@ -59,11 +59,11 @@ class SoftmaxBaselineDesign : public Design {
     // Near the u saturation and the d clamp.
     {
       std::vector<int32_t> x(static_cast<std::size_t>(n), 0);
-      const double d_cap = std::ldexp(static_cast<double>(s_.u_cap), s_.shift) /
-                           static_cast<double>(s_.c);
+      const double d_cap =
+          std::ldexp(static_cast<double>(s_.u_cap), s_.shift) / static_cast<double>(s_.c);
       for (int i = 1; i < n; ++i) {
-        const int64_t d = (i % 2) ? static_cast<int64_t>(d_cap) - i / 2
-                                  : (int64_t{1} << s_.jd) - 1 + (i / 2 - 2);
+        const int64_t d =
+            (i % 2) ? static_cast<int64_t>(d_cap) - i / 2 : (int64_t{1} << s_.jd) - 1 + (i / 2 - 2);
         x[static_cast<std::size_t>(i)] = static_cast<int32_t>(std::max<int64_t>(lo, -d));
       }
       v.push_back(softmax::make_vector(io_, x, "u near its saturation and the d clamp"));
