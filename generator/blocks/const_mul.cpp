@@ -49,7 +49,9 @@ std::string const_mul(vlog::Module& m, const std::string& prefix, const std::str
   const auto digits = csd_digits(c);
   std::string expr;
   for (const auto& d : digits) {
-    if (d.shift >= out_width) throw std::logic_error("const_mul: out_width too small");
+    // x << shift vanishes modulo 2^out_width (e.g. the top digit of 23 =
+    // 32 - 8 - 1 when x is one bit wide).
+    if (d.shift >= out_width) continue;
     // x << shift, zero-extended or cut to out_width bits.
     const int keep = std::min(x_width, out_width - d.shift);
     std::vector<std::string> parts;
@@ -62,6 +64,7 @@ std::string const_mul(vlog::Module& m, const std::string& prefix, const std::str
     else
       expr += (d.sign < 0 ? " - " : " + ") + term;
   }
+  if (expr.empty()) throw std::logic_error("const_mul: no digit below out_width");
   const std::string out = m.wire(prefix, out_width);
   m.assign(out, expr, fmt::format("x * {} = {} (CSD shift-and-add)", c, csd_text(c)));
   return out;

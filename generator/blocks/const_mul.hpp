@@ -25,7 +25,8 @@ std::string csd_text(uint64_t c);
 
 // x * c exactly (x unsigned, x_width bits) into a new wire of out_width bits;
 // the caller sizes out_width to hold (2^x_width - 1) * c. The shifted copies
-// are summed modulo 2^out_width, which is exact because the result fits.
+// are summed modulo 2^out_width, which is exact because the result fits
+// (copies shifted out entirely are left out).
 std::string const_mul(vlog::Module& m, const std::string& prefix, const std::string& x, int x_width,
                       uint64_t c, int out_width);
 

@@ -129,14 +129,14 @@ struct Plan {
   int lzb = 0;  // guaranteed-zero low bits of the padded sig
   int r0 = 0;   // shift of a value with its leading one at bit sw-2
   int emin_code = 0;
-  bool under = false;     // some exp < emin_code
-  bool ftz = false;       // results below 2^emin flush
-  bool tiny = false;      // some result is below 2^emin
-  bool rounds = false;    // a rounding increment exists
-  bool denorm = false;    // round_shift with a variable shift is emitted
-  int cap = 0;            // round_shift cap when denorm or rounds
-  int ep_max = 0;         // largest max(L - emin, 0)
-  int field_max = 0;      // largest biased field before the overflow check
+  bool under = false;   // some exp < emin_code
+  bool ftz = false;     // results below 2^emin flush
+  bool tiny = false;    // some result is below 2^emin
+  bool rounds = false;  // a rounding increment exists
+  bool denorm = false;  // round_shift with a variable shift is emitted
+  int cap = 0;          // round_shift cap when denorm or rounds
+  int ep_max = 0;       // largest max(L - emin, 0)
+  int field_max = 0;    // largest biased field before the overflow check
   bool may_overflow = false;
 };
 
@@ -223,8 +223,8 @@ std::string fp_round_pack(vlog::Module& m, const std::string& p, const FpRoundPa
     m.assign(ep, pl.emin_code >= 0 ? fmt::format("{} - {}", t, lit(cw, pl.emin_code))
                                    : fmt::format("{} + {}", t, lit(cw, neg_off)));
   } else {
-    m.assign(ep, fmt::format("({0} < {1}) ? {2} : ({0} - {1})", t, lit(cw, pl.emin_code),
-                             lit(cw, 0)));
+    m.assign(ep,
+             fmt::format("({0} < {1}) ? {2} : ({0} - {1})", t, lit(cw, pl.emin_code), lit(cw, 0)));
   }
 
   // n: the kept significand (M + 1 bits plus a rounding carry).
@@ -255,17 +255,22 @@ std::string fp_round_pack(vlog::Module& m, const std::string& p, const FpRoundPa
       const int dw = vlog::bits_for(static_cast<uint64_t>(dn_max));
       const int xw = std::max(cw, rp.exp_width + 1);
       const std::string under = m.wire(p + "_under", 1, "exp < emin: denormalize");
-      m.assign(under, fmt::format("{} < {}", zext(rp.exp, rp.exp_width, xw), lit(xw, pl.emin_code)));
+      m.assign(under,
+               fmt::format("{} < {}", zext(rp.exp, rp.exp_width, xw), lit(xw, pl.emin_code)));
       const std::string deficit = m.wire(p + "_deficit", xw, "emin - exp when under");
       m.assign(deficit,
                fmt::format("{} - {}", lit(xw, pl.emin_code), zext(rp.exp, rp.exp_width, xw)));
       dn = m.wire(p + "_dn", dw, fmt::format("max(msb, emin - exp), capped at {}", dn_max));
-      m.assign(dn, fmt::format("~{} ? {} : ({} > {}) ? {} : {}", under, zext(msb, 1, dw), deficit,
-                               lit(xw, dn_max), lit(dw, dn_max),
-                               fit(m, deficit, xw, dw, p + "_deficit_hi", "only read when <= cap")));
+      m.assign(dn,
+               fmt::format("~{} ? {} : ({} > {}) ? {} : {}", under, zext(msb, 1, dw), deficit,
+                           lit(xw, dn_max), lit(dw, dn_max),
+                           fit(m, deficit, xw, dw, p + "_deficit_hi", "only read when <= cap")));
     }
     const int dw = dn == msb ? 1 : vlog::bits_for(static_cast<uint64_t>(dn_max));
-    const int rw = vlog::bits_for(static_cast<uint64_t>(r0 + dn_max));
+    const int cap = std::min(pl.cap, r0 + dn_max);
+    // Wide enough that round_shift's clamp `r > cap` is not constant (cap <
+    // 2^rw - 1, Verilator CMPCONST) and its shift offset is a vector.
+    const int rw = std::max(2, vlog::bits_for(static_cast<uint64_t>(cap) + 1));
     const std::string r = m.wire(p + "_r", rw, "right shift r0 + dn");
     m.assign(r, fmt::format("{} + {}", lit(rw, r0), zext(dn, dw, rw)));
     RoundShift rs;
@@ -275,7 +280,7 @@ std::string fp_round_pack(vlog::Module& m, const std::string& p, const FpRoundPa
     rs.shift_width = rw;
     rs.r_min = r0;
     rs.kept_width = M + 1;
-    rs.cap = std::min(pl.cap, r0 + dn_max);
+    rs.cap = cap;
     rs.mode = pl.rounds ? rp.mode : Rounding::Truncate;
     if (rs.mode != Rounding::Truncate && rs.cap < 1)
       throw std::logic_error("fp_round_pack: no fraction bit");
@@ -310,10 +315,10 @@ std::string fp_round_pack(vlog::Module& m, const std::string& p, const FpRoundPa
     mag = fmt::format("{} ? {} : {}", fz, lit(E + M, 0), mag);
   }
   if (pl.may_overflow) {
-    const std::string ovf = m.wire(p + "_ovf", 1,
-                                   rp.mode == Rounding::Truncate
-                                       ? "field >= all ones: overflow, saturate (truncate)"
-                                       : "field >= all ones: overflow to Inf");
+    const std::string ovf =
+        m.wire(p + "_ovf", 1,
+               rp.mode == Rounding::Truncate ? "field >= all ones: overflow, saturate (truncate)"
+                                             : "field >= all ones: overflow to Inf");
     m.assign(ovf, fmt::format("{} >= {}", field, lit(cw, (1u << E) - 1)));
     mag = fmt::format("{} ? {} : {}", ovf, ovf_mag, mag);
   }

@@ -129,9 +129,9 @@ vlog::Module fp_mul_module(const golden::FpMulSpec& s, const std::string& name,
                                  fa.name(), fb.name(), fy.name(), to_string(s.rounding),
                                  fy.subnormals ? "" : ", subnormal results flushed"));
   m.header.push_back("Bit-exact with golden::fp_mul (golden/arith/fp_mul.hpp).");
-  m.header.push_back(
-      fmt::format("Product exponents L in [{}, {}] against the result's normal range [{}, {}]:",
-                  s.l_min(), s.l_max(), fy.emin(), fy.emax()));
+  m.header.push_back(fmt::format(
+      "Product exponents L in [{}, {}] against the result's normal range [{}, {}]:", s.l_min(),
+      s.l_max(), fy.emin(), fy.emax()));
   if (s.exact()) {
     m.header.push_back("every product is exact in the result format: no rounding logic.");
   } else if (s.precision_exact()) {
@@ -159,10 +159,10 @@ vlog::Module fp_mul_module(const golden::FpMulSpec& s, const std::string& name,
   m.comment("Special cases (golden: fp_mul): NaN or 0 * Inf -> NaN, Inf -> Inf, 0 -> signed 0.");
   const std::string sign = m.wire("sign", 1, "sign of the product");
   m.assign(sign, a.sign + " ^ " + b.sign);
-  const std::string nan =
-      flag(m, "nan", or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_zero}),
-                                and_terms({a.is_zero, b.is_inf})}),
-           "NaN operand or 0 * Inf");
+  const std::string nan = flag(m, "nan",
+                               or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_zero}),
+                                         and_terms({a.is_zero, b.is_inf})}),
+                               "NaN operand or 0 * Inf");
   const std::string inf = flag(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
   const std::string zero = flag(m, "zero", or_terms({a.is_zero, b.is_zero}), "zero operand");
 
@@ -170,15 +170,16 @@ vlog::Module fp_mul_module(const golden::FpMulSpec& s, const std::string& name,
   m.comment("Significand product (exact) and exponent sum: sig_a * sig_b * 2^(exp - bias).");
   const int pw = a.sig_width + b.sig_width;
   const std::string prod = m.wire("prod", pw, "in [1, 4) * 2^(M_a + M_b) for nonzero operands");
-  m.assign(prod, fmt::format("{} * {}", zext(a.sig, a.sig_width, pw), zext(b.sig, b.sig_width, pw)));
+  m.assign(prod,
+           fmt::format("{} * {}", zext(a.sig, a.sig_width, pw), zext(b.sig, b.sig_width, pw)));
   const int ew = mul_round_pack(s, a, b).exp_width;
-  const std::string exp = m.wire("exp", ew, fmt::format("exp_a + exp_b, bias {}",
-                                                        a.exp_bias + b.exp_bias));
+  const std::string exp =
+      m.wire("exp", ew, fmt::format("exp_a + exp_b, bias {}", a.exp_bias + b.exp_bias));
   m.assign(exp, fmt::format("{} + {}", zext(a.exp, a.exp_width, ew), zext(b.exp, b.exp_width, ew)));
 
-  const auto q = stage(m, pipelined,
-                       {{prod, pw}, {exp, ew}, {sign, 1}, {nan, 1}, {inf, 1}, {zero, 1}},
-                       "Register stage after the product (pipelined).");
+  const auto q =
+      stage(m, pipelined, {{prod, pw}, {exp, ew}, {sign, 1}, {nan, 1}, {inf, 1}, {zero, 1}},
+            "Register stage after the product (pipelined).");
 
   m.blank();
   FpRoundPack rp = mul_round_pack(s, a, b);
@@ -190,10 +191,10 @@ vlog::Module fp_mul_module(const golden::FpMulSpec& s, const std::string& name,
   m.blank();
   const int Ey = fy.exp_bits, My = fy.man_bits;
   std::string y = code;
-  if (q[5] != "1'b0")
-    y = fmt::format("{} ? {{{}, {}}} : {}", q[5], q[2], lit(Ey + My, 0), y);
+  if (q[5] != "1'b0") y = fmt::format("{} ? {{{}, {}}} : {}", q[5], q[2], lit(Ey + My, 0), y);
   if (q[4] != "1'b0")
-    y = fmt::format("{} ? {{{}, {}}} : {}", q[4], q[2], hex_lit(Ey + My, uint64_t{(1u << Ey) - 1} << My), y);
+    y = fmt::format("{} ? {{{}, {}}} : {}", q[4], q[2],
+                    hex_lit(Ey + My, uint64_t{(1u << Ey) - 1} << My), y);
   if (q[3] != "1'b0")
     y = fmt::format("{} ? {} : {}", q[3], hex_lit(fy.width(), golden::fp_nan(fy)), y);
   m.assign("y_o", y, "specials override the rounded product");
@@ -216,8 +217,8 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   m.header.push_back("swap by magnitude, align with guard/round/sticky, add, normalize, round.");
   m.header.push_back(pipelined ? "One register stage after the significand add (latency 1)."
                                : "Combinational.");
-  ports(m, pipelined, f.width(), f.width(), f.width(), f.name() + " operand",
-        f.name() + " operand", f.name() + " sum");
+  ports(m, pipelined, f.width(), f.width(), f.width(), f.name() + " operand", f.name() + " operand",
+        f.name() + " sum");
 
   m.blank();
   const FpUnpacked a = fp_unpack(m, "a", "a_i", f, false);
@@ -228,9 +229,9 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   m.comment("Special cases (golden: fp_add): NaN or Inf + (-Inf) -> NaN, Inf + x -> Inf.");
   const std::string eff_sub = m.wire("eff_sub", 1, "signs differ: effective subtraction");
   m.assign(eff_sub, a.sign + " ^ " + b.sign);
-  const std::string nan = flag(
-      m, "nan", or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_inf, eff_sub})}),
-      "NaN operand or Inf - Inf");
+  const std::string nan =
+      flag(m, "nan", or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_inf, eff_sub})}),
+           "NaN operand or Inf - Inf");
   const std::string inf = flag(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
   const std::string unused_zero = m.wire("unused_zero_flags", 1);
   m.assign(unused_zero, a.is_zero + " | " + b.is_zero,
@@ -275,7 +276,8 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   const std::string aligned = m.wire("aligned", F, "{small_sig, 3'b000} >> min(d, p + 3)");
   m.assign(aligned, fmt::format("{{{}, 3'b000}} >> {}", small_sig, dc));
   const int stw = vlog::bits_for(static_cast<uint64_t>(p));
-  const std::string st_n = m.wire("sticky_n", stw, "small_sig bits below the frame: min(max(d - 3, 0), p)");
+  const std::string st_n =
+      m.wire("sticky_n", stw, "small_sig bits below the frame: min(max(d - 3, 0), p)");
   {
     const std::string raw = m.wire("sticky_raw", cw);
     m.assign(raw, fmt::format("({0} <= {1}) ? {2} : ({0} >= {3}) ? {4} : ({0} - {1})", d_ext,
@@ -292,17 +294,17 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   m.assign(sticky, fmt::format("|({} & {})", small_sig, mask));
   const int W = p + 4;
   const std::string small_f = m.wire("small_frame", W);
-  m.assign(small_f, fmt::format("{{1'b0, {}, {} | {}}}", bits(aligned, F - 1, 1), bits(aligned, 0, 0),
-                                sticky));
+  m.assign(small_f, fmt::format("{{1'b0, {}, {} | {}}}", bits(aligned, F - 1, 1),
+                                bits(aligned, 0, 0), sticky));
   const std::string big_f = m.wire("big_frame", W);
   m.assign(big_f, fmt::format("{{1'b0, {}, 3'b000}}", big_sig));
   const std::string sum = m.wire("sum", W, "|big| +- |small| >= 0, carry at the top");
   m.assign(sum, fmt::format("{0} ? ({1} - {2}) : ({1} + {2})", eff_sub, big_f, small_f));
 
-  const auto q = stage(m, pipelined,
-                       {{sum, W}, {big_exp, E}, {big_sign, 1}, {eff_sub, 1}, {nan, 1}, {inf, 1},
-                        {inf_sign, 1}},
-                       "Register stage after the significand add (pipelined).");
+  const auto q = stage(
+      m, pipelined,
+      {{sum, W}, {big_exp, E}, {big_sign, 1}, {eff_sub, 1}, {nan, 1}, {inf, 1}, {inf_sign, 1}},
+      "Register stage after the significand add (pipelined).");
   const std::string &sum_q = q[0], &exp_q = q[1], &sign_q = q[2], &sub_q = q[3];
 
   m.blank();
@@ -348,9 +350,10 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   m.blank();
   std::string y = fmt::format("{} ? {{{}, {}}} : {}", zero_sum, sign_r, lit(E + M, 0), code);
   if (q[5] != "1'b0")
-    y = fmt::format("{} ? {{{}, {}}} : {}", q[5], q[6], hex_lit(E + M, uint64_t{(1u << E) - 1} << M),
-                    y);
-  if (q[4] != "1'b0") y = fmt::format("{} ? {} : {}", q[4], hex_lit(f.width(), golden::fp_nan(f)), y);
+    y = fmt::format("{} ? {{{}, {}}} : {}", q[5], q[6],
+                    hex_lit(E + M, uint64_t{(1u << E) - 1} << M), y);
+  if (q[4] != "1'b0")
+    y = fmt::format("{} ? {} : {}", q[4], hex_lit(f.width(), golden::fp_nan(f)), y);
   m.assign("y_o", y, "specials and exact zero sums override the rounded sum");
   return m;
 }
@@ -398,8 +401,8 @@ std::string fp_add_tree(vlog::Module& m, const std::string& prefix,
       if (piped) {
         // Delay the odd element by the adder's one cycle.
         const std::string q = m.reg(fmt::format("{}_l{}_pass_q", prefix, depth), t.width);
-        m.add(vlog::Registers{t.clk, "rst_ni", t.en, {{q, level.back(), ""}},
-                              "odd element: delayed like an adder"});
+        m.add(vlog::Registers{
+            t.clk, "rst_ni", t.en, {{q, level.back(), ""}}, "odd element: delayed like an adder"});
         next.push_back(q);
       } else {
         next.push_back(level.back());

@@ -58,5 +58,10 @@ uint32_t fp_sum_serial(const FpAddSpec& s, uint32_t init, const uint32_t* x, std
 // fp_sum_tree, then acc + tree. Returns the new accumulator.
 uint32_t fp_dot_step(const FpMulSpec& mul, const FpAddSpec& add, uint32_t acc, const uint32_t* a,
                      const uint32_t* b, std::size_t n);
+// A whole dot product as a `lanes`-wide streaming unit computes it: acc =
+// init, then fp_dot_step over elements [0, lanes), [lanes, 2 lanes), ... (the
+// last chunk may be shorter). lanes >= 1.
+uint32_t fp_dot(const FpMulSpec& mul, const FpAddSpec& add, uint32_t init, const uint32_t* a,
+                const uint32_t* b, std::size_t n, std::size_t lanes);
 
 }  // namespace bf::golden

@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <bit>
 #include <stdexcept>
+
+#include "golden/arith/fp_kernels.hpp"
 
 namespace bf::golden {
 
@@ -16,28 +17,7 @@ constexpr uint32_t low_mask(int bits) {
 }  // namespace
 
 FpValue fp_unpack(const FloatFormat& f, uint32_t code) {
-  const int E = f.exp_bits, M = f.man_bits;
-  FpValue v;
-  v.sign = ((code >> (E + M)) & 1u) != 0;
-  const uint32_t mag = code & low_mask(E + M);
-  const uint32_t field = mag >> M;
-  const uint32_t man = mag & low_mask(M);
-  if (f.specials == SpecialValues::Ieee && field == low_mask(E)) {
-    v.cls = man == 0 ? FpValue::Class::Inf : FpValue::Class::NaN;
-    return v;
-  }
-  if (f.specials == SpecialValues::NanOnlyAllOnes && mag == low_mask(E + M)) {
-    v.cls = FpValue::Class::NaN;
-    return v;
-  }
-  if (field == 0 && (man == 0 || !f.subnormals)) {
-    v.cls = FpValue::Class::Zero;
-    return v;
-  }
-  v.cls = FpValue::Class::Finite;
-  v.sig = field != 0 ? (uint64_t{1} << M) | man : man;
-  v.exp = static_cast<int>(field != 0 ? field : 1) - f.bias() - M;
-  return v;
+  return fp_detail::unpack(fp_detail::Fmt(f), code);
 }
 
 void check_result_format(const FloatFormat& f, const char* what) {
@@ -75,19 +55,7 @@ bool fp_is_inf(const FloatFormat& f, uint32_t code) {
 }
 
 uint32_t fp_round_pack(const FloatFormat& f, bool sign, uint64_t sig, int exp, Rounding mode) {
-  const int M = f.man_bits;
-  if (sig == 0) return fp_zero(f, sign);
-  const int L = std::bit_width(sig) - 1 + exp;
-  const int emin = f.emin();
-  const int q = (L > emin ? L : emin) - M;
-  const int shift = q - exp;
-  // shift < 0: sig has fewer significant bits than the quantum allows (exact).
-  const uint64_t n = shift > 0 ? round_shift_right(sig, shift, mode) : sig << -shift;
-  const uint64_t code_mag = (static_cast<uint64_t>(q - (emin - M)) << M) + n;
-  if (code_mag > f.max_normal_code())
-    return mode == Rounding::Truncate ? fp_max_normal(f, sign) : fp_inf(f, sign);
-  if (!f.subnormals && code_mag < (uint64_t{1} << M)) return fp_zero(f, sign);
-  return fp_zero(f, sign) | static_cast<uint32_t>(code_mag);
+  return fp_detail::round_pack(fp_detail::Fmt(f), sign, sig, exp, mode);
 }
 
 }  // namespace bf::golden

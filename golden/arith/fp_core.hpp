@@ -49,9 +49,9 @@ void check_result_format(const FloatFormat& f, const char* what);
 // Throws std::invalid_argument for Rounding::Stochastic.
 void check_arith_rounding(Rounding mode);
 
-uint32_t fp_nan(const FloatFormat& f);               // canonical quiet NaN, sign 0
-uint32_t fp_inf(const FloatFormat& f, bool sign);    // +-Inf (IEEE formats only)
-uint32_t fp_zero(const FloatFormat& f, bool sign);   // +-0
+uint32_t fp_nan(const FloatFormat& f);              // canonical quiet NaN, sign 0
+uint32_t fp_inf(const FloatFormat& f, bool sign);   // +-Inf (IEEE formats only)
+uint32_t fp_zero(const FloatFormat& f, bool sign);  // +-0
 uint32_t fp_max_normal(const FloatFormat& f, bool sign);
 bool fp_is_nan(const FloatFormat& f, uint32_t code);
 bool fp_is_inf(const FloatFormat& f, uint32_t code);

@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include "golden/arith/fp_kernels.hpp"
+
 namespace bf::golden {
 
 namespace {
@@ -48,26 +50,17 @@ bool FpMulSpec::exact() const {
   if (!may_underflow()) return true;
   // Results below 2^emin are exact when y has subnormals and the smallest
   // product quantum (emin_a - M_a) + (emin_b - M_b) lies on y's subnormal grid.
-  return y.subnormals &&
-         (a.emin() - a.man_bits) + (b.emin() - b.man_bits) >= y.emin() - y.man_bits;
+  return y.subnormals && (a.emin() - a.man_bits) + (b.emin() - b.man_bits) >= y.emin() - y.man_bits;
 }
 
 uint32_t fp_mul(const FpMulSpec& s, uint32_t a, uint32_t b) {
-  using C = FpValue::Class;
-  const FpValue x = fp_unpack(s.a, a);
-  const FpValue z = fp_unpack(s.b, b);
-  const bool sign = x.sign != z.sign;
-  if (x.cls == C::NaN || z.cls == C::NaN) return fp_nan(s.y);
-  if (x.cls == C::Inf || z.cls == C::Inf) {
-    if (x.cls == C::Zero || z.cls == C::Zero) return fp_nan(s.y);  // 0 * Inf
-    return fp_inf(s.y, sign);
-  }
-  if (x.cls == C::Zero || z.cls == C::Zero) return fp_zero(s.y, sign);
-  return fp_round_pack(s.y, sign, x.sig * z.sig, x.exp + z.exp, s.rounding);
+  return fp_detail::mul(fp_detail::Fmt(s.a), fp_detail::Fmt(s.b), fp_detail::Fmt(s.y), s.rounding,
+                        a, b);
 }
 
 void fp_mul(const FpMulSpec& s, const uint32_t* a, const uint32_t* b, uint32_t* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = fp_mul(s, a[i], b[i]);
+  const fp_detail::Fmt fa(s.a), fb(s.b), fy(s.y);
+  for (std::size_t i = 0; i < n; ++i) y[i] = fp_detail::mul(fa, fb, fy, s.rounding, a[i], b[i]);
 }
 
 }  // namespace bf::golden

@@ -15,8 +15,10 @@
 //          (2^-11 in the exponent, 0.07 %) far below the error of the log2
 //          approximation itself.
 //   output y_i: unsigned fixed point Q0.out_bits, value y_i * 2^-out_bits.
-//          1.0 saturates to 2^out_bits - 1 (only when one logit takes all the
-//          mass); values below 2^-out_bits underflow to 0 (floor).
+//          1.0 saturates to 2^out_bits - 1 (only when z = 0: one logit takes
+//          all the mass and log_bias = 0; with the default bias 1/16 a
+//          one-hot vector gives 2^-1/16 ~ 0.969 by Mitchell, 63488 at B = 16);
+//          values below 2^-out_bits underflow to 0 (floor).
 //
 // Arithmetic (fi = in_frac_bits, k = log2e_frac_bits, F = exp_frac_bits,
 // G = log_frac_bits, H = max(F, G), P = sum_frac_bits, B = out_bits; every
@@ -52,9 +54,10 @@
 //   8. The division is a subtraction in the log domain:
 //      z_i = t_i * 2^(H - F) + lg * 2^(H - G)   (= -log2 y_i with H bits)
 //   9. y_i = floor(mant(z_i) * 2^B / 2^(H + sh(z_i))), then min(y_i, 2^B - 1).
-//      With F = G = 0 this is exactly the reference form
+//      With F = G = log_bias = 0 this is exactly the reference form
 //      y_i = 2^(round((x_i - m) log2 e) - round(log2 sum_j 2^(...))): a
-//      power of two. With F or G > 0 the output carries an H-bit mantissa.
+//      power of two. With F or G > 0 the output carries an H-bit mantissa
+//      (Mitchell: linear between powers of two, no table entries).
 // Do not drop step 3: without the log2(e) pre-scale (C = 1, as in
 // microxcaling's exp2 softmax) the unit computes softmax(x ln 2), not
 // softmax(x). The report (blockforge softmax-report) shows the difference.

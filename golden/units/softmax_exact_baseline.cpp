@@ -13,7 +13,10 @@ namespace {
 int bits_for(uint64_t v) { return v == 0 ? 1 : static_cast<int>(std::bit_width(v)); }
 int clog2(uint64_t n) { return n <= 1 ? 0 : static_cast<int>(std::bit_width(n - 1)); }
 
+// Step 2 before saturation: round half up (d * c / 2^shift), exact for
+// shift <= 0.
 int64_t scale_diff(int64_t d, int64_t c, int shift) {
+  if (shift <= 0) return (d * c) << -shift;
   return (d * c + (int64_t{1} << (shift - 1))) >> shift;
 }
 
@@ -34,8 +37,12 @@ SoftmaxBaselineShape softmax_baseline_shape(const SoftmaxBaselineParams& p) {
   s.w = p.in_int_bits + p.in_frac_bits;
   s.fi = p.in_frac_bits;
   s.out = p.out_bits;
-  s.k = s.out + 2;
+  s.k = s.out - 1;
   s.c = std::llround(1.4426950408889634 * static_cast<double>(int64_t{1} << s.k));
+  while (s.c % 2 == 0) {
+    s.c /= 2;
+    --s.k;
+  }
   s.u_frac = s.out + 1;
   s.shift = s.fi + s.k - s.u_frac;
   s.tb = p.exp_table_bits;
@@ -85,12 +92,12 @@ void softmax_exp_baseline(const SoftmaxBaselineShape& s, std::span<const int32_t
   const int64_t d_clamp = (int64_t{1} << s.jd) - 1;
   const int64_t lo_mask = (int64_t{1} << s.lb) - 1;
   const int64_t frac_mask = (int64_t{1} << s.u_frac) - 1;
-  uint32_t v_buf[256];
-  int ui_buf[256];
+  uint64_t e_buf[256];
   uint64_t sum = 0;
   if (trace) {
     trace->u.clear();
     trace->v.clear();
+    trace->e.clear();
   }
   for (int i = 0; i < n; ++i) {
     const int64_t d = std::min<int64_t>(int64_t{m} - x[i], d_clamp);
@@ -100,24 +107,22 @@ void softmax_exp_baseline(const SoftmaxBaselineShape& s, std::span<const int32_t
     const int64_t interp =
         (static_cast<int64_t>(s.slope[j]) * lo + (int64_t{1} << (s.lb - 1))) >> s.lb;
     const uint32_t v = static_cast<uint32_t>(s.table[j] - interp);
-    const int ui = static_cast<int>(u >> s.u_frac);
-    v_buf[i] = v;
-    ui_buf[i] = ui;
-    const int r = s.m + ui;
-    sum += r >= 63 ? 0 : (static_cast<uint64_t>(v) << s.p) >> r;
+    const int64_t r = s.m + (u >> s.u_frac);
+    const uint64_t e = r >= 63 ? 0 : (static_cast<uint64_t>(v) << s.p) >> r;
+    e_buf[i] = e;
+    sum += e;
     if (trace) {
       trace->u.push_back(u);
       trace->v.push_back(v);
+      trace->e.push_back(e);
     }
   }
   const uint64_t recip = (uint64_t{1} << (s.p + s.q)) / sum;
   const uint64_t y_max = (uint64_t{1} << s.out) - 1;
-  const int base = s.m + s.q - s.out;
+  const int sh = s.m + s.q - s.out;
   for (int i = 0; i < n; ++i) {
-    const uint64_t prod = static_cast<uint64_t>(v_buf[i]) * recip;
-    const int sh = base + ui_buf[i];
-    const uint64_t v = sh >= s.prod_w ? 0 : prod >> sh;
-    y[i] = static_cast<uint32_t>(std::min(v, y_max));
+    const uint64_t w = e_buf[i] >> (s.p - s.m);
+    y[i] = static_cast<uint32_t>(std::min((w * recip) >> sh, y_max));
   }
   if (trace) {
     trace->sum = sum;

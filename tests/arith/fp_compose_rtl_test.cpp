@@ -3,9 +3,8 @@
 // structure baseline.bf16_dot and opal.pe's outlier path use) is bit-exact
 // with golden::fp_dot_step, with combinational and with pipelined adders
 // (delay-balanced tree). Simulated with Icarus on a test-local Design.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -29,9 +28,7 @@ class DotStepDesign : public Design {
 
   std::string unit_name() const override { return "test.fp_dot_step"; }
   std::string top_name() const override { return fmt::format("dot_n{}_p{}", n_, piped_ ? 1 : 0); }
-  nlohmann::ordered_json params_json() const override {
-    return {{"n", n_}, {"pipelined", piped_}};
-  }
+  nlohmann::ordered_json params_json() const override { return {{"n", n_}, {"pipelined", piped_}}; }
   int latency() const override {
     return piped_ ? blocks::fp_add_tree_depth(n_) + 2 : 1;  // tree levels + final add + output
   }

@@ -2,9 +2,8 @@
 // the host's IEEE float/double hardware in the matching rounding mode
 // (host_reference.hpp), exhaustive small formats, and the IEEE facts the
 // spec names (signed zeros, canonical NaN, overflow per rounding mode).
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <bit>
@@ -14,6 +13,7 @@
 
 #include "generator/units/fp_arith/fp_arith_common.hpp"
 #include "golden/arith/fp_add.hpp"
+#include "golden/arith/fp_kernels.hpp"
 #include "golden/arith/fp_mul.hpp"
 #include "tests/arith/host_reference.hpp"
 
@@ -96,7 +96,7 @@ TEST(HostReference, HonorsTheRoundingMode) {
   EXPECT_EQ(testref::host_op<float>(Op::Add, x, e, FE_TONEAREST, nullptr), 0x1.000002p0f);
   EXPECT_EQ(testref::host_op<float>(Op::Add, x, e, FE_TOWARDZERO, nullptr), 1.0f);
   EXPECT_EQ(testref::round_away_to_float(1.0 + 0x1p-24), 0x1.000002p0f);  // tie: away
-  EXPECT_EQ(testref::rto_float(1.0 + 0x1p-30), 0x1.000002p0f);           // inexact: odd
+  EXPECT_EQ(testref::rto_float(1.0 + 0x1p-30), 0x1.000002p0f);            // inexact: odd
 }
 
 TEST(FpAddGolden, Fp32MatchesHostFloatAdd) {
@@ -125,7 +125,8 @@ TEST(FpAddGolden, Fp32MatchesHostFloatAdd) {
     const auto [a, b] = add_pair(FloatFormat::fp32(), rng);
     check(a, b);
   }
-  for (int i = 0; i < 500000; ++i) check(static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng()));
+  for (int i = 0; i < 500000; ++i)
+    check(static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng()));
   EXPECT_EQ(fails, 0) << "of " << n;
   EXPECT_GE(n, 4000000);
 }
@@ -146,8 +147,8 @@ TEST(FpAddGolden, AllFormatsAndModesMatchRoundToOddReference) {
           const uint32_t got = golden::fp_add(s, a, b);
           ++n;
           if (got != want && ++fails <= 10)
-            ADD_FAILURE() << f.name() << " " << to_string(mode) << " " << hex(a) << " + "
-                          << hex(b) << ": golden " << hex(got) << " reference " << hex(want);
+            ADD_FAILURE() << f.name() << " " << to_string(mode) << " " << hex(a) << " + " << hex(b)
+                          << ": golden " << hex(got) << " reference " << hex(want);
         }
       }
     }
@@ -166,8 +167,8 @@ TEST(FpAddGolden, E5m2Exhaustive) {
           const uint32_t want = testref::reference(Op::Add, f, a, f, b, f, mode);
           const uint32_t got = golden::fp_add(s, a, b);
           if (got != want && ++fails <= 10)
-            ADD_FAILURE() << f.name() << " " << to_string(mode) << " " << hex(a) << " + "
-                          << hex(b) << ": golden " << hex(got) << " reference " << hex(want);
+            ADD_FAILURE() << f.name() << " " << to_string(mode) << " " << hex(a) << " + " << hex(b)
+                          << ": golden " << hex(got) << " reference " << hex(want);
         }
     }
   }
@@ -212,9 +213,9 @@ TEST(FpMulGolden, Fp32MatchesHostFloatMul) {
   for (Rounding mode : {Rounding::NearestEven, Rounding::Truncate}) {
     const FpMulSpec s{f, f, f, mode};
     for (int i = 0; i < 1000000; ++i) {
-      const auto [a, b] = i % 4 == 3 ? std::pair{static_cast<uint32_t>(rng()),
-                                                 static_cast<uint32_t>(rng())}
-                                     : mul_pair(f, f, f, rng);
+      const auto [a, b] =
+          i % 4 == 3 ? std::pair{static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng())}
+                     : mul_pair(f, f, f, rng);
       const float h = testref::host_op<float>(Op::Mul, float_of(a), float_of(b),
                                               testref::fenv_mode(mode), nullptr);
       const uint32_t want = std::isnan(h) ? 0x7fc00000u : bits_of(h);
@@ -271,15 +272,15 @@ TEST(FpMulGolden, MixedFormatsMatchRoundToOddReference) {
               ++n;
               if (got != want && ++fails <= 10)
                 ADD_FAILURE() << s.a.name() << " x " << s.b.name() << " -> " << s.y.name() << " "
-                              << to_string(mode) << " " << hex(a) << " * " << hex(b)
-                              << ": golden " << hex(got) << " reference " << hex(want);
+                              << to_string(mode) << " " << hex(a) << " * " << hex(b) << ": golden "
+                              << hex(got) << " reference " << hex(want);
             }
           }
   EXPECT_EQ(fails, 0) << "of " << n;
 }
 
 TEST(FpMulGolden, IeeeSpecials) {
-  const FpMulSpec s;  // bf16 x bf16 -> fp32, nearest even
+  const FpMulSpec s;                                            // bf16 x bf16 -> fp32, nearest even
   EXPECT_EQ(golden::fp_mul(s, 0x0000u, 0x7f80u), 0x7fc00000u);  // 0 * Inf = NaN
   EXPECT_EQ(golden::fp_mul(s, 0xff80u, 0x8000u), 0x7fc00000u);
   EXPECT_EQ(golden::fp_mul(s, 0xff81u, 0x3f80u), 0x7fc00000u);  // NaN -> canonical quiet NaN
@@ -338,9 +339,11 @@ TEST(FpMulGolden, StaticFacts) {
 // When the spec says every product is exact, the rounding mode cannot matter.
 TEST(FpMulGolden, ExactSpecsNeverRound) {
   std::mt19937_64 rng(6);
-  for (const auto& [an, bn] : std::vector<std::pair<std::string, std::string>>{
-           {"e4m3", "e4m3"}, {"e5m2", "e4m3"}, {"e2m1", "fp16"}, {"e3m2", "e2m3"},
-           {"fp16", "e5m2"}}) {
+  for (const auto& [an, bn] : std::vector<std::pair<std::string, std::string>>{{"e4m3", "e4m3"},
+                                                                               {"e5m2", "e4m3"},
+                                                                               {"e2m1", "fp16"},
+                                                                               {"e3m2", "e2m3"},
+                                                                               {"fp16", "e5m2"}}) {
     FpMulSpec s{*FloatFormat::parse(an), *FloatFormat::parse(bn), FloatFormat::fp32(),
                 Rounding::NearestEven};
     ASSERT_TRUE(s.exact()) << an << " x " << bn;
@@ -375,13 +378,52 @@ TEST(FpCoreGolden, RoundPackAgreesWithEncodeFromFp32) {
       }
 }
 
+// The inline kernel's rounding is golden::round_shift_right (the rounding
+// primitive of every quantizer), for every shift.
+TEST(FpCoreGolden, KernelRoundingIsRoundShiftRight) {
+  std::mt19937_64 rng(8);
+  for (Rounding mode : kModes)
+    for (int i = 0; i < 200000; ++i) {
+      const int width = 1 + static_cast<int>(rng() % 64);
+      uint64_t mag = rng() >> (64 - width);
+      if (rng() % 4 == 0) mag &= ~uint64_t{0} << (rng() % 64);  // ties
+      const int shift = static_cast<int>(rng() % 80) - 8;
+      if (shift < 0) mag &= ~uint64_t{0} >> -shift;   // the left shift must not overflow
+      if (shift > 0 && shift < 64 && rng() % 3 == 0)  // exactly a half below the quantum
+        mag = (mag & (~uint64_t{0} << shift)) | (uint64_t{1} << (shift - 1));
+      const uint64_t want =
+          shift <= 0 ? mag << -shift : golden::round_shift_right(mag, shift, mode);
+      ASSERT_EQ(golden::fp_detail::round_shift(mag, shift, mode), want)
+          << to_string(mode) << " mag " << mag << " shift " << shift;
+    }
+}
+
+TEST(FpSumGolden, TreeMatchesLevelByLevelReference) {
+  std::mt19937_64 rng(9);
+  const FpAddSpec s{FloatFormat::bf16(), Rounding::NearestEven};
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::vector<uint32_t> x(n);
+    for (auto& v : x) v = fp_arith::random_code(s.f, rng);
+    std::vector<uint32_t> level = x;
+    while (level.size() > 1) {
+      std::vector<uint32_t> next;
+      for (std::size_t i = 0; i + 1 < level.size(); i += 2)
+        next.push_back(golden::fp_add(s, level[i], level[i + 1]));
+      if (level.size() % 2) next.push_back(level.back());
+      level = next;
+    }
+    EXPECT_EQ(golden::fp_sum_tree(s, x.data(), n), level[0]) << "n = " << n;
+  }
+}
+
 TEST(FpSumGolden, TreeAndSerialOrders) {
   const FpAddSpec s{FloatFormat::fp32(), Rounding::NearestEven};
   // 1 + 2^-24 + 2^-24 + ...: serial loses every tiny term, a tree keeps them.
   std::vector<uint32_t> x(8, bits_of(0x1p-24f));
   x[0] = bits_of(1.0f);
   EXPECT_EQ(golden::fp_sum_serial(s, 0u, x.data(), x.size()), bits_of(1.0f));
-  // Tree: ((1 + e) + (e + e)) + ((e + e) + (e + e)) = 1 + 2^-23 (1 + e rounds to 1, the rest is exact).
+  // Tree: ((1 + e) + (e + e)) + ((e + e) + (e + e)) = 1 + 2^-23 (1 + e rounds to 1, the rest is
+  // exact).
   EXPECT_EQ(golden::fp_sum_tree(s, x.data(), x.size()), bits_of(1.0f + 0x1p-23f * 3.0f));
   // Odd lengths: the last element passes up a level.
   const std::vector<uint32_t> y = {bits_of(1.0f), bits_of(2.0f), bits_of(4.0f)};
@@ -393,6 +435,11 @@ TEST(FpSumGolden, TreeAndSerialOrders) {
   const std::vector<uint32_t> a = {0x3fc0u, 0x4000u, 0xbf80u};  // 1.5, 2, -1
   const std::vector<uint32_t> b = {0x4000u, 0x3f00u, 0x3e80u};  // 2, 0.5, 0.25
   EXPECT_EQ(golden::fp_dot_step(m, s, bits_of(10.0f), a.data(), b.data(), 3), bits_of(13.75f));
+  // fp_dot: chunks of `lanes`, each a dot step on the running accumulator.
+  const uint32_t two = golden::fp_dot_step(m, s, bits_of(10.0f), a.data(), b.data(), 2);
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(10.0f), a.data(), b.data(), 3, 2),
+            golden::fp_dot_step(m, s, two, a.data() + 2, b.data() + 2, 1));
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(10.0f), a.data(), b.data(), 3, 8), bits_of(13.75f));
 }
 
 }  // namespace

@@ -97,9 +97,10 @@ inline float round_away_to_float(double x) {
   if (!ix) return t;
   // The next float away from zero, as an exact double (2^128 for FLT_MAX).
   const double td = t;
-  const double ulp = t == 0.0f ? std::ldexp(1.0, -149)
-                               : std::fabs(static_cast<double>(std::nextafter(
-                                     t, std::copysign(INFINITY, t))) - td);
+  const double ulp =
+      t == 0.0f
+          ? std::ldexp(1.0, -149)
+          : std::fabs(static_cast<double>(std::nextafter(t, std::copysign(INFINITY, t))) - td);
   const double up = td + std::copysign(std::isinf(ulp) ? std::ldexp(1.0, 104) : ulp, x);
   const bool away = std::fabs(x - td) >= std::fabs(up - x);
   if (!away) return t;

@@ -39,11 +39,12 @@ class FpAddDesign : public Design {
     t.y_doc = s_.f.name() + " sums";
     t.header = generated_header(*this, top_);
     t.header.push_back("");
-    t.header.push_back(fmt::format("{} lane(s) of y = a + b ({}, {}).", p_.lanes, s_.f.name(),
-                                   p_.rounding));
-    t.header.push_back(fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one transaction "
-                                   "per cycle; a global stall on out_ready_i.",
-                                   latency()));
+    t.header.push_back(
+        fmt::format("{} lane(s) of y = a + b ({}, {}).", p_.lanes, s_.f.name(), p_.rounding));
+    t.header.push_back(
+        fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one transaction "
+                    "per cycle; a global stall on out_ready_i.",
+                    latency()));
     return {core_mod, top_module(t)};
   }
 
@@ -73,8 +74,9 @@ class FpAddDesign : public Design {
   nlohmann::ordered_json metrics() const override {
     const auto plan = blocks::fp_add_plan(s_);
     return {{"operation", fmt::format("{} + {}", s_.f.name(), s_.f.name())},
-            {"path", "single (swap by magnitude, align with guard/round/sticky, add, "
-                     "normalize, round)"},
+            {"path",
+             "single (swap by magnitude, align with guard/round/sticky, add, "
+             "normalize, round)"},
             {"guard_bits", 3},
             {"overflow_logic", plan.may_overflow}};
   }
@@ -202,7 +204,8 @@ TestVector FpAddDesign::random_case(std::mt19937_64& rng) const {
       y = make_code(f, false, f.emax() - static_cast<int>(rng() % 3), random_frac(f, rng));
       if (rng() & 1) x ^= sgn, y ^= sgn;
     } else if (r < 88) {  // subnormal range
-      x = make_code(f, rng() & 1, f.emin() - static_cast<int>(rng() % (M + 1)), random_frac(f, rng));
+      x = make_code(f, rng() & 1, f.emin() - static_cast<int>(rng() % (M + 1)),
+                    random_frac(f, rng));
       y = make_code(f, rng() & 1, f.emin() - static_cast<int>(rng() % (M + 1)) + 1,
                     random_frac(f, rng));
     } else {

@@ -109,9 +109,7 @@ vlog::Module top_module(const TopSpec& t) {
   return m;
 }
 
-int l_lo(const FloatFormat& f) {
-  return f.subnormals ? f.emin() - f.man_bits : f.emin();
-}
+int l_lo(const FloatFormat& f) { return f.subnormals ? f.emin() - f.man_bits : f.emin(); }
 int l_hi(const FloatFormat& f) { return f.emax(); }
 
 uint32_t make_code(const FloatFormat& f, bool s, int L, uint32_t frac) {
@@ -199,7 +197,8 @@ uint32_t random_code(const FloatFormat& f, std::mt19937_64& rng) {
 
 BitVec pack(const std::vector<uint32_t>& codes, int width) {
   BitVec v(static_cast<int>(codes.size()) * width);
-  for (std::size_t i = 0; i < codes.size(); ++i) v.set(static_cast<int>(i) * width, width, codes[i]);
+  for (std::size_t i = 0; i < codes.size(); ++i)
+    v.set(static_cast<int>(i) * width, width, codes[i]);
   return v;
 }
 

@@ -17,7 +17,8 @@ using golden::FpMulSpec;
 
 class FpMulDesign : public Design {
  public:
-  FpMulDesign(FpMulParams p, std::string top) : p_(std::move(p)), top_(std::move(top)), s_(p_.spec()) {}
+  FpMulDesign(FpMulParams p, std::string top)
+      : p_(std::move(p)), top_(std::move(top)), s_(p_.spec()) {}
 
   std::string unit_name() const override { return "arith.fp_mul"; }
   std::string top_name() const override { return top_; }
@@ -42,9 +43,10 @@ class FpMulDesign : public Design {
     t.header.push_back("");
     t.header.push_back(fmt::format("{} lane(s) of y = a * b ({} x {} -> {}, {}).", p_.lanes,
                                    s_.a.name(), s_.b.name(), s_.y.name(), p_.rounding));
-    t.header.push_back(fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one transaction "
-                                   "per cycle; a global stall on out_ready_i.",
-                                   latency()));
+    t.header.push_back(
+        fmt::format("Latency {} cycle(s) (pipeline_stages + 1), one transaction "
+                    "per cycle; a global stall on out_ready_i.",
+                    latency()));
     return {core_mod, top_module(t)};
   }
 
@@ -102,9 +104,11 @@ class FpMulDesign : public Design {
   }
   // Operands whose product has exponent about L (split between a and b).
   std::pair<uint32_t, uint32_t> product_near(int L, std::mt19937_64& rng) const {
-    const int la_lo = std::max(l_lo(s_.a), L - l_hi(s_.b)), la_hi = std::min(l_hi(s_.a), L - l_lo(s_.b));
-    const int la = la_lo > la_hi ? std::clamp(L / 2, l_lo(s_.a), l_hi(s_.a))
-                                 : la_lo + static_cast<int>(rng() % static_cast<uint64_t>(la_hi - la_lo + 1));
+    const int la_lo = std::max(l_lo(s_.a), L - l_hi(s_.b)),
+              la_hi = std::min(l_hi(s_.a), L - l_lo(s_.b));
+    const int la = la_lo > la_hi
+                       ? std::clamp(L / 2, l_lo(s_.a), l_hi(s_.a))
+                       : la_lo + static_cast<int>(rng() % static_cast<uint64_t>(la_hi - la_lo + 1));
     const int lb = std::clamp(L - la, l_lo(s_.b), l_hi(s_.b));
     return {make_code(s_.a, rng() & 1, la, random_frac(s_.a, rng)),
             make_code(s_.b, rng() & 1, lb, random_frac(s_.b, rng))};
@@ -179,7 +183,7 @@ TestVector FpMulDesign::random_case(std::mt19937_64& rng) const {
 std::string default_name(const FpMulParams& p) {
   return fmt::format("fp_mul_{}x{}_{}{}_{}{}_p{}", p.a_format, p.b_format, p.y_format,
                      p.subnormals ? "" : "_ftz",
-                     p.rounding == "nearest_even" ? "rne"
+                     p.rounding == "nearest_even"   ? "rne"
                      : p.rounding == "nearest_away" ? "rna"
                                                     : "rtz",
                      p.lanes > 1 ? fmt::format("_l{}", p.lanes) : "", p.pipeline_stages);

@@ -11,8 +11,7 @@ namespace {
 
 std::string describe_logit(uint64_t code, int width, int frac) {
   const int64_t v = static_cast<int64_t>(code << (64 - width)) >> (64 - width);
-  return fmt::format("0x{:0{}x} ({} = {:.6g})", code, (width + 3) / 4, v,
-                     std::ldexp(static_cast<double>(v), -frac));
+  return fmt::format("{:.6g} (code {})", std::ldexp(static_cast<double>(v), -frac), v);
 }
 
 }  // namespace
@@ -34,8 +33,7 @@ PortSpec output_port(const VectorIo& io) {
   PortSpec y{"y_o", io.n * b, fmt::format("{} outputs, unsigned Q0.{}", io.n, b), {}};
   for (int i = 0; i < io.n; ++i)
     y.fields.push_back({fmt::format("y[{}]", i), i * b, b, [b](uint64_t v) {
-                          return fmt::format("0x{:0{}x} ({:.6g})", v, (b + 3) / 4,
-                                             std::ldexp(static_cast<double>(v), -b));
+                          return fmt::format("{:.6g}", std::ldexp(static_cast<double>(v), -b));
                         }});
   return y;
 }

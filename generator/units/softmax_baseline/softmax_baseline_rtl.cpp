@@ -23,7 +23,7 @@ namespace {
 
 int64_t u_full_max(const SoftmaxBaselineShape& s) {
   const int64_t a = ((int64_t{1} << s.jd) - 1) * s.c;
-  return (a + (int64_t{1} << (s.shift - 1))) >> s.shift;
+  return s.shift <= 0 ? a << -s.shift : (a + (int64_t{1} << (s.shift - 1))) >> s.shift;
 }
 
 // <top>_exp: steps 1-4 for one element.
@@ -33,14 +33,12 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
   m.name = name;
   m.header = header;
   m.header.push_back("");
-  m.header.push_back("One element of golden::softmax_exp_baseline, steps 1-4: exp(x - max) =");
+  m.header.push_back("One element of golden::softmax_exp_baseline, steps 2-4: exp(x - max) =");
   m.header.push_back("2^-int(u) * 2^-frac(u), u = (max - x) log2 e; 2^-frac(u) from a table with");
-  m.header.push_back("linear interpolation (one multiplier). Combinational.");
+  m.header.push_back("linear interpolation (one multiplier), 2^-int(u) as a shift. Combinational.");
   m.input("x_i", s.w, "logit, offset binary");
   m.input("max_i", s.w, "maximum logit, offset binary");
-  m.output("ui_o", s.ui_w, "int(u): the power-of-two shift");
-  m.output("v_o", s.v_w, fmt::format("2^-frac(u), {} fraction bits", s.m));
-  m.output("e_o", s.e_w, fmt::format("sum term, {} fraction bits", s.p));
+  m.output("e_o", s.e_w, fmt::format("exp(x - max), {} fraction bits", s.p));
 
   m.blank();
   m.comment("d = max - x, clamped (only bounds the widths: any larger d saturates u).");
@@ -53,17 +51,25 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
                              bits(d, s.jd - 1, 0)));
   }
   m.blank();
-  m.comment(fmt::format("u = round half up (d * {} / 2^{}), saturated at {} (log2 e to {} bits).",
-                        s.c, s.shift, s.u_cap, s.k));
+  m.comment(fmt::format("u = round half up (d * {} / 2^{}), saturated at {} (log2 e ~ {}/2^{}).",
+                        s.c, s.shift, s.u_cap, s.c, s.k));
   const std::string a = blocks::const_mul(m, "a", dc, s.jd, static_cast<uint64_t>(s.c), s.a_w);
-  const std::string ar = m.wire("a_rnd", s.a_w + 1, "a + half");
-  m.assign(ar, fmt::format("{} + {}", vlog::zext(a, s.a_w, s.a_w + 1),
-                           lit(s.a_w + 1, uint64_t{1} << (s.shift - 1))));
-  const int uf_w = s.a_w + 1 - s.shift;
-  const std::string uf = m.wire("u_full", uf_w);
-  m.assign(uf, bits(ar, s.a_w, s.shift));
-  const std::string unused_r = m.wire("unused_a_rnd_lo", 1);
-  m.assign(unused_r, "|" + bits(ar, s.shift - 1, 0), "rounded off");
+  std::string uf;
+  int uf_w;
+  if (s.shift > 0) {
+    const std::string ar = m.wire("a_rnd", s.a_w + 1, "a + half");
+    m.assign(ar, fmt::format("{} + {}", vlog::zext(a, s.a_w, s.a_w + 1),
+                             lit(s.a_w + 1, uint64_t{1} << (s.shift - 1))));
+    uf_w = s.a_w + 1 - s.shift;
+    uf = m.wire("u_full", uf_w);
+    m.assign(uf, bits(ar, s.a_w, s.shift));
+    const std::string unused_r = m.wire("unused_a_rnd_lo", 1);
+    m.assign(unused_r, "|" + bits(ar, s.shift - 1, 0), "rounded off");
+  } else {
+    uf_w = s.a_w - s.shift;
+    uf = s.shift == 0 ? a : m.wire("u_full", uf_w);
+    if (s.shift < 0) m.assign(uf, vlog::concat({a, lit(-s.shift, 0)}), "exact");
+  }
   const std::string u = m.wire("u", s.u_w);
   if (u_full_max(s) > s.u_cap) {
     m.assign(u, fmt::format("({} > {}) ? {} : {}", uf, lit(uf_w, static_cast<uint64_t>(s.u_cap)),
@@ -78,7 +84,6 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
   }
   const std::string ui = m.wire("ui", s.ui_w, "int(u)");
   m.assign(ui, bits(u, s.u_w - 1, s.u_frac));
-  m.assign("ui_o", ui);
 
   m.blank();
   m.comment(fmt::format("2^-frac(u): {}-segment table T, slopes D = T[j] - T[j+1].", 1 << s.tb));
@@ -108,10 +113,10 @@ vlog::Module exp_module(const SoftmaxBaselineShape& s, const std::string& name,
   m.assign(unused_i, "|" + bits(ir, s.lb - 1, 0), "rounded off");
   const std::string v = m.wire("v", s.v_w, "T[j] - round(D[j] * lo / 2^L)");
   m.assign(v, fmt::format("tab_t - {}", vlog::zext(bits(ir, ip_w, s.lb), s.dt_w + 1, s.v_w)));
-  m.assign("v_o", v);
 
   m.blank();
-  m.comment(fmt::format("Sum term e = floor(v * 2^{} / 2^({} + int(u))).", s.p, s.m));
+  m.comment(fmt::format("Step 4: e = floor(v * 2^{} / 2^({} + int(u))), the exponent as one shift.",
+                        s.p, s.m));
   const int q_w = s.v_w + s.p;
   const std::string q = m.wire("e_shifted", q_w, "shifts past the width give 0");
   m.assign(q, fmt::format("{} >> {}", vlog::concat({v, lit(s.p, 0)}), ui));
@@ -128,27 +133,26 @@ vlog::Module norm_module(const SoftmaxBaselineShape& s, const std::string& name,
   m.name = name;
   m.header = header;
   m.header.push_back("");
-  m.header.push_back("One element of golden::softmax_exp_baseline, step 6: y = v * R / 2^(M + Q -");
-  m.header.push_back("B + int(u)) on a multiplier, 1.0 saturating. Combinational.");
-  m.input("v_i", s.v_w, fmt::format("2^-frac(u), {} fraction bits", s.m));
-  m.input("ui_i", s.ui_w, "int(u)");
+  m.header.push_back(
+      "One element of golden::softmax_exp_baseline, step 6: y = w * R / 2^(M + Q - B)");
+  m.header.push_back("on a multiplier, 1.0 saturating. Combinational.");
+  m.input("w_i", s.v_w, fmt::format("top bits of the term, e >> {}", s.p - s.m));
   m.input("r_i", s.r_w, fmt::format("reciprocal floor(2^{} / sum)", s.p + s.q));
   m.output("y_o", s.out, fmt::format("softmax output, unsigned Q0.{}", s.out));
-  const std::string prod = m.wire("prod", s.prod_w, "v * R");
-  m.assign(prod, fmt::format("{} * {}", vlog::zext("v_i", s.v_w, s.prod_w),
+  const std::string prod = m.wire("prod", s.prod_w, "w * R");
+  m.assign(prod, fmt::format("{} * {}", vlog::zext("w_i", s.v_w, s.prod_w),
                              vlog::zext("r_i", s.r_w, s.prod_w)));
-  const int base = s.m + s.q - s.out;
-  const int sh_w = vlog::bits_for(static_cast<uint64_t>(base + s.u_int));
-  const std::string sh = m.wire("sh", sh_w, fmt::format("int(u) + {}", base));
-  m.assign(sh, fmt::format("{} + {}", vlog::zext("ui_i", s.ui_w, sh_w),
-                           lit(sh_w, static_cast<uint64_t>(base))));
-  const std::string q = m.wire("y_shifted", s.prod_w, "<= 2^B; shifts past the width give 0");
-  m.assign(q, fmt::format("{} >> {}", prod, sh));
-  const std::string unused = m.wire("unused_y_hi", 1);
-  m.assign(unused, "|" + bits(q, s.prod_w - 1, s.out + 1), "always 0: y <= 1.0");
+  const int sh = s.m + s.q - s.out;
+  const std::string yr = m.wire("y_raw", s.out + 1, "floor(w * R / 2^(M + Q - B)) <= 2^B");
+  m.assign(yr, bits(prod, sh + s.out, sh));
+  const std::string unused = m.wire("unused_prod", 1);
+  m.assign(
+      unused,
+      fmt::format("(|{}) | (|{})", bits(prod, s.prod_w - 1, sh + s.out + 1), bits(prod, sh - 1, 0)),
+      "above: always 0 (w * R <= 2^(M+Q)); below: floored off");
   m.assign("y_o",
-           fmt::format("{} ? {} : {}", bits(q, s.out, s.out), vlog::repeat(s.out, "1'b1"),
-                       bits(q, s.out - 1, 0)),
+           fmt::format("{} ? {} : {}", bits(yr, s.out, s.out), vlog::repeat(s.out, "1'b1"),
+                       bits(yr, s.out - 1, 0)),
            "saturate 1.0 to all ones");
   return m;
 }
@@ -230,25 +234,17 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
   }
 
   m.blank();
-  m.comment("Steps 2-4: per element exp: shift, mantissa and sum term.");
-  std::string ui_bus = m.wire("ui_all", n * s.ui_w);
-  std::string v_bus = m.wire("v_all", n * s.v_w);
+  m.comment("Steps 2-4: per element exp(x - max) as a sum term.");
   std::string e_bus = m.wire("e_all", n * s.e_w);
   for (int i = 0; i < n; ++i) {
     vlog::Instance inst{exp_name, fmt::format("u_exp_{}", i), {}, ""};
     inst.connections.push_back({"x_i", vlog::part(x_cur, i * s.w, s.w)});
     inst.connections.push_back({"max_i", mx});
-    inst.connections.push_back({"ui_o", vlog::part(ui_bus, i * s.ui_w, s.ui_w)});
-    inst.connections.push_back({"v_o", vlog::part(v_bus, i * s.v_w, s.v_w)});
     inst.connections.push_back({"e_o", vlog::part(e_bus, i * s.e_w, s.e_w)});
     m.add(inst);
   }
   if (p.pipeline_stages >= 3) {
-    cut("after the exp terms", {{fmt::format("ui_q{}", stage + 1), ui_bus, n * s.ui_w},
-                                {fmt::format("v_q{}", stage + 1), v_bus, n * s.v_w},
-                                {fmt::format("e_q{}", stage + 1), e_bus, n * s.e_w}});
-    ui_bus = fmt::format("ui_q{}", stage);
-    v_bus = fmt::format("v_q{}", stage);
+    cut("after the exp terms", {{fmt::format("e_q{}", stage + 1), e_bus, n * s.e_w}});
     e_bus = fmt::format("e_q{}", stage);
   }
 
@@ -257,12 +253,19 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
   std::vector<std::string> es;
   for (int i = 0; i < n; ++i) es.push_back(vlog::part(e_bus, i * s.e_w, s.e_w));
   std::string sum = blocks::adder_tree(m, "sumt", es, s.e_w, s.sum_w);
+  m.comment(
+      fmt::format("Step 6 operands: the top {} bits of each term, w = e >> {}.", s.v_w, s.p - s.m));
+  std::vector<std::string> ws;
+  for (int i = 0; i < n; ++i) ws.push_back(bits(e_bus, i * s.e_w + s.p, i * s.e_w + s.p - s.m));
+  std::string w_bus = m.wire("w_all", n * s.v_w);
+  {
+    std::vector<std::string> msb_first(ws.rbegin(), ws.rend());
+    m.assign(w_bus, vlog::concat(msb_first));
+  }
   if (p.pipeline_stages >= 1) {
-    cut("after the sum", {{fmt::format("ui_q{}", stage + 1), ui_bus, n * s.ui_w},
-                          {fmt::format("v_q{}", stage + 1), v_bus, n * s.v_w},
+    cut("after the sum", {{fmt::format("w_q{}", stage + 1), w_bus, n * s.v_w},
                           {fmt::format("sum_q{}", stage + 1), sum, s.sum_w}});
-    ui_bus = fmt::format("ui_q{}", stage);
-    v_bus = fmt::format("v_q{}", stage);
+    w_bus = fmt::format("w_q{}", stage);
     sum = fmt::format("sum_q{}", stage);
   }
 
@@ -273,12 +276,11 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
       m, "rcp", lit(s.p + s.q + 1, uint64_t{1} << (s.p + s.q)), s.p + s.q + 1, sum, s.sum_w, s.r_w);
 
   m.blank();
-  m.comment("Step 6: per element y = v * R, shifted.");
+  m.comment("Step 6: per element y = w * R / 2^(M + Q - B).");
   m.wire("y_d", n * s.out);
   for (int i = 0; i < n; ++i) {
     vlog::Instance inst{norm_name, fmt::format("u_norm_{}", i), {}, ""};
-    inst.connections.push_back({"v_i", vlog::part(v_bus, i * s.v_w, s.v_w)});
-    inst.connections.push_back({"ui_i", vlog::part(ui_bus, i * s.ui_w, s.ui_w)});
+    inst.connections.push_back({"w_i", vlog::part(w_bus, i * s.v_w, s.v_w)});
     inst.connections.push_back({"r_i", recip});
     inst.connections.push_back({"y_o", vlog::part("y_d", i * s.out, s.out)});
     m.add(inst);
