@@ -24,7 +24,7 @@ struct VectorSet {
 };
 
 // corner_cases(), then random_case() from std::mt19937_64(seed) until
-// corner + random_vectors; expected = emulate(inputs). Throws
+// corner + random_vectors; expected = stream_model()->step(inputs), in order. Throws
 // std::logic_error when a vector or emulate() disagrees with the declared
 // port list (count or widths), naming the port and the vector.
 VectorSet make_vectors(const Design& design, uint64_t seed, std::size_t random_vectors);

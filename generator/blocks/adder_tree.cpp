@@ -9,8 +9,16 @@
 
 namespace bf::blocks {
 
-std::string adder_tree(vlog::Module& m, const std::string& prefix,
-                       const std::vector<std::string>& inputs, int in_width, int out_width) {
+namespace {
+
+// x (from_width bits) widened to to_width bits, sign-extended or zero-extended.
+std::string extend(const std::string& x, int from_width, int to_width, bool is_signed) {
+  if (!is_signed || to_width <= from_width) return vlog::zext(x, from_width, to_width);
+  return vlog::concat({vlog::repeat(to_width - from_width, vlog::bit(x, from_width - 1)), x});
+}
+
+std::string tree(vlog::Module& m, const std::string& prefix, const std::vector<std::string>& inputs,
+                 int in_width, int out_width, bool is_signed) {
   if (inputs.empty()) throw std::logic_error("adder_tree: no inputs");
   if (out_width < in_width) throw std::logic_error("adder_tree: out_width < in_width");
   struct Node {
@@ -27,8 +35,8 @@ std::string adder_tree(vlog::Module& m, const std::string& prefix,
       const Node& b = level[i + 1];
       const int w = std::min(std::max(a.width, b.width) + 1, out_width);
       const std::string s = m.wire(fmt::format("{}_l{}_{}", prefix, depth + 1, i / 2), w);
-      m.assign(s, fmt::format("{} + {}", vlog::zext(a.name, a.width, w),
-                              vlog::zext(b.name, b.width, w)));
+      m.assign(s, fmt::format("{} + {}", extend(a.name, a.width, w, is_signed),
+                              extend(b.name, b.width, w, is_signed)));
       next.push_back({s, w});
     }
     if (level.size() % 2) next.push_back(level.back());
@@ -38,8 +46,20 @@ std::string adder_tree(vlog::Module& m, const std::string& prefix,
   const Node& root = level[0];
   if (root.width == out_width && depth > 0) return root.name;
   const std::string out = m.wire(prefix + "_sum", out_width);
-  m.assign(out, vlog::zext(root.name, root.width, out_width));
+  m.assign(out, extend(root.name, root.width, out_width, is_signed));
   return out;
+}
+
+}  // namespace
+
+std::string adder_tree(vlog::Module& m, const std::string& prefix,
+                       const std::vector<std::string>& inputs, int in_width, int out_width) {
+  return tree(m, prefix, inputs, in_width, out_width, false);
+}
+
+std::string signed_adder_tree(vlog::Module& m, const std::string& prefix,
+                              const std::vector<std::string>& inputs, int in_width, int out_width) {
+  return tree(m, prefix, inputs, in_width, out_width, true);
 }
 
 }  // namespace bf::blocks

@@ -10,6 +10,9 @@
 // One input transaction produces exactly one output transaction, in order.
 // With out_ready_i held high and no input bubbles, the output for the input
 // accepted at cycle t is valid at cycle t + latency() (the manifest records it).
+// Units with state across transactions (a dot product fed one beat per
+// transaction) still follow this: their outputs depend on the whole input
+// stream since reset, which their stream_model() reproduces.
 
 #include <cstdint>
 #include <functional>
@@ -48,6 +51,14 @@ struct TestVector {
   std::string label;  // corner cases say what they exercise ("all-zero block")
 };
 
+// The golden model of a stream: fed the input transactions in order from
+// reset, it returns each one's outputs.
+class StreamModel {
+ public:
+  virtual ~StreamModel() = default;
+  virtual PortValues step(const PortValues& inputs) = 0;
+};
+
 class Design {
  public:
   virtual ~Design() = default;
@@ -69,8 +80,21 @@ class Design {
   // Test vectors: hand-picked corner cases and biased random ones.
   virtual std::vector<TestVector> corner_cases() const = 0;
   virtual TestVector random_case(std::mt19937_64& rng) const = 0;
-  // The bit-exact model the RTL must equal.
+  // The bit-exact model the RTL must equal, for one transaction. A stateful
+  // unit defines it as the first transaction after reset.
   virtual PortValues emulate(const PortValues& inputs) const = 0;
+  // The model of a whole stream. Stateless units keep this default (emulate()
+  // per transaction); stateful ones return their own model. The verification
+  // flow feeds corner cases, then random cases, through one model in order,
+  // exactly as the simulator sees them.
+  virtual std::unique_ptr<StreamModel> stream_model() const {
+    struct PerTransaction : StreamModel {
+      explicit PerTransaction(const Design& d) : design(d) {}
+      PortValues step(const PortValues& inputs) override { return design.emulate(inputs); }
+      const Design& design;
+    };
+    return std::make_unique<PerTransaction>(*this);
+  }
 
   // Unit-specific figures for reports and sweeps (bits per element, ...).
   virtual nlohmann::ordered_json metrics() const { return nlohmann::ordered_json::object(); }

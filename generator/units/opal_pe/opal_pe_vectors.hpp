@@ -1,0 +1,19 @@
+#pragma once
+// Test streams for opal.pe and baseline.mx_dot: corner-case rows built on
+// purpose (real MX-OPAL blocks from the golden quantizer, scale and special-
+// value extremes, signed zeros, cancellation, the widest integer sums) and
+// independent biased random beats (every input read on every beat is random,
+// so the per-beat rules of golden/units/opal_pe.hpp are all exercised).
+
+#include <random>
+#include <vector>
+
+#include "generator/units/design.hpp"
+#include "golden/units/opal_pe.hpp"
+
+namespace bf::opal_pe {
+
+std::vector<TestVector> corner_cases(const golden::OpalPeConfig& c);
+TestVector random_case(const golden::OpalPeConfig& c, std::mt19937_64& rng);
+
+}  // namespace bf::opal_pe
