@@ -152,11 +152,8 @@ void TopBuilder::control() {
 void TopBuilder::outlier_slots() {
   auto& m = m_;
   m.blank();
+  if (n_ == 0) return;
   m.wire("is_outlier", lanes_, "lanes at an outlier position: their INT product is forced to 0");
-  if (n_ == 0) {
-    m.assign("is_outlier", lit(lanes_, 0));
-    return;
-  }
   m.comment("Outlier slots: the beat each index falls in, its lane, and that lane's weight");
   m.comment("(golden: wcap_j, taken when idx_j / lanes == beat, 0 at a block's start).");
   const int w = c_.weight_bits;
@@ -243,10 +240,12 @@ void TopBuilder::lanes() {
     }
     const std::string a =
         m.wire(fmt::format("a{}", l), bm, "activation integer (two's complement)");
-    m.assign(a, fmt::format("is_outlier[{}] ? {} : ({})", l, lit(bm, 0), a_expr));
+    m.assign(a,
+             n_ > 0 ? fmt::format("is_outlier[{}] ? {} : ({})", l, lit(bm, 0), a_expr) : a_expr);
+    const std::string wl = m.wire(fmt::format("w{}", l), w);
+    m.assign(wl, part("w_i", l * w, w));
     const std::string p = m.wire(fmt::format("p{}", l), pw, "A * W, exact");
-    m.assign(p, fmt::format("$signed({}) * $signed({})", sext(a, bm, pw),
-                            sext(part("w_i", l * w, w), w, pw)));
+    m.assign(p, fmt::format("$signed({}) * $signed({})", sext(a, bm, pw), sext(wl, w, pw)));
     products.push_back(p);
   }
   beat_sum_ = blocks::signed_adder_tree(m, "beat_sum", products, pw, c_.beat_sum_bits());
