@@ -5,15 +5,22 @@
 // (golden/data/synthetic.hpp).
 #include <fmt/format.h>
 
+#include <bit>
+#include <cmath>
+#include <cstring>
 #include <iostream>
+#include <random>
 
 #include "generator/cli/cli.hpp"
 #include "generator/cli/rtl_writer.hpp"
+#include "golden/arith/fp_add.hpp"
+#include "golden/arith/fp_mul.hpp"
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/int_tensor.hpp"
 #include "golden/formats/mx_opal.hpp"
 #include "golden/formats/tensor_quant.hpp"
 #include "golden/io/npy.hpp"
+#include "golden/units/opal_gemv.hpp"
 
 namespace bf::cli {
 
@@ -24,7 +31,117 @@ struct AccuracyArgs {
   golden::LlmActivationSpec spec;
   int block = 128;
   bool json = false;
+  std::size_t gemv_tokens = 8;
+  std::size_t gemv_channels = 128;
+  int weight_bits = 4;
 };
+
+float f32(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+uint32_t u32(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+struct GemvEntry {
+  std::string arithmetic;
+  int bits;
+  int outliers;
+  golden::ErrorStats vs_fp32;     // against W x in double, unquantized
+  golden::ErrorStats vs_weights;  // against the quantized weights, exact activations
+};
+
+// y = W x for the first `tokens` activation rows through each arithmetic:
+// opal.pe (MX-OPAL b x n, and n = 0 = baseline.mx_dot) and baseline.bf16_dot
+// (bf16 activations x weights dequantized to bf16, fp32 accumulation, 16
+// lanes). Weights: seeded N(0, 1/cols), quantized per output channel to
+// `weight_bits` two's complement with a bf16 scale (quantize_weight_row).
+std::vector<GemvEntry> gemv_errors(const AccuracyArgs& a, const std::vector<float>& x,
+                                   std::size_t rows, std::size_t cols) {
+  if (cols % static_cast<std::size_t>(a.block) != 0)
+    throw std::runtime_error(fmt::format(
+        "GEMV: {} channels is not a multiple of the block size {}; pass --block dividing it", cols,
+        a.block));
+  const std::size_t T = std::min(a.gemv_tokens, rows), M = a.gemv_channels;
+  std::mt19937_64 rng(a.spec.seed + 7);
+  std::normal_distribution<float> gauss(0.0f, 1.0f / std::sqrt(static_cast<float>(cols)));
+  std::vector<float> w(M * cols);
+  for (auto& v : w) v = gauss(rng);
+  std::vector<golden::IntWeightRow> wq;
+  for (std::size_t m = 0; m < M; ++m)
+    wq.push_back(golden::quantize_weight_row({w.data() + m * cols, cols}, a.weight_bits));
+  auto wdeq = [&](std::size_t m, std::size_t i) {  // exact code * scale
+    const auto c =
+        static_cast<int32_t>(wq[m].codes[i] << (32 - a.weight_bits)) >> (32 - a.weight_bits);
+    return static_cast<double>(c) * f32(wq[m].scale_bf16 << 16);
+  };
+  std::vector<float> ref(T * M), refw(T * M);
+  for (std::size_t t = 0; t < T; ++t)
+    for (std::size_t m = 0; m < M; ++m) {
+      double s = 0, sw = 0;
+      for (std::size_t i = 0; i < cols; ++i) {
+        s += static_cast<double>(x[t * cols + i]) * w[m * cols + i];
+        sw += static_cast<double>(x[t * cols + i]) * wdeq(m, i);
+      }
+      ref[t * M + m] = static_cast<float>(s);
+      refw[t * M + m] = static_cast<float>(sw);
+    }
+  std::vector<GemvEntry> out;
+  std::vector<float> y(T * M);
+  auto record = [&](std::string name, int bits, int n) {
+    out.push_back({std::move(name), bits, n, golden::error_stats(ref.data(), y.data(), y.size()),
+                   golden::error_stats(refw.data(), y.data(), y.size())});
+  };
+  // baseline.bf16_dot
+  const golden::FpMulSpec to_bf16{golden::FloatFormat::bf16(), golden::FloatFormat::bf16(),
+                                  golden::FloatFormat::bf16(), golden::Rounding::NearestEven};
+  const golden::FpMulSpec mul{};
+  const golden::FpAddSpec add{};
+  for (std::size_t t = 0; t < T; ++t) {
+    std::vector<uint32_t> xa(cols);
+    for (std::size_t i = 0; i < cols; ++i)
+      xa[i] = golden::encode_from_fp32(golden::FloatFormat::bf16(), u32(x[t * cols + i]),
+                                       golden::Rounding::NearestEven);
+    for (std::size_t m = 0; m < M; ++m) {
+      std::vector<uint32_t> wb(cols);
+      for (std::size_t i = 0; i < cols; ++i) {
+        const auto c = static_cast<int64_t>(
+            static_cast<int32_t>(wq[m].codes[i] << (32 - a.weight_bits)) >> (32 - a.weight_bits));
+        wb[i] = golden::fp_mul(
+            to_bf16,
+            golden::encode_from_fp32(golden::FloatFormat::bf16(), u32(static_cast<float>(c)),
+                                     golden::Rounding::NearestEven),
+            wq[m].scale_bf16);
+      }
+      y[t * M + m] = f32(golden::fp_dot(mul, add, 0, xa.data(), wb.data(), cols, 16));
+    }
+  }
+  record("bf16_dot (bf16 x deq. weights)", 16, 0);
+  for (int bits : {3, 5})
+    for (int n : {0, 4}) {
+      golden::OpalPeParams p;
+      p.block = a.block;
+      p.outliers = n;
+      p.act_bits = {bits};
+      p.weight_bits = a.weight_bits;
+      p.lanes = static_cast<int>(
+          std::min<unsigned>(16, std::bit_floor(static_cast<unsigned>(a.block / (n + 1)))));
+      const auto c = p.config();
+      for (std::size_t t = 0; t < T; ++t) {
+        std::vector<uint32_t> xb(cols);
+        for (std::size_t i = 0; i < cols; ++i) xb[i] = u32(x[t * cols + i]);
+        const auto act = golden::opal_quantize_activation(c, 0, xb);
+        for (std::size_t m = 0; m < M; ++m)
+          y[t * M + m] = f32(golden::opal_pe_dot(c, act, wq[m].codes, wq[m].scale_bf16));
+      }
+      record(n ? "opal.pe (MX-OPAL)" : "mx_dot (MXINT)", bits, n);
+    }
+  return out;
+}
 
 struct Entry {
   std::string format;
@@ -74,6 +191,11 @@ int run_accuracy(const AccuracyArgs& a) {
   golden::quantize_dequantize_per_tensor(8, x.data(), q.data(), x.size());
   table.push_back(
       {"int8 per tensor", 8, 0, 8.0, golden::error_stats(x.data(), q.data(), x.size())});
+  const auto gemv = a.gemv_channels > 0 ? gemv_errors(a, x, rows, cols) : std::vector<GemvEntry>{};
+  const std::string gemv_source = fmt::format(
+      "GEMV y = W x: the first {} activation rows, W {}x{} seeded N(0, 1/{}), {}-bit per-channel "
+      "weights with a bf16 scale",
+      std::min(a.gemv_tokens, rows), a.gemv_channels, cols, cols, a.weight_bits);
 
   if (a.json) {
     nlohmann::ordered_json j;
@@ -87,6 +209,13 @@ int run_accuracy(const AccuracyArgs& a) {
                            {"sqnr_db", e.err.sqnr_db},
                            {"mse", e.err.mse},
                            {"max_abs_error", e.err.max_abs}});
+    if (!gemv.empty()) j["gemv"]["source"] = gemv_source;
+    for (const auto& e : gemv)
+      j["gemv"]["rows"].push_back({{"arithmetic", e.arithmetic},
+                                   {"act_bits", e.bits},
+                                   {"outliers", e.outliers},
+                                   {"sqnr_db_vs_fp32", e.vs_fp32.sqnr_db},
+                                   {"sqnr_db_vs_quantized_weights", e.vs_weights.sqnr_db}});
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -100,6 +229,15 @@ int run_accuracy(const AccuracyArgs& a) {
   for (const auto& e : table)
     std::cout << fmt::format("{:<18} {:>4} {:>8} {:>10.3f} {:>10.2f} {:>12.4g}\n", e.format, e.bits,
                              e.outliers, e.bits_per_element, e.err.sqnr_db, e.err.max_abs);
+  if (gemv.empty()) return 0;
+  std::cout << "\n" << gemv_source << "\n";
+  std::cout << "SQNR of the outputs against W x in double, and against the quantized weights\n"
+               "(the error of the activation path alone)\n\n";
+  std::cout << fmt::format("{:<32} {:>8} {:>8} {:>12} {:>14}\n", "arithmetic", "act bits",
+                           "outliers", "vs fp32 dB", "vs W_q dB");
+  for (const auto& e : gemv)
+    std::cout << fmt::format("{:<32} {:>8} {:>8} {:>12.2f} {:>14.2f}\n", e.arithmetic, e.bits,
+                             e.outliers, e.vs_fp32.sqnr_db, e.vs_weights.sqnr_db);
   return 0;
 }
 
@@ -120,6 +258,14 @@ void add_opal_accuracy_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--block", a->block, "MX-OPAL block size k")
       ->check(CLI::Range(32, 256))
+      ->capture_default_str();
+  cmd->add_option("--gemv-tokens", a->gemv_tokens, "GEMV: activation rows used")
+      ->capture_default_str();
+  cmd->add_option("--gemv-channels", a->gemv_channels,
+                  "GEMV: output channels (rows of W); 0 skips the GEMV table")
+      ->capture_default_str();
+  cmd->add_option("--weight-bits", a->weight_bits, "GEMV: weight bits")
+      ->check(CLI::Range(2, 8))
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->callback([a, &exit_code] {
