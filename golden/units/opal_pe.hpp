@@ -62,34 +62,44 @@ struct OpalPeConfig {
   int block_sum_bits() const;
 };
 
-struct OpalPeParams {
+// The fields of the INT engine both units share, described once.
+struct DotEngineParams {
   int block = 128;
   int lanes = 16;
-  int outliers = 4;
   std::vector<int> act_bits = {3, 5};
   std::string act_encoding = "sign_magnitude";
   int weight_bits = 4;
 
   template <class V>
   void visit(V& v) {
-    v.field("block", block, "elements per MX-OPAL block (k); a row is a whole number of blocks",
+    v.field("block", block, "elements per block (k); a row is a whole number of blocks",
             IntRange{32, 256});
     v.field("lanes", lanes,
             "elements per beat (a power of two dividing block): INT multiplier lanes",
             IntRange{1, 64});
-    v.field("outliers", outliers,
-            "bf16 outliers per block (n), handled by the FP path one per cycle: block / lanes "
-            "must be at least n + 1",
-            IntRange{0, 16});
     v.field("act_bits", act_bits,
             "activation integer widths the instance supports, strictly ascending; mode_i picks "
             "one per beat (OPAL: 3 for less sensitive layers, 5 for sensitive ones)",
             IntRange{2, 8}, IntRange{1, 4});
     v.field("act_encoding", act_encoding,
-            "activation code encoding: sign_magnitude (symmetric, the quantizer's default) or "
+            "activation code encoding: sign_magnitude (symmetric, the MX default) or "
             "twos_complement",
             Choices{{"sign_magnitude", "twos_complement"}});
     v.field("weight_bits", weight_bits, "weight integer width, two's complement", IntRange{2, 8});
+  }
+};
+
+// opal.pe: MX-OPAL activations.
+struct OpalPeParams : DotEngineParams {
+  int outliers = 4;
+
+  template <class V>
+  void visit(V& v) {
+    DotEngineParams::visit(v);
+    v.field("outliers", outliers,
+            "bf16 outliers per block (n), handled by the FP path one per cycle: block / lanes "
+            "must be at least n + 1",
+            IntRange{0, 16});
   }
 
   // Cross-parameter checks; throws ParamError naming the key.
@@ -99,30 +109,7 @@ struct OpalPeParams {
 
 // baseline.mx_dot: the same engine for plain MXINT activations (no outliers),
 // the "MX without outlier preservation" point of the comparison.
-struct MxDotParams {
-  int block = 128;
-  int lanes = 16;
-  std::vector<int> act_bits = {3, 5};
-  std::string act_encoding = "sign_magnitude";
-  int weight_bits = 4;
-
-  template <class V>
-  void visit(V& v) {
-    v.field("block", block, "elements per MXINT block (k); a row is a whole number of blocks",
-            IntRange{32, 256});
-    v.field("lanes", lanes,
-            "elements per beat (a power of two dividing block): INT multiplier lanes",
-            IntRange{1, 64});
-    v.field("act_bits", act_bits,
-            "activation integer widths the instance supports, strictly ascending; mode_i picks "
-            "one per beat",
-            IntRange{2, 8}, IntRange{1, 4});
-    v.field("act_encoding", act_encoding,
-            "activation code encoding: sign_magnitude (symmetric, MX default) or twos_complement",
-            Choices{{"sign_magnitude", "twos_complement"}});
-    v.field("weight_bits", weight_bits, "weight integer width, two's complement", IntRange{2, 8});
-  }
-
+struct MxDotParams : DotEngineParams {
   void validate() const;
   OpalPeConfig config() const;
 };
