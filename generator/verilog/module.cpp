@@ -7,6 +7,9 @@
 
 namespace bf::vlog {
 
+void Module::comment(std::string text) { items.push_back(BodyComment{std::move(text)}); }
+void Module::blank() { items.push_back(BodyComment{}); }
+
 Stmt set(std::string lhs, std::string rhs) { return Stmt{SetStmt{std::move(lhs), std::move(rhs)}}; }
 Stmt if_(std::string cond, StmtList then_body, StmtList else_body) {
   return Stmt{If{std::move(cond), std::move(then_body), std::move(else_body)}};

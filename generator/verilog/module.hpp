@@ -126,8 +126,9 @@ struct Module {
   void localparam(std::string name, std::string value, std::string comment = {});
   void assign(std::string lhs, std::string rhs, std::string comment = {});
   void add(Item item) { items.push_back(std::move(item)); }
-  void comment(std::string text) { items.push_back(BodyComment{std::move(text)}); }
-  void blank() { items.push_back(BodyComment{}); }
+  // Out of line: inlined, GCC 12 warns -Wmaybe-uninitialized inside std::variant.
+  void comment(std::string text);
+  void blank();
 };
 
 // Pretty printer: deterministic, 2-space indent, ports and declarations

@@ -10,6 +10,7 @@
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/const_mul.hpp"
+#include "generator/blocks/vector_stream.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::opal_softmax {
@@ -257,62 +258,9 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
       p.pipeline_stages >= 1 ? " after log2(sum)," : ""));
   m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
   m.header.push_back("the output register is empty.");
-  m.input("clk_i", 1);
-  m.input("rst_ni", 1, "asynchronous, active low");
-  m.input("in_valid_i", 1);
-  m.output("in_ready_o", 1);
-  m.input("x_i", n * s.w,
-          fmt::format("logit i at x_i[{}*i +: {}], signed Q{}.{}", s.w, s.w, s.w - s.fi, s.fi));
-  m.output("out_valid_o", 1);
-  m.input("out_ready_i", 1);
-  m.output("y_o", n * s.out,
-           fmt::format("output i at y_o[{}*i +: {}], unsigned Q0.{}", s.out, s.out, s.out));
-
-  m.blank();
-  m.comment("Pipeline control: one global enable.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
-
-  int stage = 0;
-  std::string valid = "in_valid_i";
-  // A register stage over `regs` (q <- d pairs); returns nothing, renames via
-  // the caller.
-  const auto cut = [&](const std::string& what,
-                       const std::vector<std::tuple<std::string, std::string, int>>& regs) {
-    ++stage;
-    m.blank();
-    m.comment(fmt::format("Pipeline register {} ({}).", stage, what));
-    const std::string vq = m.reg(fmt::format("valid_q{}", stage), 1);
-    vlog::Registers r{"clk_i", "rst_ni", "advance", {{vq, valid, "1'b0"}}, ""};
-    for (const auto& [q, d, w] : regs) {
-      m.reg(q, w);
-      r.regs.push_back({q, d, ""});
-    }
-    m.add(r);
-    valid = vq;
-  };
-
-  m.blank();
-  m.comment("Step 1: maximum by a comparator tree on offset-binary logits.");
-  const std::string xo = m.wire("x_off", n * s.w, "sign bits inverted: offset binary");
-  m.assign(xo,
-           fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
-  std::vector<std::string> xs;
-  for (int i = 0; i < n; ++i) {
-    const std::string xi = m.wire(fmt::format("x_off_{}", i), s.w);
-    m.assign(xi, vlog::part(xo, i * s.w, s.w));
-    xs.push_back(xi);
-  }
-  std::string mx = blocks::max_tree(m, "maxt", xs, s.w);
-  std::string x_cur = xo;
-  if (p.pipeline_stages >= 2) {
-    cut("after the max tree", {{fmt::format("x_off_q{}", stage + 1), xo, n * s.w},
-                               {fmt::format("max_q{}", stage + 1), mx, s.w}});
-    x_cur = fmt::format("x_off_q{}", stage);
-    mx = fmt::format("max_q{}", stage);
-  }
+  blocks::VectorStream vs(m, n, s.w, s.fi, s.out);
+  const auto mxr = vs.maximum(p.pipeline_stages >= 2);
+  const std::string x_cur = mxr.x_off, mx = mxr.max;
 
   m.blank();
   m.comment("Steps 2-6: per element, scaled difference t and sum term p.");
@@ -329,10 +277,10 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
     m.add(inst);
   }
   if (p.pipeline_stages >= 3) {
-    cut("after the sum terms", {{fmt::format("t_q{}", stage + 1), t_bus, n * s.t_w},
-                                {fmt::format("p_q{}", stage + 1), p_bus, n * s.p_w}});
-    t_bus = fmt::format("t_q{}", stage);
-    p_bus = fmt::format("p_q{}", stage);
+    vs.cut("after the sum terms", {{fmt::format("t_q{}", vs.stage() + 1), t_bus, n * s.t_w},
+                                   {fmt::format("p_q{}", vs.stage() + 1), p_bus, n * s.p_w}});
+    t_bus = fmt::format("t_q{}", vs.stage());
+    p_bus = fmt::format("p_q{}", vs.stage());
   }
 
   m.blank();
@@ -344,10 +292,10 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
   m.blank();
   std::string lg = log2_of_sum(m, s, sum);
   if (p.pipeline_stages >= 1) {
-    cut("after log2(sum)", {{fmt::format("t_q{}", stage + 1), t_bus, n * s.t_w},
-                            {fmt::format("lg_q{}", stage + 1), lg, s.lg_w}});
-    t_bus = fmt::format("t_q{}", stage);
-    lg = fmt::format("lg_q{}", stage);
+    vs.cut("after log2(sum)", {{fmt::format("t_q{}", vs.stage() + 1), t_bus, n * s.t_w},
+                               {fmt::format("lg_q{}", vs.stage() + 1), lg, s.lg_w}});
+    t_bus = fmt::format("t_q{}", vs.stage());
+    lg = fmt::format("lg_q{}", vs.stage());
   }
 
   m.blank();
@@ -361,13 +309,7 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
     m.add(inst);
   }
 
-  m.blank();
-  m.comment("Output register.");
-  m.reg("y_q", n * s.out);
-  m.add(vlog::Registers{
-      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}}, ""});
-  m.assign("out_valid_o", "out_valid_q");
-  m.assign("y_o", "y_q");
+  vs.output("y_d");
   return m;
 }
 

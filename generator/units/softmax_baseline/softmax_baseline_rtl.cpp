@@ -11,6 +11,7 @@
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/const_mul.hpp"
 #include "generator/blocks/restoring_divider.hpp"
+#include "generator/blocks/vector_stream.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::softmax_baseline {
@@ -178,60 +179,9 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
       p.pipeline_stages >= 1 ? " after the sum," : ""));
   m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
   m.header.push_back("the output register is empty.");
-  m.input("clk_i", 1);
-  m.input("rst_ni", 1, "asynchronous, active low");
-  m.input("in_valid_i", 1);
-  m.output("in_ready_o", 1);
-  m.input("x_i", n * s.w,
-          fmt::format("logit i at x_i[{}*i +: {}], signed Q{}.{}", s.w, s.w, s.w - s.fi, s.fi));
-  m.output("out_valid_o", 1);
-  m.input("out_ready_i", 1);
-  m.output("y_o", n * s.out,
-           fmt::format("output i at y_o[{}*i +: {}], unsigned Q0.{}", s.out, s.out, s.out));
-
-  m.blank();
-  m.comment("Pipeline control: one global enable.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
-
-  int stage = 0;
-  std::string valid = "in_valid_i";
-  const auto cut = [&](const std::string& what,
-                       const std::vector<std::tuple<std::string, std::string, int>>& regs) {
-    ++stage;
-    m.blank();
-    m.comment(fmt::format("Pipeline register {} ({}).", stage, what));
-    const std::string vq = m.reg(fmt::format("valid_q{}", stage), 1);
-    vlog::Registers r{"clk_i", "rst_ni", "advance", {{vq, valid, "1'b0"}}, ""};
-    for (const auto& [q, d, w] : regs) {
-      m.reg(q, w);
-      r.regs.push_back({q, d, ""});
-    }
-    m.add(r);
-    valid = vq;
-  };
-
-  m.blank();
-  m.comment("Step 1: maximum by a comparator tree on offset-binary logits.");
-  const std::string xo = m.wire("x_off", n * s.w, "sign bits inverted: offset binary");
-  m.assign(xo,
-           fmt::format("x_i ^ {}", vlog::repeat(n, vlog::hex_lit(s.w, uint64_t{1} << (s.w - 1)))));
-  std::vector<std::string> xs;
-  for (int i = 0; i < n; ++i) {
-    const std::string xi = m.wire(fmt::format("x_off_{}", i), s.w);
-    m.assign(xi, vlog::part(xo, i * s.w, s.w));
-    xs.push_back(xi);
-  }
-  std::string mx = blocks::max_tree(m, "maxt", xs, s.w);
-  std::string x_cur = xo;
-  if (p.pipeline_stages >= 2) {
-    cut("after the max tree", {{fmt::format("x_off_q{}", stage + 1), xo, n * s.w},
-                               {fmt::format("max_q{}", stage + 1), mx, s.w}});
-    x_cur = fmt::format("x_off_q{}", stage);
-    mx = fmt::format("max_q{}", stage);
-  }
+  blocks::VectorStream vs(m, n, s.w, s.fi, s.out);
+  const auto mxr = vs.maximum(p.pipeline_stages >= 2);
+  const std::string x_cur = mxr.x_off, mx = mxr.max;
 
   m.blank();
   m.comment("Steps 2-4: per element exp(x - max) as a sum term.");
@@ -244,8 +194,8 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
     m.add(inst);
   }
   if (p.pipeline_stages >= 3) {
-    cut("after the exp terms", {{fmt::format("e_q{}", stage + 1), e_bus, n * s.e_w}});
-    e_bus = fmt::format("e_q{}", stage);
+    vs.cut("after the exp terms", {{fmt::format("e_q{}", vs.stage() + 1), e_bus, n * s.e_w}});
+    e_bus = fmt::format("e_q{}", vs.stage());
   }
 
   m.blank();
@@ -263,10 +213,10 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
     m.assign(w_bus, vlog::concat(msb_first));
   }
   if (p.pipeline_stages >= 1) {
-    cut("after the sum", {{fmt::format("w_q{}", stage + 1), w_bus, n * s.v_w},
-                          {fmt::format("sum_q{}", stage + 1), sum, s.sum_w}});
-    w_bus = fmt::format("w_q{}", stage);
-    sum = fmt::format("sum_q{}", stage);
+    vs.cut("after the sum", {{fmt::format("w_q{}", vs.stage() + 1), w_bus, n * s.v_w},
+                             {fmt::format("sum_q{}", vs.stage() + 1), sum, s.sum_w}});
+    w_bus = fmt::format("w_q{}", vs.stage());
+    sum = fmt::format("sum_q{}", vs.stage());
   }
 
   m.blank();
@@ -286,13 +236,7 @@ vlog::Module top_module(const golden::SoftmaxBaselineParams& p, const SoftmaxBas
     m.add(inst);
   }
 
-  m.blank();
-  m.comment("Output register.");
-  m.reg("y_q", n * s.out);
-  m.add(vlog::Registers{
-      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}}, ""});
-  m.assign("out_valid_o", "out_valid_q");
-  m.assign("y_o", "y_q");
+  vs.output("y_d");
   return m;
 }
 
