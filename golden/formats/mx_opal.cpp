@@ -97,6 +97,16 @@ MxOpalBlock mx_opal_quantize(const MxOpalFormat& f, std::span<const uint32_t> fp
   return b;
 }
 
+std::vector<uint32_t> mx_opal_codes_by_position(const MxOpalFormat& f, const MxOpalBlock& b) {
+  std::vector<uint32_t> out(static_cast<std::size_t>(f.block_size), 0);
+  std::vector<bool> outlier(out.size(), false);
+  for (uint32_t i : b.indices) outlier.at(i) = true;
+  std::size_t next = 0;
+  for (std::size_t e = 0; e < out.size(); ++e)
+    if (!outlier[e]) out[e] = b.codes.at(next++);
+  return out;
+}
+
 std::vector<double> mx_opal_dequantize(const MxOpalFormat& f, const MxOpalBlock& b) {
   const BlockFormat in = f.inlier_format();
   std::vector<double> out(static_cast<std::size_t>(f.block_size));

@@ -64,6 +64,10 @@ std::vector<uint32_t> select_outliers(std::span<const uint32_t> fp32, int n);
 MxOpalBlock mx_opal_quantize(const MxOpalFormat& f, std::span<const uint32_t> fp32,
                              std::span<const uint32_t> rand = {});
 
+// The k element codes by position, 0 at the outlier positions (the layout
+// opal.pe's lanes read; codes in `b` are in storage order).
+std::vector<uint32_t> mx_opal_codes_by_position(const MxOpalFormat& f, const MxOpalBlock& b);
+
 // Exact values of the k elements (as double; NaN scale makes inliers NaN).
 std::vector<double> mx_opal_dequantize(const MxOpalFormat& f, const MxOpalBlock& b);
 

@@ -23,11 +23,8 @@ OpalActivation opal_quantize_activation(const OpalPeConfig& c, int mode,
   const std::size_t k = static_cast<std::size_t>(c.block);
   for (std::size_t b = 0; b < x.size(); b += k) {
     MxOpalBlock q = mx_opal_quantize(f, x.subspan(b, k));
-    std::size_t next = 0;
-    for (std::size_t e = 0; e < k; ++e) {
-      const bool out = std::find(q.indices.begin(), q.indices.end(), e) != q.indices.end();
-      a.codes.push_back(out ? 0u : q.codes[next++]);
-    }
+    const auto codes = mx_opal_codes_by_position(f, q);
+    a.codes.insert(a.codes.end(), codes.begin(), codes.end());
     a.blocks.push_back(std::move(q));
   }
   return a;

@@ -17,6 +17,7 @@ struct OpalQuantizerParams {
   std::string rounding = "nearest_even";
   std::string selection = "iterative";
   int pipeline_stages = 0;
+  std::string layout = "storage";
 
   template <class V>
   void visit(V& v) {
@@ -38,6 +39,11 @@ struct OpalQuantizerParams {
             "0 = combinational core, registered output (latency 1); 1 = also a register after "
             "the outlier selection (latency 2)",
             IntRange{0, 1});
+    v.field("layout", layout,
+            "codes_o: storage = the k - n inlier codes in index order, outliers skipped (the "
+            "packed format); positions = k codes at their element positions, 0 at the outliers "
+            "(what opal.pe's lanes read)",
+            Choices{{"storage", "positions"}});
   }
 
   void validate() const;

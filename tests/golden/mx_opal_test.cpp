@@ -136,5 +136,19 @@ TEST(MxOpal, ValidateNamesTheField) {
       std::invalid_argument);
 }
 
+TEST(MxOpal, CodesByPositionPutZerosAtOutliers) {
+  MxOpalFormat f;
+  f.block_size = 6;
+  f.outliers = 2;
+  MxOpalBlock b;
+  b.indices = {1, 4};
+  b.codes = {7, 6, 5, 3};
+  EXPECT_EQ(mx_opal_codes_by_position(f, b), (std::vector<uint32_t>{7, 0, 6, 5, 0, 3}));
+  f.outliers = 0;
+  b.indices.clear();
+  b.codes = {1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(mx_opal_codes_by_position(f, b), b.codes);
+}
+
 }  // namespace
 }  // namespace bf::golden

@@ -142,7 +142,10 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
     m.output("idx_o", d.n * d.ib, "outlier j's index (ascending) at idx_o[ib*j +: ib]");
     m.output("outl_o", d.n * 16, "outlier j's bf16 value at outl_o[16*j +: 16]");
   }
-  m.output("codes_o", (d.k - d.n) * d.b, "inlier codes in index order, outliers skipped");
+  if (p.layout == "positions")
+    m.output("codes_o", d.k * d.b, "element i's code at codes_o[b*i +: b], 0 at outliers");
+  else
+    m.output("codes_o", (d.k - d.n) * d.b, "inlier codes in index order, outliers skipped");
 
   m.blank();
   m.reg("out_valid_q", 1);
@@ -194,8 +197,11 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   m.comment("Stage B: inlier positions (golden: codes in index order, outliers skipped)");
   std::vector<std::string> flag_bits;
   for (int i = 0; i < d.k; ++i) flag_bits.push_back(bits(fl, i, i));
-  const auto before = d.n ? blocks::prefix_counts(m, "nout", flag_bits, d.cw)
-                          : std::vector<std::string>(d.k, "1'b0");
+  // Outliers before each position: for the rank selection's slots and the
+  // storage layout's compaction.
+  const bool need_counts = d.n && (records.empty() || p.layout == "storage");
+  const auto before = need_counts ? blocks::prefix_counts(m, "nout", flag_bits, d.cw)
+                                  : std::vector<std::string>(d.k, "1'b0");
   if (d.n && records.empty()) {
     for (int j = 0; j < d.n; ++j) {
       std::vector<std::string> idx_terms, val_terms;
@@ -243,25 +249,35 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
                           {"code_o", part("codes_all", i * d.b, d.b)}},
                          ""});
   }
-  m.blank();
-  m.comment("Compaction: inlier slot j takes element j + t, where t outliers precede it.");
+  const bool by_position = p.layout == "positions";
+  const int slots_n = by_position ? d.k : d.k - d.n;
   std::vector<std::string> slots;
-  for (int j = 0; j < d.k - d.n; ++j) {
-    std::string e;
-    for (int t = 0; t <= d.n && j + t < d.k; ++t) {
-      const int i = j + t;
-      const std::string sel =
-          d.n ? fmt::format("~{} & ({} == {})", bits(fl, i, i), before[i], lit(d.cw, t)) : "1'b1";
-      e += fmt::format("{}({{{}{{{}}}}} & {})", t ? " | " : "", d.b, sel,
-                       part("codes_all", i * d.b, d.b));
+  m.blank();
+  if (by_position) {
+    m.comment("Codes by position: an outlier's position carries 0.");
+    for (int i = 0; i < d.k; ++i)
+      slots.push_back(d.n ? fmt::format("({{{}{{~{}}}}} & {})", d.b, bits(fl, i, i),
+                                        part("codes_all", i * d.b, d.b))
+                          : part("codes_all", i * d.b, d.b));
+  } else {
+    m.comment("Compaction: inlier slot j takes element j + t, where t outliers precede it.");
+    for (int j = 0; j < d.k - d.n; ++j) {
+      std::string e;
+      for (int t = 0; t <= d.n && j + t < d.k; ++t) {
+        const int i = j + t;
+        const std::string sel =
+            d.n ? fmt::format("~{} & ({} == {})", bits(fl, i, i), before[i], lit(d.cw, t)) : "1'b1";
+        e += fmt::format("{}({{{}{{{}}}}} & {})", t ? " | " : "", d.b, sel,
+                         part("codes_all", i * d.b, d.b));
+      }
+      slots.push_back(e);
     }
-    slots.push_back(e);
   }
-  m.wire("codes_d", (d.k - d.n) * d.b);
+  m.wire("codes_d", slots_n * d.b);
   {
     std::vector<std::string> msb_first(slots.rbegin(), slots.rend());
-    m.assign("codes_d", fmt::format("nan_block ? {} : {}", lit((d.k - d.n) * d.b, 0),
-                                    vlog::concat(msb_first)));
+    m.assign("codes_d",
+             fmt::format("nan_block ? {} : {}", lit(slots_n * d.b, 0), vlog::concat(msb_first)));
   }
 
   m.blank();
@@ -271,7 +287,7 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   m.wire("scale_d", 8);
   m.assign("scale_d", fmt::format("nan_block ? 8'hff : {}", maxf), "S = max inlier field (emax 0)");
   out.regs.push_back({"scale_q", "scale_d", ""});
-  m.reg("codes_q", (d.k - d.n) * d.b);
+  m.reg("codes_q", slots_n * d.b);
   out.regs.push_back({"codes_q", "codes_d", ""});
   if (d.n) {
     std::vector<std::string> idx_msb, val_msb;

@@ -55,8 +55,12 @@ class OpalQuantizerDesign : public Design {
       out.push_back(idx);
       out.push_back(val);
     }
-    PortSpec codes{"codes_o", (k - n) * b, "inlier codes", {}};
-    for (int j = 0; j < k - n; ++j)
+    const int slots = by_position() ? k : k - n;
+    PortSpec codes{"codes_o",
+                   slots * b,
+                   by_position() ? "element codes by position, 0 at outliers" : "inlier codes",
+                   {}};
+    for (int j = 0; j < slots; ++j)
       codes.fields.push_back({fmt::format("code[{}]", j), j * b, b, {}});
     out.push_back(codes);
     return out;
@@ -80,8 +84,9 @@ class OpalQuantizerDesign : public Design {
       out.push_back(idx);
       out.push_back(val);
     }
-    BitVec codes((k - n) * b);
-    for (int j = 0; j < k - n; ++j) codes.set(j * b, b, blk.codes[j]);
+    const auto list = by_position() ? golden::mx_opal_codes_by_position(f_, blk) : blk.codes;
+    BitVec codes(static_cast<int>(list.size()) * b);
+    for (std::size_t j = 0; j < list.size(); ++j) codes.set(static_cast<int>(j) * b, b, list[j]);
     out.push_back(codes);
     return out;
   }
@@ -106,6 +111,7 @@ class OpalQuantizerDesign : public Design {
   }
 
  private:
+  bool by_position() const { return p_.layout == "positions"; }
   // bf16 patterns (upper halves of fp32 encodings), repeated to fill k.
   TestVector make(const std::vector<uint32_t>& bf16, const std::string& label) const {
     BitVec x(f_.block_size * 16);
@@ -199,7 +205,7 @@ const UnitRegistration registration(make_unit<OpalQuantizerParams>(
     },
     default_name,
     {
-        "block = 32\noutliers = 4\nbits = 3",
+        "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"",
         "block = 32\noutliers = 2\nbits = 5\nselection = \"rank\"\npipeline_stages = 1\n"
         "int_encoding = \"twos_complement\"",
     }));
