@@ -52,9 +52,10 @@ vlog::Registers bank(const std::string& enable, std::string comment) {
 
 class TopBuilder {
  public:
-  TopBuilder(const OpalPeConfig& c, vlog::Module& m)
+  TopBuilder(const OpalPeConfig& c, vlog::Module& m, bool embedded)
       : c_(c),
         m_(m),
+        embedded_(embedded),
         n_(c.outliers),
         lanes_(c.lanes),
         beats_(c.beats_per_block()),
@@ -88,6 +89,7 @@ class TopBuilder {
 
   const OpalPeConfig& c_;
   vlog::Module& m_;
+  const bool embedded_;  // stalled by a parent's en_i instead of its own handshake
   const int n_, lanes_, beats_, beat_bits_, lane_bits_, ib_, step_bits_;
   std::string beat_first_;  // 1-bit expression: this beat starts a block
   std::string block_end_;   // this beat ends a block
@@ -100,8 +102,13 @@ void TopBuilder::ports() {
   const int bm = c_.max_bits(), w = c_.weight_bits;
   m.input("clk_i", 1);
   m.input("rst_ni", 1, "asynchronous, active low");
-  m.input("in_valid_i", 1);
-  m.output("in_ready_o", 1);
+  if (embedded_) {
+    m.input("en_i", 1, "the parent's global advance: every stage moves when high");
+    m.input("valid_i", 1, "a beat is presented (taken when en_i is high)");
+  } else {
+    m.input("in_valid_i", 1);
+    m.output("in_ready_o", 1);
+  }
   if (c_.mode_bits() > 0)
     m.input("mode_i", c_.mode_bits(), "activation width of this beat: an index into act_bits");
   m.input("last_i", 1, "read on a block's final beat: the row ends with this block");
@@ -115,8 +122,12 @@ void TopBuilder::ports() {
     m.input("oval_i", n_ * 16, "bf16 outlier values, read on the block's final beat");
   }
   m.input("wscale_i", 16, "bf16 per-output-channel weight scale, read on the row's final beat");
-  m.output("out_valid_o", 1);
-  m.input("out_ready_i", 1);
+  if (embedded_) {
+    m.output("valid_o", 1, "a beat's output (the parent tracks its own tokens; for them)");
+  } else {
+    m.output("out_valid_o", 1);
+    m.input("out_ready_i", 1);
+  }
   m.output("done_o", 1, "this beat ended a row: y_o holds its dot product");
   m.output("y_o", 32, "fp32 dot product when done_o, else 0");
 }
@@ -124,12 +135,18 @@ void TopBuilder::ports() {
 void TopBuilder::control() {
   auto& m = m_;
   m.blank();
-  m.comment("Global stall: every stage advances together when the output can move.");
   m.wire("advance", 1);
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
   m.wire("take", 1, "a beat is accepted this cycle");
-  m.assign("take", "in_valid_i & advance");
+  if (embedded_) {
+    m.comment("Stalled by the parent: every stage advances together with en_i.");
+    m.assign("advance", "en_i");
+    m.assign("take", "valid_i & en_i");
+  } else {
+    m.comment("Global stall: every stage advances together when the output can move.");
+    m.assign("advance", "out_ready_i | ~out_valid_q");
+    m.assign("in_ready_o", "advance");
+    m.assign("take", "in_valid_i & advance");
+  }
   if (beats_ == 1) {
     beat_first_ = block_end_ = "1'b1";
     return;
@@ -240,8 +257,7 @@ void TopBuilder::lanes() {
     }
     const std::string a =
         m.wire(fmt::format("a{}", l), bm, "activation integer (two's complement)");
-    m.assign(a,
-             n_ > 0 ? fmt::format("is_outlier[{}] ? {} : ({})", l, lit(bm, 0), a_expr) : a_expr);
+    m.assign(a, n_ > 0 ? fmt::format("is_outlier[{}] ? {} : ({})", l, lit(bm, 0), a_expr) : a_expr);
     const std::string wl = m.wire(fmt::format("w{}", l), w);
     m.assign(wl, part("w_i", l * w, w));
     const std::string p = m.wire(fmt::format("p{}", l), pw, "A * W, exact");
@@ -464,7 +480,7 @@ void TopBuilder::output() {
                     fmt::format("{} ? y_scaled : 32'h00000000", bit("tok_done_q", stages - 1)),
                     "32'h00000000"});
   m.add(r);
-  m.assign("out_valid_o", "out_valid_q");
+  m.assign(embedded_ ? "valid_o" : "out_valid_o", "out_valid_q");
   m.assign("done_o", "done_q");
   m.assign("y_o", "y_q");
 }
@@ -475,7 +491,7 @@ int latency(const OpalPeConfig& c) { return c.outliers + 4; }
 
 std::vector<vlog::Module> build_rtl(
     const OpalPeConfig& c, const std::string& top,
-    const std::function<std::vector<std::string>(const std::string&)>& header) {
+    const std::function<std::vector<std::string>(const std::string&)>& header, bool embedded) {
   std::vector<vlog::Module> mods;
   const std::string omul = top + "_omul", add = top + "_add", smul = top + "_smul";
   if (c.outliers > 0) mods.push_back(blocks::fp_mul_module(kOutlierMul, omul, header(omul), false));
@@ -484,7 +500,7 @@ std::vector<vlog::Module> build_rtl(
   vlog::Module m;
   m.name = top;
   m.header = header(top);
-  TopBuilder(c, m).build(omul, add, smul);
+  TopBuilder(c, m, embedded).build(omul, add, smul);
   mods.push_back(std::move(m));
   return mods;
 }

@@ -21,8 +21,11 @@ int latency(const golden::OpalPeConfig& c);
 // Modules: the outlier multiplier (bf16 x bf16 -> fp32, omitted when n = 0),
 // the fp32 accumulator adder, the scale multiplier (fp32 x bf16 -> fp32) and
 // the top, last. `header(module)` is the generated-file header of a module.
+// `embedded`: for a parent that stalls the PE with its own global advance
+// (opal.core): en_i / valid_i in, valid_o out, no handshake of its own.
 std::vector<vlog::Module> build_rtl(
     const golden::OpalPeConfig& c, const std::string& top,
-    const std::function<std::vector<std::string>(const std::string&)>& header);
+    const std::function<std::vector<std::string>(const std::string&)>& header,
+    bool embedded = false);
 
 }  // namespace bf::opal_pe
