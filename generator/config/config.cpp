@@ -255,6 +255,11 @@ DesignFile load_design_file(const std::string& path) {
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string best = closest_match(word, candidates);
+  return best.empty() ? "" : "did you mean '" + best + "'?";
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
   const size_t limit = std::max<size_t>(2, word.size() / 3);
   const std::string* best = nullptr;
   size_t best_distance = 0;
@@ -267,7 +272,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
       best_distance = d;
     }
   }
-  return best ? "did you mean '" + *best + "'?" : "";
+  return best ? *best : "";
 }
 
 std::string stable_hash(std::string_view text) {

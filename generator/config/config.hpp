@@ -10,6 +10,8 @@
 //   [params]                    # optional: parameters of the unit (defaults otherwise)
 //   format = "mxint8"
 //   block = 32
+//   [params.pe]                 # a composed unit's nested section (param_spec.hpp):
+//   lanes = 16                  #   its parameter "pe.lanes"
 
 #include <toml++/toml.h>
 
@@ -17,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "golden/units/param_spec.hpp"
@@ -58,19 +61,36 @@ DesignFile parse_design_text(std::string_view text, const std::string& path);
 // "did you mean 'x'?" for the closest candidate within a small edit distance,
 // or "" when nothing is close. Used for unknown keys, units and choices.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// The candidate did_you_mean() would suggest, or "" when nothing is close.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 // A stable 16-hex-digit FNV-1a 64 hash of a string (config hashes, cache keys).
 std::string stable_hash(std::string_view text);
 
+// The leaves of a params_to_json() object in order, nested sections spelt with
+// dotted keys: {"rows":4,"pe":{"block":128}} -> ("rows", 4), ("pe.block", 128).
+// Lists and empty sections ({}) are leaves. The Verilog header prints one
+// `key = value` line per leaf.
+std::vector<std::pair<std::string, nlohmann::ordered_json>> flatten_params(
+    const nlohmann::ordered_json& params);
+
 // ---- templates over a parameter struct P (defined in config_visitors.hpp) ----
 // template <class P> std::vector<ParamInfo> describe_params();
+//   One entry per field; the fields of a nested section are listed with dotted
+//   names ("pe.block"), the section itself has no entry.
 // template <class P> P read_params(const toml::table& params, const std::string& path,
 //                                  std::string_view unit_name);
 //   Unknown keys, wrong types, out-of-range values and a throwing P::validate()
-//   all become ConfigError with the key's position.
+//   all become ConfigError with the key's position. A nested section
+//   (v.section("pe", pe, ...)) is read from the sub-table [params.pe] with the
+//   same rules, its keys named "pe.block" in messages; absent, it keeps its
+//   defaults. After reading, every section's own validate() runs (innermost
+//   first), then P::validate(); a ParamError key of a section is reported
+//   dotted ("pe.lanes") at the inner key, else at the section, else [params].
 // template <class P> nlohmann::ordered_json params_to_json(const P& p);
-//   Every field in declaration order: the canonical form used for the config
-//   hash, the manifest and the Verilog header.
+//   Every field in declaration order, a section as a nested object: the
+//   canonical form used for the config hash, the manifest and the Verilog
+//   header.
 
 }  // namespace bf::cfg
 

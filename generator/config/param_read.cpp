@@ -161,85 +161,105 @@ std::string int_list_allowed_text(IntRange each, IntRange length) {
 }
 
 std::optional<FieldError> read_int(const toml::table& params, std::string_view name, int& value,
-                                   IntRange range) {
+                                   IntRange range, std::string_view prefix) {
   const toml::node* node = params.get(name);
   if (!node) return std::nullopt;
-  return check_int(*node, param_position(params, name), fmt::format("parameter '{}'", name), range,
-                   value);
+  return check_int(*node, param_position(params, name),
+                   fmt::format("parameter '{}{}'", prefix, name), range, value);
 }
 
-std::optional<FieldError> read_bool(const toml::table& params, std::string_view name, bool& value) {
+std::optional<FieldError> read_bool(const toml::table& params, std::string_view name, bool& value,
+                                    std::string_view prefix) {
   const toml::node* node = params.get(name);
   if (!node) return std::nullopt;
   const auto* b = node->as_boolean();
   if (!b)
     return FieldError{param_position(params, name),
-                      fmt::format("parameter '{}': expected a boolean (true or false), found {}",
-                                  name, found_text(*node))};
+                      fmt::format("parameter '{}{}': expected a boolean (true or false), found {}",
+                                  prefix, name, found_text(*node))};
   value = b->get();
   return std::nullopt;
 }
 
 std::optional<FieldError> read_string(const toml::table& params, std::string_view name,
-                                      std::string& value, const Choices& choices) {
+                                      std::string& value, const Choices& choices,
+                                      std::string_view prefix) {
   const toml::node* node = params.get(name);
   if (!node) return std::nullopt;
   const toml::source_position pos = param_position(params, name);
   const auto* s = node->as_string();
   if (!s)
-    return FieldError{
-        pos, fmt::format("parameter '{}': expected a string, found {}", name, found_text(*node))};
+    return FieldError{pos, fmt::format("parameter '{}{}': expected a string, found {}", prefix,
+                                       name, found_text(*node))};
   const std::string& v = s->get();
   if (!choices.values.empty() &&
       std::find(choices.values.begin(), choices.values.end(), v) == choices.values.end()) {
     std::string hint = did_you_mean(v, choices.values);
     return FieldError{
-        pos, fmt::format("parameter '{}' = {} is not allowed: expected {}{}", name, toml_quote(v),
-                         choices_text(choices), hint.empty() ? "" : "; " + hint)};
+        pos, fmt::format("parameter '{}{}' = {} is not allowed: expected {}{}", prefix, name,
+                         toml_quote(v), choices_text(choices), hint.empty() ? "" : "; " + hint)};
   }
   value = v;
   return std::nullopt;
 }
 
 std::optional<FieldError> read_int_list(const toml::table& params, std::string_view name,
-                                        std::vector<int>& value, IntRange each, IntRange length) {
+                                        std::vector<int>& value, IntRange each, IntRange length,
+                                        std::string_view prefix) {
   const toml::node* node = params.get(name);
   if (!node) return std::nullopt;
   const toml::source_position pos = param_position(params, name);
   const auto* array = node->as_array();
   if (!array)
-    return FieldError{pos, fmt::format("parameter '{}': expected a list of integers, found {}",
-                                       name, found_text(*node))};
+    return FieldError{pos, fmt::format("parameter '{}{}': expected a list of integers, found {}",
+                                       prefix, name, found_text(*node))};
   const auto n = static_cast<int64_t>(array->size());
   if (n < length.min || n > length.max)
-    return FieldError{pos, fmt::format("parameter '{}' has {} element{}: expected {} element{}",
-                                       name, n, n == 1 ? "" : "s", range_text(length),
+    return FieldError{pos, fmt::format("parameter '{}{}' has {} element{}: expected {} element{}",
+                                       prefix, name, n, n == 1 ? "" : "s", range_text(length),
                                        length.min == 1 && length.max == 1 ? "" : "s")};
   std::vector<int> out(array->size());
   for (size_t i = 0; i < array->size(); ++i) {
     const toml::node& element = *array->get(i);
     if (auto error = check_int(element, node_position(element, pos),
-                               fmt::format("parameter '{}[{}]'", name, i), each, out[i]))
+                               fmt::format("parameter '{}{}[{}]'", prefix, name, i), each, out[i]))
       return error;
   }
   value = std::move(out);
   return std::nullopt;
 }
 
+std::optional<FieldError> read_section(const toml::table& params, std::string_view name,
+                                       const toml::table*& table, std::string_view prefix) {
+  table = nullptr;
+  const toml::node* node = params.get(name);
+  if (!node) return std::nullopt;
+  table = node->as_table();
+  if (table) return std::nullopt;
+  return FieldError{param_position(params, name),
+                    fmt::format("parameter '{0}{1}': expected a table ([params.{0}{1}]), found {2}",
+                                prefix, name, found_text(*node))};
+}
+
 std::vector<FieldError> unknown_params(const toml::table& params,
                                        const std::vector<std::string>& names,
-                                       std::string_view unit_name) {
+                                       std::string_view unit_name, std::string_view prefix) {
   std::vector<FieldError> errors;
   for (const auto& [key, node] : params) {
     if (std::find(names.begin(), names.end(), key.str()) != names.end()) continue;
-    std::string message =
-        fmt::format("unknown parameter '{}' for unit {}", printable_key(key.str()), unit_name);
-    if (std::string hint = did_you_mean(key.str(), names); !hint.empty())
-      message += "; " + hint;
-    else if (names.empty())
-      message += " (the unit has no parameters)";
-    else
-      message += " (parameters: " + join(names, ", ") + ")";
+    std::string message = fmt::format("unknown parameter '{}{}' for unit {}", prefix,
+                                      printable_key(key.str()), unit_name);
+    if (std::string best = closest_match(key.str(), names); !best.empty()) {
+      message += fmt::format("; did you mean '{}{}'?", prefix, best);
+    } else if (names.empty()) {
+      message += prefix.empty() ? " (the unit has no parameters)"
+                                : fmt::format(" (section '{}' has no parameters)",
+                                              prefix.substr(0, prefix.size() - 1));
+    } else {
+      std::vector<std::string> shown;
+      for (const auto& name : names) shown.push_back(std::string(prefix) + name);
+      message += " (parameters: " + join(shown, ", ") + ")";
+    }
     errors.push_back({param_position(params, key.str()), std::move(message)});
   }
   return errors;
@@ -254,16 +274,60 @@ void throw_first(const std::string& path, std::vector<FieldError> errors) {
   throw ConfigError(location(path, first->pos) + ": " + first->message);
 }
 
+ParamPlace find_param(const toml::table& params, std::string_view key) {
+  // A key spelt literally (a field name never holds a dot, but a file may).
+  if (params.contains(key)) return {param_position(params, key), true};
+  const toml::table* table = &params;
+  toml::source_position pos = params.source().begin;
+  std::string_view rest = key;
+  for (;;) {
+    const size_t dot = rest.find('.');
+    const std::string_view head = rest.substr(0, dot);
+    const toml::node* node = table->get(head);
+    if (!node) return {pos, false};
+    pos = param_position(*table, head);
+    if (dot == std::string_view::npos) return {pos, true};
+    table = node->as_table();
+    if (!table) return {pos, false};
+    rest = rest.substr(dot + 1);
+  }
+}
+
 void throw_validate_error(const toml::table& params, const std::string& path,
                           const ParamError& error, const std::vector<ParamInfo>& infos) {
   std::string what = fmt::format("parameter '{}'", error.key());
-  if (!params.contains(error.key())) {
+  const ParamPlace place = find_param(params, error.key());
+  if (!place.present) {
     auto info = std::find_if(infos.begin(), infos.end(),
                              [&](const ParamInfo& i) { return i.name == error.key(); });
     if (info != infos.end()) what += " (default " + info->default_text + ")";
   }
-  throw ConfigError(location(path, param_position(params, error.key())) + ": " + what + ": " +
-                    error.what());
+  throw ConfigError(location(path, place.pos) + ": " + what + ": " + error.what());
 }
 
 }  // namespace bf::cfg::detail
+
+namespace bf::cfg {
+
+namespace {
+
+void flatten_into(const nlohmann::ordered_json& object, const std::string& prefix,
+                  std::vector<std::pair<std::string, nlohmann::ordered_json>>& out) {
+  for (const auto& [key, value] : object.items()) {
+    if (value.is_object() && !value.empty())
+      flatten_into(value, prefix + key + ".", out);
+    else
+      out.emplace_back(prefix + key, value);
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, nlohmann::ordered_json>> flatten_params(
+    const nlohmann::ordered_json& params) {
+  std::vector<std::pair<std::string, nlohmann::ordered_json>> out;
+  flatten_into(params, "", out);
+  return out;
+}
+
+}  // namespace bf::cfg

@@ -217,7 +217,14 @@ class Lexer {
     if (digit(c)) {
       number(t);
     } else if (name_start(c)) {
-      while (pos_ < text_.size() && name_char(text_[pos_])) ++pos_;
+      // A parameter of a nested section is spelt with dots: pe.block.
+      for (;;) {
+        while (pos_ < text_.size() && name_char(text_[pos_])) ++pos_;
+        if (pos_ + 1 < text_.size() && text_[pos_] == '.' && name_start(text_[pos_ + 1]))
+          ++pos_;
+        else
+          break;
+      }
       t.name = std::string(text_.substr(t.begin, pos_ - t.begin));
       t.kind = t.name == "true" ? Tok::True : t.name == "false" ? Tok::False : Tok::Name;
     } else if (c == '\'' || c == '"') {

@@ -16,7 +16,9 @@
 //   INTEGER    := [0-9]+                         (64-bit)
 //   FLOAT      := [0-9]+ "." [0-9]* [exponent] | [0-9]+ exponent,  exponent := [eE] [+-]? [0-9]+
 //   STRING     := '...' | "..."                  (escapes: \\ \' \")
-//   NAME       := [A-Za-z_][A-Za-z0-9_]*         (a parameter of the unit)
+//   NAME       := IDENT { "." IDENT }            (a parameter of the unit; dotted
+//                                                 for a nested section: pe.block)
+//   IDENT      := [A-Za-z_][A-Za-z0-9_]*
 // Blanks (space, tab) separate tokens.
 //
 // Types are strict, nothing converts to a boolean:

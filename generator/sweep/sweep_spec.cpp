@@ -174,6 +174,30 @@ std::string toml_key(std::string_view key) {
   return bare ? std::string(key) : toml_quote(key);
 }
 
+// A parameter name as a TOML key: a nested section's parameter as a dotted
+// key (pe.block), each part bare or quoted.
+std::string toml_param_key(std::string_view name) {
+  std::string out;
+  for (std::size_t begin = 0;;) {
+    const std::size_t dot = name.find('.', begin);
+    out += toml_key(name.substr(begin, dot == std::string_view::npos ? dot : dot - begin));
+    if (dot == std::string_view::npos) return out;
+    out += '.';
+    begin = dot + 1;
+  }
+}
+
+// The values of a [params] table, nested sections flattened to dotted keys
+// ("pe.block"), in file order (a section's keys at the section's place).
+void flat_params(const toml::table& table, const std::string& prefix, json& out) {
+  for (const auto& entry : in_file_order(table)) {
+    if (const auto* sub = entry.node->as_table())
+      flat_params(*sub, prefix + entry.key + ".", out);
+    else if (auto value = to_json(*entry.node))
+      out[prefix + entry.key] = std::move(*value);
+  }
+}
+
 // "format = \"mxint4\", block = 16"
 std::string point_text(const json& swept) {
   std::vector<std::string> items;
@@ -283,8 +307,7 @@ class Loader {
     if (!unit_) throw std::logic_error("sweep: unit '" + design.unit + "' vanished");
     infos_ = unit_->params();
     names_ = param_names(infos_);
-    for (const auto& entry : in_file_order(design.params))
-      if (auto value = to_json(*entry.node)) spec_.base_params[entry.key] = std::move(*value);
+    flat_params(design.params, "", spec_.base_params);
     return true;
   }
 
@@ -296,6 +319,10 @@ class Loader {
       if (contains(names_, entry.key))
         message += fmt::format("; swept parameters go under [sweep] (e.g. {} = [...]) or [[zip]]",
                                entry.key);
+      else if (is_section(entry.key + "."))
+        message +=
+            fmt::format("; swept parameters go under [sweep] (e.g. {}.{} = [...]) or [[zip]]",
+                        entry.key, section_example(entry.key + "."));
       else if (contains(to_strings(kOptionKeys), entry.key))
         message += "; it goes under [options]";
       else if (std::string hint = cfg::did_you_mean(entry.key, allowed); !hint.empty())
@@ -377,6 +404,58 @@ class Loader {
 
   void note_swept(const Entry& entry) { swept_.push_back(entry); }
 
+  // Whether `prefix` ("pe.") starts the name of a parameter of a nested section.
+  bool is_section(const std::string& prefix) const {
+    return std::any_of(names_.begin(), names_.end(),
+                       [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
+  }
+  // The first parameter of section `prefix`, without the prefix ("block").
+  std::string section_example(const std::string& prefix) const {
+    for (const auto& n : names_)
+      if (n.rfind(prefix, 0) == 0) return n.substr(prefix.size());
+    return "...";
+  }
+
+  // The swept keys of a [sweep] table or a [[zip]] group in file order, the
+  // sub-tables of nested sections (pe.block = [...] in TOML) flattened to
+  // dotted keys ("pe.block"). Unknown keys are reported (did-you-mean among
+  // the keys of the same level, shown dotted); `in` names the table.
+  std::vector<Entry> swept_entries(const toml::table& table, const std::string& prefix,
+                                   std::string_view in) {
+    std::vector<std::string> level;     // the fields and sections at this level
+    std::vector<std::string> sections;  // the sections among them
+    for (const auto& n : names_) {
+      if (n.rfind(prefix, 0) != 0) continue;
+      const std::string rest = n.substr(prefix.size());
+      const std::size_t dot = rest.find('.');
+      const std::string head = rest.substr(0, dot);
+      if (!contains(level, head)) level.push_back(head);
+      if (dot != std::string::npos && !contains(sections, head)) sections.push_back(head);
+    }
+    for (auto& e : cfg::detail::unknown_params(table, level, spec_.unit, prefix))
+      errors_.push_back(std::move(e));
+    std::vector<Entry> out;
+    for (auto entry : in_file_order(table)) {
+      if (!contains(level, entry.key)) continue;
+      const std::string key = prefix + entry.key;
+      if (contains(sections, entry.key)) {
+        if (const auto* sub = entry.node->as_table()) {
+          for (auto& inner : swept_entries(*sub, key + ".", in)) out.push_back(std::move(inner));
+        } else {
+          error(
+              entry.pos,
+              fmt::format("key '{}' in {}: '{}' is a section of parameters, not one parameter: "
+                          "sweep its parameters with dotted keys (e.g. {}.{} = [...]), found {}",
+                          key, in, key, key, section_example(key + "."), found_text(*entry.node)));
+        }
+        continue;
+      }
+      entry.key = key;
+      out.push_back(std::move(entry));
+    }
+    return out;
+  }
+
   void read_sweep(const toml::node& node, const toml::table& top) {
     const auto* table = node.as_table();
     if (!table) {
@@ -386,10 +465,7 @@ class Loader {
                 found_text(node));
       return;
     }
-    for (auto& e : cfg::detail::unknown_params(*table, names_, spec_.unit))
-      errors_.push_back(std::move(e));
-    for (const auto& entry : in_file_order(*table)) {
-      if (!contains(names_, entry.key)) continue;
+    for (const auto& entry : swept_entries(*table, "", "[sweep]")) {
       note_swept(entry);
       auto values = read_values(entry, "[sweep]");
       if (!values) continue;
@@ -447,17 +523,13 @@ class Loader {
   }
 
   void read_zip(const toml::table& group, std::size_t number) {
-    for (auto& e : cfg::detail::unknown_params(group, names_, spec_.unit))
-      errors_.push_back(std::move(e));
     const std::string in = fmt::format("[[zip]] group {}", number);
+    const std::size_t errors_before = errors_.size();
+    const std::vector<Entry> entries = swept_entries(group, "", in);
     Axis axis;
     std::vector<Values> lists;
-    bool ok = true;
-    for (const auto& entry : in_file_order(group)) {
-      if (!contains(names_, entry.key)) {
-        ok = false;
-        continue;
-      }
+    bool ok = errors_.size() == errors_before;  // no unknown keys
+    for (const auto& entry : entries) {
       note_swept(entry);
       auto values = read_values(entry, in);
       if (!values) {
@@ -623,7 +695,7 @@ DesignText design_text(const std::string& unit, const std::vector<ParamInfo>& in
   out.line_keys = {"", "", ""};
   std::vector<std::string> written;
   auto line = [&](const std::string& key, const json& value) {
-    out.text += toml_key(key) + " = " + toml_text(value) + "\n";
+    out.text += toml_param_key(key) + " = " + toml_text(value) + "\n";
     out.line_keys.push_back(key);
     written.push_back(key);
   };

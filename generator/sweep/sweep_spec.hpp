@@ -36,6 +36,11 @@
 //   against the unit's parameter names and types here, and a problem is
 //   reported at the string's position with the column inside the expression.
 // - at least one parameter is swept.
+// - a parameter of a nested section (v.section("pe", ...) in the unit's
+//   struct) is named with its dotted name everywhere: pe.block = [64, 128] in
+//   [sweep] or [[zip]] (a TOML dotted key), "pe.block" in constraints, in
+//   Point::swept and Point::params and in the CSV columns. A section itself
+//   cannot be swept (pe = [...] is an error naming its dotted parameters).
 // The base design itself is loaded and validated by its unit (its own errors
 // name the base file's line).
 //
@@ -70,7 +75,8 @@ struct SweepSpec {
   std::string name;       // sweep name
   std::string base_path;  // the base design file (resolved)
   std::string unit;       // the base design's unit
-  // The base design's [params] in file order (JSON spelling of the values).
+  // The base design's [params] in file order (JSON spelling of the values),
+  // nested sections flattened to dotted keys ("pe.block").
   nlohmann::ordered_json base_params = nlohmann::ordered_json::object();
   std::vector<Axis> axes;
   std::vector<std::string> constraints;
@@ -86,14 +92,16 @@ struct SweepSpec {
 struct Point {
   std::size_t index = 0;         // position in the full enumeration (before constraints)
   nlohmann::ordered_json swept;  // swept key -> value for this point (swept_keys() order)
-  // Every parameter of the unit (declaration order): defaults, then the base
-  // [params], then the swept values. What the constraints saw.
+  // Every parameter of the unit (declaration order, dotted names for nested
+  // sections): defaults, then the base [params], then the swept values. What
+  // the constraints saw.
   nlohmann::ordered_json params;
   // The complete design file text for this point, canonical and deterministic:
   //   unit = "<unit>"
   //   <blank line>
   //   [params]
-  //   <the base [params] keys and the swept keys, one `key = value` line each,
+  //   <the base [params] keys and the swept keys, one `key = value` line each
+  //    (pe.block = 128 for a nested section's parameter),
   //    in the unit's declaration order>
   // No name: the unit derives the module name from the parameters.
   std::string design_text;

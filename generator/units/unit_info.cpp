@@ -12,7 +12,8 @@ std::vector<std::string> generated_header(const Design& d, const std::string& mo
       "config hash: " + cfg::stable_hash(d.unit_name() + params.dump()),
       "parameters:",
   };
-  for (const auto& [key, value] : params.items())
+  // One line per leaf: a nested section's fields as "  pe.block = 128".
+  for (const auto& [key, value] : cfg::flatten_params(params))
     lines.push_back("  " + key + " = " + value.dump());
   return lines;
 }
