@@ -109,7 +109,7 @@ const UnitRegistration kOpalPe(make_unit<golden::OpalPeParams>(
     "OPAL PE: MX-OPAL block x int weights on INT lanes, bf16 outliers on one FP path, fp32 "
     "accumulation",
     [](const golden::OpalPeParams& p, std::string top) {
-      return new PeDesign<golden::OpalPeParams>("opal.pe", p, std::move(top));
+      return std::make_unique<PeDesign<golden::OpalPeParams>>("opal.pe", p, std::move(top));
     },
     [](const golden::OpalPeParams& p) {
       return fmt::format("opal_pe_k{}_n{}_a{}_w{}_l{}", p.block, p.outliers,
@@ -124,7 +124,7 @@ const UnitRegistration kMxDot(make_unit<golden::MxDotParams>(
     "baseline.mx_dot",
     "MXINT (no outliers) block x int weights: opal.pe's engine without the outlier path",
     [](const golden::MxDotParams& p, std::string top) {
-      return new PeDesign<golden::MxDotParams>("baseline.mx_dot", p, std::move(top));
+      return std::make_unique<PeDesign<golden::MxDotParams>>("baseline.mx_dot", p, std::move(top));
     },
     [](const golden::MxDotParams& p) {
       return fmt::format("mx_dot_k{}_a{}_w{}_l{}", p.block, act_bits_name(p.act_bits),

@@ -1,0 +1,115 @@
+#pragma once
+// opal.core: OPAL's generation-phase engine. Decode is a GEMV y = W x per
+// token: the activation vector x is quantized once to MX-OPAL blocks into an
+// activation buffer, then weight rows stream through `rows` parallel opal.pe
+// instances (P output channels at a time) that all read the same activation
+// beat. This header is the composed golden model the hardware equals.
+//
+// Transactions (one per cycle at most), selected by op:
+//   op = 0, load: x holds one block of k bf16 activations and mode its
+//     width (an index into pe.act_bits; past the list = the last entry).
+//     It is quantized (golden::mx_opal_quantize at that width, the PE's
+//     outliers and encoding, nearest even) and written to buffer slot
+//     `first ? 0 : length` (a full buffer keeps overwriting its last slot);
+//     the vector length becomes slot + 1. Output: done = 0, y = 0.
+//   op = 1, beat: one beat of `lanes` weights for each of the P rows (row p
+//     at w[p]) plus each row's bf16 weight scale (read on the row's final
+//     beat). Every PE reads block `slot` of the buffer, beat `beat` of it
+//     (codes by position, the block's scale, outliers, mode); the block is
+//     the row's last when slot >= length - 1 (also when nothing was loaded:
+//     the buffer resets to zero blocks). After the block's final beat, slot
+//     moves on (to 0 after the last). Output: done when the beat ended the
+//     rows; y[p] = opal.pe's result of row p, as fp32 or rounded to bf16.
+// bf16 outputs: fp32 rounded to nearest even on the encoding (overflow
+// rounds to Inf), NaN canonical (0x7fc0 with the sign).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "golden/formats/mx_opal.hpp"
+#include "golden/units/opal_pe.hpp"
+#include "golden/units/opal_quantizer.hpp"
+#include "golden/units/param_spec.hpp"
+
+namespace bf::golden {
+
+// The quantizer's free choices; its block, outliers, widths and encoding come
+// from the PE parameters.
+struct CoreQuantizerParams {
+  std::string selection = "iterative";
+  int pipeline_stages = 0;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("selection", selection,
+            "top-n hardware: iterative (n arg-max trees) or rank (all pairs; small blocks)",
+            Choices{{"iterative", "rank"}});
+    v.field("pipeline_stages", pipeline_stages,
+            "0: latency 1; 1: a register after the outlier selection (latency 2)", IntRange{0, 1});
+  }
+};
+
+struct OpalCoreParams {
+  int rows = 4;
+  int max_blocks = 4;
+  std::string output_format = "fp32";
+  OpalPeParams pe;
+  CoreQuantizerParams quantizer;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("rows", rows, "P: opal.pe instances, output channels computed at once", IntRange{1, 8});
+    v.field("max_blocks", max_blocks,
+            "activation buffer depth in blocks: vectors up to max_blocks * pe.block elements "
+            "(flip-flops here; an SRAM macro in a tapeout)",
+            IntRange{1, 16});
+    v.field("output_format", output_format, "y: fp32, or bf16 (nearest even)",
+            Choices{{"fp32", "bf16"}});
+    v.section("pe", pe, "the PE instances (opal.pe parameters)");
+    v.section("quantizer", quantizer, "the activation quantizer (opal.quantizer choices)");
+  }
+
+  void validate() const;
+  // The opal.quantizer instance for activation width `bits`.
+  OpalQuantizerParams quantizer_params(int bits) const;
+};
+
+struct OpalCoreInput {
+  bool load = false;
+  int mode = 0;
+  bool first = false;
+  std::vector<uint32_t> x;               // k bf16 codes (load)
+  std::vector<std::vector<uint32_t>> w;  // rows x lanes weight codes (beat)
+  std::vector<uint32_t> wscale;          // rows bf16 codes (beat)
+};
+
+struct OpalCoreOutput {
+  bool done = false;
+  std::vector<uint32_t> y;  // rows codes (fp32 or bf16), 0 unless done
+};
+
+// fp32 -> bf16, nearest even on the encoding; NaN -> canonical.
+uint32_t fp32_to_bf16_rne(uint32_t fp32);
+
+class OpalCoreModel {
+ public:
+  explicit OpalCoreModel(const OpalCoreParams& p);
+  OpalCoreOutput step(const OpalCoreInput& in);
+
+ private:
+  struct Slot {
+    uint32_t scale = 0;
+    std::vector<uint32_t> indices, outliers, codes;
+    int mode = 0;
+  };
+  OpalCoreParams p_;
+  OpalPeConfig c_;
+  std::vector<Slot> buffer_;
+  int length_ = 0;
+  int slot_ = 0;
+  int beat_ = 0;
+  std::vector<OpalPeModel> pes_;
+};
+
+}  // namespace bf::golden
