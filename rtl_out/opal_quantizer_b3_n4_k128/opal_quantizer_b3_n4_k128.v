@@ -2,7 +2,7 @@
 // unit:   opal.quantizer
 // top:    opal_quantizer_b3_n4_k128
 // module: opal_quantizer_b3_n4_k128
-// config hash: bee6a9364efe82ea
+// config hash: a3743d785b003405
 // parameters:
 //   block = 128
 //   outliers = 4
@@ -11,6 +11,7 @@
 //   rounding = "nearest_even"
 //   selection = "iterative"
 //   pipeline_stages = 1
+//   layout = "storage"
 //
 // MX-OPAL quantizer: 128 bf16 in; 4 outliers (bf16 + 7-bit index) + E8M0 scale + 124 x 3-bit inliers out.
 // Selection: iterative. Latency 2 cycle(s), one block per cycle.

@@ -2,7 +2,7 @@
 // unit:   opal.quantizer
 // top:    opal_quantizer_b3_n4_k128
 // module: opal_quantizer_b3_n4_k128
-// config hash: bee6a9364efe82ea
+// config hash: a3743d785b003405
 // parameters:
 //   block = 128
 //   outliers = 4
@@ -11,6 +11,7 @@
 //   rounding = "nearest_even"
 //   selection = "iterative"
 //   pipeline_stages = 1
+//   layout = "storage"
 //
 // One element of golden::quantize_block: scale field in, element code out.
 // Combinational.
