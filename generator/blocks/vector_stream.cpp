@@ -7,26 +7,45 @@
 
 namespace bf::blocks {
 
-VectorStream::VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int out_w)
-    : m_(m), n_(n), in_w_(in_w), out_w_(out_w) {
+VectorStream::VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int out_w, bool embedded)
+    : m_(m),
+      n_(n),
+      in_w_(in_w),
+      out_w_(out_w),
+      embedded_(embedded),
+      valid_(embedded ? "valid_i" : "in_valid_i") {
   m.input("clk_i", 1);
   m.input("rst_ni", 1, "asynchronous, active low");
-  m.input("in_valid_i", 1);
-  m.output("in_ready_o", 1);
+  if (embedded) {
+    m.input("en_i", 1, "the parent's global advance: every stage moves when high");
+    m.input("valid_i", 1, "a vector is presented (taken when en_i is high)");
+  } else {
+    m.input("in_valid_i", 1);
+    m.output("in_ready_o", 1);
+  }
   m.input("x_i", n * in_w,
           fmt::format("logit i at x_i[{}*i +: {}], signed Q{}.{}", in_w, in_w, in_w - in_frac,
                       in_frac));
-  m.output("out_valid_o", 1);
-  m.input("out_ready_i", 1);
+  if (embedded) {
+    m.output("valid_o", 1, "y_o holds a vector's result");
+  } else {
+    m.output("out_valid_o", 1);
+    m.input("out_ready_i", 1);
+  }
   m.output("y_o", n * out_w,
            fmt::format("output i at y_o[{}*i +: {}], unsigned Q0.{}", out_w, out_w, out_w));
 
   m.blank();
   m.comment("Pipeline control: one global enable.");
   m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
+  if (embedded) {
+    m.wire("advance", 1, "the parent's enable");
+    m.assign("advance", "en_i");
+  } else {
+    m.wire("advance", 1, "the output register is free or being read");
+    m.assign("advance", "out_ready_i | ~out_valid_q");
+    m.assign("in_ready_o", "advance");
+  }
 }
 
 void VectorStream::cut(const std::string& what,
@@ -72,7 +91,7 @@ void VectorStream::output(const std::string& y_d) {
   m_.reg("y_q", n_ * out_w_);
   m_.add(vlog::Registers{
       "clk_i", "rst_ni", "advance", {{"out_valid_q", valid_, "1'b0"}, {"y_q", y_d, ""}}, ""});
-  m_.assign("out_valid_o", "out_valid_q");
+  m_.assign(embedded_ ? "valid_o" : "out_valid_o", "out_valid_q");
   m_.assign("y_o", "y_q");
 }
 

@@ -16,8 +16,10 @@ namespace bf::blocks {
 class VectorStream {
  public:
   // Writes the ports and the stall logic into m. Inputs are signed
-  // Q(in_w - in_frac).in_frac, outputs unsigned Q0.out_w.
-  VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int out_w);
+  // Q(in_w - in_frac).in_frac, outputs unsigned Q0.out_w. `embedded`: for a
+  // parent that stalls the unit with its own global advance: en_i / valid_i
+  // in, valid_o out, no handshake of its own.
+  VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int out_w, bool embedded = false);
 
   // A pipeline register over (q, d, width) triples: declares the q regs, and a
   // valid bit following the previous stage. Stages are numbered from 1.
@@ -40,8 +42,9 @@ class VectorStream {
  private:
   vlog::Module& m_;
   int n_, in_w_, out_w_;
+  bool embedded_;
   int stage_ = 0;
-  std::string valid_ = "in_valid_i";
+  std::string valid_;
 };
 
 }  // namespace bf::blocks

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "golden/formats/rounding.hpp"
+
 namespace bf::golden {
 
 void OpalCoreParams::validate() const {
@@ -10,6 +12,10 @@ void OpalCoreParams::validate() const {
   } catch (const ParamError& e) {
     throw ParamError("pe." + e.key(), e.what());
   }
+  if (route_softmax && softmax.n % rows != 0)
+    throw ParamError("softmax.n",
+                     "softmax.n must be a multiple of rows: the scores arrive rows "
+                     "at a time");
   for (int b : pe.act_bits) {
     try {
       quantizer_params(b).validate();
@@ -32,6 +38,24 @@ OpalQuantizerParams OpalCoreParams::quantizer_params(int bits) const {
   return q;
 }
 
+int32_t fp32_to_fixed(uint32_t u, int width, int frac_bits) {
+  const int64_t hi = (int64_t{1} << (width - 1)) - 1, lo = -(int64_t{1} << (width - 1));
+  const bool neg = (u >> 31) != 0;
+  const uint32_t field = (u >> 23) & 0xff, man = u & 0x7fffff;
+  if (field == 0xff) return static_cast<int32_t>(man != 0 ? lo : neg ? lo : hi);
+  const uint64_t sig = field ? (man | 0x800000u) : man;
+  // |x| * 2^frac = sig * 2^(max(field,1) - 150 + frac)
+  const int e = static_cast<int>(field ? field : 1) - 150 + frac_bits;
+  int64_t mag;
+  if (e >= 0) {
+    mag = e >= 40 ? hi + 1 : static_cast<int64_t>(std::min<uint64_t>(sig << e, uint64_t{1} << 40));
+  } else {
+    mag = static_cast<int64_t>(round_shift_right(sig, -e, Rounding::NearestEven));
+  }
+  const int64_t v = neg ? -mag : mag;
+  return static_cast<int32_t>(std::clamp(v, lo, hi));
+}
+
 uint32_t fp32_to_bf16_rne(uint32_t u) {
   if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu) != 0)
     return ((u >> 16) & 0x8000u) | 0x7fc0u;
@@ -46,6 +70,7 @@ OpalCoreModel::OpalCoreModel(const OpalCoreParams& p)
     s.codes.assign(static_cast<std::size_t>(c_.block), 0);
   }
   for (int r = 0; r < p.rows; ++r) pes_.emplace_back(c_);
+  if (p.route_softmax) p.softmax.validate();
 }
 
 OpalCoreOutput OpalCoreModel::step(const OpalCoreInput& in) {
@@ -81,14 +106,28 @@ OpalCoreOutput OpalCoreModel::step(const OpalCoreInput& in) {
   b.outliers = s.outliers;
   const auto first = static_cast<std::ptrdiff_t>(beat_ * c_.lanes);
   b.codes.assign(s.codes.begin() + first, s.codes.begin() + first + c_.lanes);
+  std::vector<uint32_t> fp32_of(static_cast<std::size_t>(p_.rows), 0);
   for (int r = 0; r < p_.rows; ++r) {
     b.weights = in.w[static_cast<std::size_t>(r)];
     b.wscale = in.wscale[static_cast<std::size_t>(r)];
     const auto y = pes_[static_cast<std::size_t>(r)].step(b);
     out.done = y.done;
+    fp32_of[static_cast<std::size_t>(r)] = y.y;
     out.y[static_cast<std::size_t>(r)] = !y.done                      ? 0u
                                          : p_.output_format == "bf16" ? fp32_to_bf16_rne(y.y)
                                                                       : y.y;
+  }
+  if (p_.route_softmax && out.done && in.route) {
+    for (int r = 0; r < p_.rows; ++r)
+      scores_.push_back(fp32_to_fixed(fp32_of[static_cast<std::size_t>(r)],
+                                      p_.softmax.in_int_bits + p_.softmax.in_frac_bits,
+                                      p_.softmax.in_frac_bits));
+    if (static_cast<int>(scores_.size()) == p_.softmax.n) {
+      out.probs_valid = true;
+      out.probs.assign(scores_.size(), 0);
+      opal_softmax(opal_softmax_shape(p_.softmax), scores_, out.probs);
+      scores_.clear();
+    }
   }
   if (++beat_ == c_.beats_per_block()) {
     beat_ = 0;

@@ -22,6 +22,13 @@
 //     rows; y[p] = opal.pe's result of row p, as fp32 or rounded to bf16.
 // bf16 outputs: fp32 rounded to nearest even on the encoding (overflow
 // rounds to Inf), NaN canonical (0x7fc0 with the sign).
+//
+// Softmax route (route_softmax = true): a beat's route flag, read on the
+// rows' final beat, also sends that beat's fp32 results (rows 0..P-1 in
+// order) to a score vector, each converted to opal.softmax's signed fixed
+// point (fp32_to_fixed). The transaction that brings the vector to
+// softmax.n scores also carries softmax(scores) (golden::opal_softmax) on
+// probs, and the vector starts over. softmax.n must be a multiple of rows.
 
 #include <cstdint>
 #include <string>
@@ -30,6 +37,7 @@
 #include "golden/formats/mx_opal.hpp"
 #include "golden/units/opal_pe.hpp"
 #include "golden/units/opal_quantizer.hpp"
+#include "golden/units/opal_softmax.hpp"
 #include "golden/units/param_spec.hpp"
 
 namespace bf::golden {
@@ -54,8 +62,10 @@ struct OpalCoreParams {
   int rows = 4;
   int max_blocks = 4;
   std::string output_format = "fp32";
+  bool route_softmax = false;
   OpalPeParams pe;
   CoreQuantizerParams quantizer;
+  OpalSoftmaxParams softmax;
 
   template <class V>
   void visit(V& v) {
@@ -66,8 +76,12 @@ struct OpalCoreParams {
             IntRange{1, 16});
     v.field("output_format", output_format, "y: fp32, or bf16 (nearest even)",
             Choices{{"fp32", "bf16"}});
+    v.field("route_softmax", route_softmax,
+            "true: beats with route_i send their results to an opal.softmax over softmax.n "
+            "scores (attention: scores = q K^T, then softmax)");
     v.section("pe", pe, "the PE instances (opal.pe parameters)");
     v.section("quantizer", quantizer, "the activation quantizer (opal.quantizer choices)");
+    v.section("softmax", softmax, "the score softmax (opal.softmax parameters; route_softmax)");
   }
 
   void validate() const;
@@ -77,6 +91,7 @@ struct OpalCoreParams {
 
 struct OpalCoreInput {
   bool load = false;
+  bool route = false;  // beat: send the rows' results to the softmax
   int mode = 0;
   bool first = false;
   std::vector<uint32_t> x;               // k bf16 codes (load)
@@ -87,7 +102,14 @@ struct OpalCoreInput {
 struct OpalCoreOutput {
   bool done = false;
   std::vector<uint32_t> y;  // rows codes (fp32 or bf16), 0 unless done
+  bool probs_valid = false;
+  std::vector<uint32_t> probs;  // softmax.n outputs when probs_valid, else empty
 };
+
+// fp32 -> signed fixed point with `frac_bits` fraction bits in `width` bits:
+// round to nearest even, saturating; +-Inf saturate, NaN gives the most
+// negative code (no probability mass).
+int32_t fp32_to_fixed(uint32_t fp32, int width, int frac_bits);
 
 // fp32 -> bf16, nearest even on the encoding; NaN -> canonical.
 uint32_t fp32_to_bf16_rne(uint32_t fp32);
@@ -110,6 +132,7 @@ class OpalCoreModel {
   int slot_ = 0;
   int beat_ = 0;
   std::vector<OpalPeModel> pes_;
+  std::vector<int32_t> scores_;
 };
 
 }  // namespace bf::golden

@@ -2,11 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core
-// config hash: efda3a26502edeba
+// config hash: a716c34542db94ec
 // parameters:
 //   rows = 4
 //   max_blocks = 4
 //   output_format = "fp32"
+//   route_softmax = true
 //   pe.block = 128
 //   pe.lanes = 16
 //   pe.act_bits = [3,5]
@@ -15,27 +16,40 @@
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
 //   quantizer.pipeline_stages = 0
+//   softmax.n = 64
+//   softmax.in_int_bits = 6
+//   softmax.in_frac_bits = 10
+//   softmax.out_bits = 16
+//   softmax.log2e_frac_bits = 4
+//   softmax.exp_frac_bits = 4
+//   softmax.log_frac_bits = 4
+//   softmax.log_bias = 1
+//   softmax.sum_frac_bits = 12
+//   softmax.pipeline_stages = 1
 //
 // GEMV engine: 4 opal.pe rows of 16 lanes over an activation buffer of 4 blocks of 128;
 // one opal.quantizer per activation width fills the buffer. The arithmetic is
-// golden/units/opal_core.hpp. Every transaction leaves 8 cycles later, in order.
+// golden/units/opal_core.hpp. Every transaction leaves 10 cycles later, in order.
 `default_nettype none
 
 module opal_core (
   input  wire          clk_i,
-  input  wire          rst_ni,       // asynchronous, active low
+  input  wire          rst_ni,         // asynchronous, active low
   input  wire          in_valid_i,
-  output wire          in_ready_o,   // low while a load is being quantized
-  input  wire          op_i,         // 0: load one activation block; 1: one weight beat for every row
-  input  wire          mode_i,       // load: activation width, an index into pe.act_bits
-  input  wire          first_i,      // load: the block starts a new vector (buffer slot 0)
-  input  wire [2047:0] x_i,          // load: bf16 activation i at x_i[16*i +: 16]
-  input  wire [255:0]  w_i,          // beat: row p's 16 weights at w_i[64*p +: 64]
-  input  wire [63:0]   wscale_i,     // beat: row p's bf16 weight scale at wscale_i[16*p +: 16]
+  output wire          in_ready_o,     // low while a load is being quantized
+  input  wire          op_i,           // 0: load one activation block; 1: one weight beat for every row
+  input  wire          mode_i,         // load: activation width, an index into pe.act_bits
+  input  wire          first_i,        // load: the block starts a new vector (buffer slot 0)
+  input  wire [2047:0] x_i,            // load: bf16 activation i at x_i[16*i +: 16]
+  input  wire [255:0]  w_i,            // beat: row p's 16 weights at w_i[64*p +: 64]
+  input  wire [63:0]   wscale_i,       // beat: row p's bf16 weight scale at wscale_i[16*p +: 16]
+  input  wire          route_i,        // beat: the rows' results also go to the score vector
   output wire          out_valid_o,
   input  wire          out_ready_i,
-  output wire          done_o,       // the beat ended the rows: y_o holds their results
-  output wire [127:0]  y_o           // row p's fp32 result at y_o[32*p +: 32]
+  output wire          done_o,         // the beat ended the rows: y_o holds their results
+  output wire [127:0]  y_o,            // row p's fp32 result at y_o[32*p +: 32]
+  output wire          probs_valid_o,  // the transaction completed a score vector: probs_o holds it
+  output wire [1023:0] probs_o         // softmax output i at probs_o[16*i +: 16], unsigned Q0.16
 );
   // Global stall; loads block new transactions until they are in the buffer.
   reg  out_valid_q;
@@ -401,22 +415,172 @@ module opal_core (
   );
   wire done_all = pe0_done & pe1_done & pe2_done & pe3_done;  // every PE ends its row on the same beat
 
-  // Tokens of every transaction, loads included: 8 cycles, like the PEs.
-  reg  [6:0] tok_valid_q;
+  // Tokens of every transaction, loads included: 10 cycles.
+  reg  [8:0] tok_valid_q;  // bit i: the transaction taken i + 1 cycles ago
+  reg  [7:0] tok_route_q;  // route flags of the beats, up to the PEs' outputs
 
   // Token pipeline.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      tok_valid_q <= 7'd0;
+      tok_valid_q <= 9'd0;
       out_valid_q <= 1'b0;
+      tok_route_q <= 8'd0;
     end else if (advance) begin
-      tok_valid_q <= {tok_valid_q[5:0], take};
-      out_valid_q <= tok_valid_q[6];
+      tok_valid_q <= {tok_valid_q[7:0], take};
+      out_valid_q <= tok_valid_q[8];
+      tok_route_q <= {tok_route_q[6:0], take_beat & route_i};
     end
   end
   assign out_valid_o = out_valid_q;
-  assign done_o = done_all;
-  assign y_o = {pe3_y, pe2_y, pe1_y, pe0_y};
+
+  // Score route: routed results become Q6.10 scores (golden: fp32_to_fixed); every 16 routed beat(s) fill a vector of 64 and fire the softmax.
+  wire routed = tok_valid_q[7] & tok_route_q[7] & done_all;  // a routed beat that ended the rows, at the PEs' outputs
+  wire [7:0] score3_field = pe3_y[30:23];
+  wire score3_special = &score3_field;  // Inf or NaN
+  wire score3_nan = score3_special & (|pe3_y[22:0]);
+  wire [23:0] score3_sig = {(|score3_field), pe3_y[22:0]};
+  wire [9:0] score3_exp = {2'd0, ((|score3_field) ? score3_field : 8'd1)} + 10'd10;  // max(field, 1) + 10
+  wire score3_left = score3_exp >= 10'd150;  // the value is an integer multiple of 2^-fi
+  wire [9:0] score3_lsh_full = score3_exp - 10'd150;
+  wire [4:0] score3_lsh = (score3_lsh_full > 10'd16) ? 5'd16 : score3_lsh_full[4:0];  // left shift, capped at 16
+  wire [9:0] score3_rsh = 10'd150 - score3_exp;  // right shift
+  wire [9:0] score3_rnd_r = score3_rsh;
+  wire [9:0] score3_rnd_rc = (score3_rnd_r > 10'd25) ? 10'd25 : score3_rnd_r;
+  wire [9:0] score3_rnd_off = score3_rnd_rc - 10'd1;
+  wire [4:0] score3_rnd_sh = score3_rnd_off[4:0];  // min(r, cap) - r_min
+  wire unused_score3_rnd_off_hi = |score3_rnd_off[9:5];  // always 0: off <= cap - r_min
+  wire [47:0] score3_rnd_ext = {score3_sig, 24'd0} >> score3_rnd_sh;
+  wire [22:0] score3_rnd_kept = score3_rnd_ext[47:25];
+  wire score3_rnd_half = score3_rnd_ext[24];
+  wire score3_rnd_sticky = |score3_rnd_ext[23:0];
+  wire score3_rnd_inc = score3_rnd_half & (score3_rnd_sticky | score3_rnd_kept[0]);  // ties to even
+  wire [23:0] score3_rnd_n = {1'b0, score3_rnd_kept} + {23'd0, score3_rnd_inc};  // rounded magnitude
+  wire [39:0] score3_mag = score3_left ? ({16'd0, score3_sig} << score3_lsh) : {16'd0, score3_rnd_n};  // |y| * 2^fi, rounded
+  wire [15:0] score3_code = score3_nan ? 16'h8000 : (score3_special ? (pe3_y[31] ? 16'h8000 : 16'h7fff) : (pe3_y[31] ? ((score3_mag > 40'd32768) ? 16'h8000 : -score3_mag[15:0]) : ((score3_mag > 40'd32767) ? 16'h7fff : score3_mag[15:0])));  // saturating; NaN gets no probability mass
+  wire [7:0] score2_field = pe2_y[30:23];
+  wire score2_special = &score2_field;  // Inf or NaN
+  wire score2_nan = score2_special & (|pe2_y[22:0]);
+  wire [23:0] score2_sig = {(|score2_field), pe2_y[22:0]};
+  wire [9:0] score2_exp = {2'd0, ((|score2_field) ? score2_field : 8'd1)} + 10'd10;  // max(field, 1) + 10
+  wire score2_left = score2_exp >= 10'd150;  // the value is an integer multiple of 2^-fi
+  wire [9:0] score2_lsh_full = score2_exp - 10'd150;
+  wire [4:0] score2_lsh = (score2_lsh_full > 10'd16) ? 5'd16 : score2_lsh_full[4:0];  // left shift, capped at 16
+  wire [9:0] score2_rsh = 10'd150 - score2_exp;  // right shift
+  wire [9:0] score2_rnd_r = score2_rsh;
+  wire [9:0] score2_rnd_rc = (score2_rnd_r > 10'd25) ? 10'd25 : score2_rnd_r;
+  wire [9:0] score2_rnd_off = score2_rnd_rc - 10'd1;
+  wire [4:0] score2_rnd_sh = score2_rnd_off[4:0];  // min(r, cap) - r_min
+  wire unused_score2_rnd_off_hi = |score2_rnd_off[9:5];  // always 0: off <= cap - r_min
+  wire [47:0] score2_rnd_ext = {score2_sig, 24'd0} >> score2_rnd_sh;
+  wire [22:0] score2_rnd_kept = score2_rnd_ext[47:25];
+  wire score2_rnd_half = score2_rnd_ext[24];
+  wire score2_rnd_sticky = |score2_rnd_ext[23:0];
+  wire score2_rnd_inc = score2_rnd_half & (score2_rnd_sticky | score2_rnd_kept[0]);  // ties to even
+  wire [23:0] score2_rnd_n = {1'b0, score2_rnd_kept} + {23'd0, score2_rnd_inc};  // rounded magnitude
+  wire [39:0] score2_mag = score2_left ? ({16'd0, score2_sig} << score2_lsh) : {16'd0, score2_rnd_n};  // |y| * 2^fi, rounded
+  wire [15:0] score2_code = score2_nan ? 16'h8000 : (score2_special ? (pe2_y[31] ? 16'h8000 : 16'h7fff) : (pe2_y[31] ? ((score2_mag > 40'd32768) ? 16'h8000 : -score2_mag[15:0]) : ((score2_mag > 40'd32767) ? 16'h7fff : score2_mag[15:0])));  // saturating; NaN gets no probability mass
+  wire [7:0] score1_field = pe1_y[30:23];
+  wire score1_special = &score1_field;  // Inf or NaN
+  wire score1_nan = score1_special & (|pe1_y[22:0]);
+  wire [23:0] score1_sig = {(|score1_field), pe1_y[22:0]};
+  wire [9:0] score1_exp = {2'd0, ((|score1_field) ? score1_field : 8'd1)} + 10'd10;  // max(field, 1) + 10
+  wire score1_left = score1_exp >= 10'd150;  // the value is an integer multiple of 2^-fi
+  wire [9:0] score1_lsh_full = score1_exp - 10'd150;
+  wire [4:0] score1_lsh = (score1_lsh_full > 10'd16) ? 5'd16 : score1_lsh_full[4:0];  // left shift, capped at 16
+  wire [9:0] score1_rsh = 10'd150 - score1_exp;  // right shift
+  wire [9:0] score1_rnd_r = score1_rsh;
+  wire [9:0] score1_rnd_rc = (score1_rnd_r > 10'd25) ? 10'd25 : score1_rnd_r;
+  wire [9:0] score1_rnd_off = score1_rnd_rc - 10'd1;
+  wire [4:0] score1_rnd_sh = score1_rnd_off[4:0];  // min(r, cap) - r_min
+  wire unused_score1_rnd_off_hi = |score1_rnd_off[9:5];  // always 0: off <= cap - r_min
+  wire [47:0] score1_rnd_ext = {score1_sig, 24'd0} >> score1_rnd_sh;
+  wire [22:0] score1_rnd_kept = score1_rnd_ext[47:25];
+  wire score1_rnd_half = score1_rnd_ext[24];
+  wire score1_rnd_sticky = |score1_rnd_ext[23:0];
+  wire score1_rnd_inc = score1_rnd_half & (score1_rnd_sticky | score1_rnd_kept[0]);  // ties to even
+  wire [23:0] score1_rnd_n = {1'b0, score1_rnd_kept} + {23'd0, score1_rnd_inc};  // rounded magnitude
+  wire [39:0] score1_mag = score1_left ? ({16'd0, score1_sig} << score1_lsh) : {16'd0, score1_rnd_n};  // |y| * 2^fi, rounded
+  wire [15:0] score1_code = score1_nan ? 16'h8000 : (score1_special ? (pe1_y[31] ? 16'h8000 : 16'h7fff) : (pe1_y[31] ? ((score1_mag > 40'd32768) ? 16'h8000 : -score1_mag[15:0]) : ((score1_mag > 40'd32767) ? 16'h7fff : score1_mag[15:0])));  // saturating; NaN gets no probability mass
+  wire [7:0] score0_field = pe0_y[30:23];
+  wire score0_special = &score0_field;  // Inf or NaN
+  wire score0_nan = score0_special & (|pe0_y[22:0]);
+  wire [23:0] score0_sig = {(|score0_field), pe0_y[22:0]};
+  wire [9:0] score0_exp = {2'd0, ((|score0_field) ? score0_field : 8'd1)} + 10'd10;  // max(field, 1) + 10
+  wire score0_left = score0_exp >= 10'd150;  // the value is an integer multiple of 2^-fi
+  wire [9:0] score0_lsh_full = score0_exp - 10'd150;
+  wire [4:0] score0_lsh = (score0_lsh_full > 10'd16) ? 5'd16 : score0_lsh_full[4:0];  // left shift, capped at 16
+  wire [9:0] score0_rsh = 10'd150 - score0_exp;  // right shift
+  wire [9:0] score0_rnd_r = score0_rsh;
+  wire [9:0] score0_rnd_rc = (score0_rnd_r > 10'd25) ? 10'd25 : score0_rnd_r;
+  wire [9:0] score0_rnd_off = score0_rnd_rc - 10'd1;
+  wire [4:0] score0_rnd_sh = score0_rnd_off[4:0];  // min(r, cap) - r_min
+  wire unused_score0_rnd_off_hi = |score0_rnd_off[9:5];  // always 0: off <= cap - r_min
+  wire [47:0] score0_rnd_ext = {score0_sig, 24'd0} >> score0_rnd_sh;
+  wire [22:0] score0_rnd_kept = score0_rnd_ext[47:25];
+  wire score0_rnd_half = score0_rnd_ext[24];
+  wire score0_rnd_sticky = |score0_rnd_ext[23:0];
+  wire score0_rnd_inc = score0_rnd_half & (score0_rnd_sticky | score0_rnd_kept[0]);  // ties to even
+  wire [23:0] score0_rnd_n = {1'b0, score0_rnd_kept} + {23'd0, score0_rnd_inc};  // rounded magnitude
+  wire [39:0] score0_mag = score0_left ? ({16'd0, score0_sig} << score0_lsh) : {16'd0, score0_rnd_n};  // |y| * 2^fi, rounded
+  wire [15:0] score0_code = score0_nan ? 16'h8000 : (score0_special ? (pe0_y[31] ? 16'h8000 : 16'h7fff) : (pe0_y[31] ? ((score0_mag > 40'd32768) ? 16'h8000 : -score0_mag[15:0]) : ((score0_mag > 40'd32767) ? 16'h7fff : score0_mag[15:0])));  // saturating; NaN gets no probability mass
+  wire [1023:0] scores_next;  // the vector with this beat's scores shifted in on top
+  reg  [959:0] scores_q;  // the scores routed so far (oldest lowest)
+  reg  [3:0] score_count_q;  // routed beats in the vector
+  assign scores_next = {score3_code, score2_code, score1_code, score0_code, scores_q};
+  wire fire = routed & (score_count_q == 4'd15);  // the vector is complete
+
+  // Score vector.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      score_count_q <= 4'd0;
+    end else if (advance) begin
+      score_count_q <= routed ? (fire ? 4'd0 : score_count_q + 4'd1) : score_count_q;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (advance) begin
+      scores_q <= routed ? scores_next[1023:64] : scores_q;
+    end
+  end
+  wire sm_valid;
+  wire [1023:0] sm_y;
+
+  // opal.softmax, stalled with the core
+  opal_core_softmax u_softmax (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .en_i    (advance),
+    .valid_i (fire),
+    .x_i     (scores_next),
+    .valid_o (sm_valid),
+    .y_o     (sm_y)
+  );
+  assign probs_valid_o = sm_valid;
+  assign probs_o = sm_valid ? sm_y : 1024'd0;
+  wire [127:0] y_now = {pe3_y, pe2_y, pe1_y, pe0_y};
+  reg  done_d1_q;
+  reg  [127:0] y_d1_q;
+  reg  done_d2_q;
+  reg  [127:0] y_d2_q;
+
+  // Results delayed by the softmax's 2 cycle(s).
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      done_d1_q <= 1'b0;
+      done_d2_q <= 1'b0;
+    end else if (advance) begin
+      done_d1_q <= done_all;
+      done_d2_q <= done_d1_q;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (advance) begin
+      y_d1_q <= y_now;
+      y_d2_q <= y_d1_q;
+    end
+  end
+  assign done_o = done_d2_q;
+  assign y_o = y_d2_q;
 
 endmodule
 

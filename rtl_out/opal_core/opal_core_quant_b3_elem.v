@@ -2,11 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_quant_b3
-// config hash: efda3a26502edeba
+// config hash: a716c34542db94ec
 // parameters:
 //   rows = 4
 //   max_blocks = 4
 //   output_format = "fp32"
+//   route_softmax = true
 //   pe.block = 128
 //   pe.lanes = 16
 //   pe.act_bits = [3,5]
@@ -15,6 +16,16 @@
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
 //   quantizer.pipeline_stages = 0
+//   softmax.n = 64
+//   softmax.in_int_bits = 6
+//   softmax.in_frac_bits = 10
+//   softmax.out_bits = 16
+//   softmax.log2e_frac_bits = 4
+//   softmax.exp_frac_bits = 4
+//   softmax.log_frac_bits = 4
+//   softmax.log_bias = 1
+//   softmax.sum_frac_bits = 12
+//   softmax.pipeline_stages = 1
 //
 // One element of golden::quantize_block: scale field in, element code out.
 // Combinational.

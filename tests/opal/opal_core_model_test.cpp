@@ -110,6 +110,57 @@ TEST(OpalCoreModel, BufferRules) {
   EXPECT_EQ(beats, 8);
 }
 
+TEST(OpalCoreModel, ScoresToFixedPoint) {
+  auto q = [](float f) { return fp32_to_fixed(fp32_bits(f), 16, 10); };  // Q6.10
+  EXPECT_EQ(q(1.5f), 1536);
+  EXPECT_EQ(q(-1.5f), -1536);
+  EXPECT_EQ(q(0x1p-11f), 0);      // half an LSB: tie to even (0)
+  EXPECT_EQ(q(3 * 0x1p-11f), 2);  // 1.5 LSB: tie to even (2)
+  EXPECT_EQ(q(5 * 0x1p-12f), 1);  // 1.25 LSB
+  EXPECT_EQ(q(31.9990234375f), 32767);
+  EXPECT_EQ(q(40.0f), 32767);    // saturates
+  EXPECT_EQ(q(-32.0f), -32768);  // exactly the minimum
+  EXPECT_EQ(q(-1e30f), -32768);
+  EXPECT_EQ(q(1e-40f), 0);  // subnormal
+  EXPECT_EQ(q(-0.0f), 0);
+  EXPECT_EQ(fp32_to_fixed(0x7f800000u, 16, 10), 32767);   // +Inf
+  EXPECT_EQ(fp32_to_fixed(0xff800000u, 16, 10), -32768);  // -Inf
+  EXPECT_EQ(fp32_to_fixed(0x7fc00000u, 16, 10), -32768);  // NaN: no mass
+  EXPECT_EQ(fp32_to_fixed(fp32_bits(1000.0f), 20, 0), 1000);
+}
+
+TEST(OpalCoreModel, RoutedScoresFireTheSoftmax) {
+  auto p = params(2, 1);
+  p.route_softmax = true;
+  p.softmax.n = 4;
+  OpalCoreModel core(p);
+  OpalCoreInput ld;
+  ld.load = true;
+  ld.first = true;
+  ld.x.assign(32, 0x3f80);  // all ones
+  core.step(ld);
+  OpalCoreInput beat;
+  beat.route = true;
+  // Row p sums 32 * (p + 1) (weights p + 1); the second beat pair doubles the scale.
+  beat.w = {std::vector<uint32_t>(8, 1), std::vector<uint32_t>(8, 2)};
+  beat.wscale = {0x3d00, 0x3d00};  // 1/32: scores 1 and 2
+  OpalCoreOutput out;
+  for (int i = 0; i < 4; ++i) out = core.step(beat);
+  EXPECT_TRUE(out.done);
+  EXPECT_FALSE(out.probs_valid);
+  beat.wscale = {0x3d80, 0x3d80};  // 1/16: scores 2 and 4
+  for (int i = 0; i < 4; ++i) out = core.step(beat);
+  ASSERT_TRUE(out.probs_valid);
+  ASSERT_EQ(out.probs.size(), 4u);
+  // softmax(1, 2, 2, 4): the largest score takes the most mass, equal scores equal mass.
+  EXPECT_GT(out.probs[3], out.probs[1]);
+  EXPECT_EQ(out.probs[1], out.probs[2]);
+  EXPECT_GT(out.probs[1], out.probs[0]);
+  // The next vector starts empty.
+  for (int i = 0; i < 4; ++i) out = core.step(beat);
+  EXPECT_FALSE(out.probs_valid);
+}
+
 TEST(OpalCoreModel, Bf16RoundingOfResults) {
   EXPECT_EQ(fp32_to_bf16_rne(0x3f808000u), 0x3f80u);  // tie, even stays
   EXPECT_EQ(fp32_to_bf16_rne(0x3f818000u), 0x3f82u);  // tie, odd rounds up

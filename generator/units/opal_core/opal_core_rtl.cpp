@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "generator/units/opal_core/score_route.hpp"
 #include "generator/units/opal_pe/opal_pe_rtl.hpp"
 #include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
+#include "generator/units/opal_softmax/opal_softmax_rtl.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::opal_core {
@@ -40,7 +42,8 @@ class CoreBuilder {
         len_bits_(vlog::bits_for(static_cast<uint64_t>(p.max_blocks))),
         lq_(p.quantizer.pipeline_stages + 1) {}
 
-  void build(const std::vector<std::string>& quantizers, const std::string& pe);
+  void build(const std::vector<std::string>& quantizers, const std::string& pe,
+             const std::string& softmax);
 
  private:
   void ports();
@@ -49,7 +52,9 @@ class CoreBuilder {
   void buffer();
   void read();
   void pes(const std::string& pe);
-  void output();
+  void output(const std::string& softmax);
+  std::vector<std::string> results();
+  void route(const std::string& softmax, int pe_pos);
 
   int out_w() const { return p_.output_format == "bf16" ? 16 : 32; }
   std::string slot_name(int s, const std::string& field) const {
@@ -76,11 +81,19 @@ void CoreBuilder::ports() {
           fmt::format("beat: row p's {} weights at w_i[{}*p +: {}]", lanes_,
                       lanes_ * c_.weight_bits, lanes_ * c_.weight_bits));
   m.input("wscale_i", p_.rows * 16, "beat: row p's bf16 weight scale at wscale_i[16*p +: 16]");
+  if (p_.route_softmax)
+    m.input("route_i", 1, "beat: the rows' results also go to the score vector");
   m.output("out_valid_o", 1);
   m.input("out_ready_i", 1);
   m.output("done_o", 1, "the beat ended the rows: y_o holds their results");
   m.output("y_o", p_.rows * out_w(),
            fmt::format("row p's {} result at y_o[{}*p +: {}]", p_.output_format, out_w(), out_w()));
+  if (p_.route_softmax) {
+    m.output("probs_valid_o", 1, "the transaction completed a score vector: probs_o holds it");
+    m.output("probs_o", p_.softmax.n * p_.softmax.out_bits,
+             fmt::format("softmax output i at probs_o[{0}*i +: {0}], unsigned Q0.{0}",
+                         p_.softmax.out_bits));
+  }
 }
 
 void CoreBuilder::control() {
@@ -332,21 +345,9 @@ void CoreBuilder::pes(const std::string& pe) {
   m.assign("done_all", e);
 }
 
-void CoreBuilder::output() {
+// The rows' results in the output format, row 0 last (LSB).
+std::vector<std::string> CoreBuilder::results() {
   auto& m = m_;
-  const int L = latency(p_);
-  m.blank();
-  m.comment(
-      fmt::format("Tokens of every transaction, loads included: {} cycles, like the PEs.", L));
-  m.reg("tok_valid_q", L - 1);
-  auto r = bank("advance", "Token pipeline.");
-  r.regs.push_back({"tok_valid_q",
-                    L - 1 > 1 ? concat({bits("tok_valid_q", L - 3, 0), "take"}) : "take",
-                    lit(L - 1, 0)});
-  r.regs.push_back({"out_valid_q", bit("tok_valid_q", L - 2), "1'b0"});
-  m.add(r);
-  m.assign("out_valid_o", "out_valid_q");
-  m.assign("done_o", "done_all");
   std::vector<std::string> ys;
   for (int p = p_.rows - 1; p >= 0; --p) {
     const std::string y = fmt::format("pe{}_y", p);
@@ -364,22 +365,129 @@ void CoreBuilder::output() {
     m.assign(b, fmt::format("{} ? {{{}, 15'h7fc0}} : {}", nan, bit(y, 31), bits(rnd, 31, 16)));
     ys.push_back(b);
   }
-  m.assign("y_o", concat(ys));
+  return ys;
 }
 
-void CoreBuilder::build(const std::vector<std::string>& quantizers, const std::string& pe) {
+void CoreBuilder::output(const std::string& softmax) {
+  auto& m = m_;
+  const int L = latency(p_);
+  const int pe_pos = opal_pe::latency(c_);  // the PEs' outputs hold this position
+  m.blank();
+  m.comment(fmt::format("Tokens of every transaction, loads included: {} cycles.", L));
+  m.reg("tok_valid_q", L - 1, "bit i: the transaction taken i + 1 cycles ago");
+  auto r = bank("advance", "Token pipeline.");
+  r.regs.push_back({"tok_valid_q",
+                    L - 1 > 1 ? concat({bits("tok_valid_q", L - 3, 0), "take"}) : "take",
+                    lit(L - 1, 0)});
+  r.regs.push_back({"out_valid_q", bit("tok_valid_q", L - 2), "1'b0"});
+  if (p_.route_softmax) {
+    m.reg("tok_route_q", pe_pos, "route flags of the beats, up to the PEs' outputs");
+    r.regs.push_back({"tok_route_q",
+                      concat({bits("tok_route_q", pe_pos - 2, 0), "take_beat & route_i"}),
+                      lit(pe_pos, 0)});
+  }
+  m.add(r);
+  m.assign("out_valid_o", "out_valid_q");
+  const std::vector<std::string> ys = results();
+  if (!p_.route_softmax) {
+    m.assign("done_o", "done_all");
+    m.assign("y_o", concat(ys));
+    return;
+  }
+  route(softmax, pe_pos);
+  // Results wait for the softmax's latency, so every transaction keeps one latency.
+  const int ls = L - pe_pos;
+  const int yw = p_.rows * out_w();
+  m.wire("y_now", yw);
+  m.assign("y_now", concat(ys));
+  auto d = bank("advance", fmt::format("Results delayed by the softmax's {} cycle(s).", ls));
+  std::string done = "done_all", y = "y_now";
+  for (int i = 1; i <= ls; ++i) {
+    const std::string dq = m.reg(fmt::format("done_d{}_q", i), 1);
+    const std::string yq = m.reg(fmt::format("y_d{}_q", i), yw);
+    d.regs.push_back({dq, done, "1'b0"});
+    d.regs.push_back({yq, y, ""});
+    done = dq;
+    y = yq;
+  }
+  m.add(d);
+  m.assign("done_o", done);
+  m.assign("y_o", y);
+}
+
+void CoreBuilder::route(const std::string& softmax, int pe_pos) {
+  auto& m = m_;
+  const auto& sp = p_.softmax;
+  const int W = sp.in_int_bits + sp.in_frac_bits, n = sp.n, P = p_.rows;
+  const int groups = n / P;
+  const int cw = vlog::bits_for(static_cast<uint64_t>(groups - 1));
+  m.blank();
+  m.comment(fmt::format(
+      "Score route: routed results become Q{}.{} scores (golden: fp32_to_fixed); every {} "
+      "routed beat(s) fill a vector of {} and fire the softmax.",
+      sp.in_int_bits, sp.in_frac_bits, groups, n));
+  m.wire("routed", 1, "a routed beat that ended the rows, at the PEs' outputs");
+  m.assign("routed", fmt::format("{} & {} & done_all", bit("tok_valid_q", pe_pos - 1),
+                                 bit("tok_route_q", pe_pos - 1)));
+  std::vector<std::string> scores;  // MSB first: row P-1 .. 0
+  for (int p = P - 1; p >= 0; --p)
+    scores.push_back(
+        fp32_to_fixed(m, fmt::format("score{}", p), fmt::format("pe{}_y", p), W, sp.in_frac_bits));
+  m.wire("scores_next", n * W, "the vector with this beat's scores shifted in on top");
+  if (groups > 1) {
+    m.reg("scores_q", (n - P) * W, "the scores routed so far (oldest lowest)");
+    m.reg("score_count_q", cw, "routed beats in the vector");
+    std::vector<std::string> parts = scores;
+    parts.push_back("scores_q");
+    m.assign("scores_next", concat(parts));
+    m.wire("fire", 1, "the vector is complete");
+    m.assign("fire", fmt::format("routed & (score_count_q == {})", lit(cw, groups - 1)));
+    auto r = bank("advance", "Score vector.");
+    r.regs.push_back({"scores_q",
+                      fmt::format("routed ? {} : scores_q", bits("scores_next", n * W - 1, P * W)),
+                      ""});
+    r.regs.push_back({"score_count_q",
+                      fmt::format("routed ? (fire ? {} : score_count_q + {}) : score_count_q",
+                                  lit(cw, 0), lit(cw, 1)),
+                      lit(cw, 0)});
+    m.add(r);
+  } else {
+    m.assign("scores_next", concat(scores));
+    m.wire("fire", 1, "every routed beat completes a vector");
+    m.assign("fire", "routed");
+  }
+  m.wire("sm_valid", 1);
+  m.wire("sm_y", n * sp.out_bits);
+  m.add(vlog::Instance{softmax,
+                       "u_softmax",
+                       {{"clk_i", "clk_i"},
+                        {"rst_ni", "rst_ni"},
+                        {"en_i", "advance"},
+                        {"valid_i", "fire"},
+                        {"x_i", "scores_next"},
+                        {"valid_o", "sm_valid"},
+                        {"y_o", "sm_y"}},
+                       "opal.softmax, stalled with the core"});
+  m.assign("probs_valid_o", "sm_valid");
+  m.assign("probs_o", fmt::format("sm_valid ? sm_y : {}", lit(n * sp.out_bits, 0)));
+}
+
+void CoreBuilder::build(const std::vector<std::string>& quantizers, const std::string& pe,
+                        const std::string& softmax) {
   ports();
   control();
   quantize(quantizers);
   buffer();
   read();
   pes(pe);
-  output();
+  output(softmax);
 }
 
 }  // namespace
 
-int latency(const golden::OpalCoreParams& p) { return opal_pe::latency(p.pe.config()); }
+int latency(const golden::OpalCoreParams& p) {
+  return opal_pe::latency(p.pe.config()) + (p.route_softmax ? p.softmax.pipeline_stages + 1 : 0);
+}
 
 std::vector<vlog::Module> build_rtl(
     const golden::OpalCoreParams& p, const std::string& top,
@@ -395,10 +503,14 @@ std::vector<vlog::Module> build_rtl(
   const std::string pe = top + "_pe";
   for (auto& mod : opal_pe::build_rtl(p.pe.config(), pe, header, true))
     mods.push_back(std::move(mod));
+  const std::string softmax = top + "_softmax";
+  if (p.route_softmax)
+    for (auto& mod : opal_softmax::build_rtl(p.softmax, softmax, header(softmax), true))
+      mods.push_back(std::move(mod));
   vlog::Module m;
   m.name = top;
   m.header = header(top);
-  CoreBuilder(p, m).build(quantizers, pe);
+  CoreBuilder(p, m).build(quantizers, pe, softmax);
   mods.push_back(std::move(m));
   return mods;
 }

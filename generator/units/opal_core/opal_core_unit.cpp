@@ -34,13 +34,26 @@ class Ports {
     v.push_back(w);
     v.push_back(fp_arith::lane_port("wscale_i", "wscale", p_.rows, FloatFormat::bf16(),
                                     "bf16 weight scales"));
+    if (p_.route_softmax) v.push_back({"route_i", 1, "beat: route the results", {}});
     return v;
   }
   std::vector<PortSpec> outputs() const {
     const bool bf = p_.output_format == "bf16";
-    return {{"done_o", 1, "rows ended", {}},
-            fp_arith::lane_port("y_o", "y", p_.rows, bf ? FloatFormat::bf16() : FloatFormat::fp32(),
-                                "results")};
+    std::vector<PortSpec> v = {
+        {"done_o", 1, "rows ended", {}},
+        fp_arith::lane_port("y_o", "y", p_.rows, bf ? FloatFormat::bf16() : FloatFormat::fp32(),
+                            "results")};
+    if (p_.route_softmax) {
+      const int b = p_.softmax.out_bits;
+      v.push_back({"probs_valid_o", 1, "a score vector completed", {}});
+      PortSpec probs{"probs_o", p_.softmax.n * b, "softmax outputs", {}};
+      for (int i = 0; i < p_.softmax.n; ++i)
+        probs.fields.push_back({fmt::format("prob[{}]", i), i * b, b, [b](uint64_t x) {
+                                  return fmt::format("{} ({:.6f})", x, std::ldexp(double(x), -b));
+                                }});
+      v.push_back(probs);
+    }
+    return v;
   }
 
   PortValues to_ports(const OpalCoreInput& in) const {
@@ -68,6 +81,11 @@ class Ports {
     std::vector<uint32_t> ws = in.wscale;
     ws.resize(static_cast<std::size_t>(p_.rows), 0);
     v.push_back(fp_arith::pack(ws, 16));
+    if (p_.route_softmax) {
+      BitVec route(1);
+      route.set(0, 1, in.route ? 1 : 0);
+      v.push_back(route);
+    }
     return v;
   }
 
@@ -89,6 +107,8 @@ class Ports {
     ++i;
     for (int r = 0; r < p_.rows; ++r)
       in.wscale.push_back(static_cast<uint32_t>(v[i].get(r * 16, 16)));
+    ++i;
+    if (p_.route_softmax) in.route = v[i].get(0, 1) != 0;
     return in;
   }
 
@@ -96,7 +116,16 @@ class Ports {
     const int w = p_.output_format == "bf16" ? 16 : 32;
     BitVec done(1);
     done.set(0, 1, o.done ? 1 : 0);
-    return {done, fp_arith::pack(o.y, w)};
+    PortValues v = {done, fp_arith::pack(o.y, w)};
+    if (p_.route_softmax) {
+      BitVec pv(1);
+      pv.set(0, 1, o.probs_valid ? 1 : 0);
+      v.push_back(pv);
+      std::vector<uint32_t> probs = o.probs;
+      probs.resize(static_cast<std::size_t>(p_.softmax.n), 0);
+      v.push_back(fp_arith::pack(probs, p_.softmax.out_bits));
+    }
+    return v;
   }
 
  private:
@@ -188,6 +217,7 @@ class CoreDesign : public Design {
   }
   OpalCoreInput beat(std::mt19937_64& rng) const {
     OpalCoreInput in;
+    in.route = p_.route_softmax && rng() % 4 != 0;
     for (int r = 0; r < p_.rows; ++r) {
       std::vector<uint32_t> row;
       for (int l = 0; l < c_.lanes; ++l)
@@ -253,7 +283,9 @@ const UnitRegistration kOpalCore(make_unit<OpalCoreParams>(
     {"rows = 2\nmax_blocks = 2\n[params.pe]\nblock = 32\nlanes = 8\noutliers = 2\nact_bits = [3, "
      "5]",
      "rows = 1\nmax_blocks = 3\noutput_format = \"bf16\"\n[pe]\nblock = 32\nlanes = 4\noutliers = "
-     "1\nact_bits = [4]\n[params.quantizer]\npipeline_stages = 1"}));
+     "1\nact_bits = [4]\n[params.quantizer]\npipeline_stages = 1",
+     "rows = 2\nmax_blocks = 1\nroute_softmax = true\n[params.pe]\nblock = 32\nlanes = 16\n"
+     "outliers = 1\nact_bits = [5]\n[params.softmax]\nn = 6\nout_bits = 8\npipeline_stages = 1"}));
 
 }  // namespace
 }  // namespace bf::opal_core

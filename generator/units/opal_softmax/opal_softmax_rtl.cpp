@@ -240,7 +240,8 @@ std::string log2_of_sum(vlog::Module& m, const OpalSoftmaxShape& s, const std::s
 
 vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxShape& s,
                         const std::string& name, const std::string& term_name,
-                        const std::string& out_name, const std::vector<std::string>& header) {
+                        const std::string& out_name, const std::vector<std::string>& header,
+                        bool embedded) {
   const int n = s.n;
   vlog::Module m;
   m.name = name;
@@ -256,9 +257,14 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
       p.pipeline_stages + 1, p.pipeline_stages >= 2 ? " after the max tree," : "",
       p.pipeline_stages >= 3 ? " after the sum terms," : "",
       p.pipeline_stages >= 1 ? " after log2(sum)," : ""));
-  m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
-  m.header.push_back("the output register is empty.");
-  blocks::VectorStream vs(m, n, s.w, s.fi, s.out);
+  if (embedded) {
+    m.header.push_back("Embedded: every stage advances with the parent's en_i.");
+  } else {
+    m.header.push_back(
+        "Handshake: a global stall; everything advances when out_ready_i is high or");
+    m.header.push_back("the output register is empty.");
+  }
+  blocks::VectorStream vs(m, n, s.w, s.fi, s.out, embedded);
   const auto mxr = vs.maximum(p.pipeline_stages >= 2);
   const std::string x_cur = mxr.x_off, mx = mxr.max;
 
@@ -316,11 +322,11 @@ vlog::Module top_module(const golden::OpalSoftmaxParams& p, const OpalSoftmaxSha
 }  // namespace
 
 std::vector<vlog::Module> build_rtl(const golden::OpalSoftmaxParams& p, const std::string& top,
-                                    const std::vector<std::string>& header) {
+                                    const std::vector<std::string>& header, bool embedded) {
   const OpalSoftmaxShape s = golden::opal_softmax_shape(p);
   const std::string term = top + "_term", out = top + "_out";
   return {term_module(s, term, header), out_module(s, out, header),
-          top_module(p, s, top, term, out, header)};
+          top_module(p, s, top, term, out, header, embedded)};
 }
 
 }  // namespace bf::opal_softmax

@@ -14,7 +14,9 @@ namespace bf::opal_softmax {
 
 // Modules in dependency order, the top last. `header` is prepended to each
 // module's own description.
+// `embedded`: stalled by a parent's en_i (opal.core's score route): en_i /
+// valid_i in, valid_o out, no handshake of its own.
 std::vector<vlog::Module> build_rtl(const golden::OpalSoftmaxParams& p, const std::string& top,
-                                    const std::vector<std::string>& header);
+                                    const std::vector<std::string>& header, bool embedded = false);
 
 }  // namespace bf::opal_softmax
