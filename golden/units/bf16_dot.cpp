@@ -26,7 +26,9 @@ int Bf16DotParams::tree_levels() const {
   return d;
 }
 
-int Bf16DotParams::latency() const { return pipelined() ? tree_levels() + 2 : 1; }
+int Bf16DotParams::latency() const {
+  return pipelined() ? tree_levels() + 2 + (tree_registered() ? 1 : 0) : 1;
+}
 
 Bf16DotModel::Bf16DotModel(const Bf16DotParams& p)
     : mul_(p.mul_spec()),

@@ -51,14 +51,18 @@ struct Bf16DotParams {
     v.field("pipeline", pipeline,
             "operators: every multiplier and every tree adder has its internal register stage, "
             "latency ceil(log2 lanes) + 2 (critical path: the last tree adder's second half "
-            "feeding the accumulator adder); none: multipliers, tree and accumulator adder in "
+            "feeding the accumulator adder); balanced: also a register between the tree and the "
+            "accumulator, latency ceil(log2 lanes) + 3, critical path one fp32 adder (the "
+            "accumulator loop, like opal.pe's); none: multipliers, tree and accumulator adder in "
             "one cycle (smallest, long path), latency 1. The accumulator adder is always "
             "combinational in its 1-cycle loop",
-            Choices{{"operators", "none"}});
+            Choices{{"operators", "balanced", "none"}});
   }
 
   void validate() const {}
-  bool pipelined() const { return pipeline == "operators"; }
+  bool pipelined() const { return pipeline != "none"; }
+  // A register between the tree and the accumulator (pipeline = balanced).
+  bool tree_registered() const { return pipeline == "balanced"; }
   // bf16 x bf16 -> fp32, nearest_even (subnormals as the parameter says).
   FpMulSpec mul_spec() const;
   // fp32 + fp32, nearest_even.
@@ -66,7 +70,8 @@ struct Bf16DotParams {
   // Levels of the adder tree: ceil(log2 lanes).
   int tree_levels() const;
   // Cycles from accepting a beat to its output: 1 (the accumulator register)
-  // plus, when pipelined, 1 (multipliers) + tree_levels().
+  // plus, when pipelined, 1 (multipliers) + tree_levels(), plus 1 when the
+  // tree's sum is registered.
   int latency() const;
 };
 

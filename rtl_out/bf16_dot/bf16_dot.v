@@ -2,18 +2,18 @@
 // unit:   baseline.bf16_dot
 // top:    bf16_dot
 // module: bf16_dot
-// config hash: cf05772f90caddf4
+// config hash: d0e5f3793963e121
 // parameters:
 //   lanes = 16
 //   subnormals = true
-//   pipeline = "operators"
+//   pipeline = "balanced"
 //
 // BF16 dot-product baseline: 16 lane(s) of bf16 x bf16 -> fp32 products, a balanced fp32 adder tree (4 level(s)), an fp32 accumulator (round to nearest even, subnormals exact).
 // Weights arrive already dequantized to bf16; the dequantizer is outside this unit.
 // Bit-exact with golden::Bf16DotModel (golden/units/bf16_dot.hpp): per beat acc = golden::fp_dot_step(acc, a, w);
 // a beat with last_i = 1 outputs done_o = 1, y_o = acc and restarts the row from +0; other beats output done_o = 0, y_o = 0.
-// pipeline = "operators": latency 6 = 1 (multipliers' register stage) + 4 (one per tree level) + 1 (accumulator).
-// Critical path: the last tree adder's second half, then the accumulator adder.
+// pipeline = "balanced": latency 7 = 1 (multipliers' register stage) + 4 (one per tree level) + 1 (tree sum) + 1 (accumulator).
+// Critical path: the accumulator adder's 1-cycle loop (one fp32 adder).
 // One beat per cycle; the accumulator adder closes a 1-cycle loop, so back-to-back beats of one row need no stall.
 `default_nettype none
 
@@ -322,6 +322,24 @@ module bf16_dot (
     .b_i   (tree_l3_1),
     .y_o   (tree_l4_0)
   );
+  // Register between the tree and the accumulator (pipeline = balanced).
+  reg  valid_q6;
+  reg  last_q6;
+  reg  [31:0] tree_q;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q6 <= 1'b0;
+    end else if (advance) begin
+      valid_q6 <= valid_q5;
+    end
+  end
+  always @(posedge clk_i) begin
+    if (advance) begin
+      last_q6 <= last_q5;
+      tree_q <= tree_l4_0;
+    end
+  end
   // Accumulator acc = acc + t (golden: fp_dot_step's fp_add(acc, tree)), combinational in its 1-cycle loop.
   // acc_q doubles as the output register. done_q holds the last bit of the previous beat (1 after reset), so a beat with done_q = 1 starts a row: it adds t to +0 instead of acc_q.
   reg  done_q;
@@ -331,10 +349,10 @@ module bf16_dot (
 
   bf16_dot_add u_acc (
     .a_i (acc_a),
-    .b_i (tree_l4_0),
+    .b_i (tree_q),
     .y_o (acc_d)
   );
-  wire acc_en = advance & valid_q5;  // a valid beat enters the output register
+  wire acc_en = advance & valid_q6;  // a valid beat enters the output register
 
   // Output register (valid, done) and accumulator.
 
@@ -342,7 +360,7 @@ module bf16_dot (
     if (!rst_ni) begin
       out_valid_q <= 1'b0;
     end else if (advance) begin
-      out_valid_q <= valid_q5;
+      out_valid_q <= valid_q6;
     end
   end
   // only valid beats update the row state
@@ -350,7 +368,7 @@ module bf16_dot (
     if (!rst_ni) begin
       done_q <= 1'b1;
     end else if (acc_en) begin
-      done_q <= last_q5;
+      done_q <= last_q6;
     end
   end
   always @(posedge clk_i) begin

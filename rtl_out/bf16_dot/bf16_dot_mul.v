@@ -2,11 +2,11 @@
 // unit:   baseline.bf16_dot
 // top:    bf16_dot
 // module: bf16_dot_mul
-// config hash: cf05772f90caddf4
+// config hash: d0e5f3793963e121
 // parameters:
 //   lanes = 16
 //   subnormals = true
-//   pipeline = "operators"
+//   pipeline = "balanced"
 //
 // Floating-point multiply y = a * b: bf16 x bf16 -> fp32, nearest_even.
 // Bit-exact with golden::fp_mul (golden/arith/fp_mul.hpp).

@@ -39,7 +39,13 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.header.push_back(
       "a beat with last_i = 1 outputs done_o = 1, y_o = acc and restarts the row from +0; "
       "other beats output done_o = 0, y_o = 0.");
-  if (piped) {
+  if (p.tree_registered()) {
+    m.header.push_back(fmt::format(
+        "pipeline = \"balanced\": latency {} = 1 (multipliers' register stage) + {} (one per "
+        "tree level) + 1 (tree sum) + 1 (accumulator).",
+        p.latency(), D));
+    m.header.push_back("Critical path: the accumulator adder's 1-cycle loop (one fp32 adder).");
+  } else if (piped) {
     m.header.push_back(fmt::format(
         "pipeline = \"operators\": latency {} = 1 (multipliers' register stage) + {} (one per "
         "tree level) + 1 (accumulator).",
@@ -132,6 +138,20 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
     tree = blocks::fp_add_tree(m, "tree", products, t);
   } else {
     m.comment("One lane: the tree is the product itself.");
+  }
+  if (p.tree_registered()) {
+    separator(m);
+    m.comment("Register between the tree and the accumulator (pipeline = balanced).");
+    const int s = D + 2;
+    const std::string vq = m.reg(fmt::format("valid_q{}", s), 1);
+    const std::string lq = m.reg(fmt::format("last_q{}", s), 1);
+    m.reg("tree_q", 32);
+    m.add(vlog::Registers{"clk_i", "rst_ni", "advance", {{vq, valid, "1'b0"}}, ""});
+    m.add(
+        vlog::Registers{"clk_i", "rst_ni", "advance", {{lq, last, ""}, {"tree_q", tree, ""}}, ""});
+    valid = vq;
+    last = lq;
+    tree = "tree_q";
   }
 
   separator(m);

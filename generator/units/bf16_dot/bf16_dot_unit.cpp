@@ -331,7 +331,7 @@ const UnitRegistration registration(make_unit<Bf16DotParams>(
     default_name,
     {
         // Three lanes (an odd tree element delayed like an adder), pipelined.
-        "lanes = 3\npipeline = \"operators\"",
+        "lanes = 3\npipeline = \"balanced\"",
         // Four lanes, fully combinational, subnormals flushed.
         "lanes = 4\npipeline = \"none\"\nsubnormals = false",
         // One lane (no tree), pipelined, subnormals flushed.
