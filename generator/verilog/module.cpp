@@ -7,6 +7,13 @@
 
 namespace bf::vlog {
 
+Registers register_bank(std::string enable, std::string comment) {
+  Registers r;
+  r.enable = std::move(enable);
+  r.comment = std::move(comment);
+  return r;
+}
+
 void Module::comment(std::string text) { items.push_back(BodyComment{std::move(text)}); }
 void Module::blank() { items.push_back(BodyComment{}); }
 

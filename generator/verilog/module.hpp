@@ -98,6 +98,10 @@ struct Registers {
   std::string comment;
 };
 
+// An empty register bank on clk_i / rst_ni, enabled by `enable` ("" = always);
+// the caller appends its RegUpdates.
+Registers register_bank(std::string enable, std::string comment);
+
 struct Instance {
   std::string module;
   std::string name;

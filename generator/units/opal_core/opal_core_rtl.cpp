@@ -18,13 +18,6 @@ using vlog::part;
 
 namespace {
 
-vlog::Registers bank(const std::string& enable, std::string comment) {
-  vlog::Registers r;
-  r.enable = enable;
-  r.comment = std::move(comment);
-  return r;
-}
-
 class CoreBuilder {
  public:
   CoreBuilder(const golden::OpalCoreParams& p, vlog::Module& m)
@@ -173,7 +166,7 @@ void CoreBuilder::quantize(const std::vector<std::string>& quantizers) {
   m.comment("Load tracking: the first flag (and mode) of each load inside the quantizers.");
   m.reg("ld_first_q", lq_);
   if (mb_ > 0) m.reg("ld_mode_q", mb_ * lq_);
-  auto r = bank("", "Every cycle: the quantizers are never stalled.");
+  auto r = vlog::register_bank("", "Every cycle: the quantizers are never stalled.");
   auto shift = [&](const std::string& q, const std::string& d, int w) {
     r.regs.push_back(
         {q, lq_ == 1 ? d : concat({bits(q, w * (lq_ - 1) - 1, 0), d}), lit(w * lq_, 0)});
@@ -221,7 +214,7 @@ void CoreBuilder::buffer() {
                        lit(slot_bits_, p_.max_blocks - 1),
                        len_bits_ > slot_bits_ ? bits("len_q", slot_bits_ - 1, 0) : "len_q"),
            "a full buffer keeps overwriting its last slot");
-  auto lr = bank("wr", "Vector length.");
+  auto lr = vlog::register_bank("wr", "Vector length.");
   lr.regs.push_back(
       {"len_q",
        fmt::format("{} + {}", vlog::zext("wr_slot", slot_bits_, len_bits_), lit(len_bits_, 1)),
@@ -230,7 +223,7 @@ void CoreBuilder::buffer() {
   for (int s = 0; s < p_.max_blocks; ++s) {
     const std::string we = m.wire(fmt::format("buf{}_we", s), 1);
     m.assign(we, fmt::format("wr & (wr_slot == {})", lit(slot_bits_, s)));
-    auto r = bank(we, fmt::format("Slot {}.", s));
+    auto r = vlog::register_bank(we, fmt::format("Slot {}.", s));
     auto add = [&](const std::string& field, int width, const std::string& d) {
       m.reg(slot_name(s, field), width);
       r.regs.push_back({slot_name(s, field), d, lit(width, 0)});
@@ -263,7 +256,7 @@ void CoreBuilder::read() {
     m.assign("block_end", fmt::format("beat_q == {}", lit(beat_bits, beats_ - 1)));
     block_end = "block_end";
   }
-  auto r = bank("take_beat", "Read counters.");
+  auto r = vlog::register_bank("take_beat", "Read counters.");
   if (beats_ > 1)
     r.regs.push_back(
         {"beat_q",
@@ -375,7 +368,7 @@ void CoreBuilder::output(const std::string& softmax) {
   m.blank();
   m.comment(fmt::format("Tokens of every transaction, loads included: {} cycles.", L));
   m.reg("tok_valid_q", L - 1, "bit i: the transaction taken i + 1 cycles ago");
-  auto r = bank("advance", "Token pipeline.");
+  auto r = vlog::register_bank("advance", "Token pipeline.");
   r.regs.push_back({"tok_valid_q",
                     L - 1 > 1 ? concat({bits("tok_valid_q", L - 3, 0), "take"}) : "take",
                     lit(L - 1, 0)});
@@ -400,7 +393,8 @@ void CoreBuilder::output(const std::string& softmax) {
   const int yw = p_.rows * out_w();
   m.wire("y_now", yw);
   m.assign("y_now", concat(ys));
-  auto d = bank("advance", fmt::format("Results delayed by the softmax's {} cycle(s).", ls));
+  auto d = vlog::register_bank("advance",
+                               fmt::format("Results delayed by the softmax's {} cycle(s).", ls));
   std::string done = "done_all", y = "y_now";
   for (int i = 1; i <= ls; ++i) {
     const std::string dq = m.reg(fmt::format("done_d{}_q", i), 1);
@@ -442,7 +436,7 @@ void CoreBuilder::route(const std::string& softmax, int pe_pos) {
     m.assign("scores_next", concat(parts));
     m.wire("fire", 1, "the vector is complete");
     m.assign("fire", fmt::format("routed & (score_count_q == {})", lit(cw, groups - 1)));
-    auto r = bank("advance", "Score vector.");
+    auto r = vlog::register_bank("advance", "Score vector.");
     r.regs.push_back({"scores_q",
                       fmt::format("routed ? {} : scores_q", bits("scores_next", n * W - 1, P * W)),
                       ""});

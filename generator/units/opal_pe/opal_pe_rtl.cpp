@@ -43,13 +43,6 @@ std::string select_chain(const std::string& sel, int sel_bits, const std::vector
   return e;
 }
 
-vlog::Registers bank(const std::string& enable, std::string comment) {
-  vlog::Registers r;
-  r.enable = enable;
-  r.comment = std::move(comment);
-  return r;
-}
-
 class TopBuilder {
  public:
   TopBuilder(const OpalPeConfig& c, vlog::Module& m, bool embedded)
@@ -158,7 +151,7 @@ void TopBuilder::control() {
   m.assign("block_end", fmt::format("beat_q == {}", lit(beat_bits_, beats_ - 1)));
   beat_first_ = "beat_first";
   block_end_ = "block_end";
-  auto r = bank("take", "Beat counter (golden: OpalPeModel::beat_).");
+  auto r = vlog::register_bank("take", "Beat counter (golden: OpalPeModel::beat_).");
   r.regs.push_back(
       {"beat_q",
        fmt::format("block_end ? {} : beat_q + {}", lit(beat_bits_, 0), lit(beat_bits_, 1)),
@@ -175,7 +168,7 @@ void TopBuilder::outlier_slots() {
   m.comment("(golden: wcap_j, taken when idx_j / lanes == beat, 0 at a block's start).");
   const int w = c_.weight_bits;
   std::vector<std::string> lane_terms(static_cast<std::size_t>(lanes_));
-  auto r = bank("take", "Captured outlier weights.");
+  auto r = vlog::register_bank("take", "Captured outlier weights.");
   for (int j = 0; j < n_; ++j) {
     const std::string hit = m.wire(fmt::format("o{}_hit", j), 1, "the index falls in this beat");
     if (ib_ > lane_bits_) {
@@ -280,7 +273,7 @@ void TopBuilder::block_accumulator() {
   }
   m.reg("int_acc_q", bw);
   m.assign("block_total", fmt::format("(beat_first ? {} : int_acc_q) + {}", lit(bw, 0), ext));
-  auto r = bank("take", "Block accumulator.");
+  auto r = vlog::register_bank("take", "Block accumulator.");
   r.regs.push_back({"int_acc_q", "block_total", ""});
   m.add(r);
 }
@@ -294,7 +287,7 @@ void TopBuilder::records() {
                         n_ + 1, beats_));
   m.wire("capture", 1, "a block ends this cycle");
   m.assign("capture", "take & " + block_end_);
-  auto r = bank("capture", "Block record.");
+  auto r = vlog::register_bank("capture", "Block record.");
   m.reg("rec_int_q", bw);
   r.regs.push_back({"rec_int_q", "block_total", ""});
   m.reg("rec_scale_q", 8);
@@ -314,7 +307,7 @@ void TopBuilder::records() {
   m.add(r);
 
   m.reg("row_start_q", 1, "the next block starts a row");
-  auto rs = bank("capture", "Row boundary (golden: row_start_).");
+  auto rs = vlog::register_bank("capture", "Row boundary (golden: row_start_).");
   rs.regs.push_back({"row_start_q", "last_i", "1'b1"});
   m.add(rs);
 
@@ -326,7 +319,7 @@ void TopBuilder::records() {
   m.wire("seq_final", 1, "the record's last term");
   m.assign("seq_final",
            fmt::format("seq_step_q == {}", lit(step_bits_, static_cast<uint64_t>(n_))));
-  auto sq = bank("advance", "Sequencer state.");
+  auto sq = vlog::register_bank("advance", "Sequencer state.");
   sq.regs.push_back({"seq_busy_q", "capture | (seq_busy_q & ~seq_final)", "1'b0"});
   sq.regs.push_back({"seq_step_q",
                      n_ == 0 ? lit(step_bits_, 0)
@@ -419,7 +412,7 @@ void TopBuilder::fp_terms(const std::string& mul_outlier) {
   m.reg("item_q", 32);
   m.reg("item_row_start_q", 1, "add to +0 instead of the accumulator");
   m.reg("item_wscale_q", 16);
-  auto r = bank("advance", "Term stage.");
+  auto r = vlog::register_bank("advance", "Term stage.");
   r.regs.push_back({"item_valid_q", "seq_busy_q", "1'b0"});
   r.regs.push_back(
       {"item_row_start_q",
@@ -443,7 +436,7 @@ void TopBuilder::fp_accumulate(const std::string& add, const std::string& mul_sc
                        {{"a_i", "acc_in"}, {"b_i", "item_q"}, {"y_o", "acc_sum"}},
                        "fp32 accumulator adder"});
   m.reg("fin_wscale_q", 16, "the weight scale of the row acc_q may finish");
-  auto r = bank("advance", "Accumulator stage.");
+  auto r = vlog::register_bank("advance", "Accumulator stage.");
   r.regs.push_back({"acc_q", "item_valid_q ? acc_sum : acc_q", ""});
   r.regs.push_back({"fin_wscale_q", "item_wscale_q", ""});
   m.add(r);
@@ -467,7 +460,7 @@ void TopBuilder::output() {
   m.reg("out_valid_q", 1);
   m.reg("done_q", 1);
   m.reg("y_q", 32);
-  auto r = bank("advance", "Token pipeline and output register.");
+  auto r = vlog::register_bank("advance", "Token pipeline and output register.");
   r.regs.push_back(
       {"tok_valid_q", concat({bits("tok_valid_q", stages - 2, 0), "take"}), lit(stages, 0)});
   r.regs.push_back(
