@@ -282,7 +282,8 @@ const UnitRegistration kOpalCore(make_unit<OpalCoreParams>(
     },
     {"rows = 2\nmax_blocks = 2\n[params.pe]\nblock = 32\nlanes = 8\noutliers = 2\nact_bits = [3, "
      "5]",
-     "rows = 1\nmax_blocks = 3\noutput_format = \"bf16\"\n[pe]\nblock = 32\nlanes = 4\noutliers = "
+     "rows = 1\nmax_blocks = 3\noutput_format = \"bf16\"\n[params.pe]\nblock = 32\nlanes = "
+     "4\noutliers = "
      "1\nact_bits = [4]\n[params.quantizer]\npipeline_stages = 1",
      "rows = 2\nmax_blocks = 1\nroute_softmax = true\n[params.pe]\nblock = 32\nlanes = 16\n"
      "outliers = 1\nact_bits = [5]\n[params.softmax]\nn = 6\nout_bits = 8\npipeline_stages = 1"}));
