@@ -2,6 +2,7 @@
 // help, straight from the parameter structs.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "generator/cli/cli.hpp"
@@ -14,10 +15,15 @@ void add_list_command(CLI::App& app, int& exit_code) {
   cmd->callback([&exit_code] {
     for (const auto& unit : all_units()) {
       std::cout << fmt::format("{}\n  {}\n", unit.name, unit.summary);
-      for (const auto& p : unit.params()) {
-        std::cout << fmt::format("    {:<16} {:<9} default {}{}\n", p.name, p.type, p.default_text,
+      const auto params = unit.params();
+      // The name column fits the unit's longest (dotted) name.
+      std::size_t w = 16;
+      for (const auto& p : params) w = std::max(w, p.name.size());
+      for (const auto& p : params) {
+        std::cout << fmt::format("    {:<{}} {:<9} default {}{}\n", p.name, w, p.type,
+                                 p.default_text,
                                  p.allowed_text.empty() ? "" : "; " + p.allowed_text);
-        std::cout << fmt::format("    {:<16} {}\n", "", p.help);
+        std::cout << fmt::format("    {:<{}} {}\n", "", w, p.help);
       }
       std::cout << "\n";
     }
