@@ -16,20 +16,19 @@ void OpalCoreParams::validate() const {
     throw ParamError("softmax.n",
                      "softmax.n must be a multiple of rows: the scores arrive rows "
                      "at a time");
-  for (int b : pe.act_bits) {
-    try {
-      quantizer_params(b).validate();
-    } catch (const ParamError& e) {
-      throw ParamError("quantizer." + e.key(), e.what());
-    }
+  try {
+    quantizer_params().validate();
+  } catch (const ParamError& e) {
+    throw ParamError("quantizer." + e.key(), e.what());
   }
 }
 
-OpalQuantizerParams OpalCoreParams::quantizer_params(int bits) const {
+OpalQuantizerParams OpalCoreParams::quantizer_params() const {
   OpalQuantizerParams q;
   q.block = pe.block;
   q.outliers = pe.outliers;
-  q.bits = bits;
+  q.bits = pe.act_bits.front();
+  q.alt_bits.assign(pe.act_bits.begin() + 1, pe.act_bits.end());
   q.int_encoding = pe.act_encoding;
   q.rounding = "nearest_even";
   q.selection = quantizer.selection;

@@ -85,8 +85,8 @@ struct OpalCoreParams {
   }
 
   void validate() const;
-  // The opal.quantizer instance for activation width `bits`.
-  OpalQuantizerParams quantizer_params(int bits) const;
+  // The opal.quantizer instance: every activation width, codes by position.
+  OpalQuantizerParams quantizer_params() const;
 };
 
 struct OpalCoreInput {

@@ -3,6 +3,7 @@
 // mx_opal.hpp). One block of k elements per transaction.
 
 #include <string>
+#include <vector>
 
 #include "golden/formats/mx_opal.hpp"
 #include "golden/units/param_spec.hpp"
@@ -18,6 +19,7 @@ struct OpalQuantizerParams {
   std::string selection = "iterative";
   int pipeline_stages = 0;
   std::string layout = "storage";
+  std::vector<int> alt_bits = {};
 
   template <class V>
   void visit(V& v) {
@@ -44,10 +46,20 @@ struct OpalQuantizerParams {
             "packed format); positions = k codes at their element positions, 0 at the outliers "
             "(what opal.pe's lanes read)",
             Choices{{"storage", "positions"}});
+    v.field("alt_bits", alt_bits,
+            "further inlier widths chosen per block by mode_i (mode 0 = bits, mode j = "
+            "alt_bits[j-1], past the list = the last); bits, alt_bits strictly ascending. The "
+            "selection and the scale are shared; only the element quantizers are per width. "
+            "Codes then take max width fields, low bits used",
+            IntRange{2, 8}, IntRange{0, 3});
   }
 
   void validate() const;
-  MxOpalFormat format() const;
+  // The format of mode `mode` (0 = bits; clamped to the list).
+  MxOpalFormat format(int mode = 0) const;
+  int modes() const { return 1 + static_cast<int>(alt_bits.size()); }
+  int mode_bits() const;  // width of mode_i, 0 for one width
+  int max_bits() const { return alt_bits.empty() ? bits : alt_bits.back(); }
 };
 
 }  // namespace bf::golden

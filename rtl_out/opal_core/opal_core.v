@@ -28,7 +28,7 @@
 //   softmax.pipeline_stages = 1
 //
 // GEMV engine: 4 opal.pe rows of 16 lanes over an activation buffer of 4 blocks of 128;
-// one opal.quantizer per activation width fills the buffer. The arithmetic is
+// one opal.quantizer (every activation width) fills the buffer. The arithmetic is
 // golden/units/opal_core.hpp. Every transaction leaves 10 cycles later, in order.
 `default_nettype none
 
@@ -61,60 +61,36 @@ module opal_core (
   wire take_load = take & ~op_i;
   wire take_beat = take & op_i;
 
-  // Activation quantizers, one per width (golden: mx_opal_quantize at act_bits[mode]).
+  // Activation quantizer: every width, codes by position in max-width fields
+  // (golden: mx_opal_quantize at act_bits[mode]).
   wire mode_sel = mode_i;  // mode_i, clamped to the list
-  wire q0_in_valid = take_load & (mode_sel == 1'd0);
-  wire unused_q0_ready;  // always 1: the output is never stalled
-  wire unused_q0_valid;  // the core tracks loads itself
-  wire [7:0] q0_scale;
-  wire [27:0] q0_idx;
-  wire [63:0] q0_outl;
-  wire [383:0] q0_codes;
+  wire unused_q_ready;  // always 1: the output is never stalled
+  wire unused_q_valid;  // the core tracks loads itself
+  wire [7:0] wr_scale;
+  wire [27:0] wr_idx;
+  wire [63:0] wr_outl;
+  wire [639:0] wr_codes;
 
-  // 3-bit activations
-  opal_core_quant_b3 u_quant_0 (
+  // opal.quantizer
+  opal_core_quant u_quant (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .in_valid_i  (q0_in_valid),
-    .in_ready_o  (unused_q0_ready),
+    .in_valid_i  (take_load),
+    .in_ready_o  (unused_q_ready),
     .x_i         (x_i),
-    .out_valid_o (unused_q0_valid),
+    .mode_i      (mode_sel),
+    .out_valid_o (unused_q_valid),
     .out_ready_i (1'b1),
-    .scale_o     (q0_scale),
-    .idx_o       (q0_idx),
-    .outl_o      (q0_outl),
-    .codes_o     (q0_codes)
+    .scale_o     (wr_scale),
+    .idx_o       (wr_idx),
+    .outl_o      (wr_outl),
+    .codes_o     (wr_codes)
   );
-  wire [639:0] q0_codes_wide = {{2'd0, q0_codes[383:381]}, {2'd0, q0_codes[380:378]}, {2'd0, q0_codes[377:375]}, {2'd0, q0_codes[374:372]}, {2'd0, q0_codes[371:369]}, {2'd0, q0_codes[368:366]}, {2'd0, q0_codes[365:363]}, {2'd0, q0_codes[362:360]}, {2'd0, q0_codes[359:357]}, {2'd0, q0_codes[356:354]}, {2'd0, q0_codes[353:351]}, {2'd0, q0_codes[350:348]}, {2'd0, q0_codes[347:345]}, {2'd0, q0_codes[344:342]}, {2'd0, q0_codes[341:339]}, {2'd0, q0_codes[338:336]}, {2'd0, q0_codes[335:333]}, {2'd0, q0_codes[332:330]}, {2'd0, q0_codes[329:327]}, {2'd0, q0_codes[326:324]}, {2'd0, q0_codes[323:321]}, {2'd0, q0_codes[320:318]}, {2'd0, q0_codes[317:315]}, {2'd0, q0_codes[314:312]}, {2'd0, q0_codes[311:309]}, {2'd0, q0_codes[308:306]}, {2'd0, q0_codes[305:303]}, {2'd0, q0_codes[302:300]}, {2'd0, q0_codes[299:297]}, {2'd0, q0_codes[296:294]}, {2'd0, q0_codes[293:291]}, {2'd0, q0_codes[290:288]}, {2'd0, q0_codes[287:285]}, {2'd0, q0_codes[284:282]}, {2'd0, q0_codes[281:279]}, {2'd0, q0_codes[278:276]}, {2'd0, q0_codes[275:273]}, {2'd0, q0_codes[272:270]}, {2'd0, q0_codes[269:267]}, {2'd0, q0_codes[266:264]}, {2'd0, q0_codes[263:261]}, {2'd0, q0_codes[260:258]}, {2'd0, q0_codes[257:255]}, {2'd0, q0_codes[254:252]}, {2'd0, q0_codes[251:249]}, {2'd0, q0_codes[248:246]}, {2'd0, q0_codes[245:243]}, {2'd0, q0_codes[242:240]}, {2'd0, q0_codes[239:237]}, {2'd0, q0_codes[236:234]}, {2'd0, q0_codes[233:231]}, {2'd0, q0_codes[230:228]}, {2'd0, q0_codes[227:225]}, {2'd0, q0_codes[224:222]}, {2'd0, q0_codes[221:219]}, {2'd0, q0_codes[218:216]}, {2'd0, q0_codes[215:213]}, {2'd0, q0_codes[212:210]}, {2'd0, q0_codes[209:207]}, {2'd0, q0_codes[206:204]}, {2'd0, q0_codes[203:201]}, {2'd0, q0_codes[200:198]}, {2'd0, q0_codes[197:195]}, {2'd0, q0_codes[194:192]}, {2'd0, q0_codes[191:189]}, {2'd0, q0_codes[188:186]}, {2'd0, q0_codes[185:183]}, {2'd0, q0_codes[182:180]}, {2'd0, q0_codes[179:177]}, {2'd0, q0_codes[176:174]}, {2'd0, q0_codes[173:171]}, {2'd0, q0_codes[170:168]}, {2'd0, q0_codes[167:165]}, {2'd0, q0_codes[164:162]}, {2'd0, q0_codes[161:159]}, {2'd0, q0_codes[158:156]}, {2'd0, q0_codes[155:153]}, {2'd0, q0_codes[152:150]}, {2'd0, q0_codes[149:147]}, {2'd0, q0_codes[146:144]}, {2'd0, q0_codes[143:141]}, {2'd0, q0_codes[140:138]}, {2'd0, q0_codes[137:135]}, {2'd0, q0_codes[134:132]}, {2'd0, q0_codes[131:129]}, {2'd0, q0_codes[128:126]}, {2'd0, q0_codes[125:123]}, {2'd0, q0_codes[122:120]}, {2'd0, q0_codes[119:117]}, {2'd0, q0_codes[116:114]}, {2'd0, q0_codes[113:111]}, {2'd0, q0_codes[110:108]}, {2'd0, q0_codes[107:105]}, {2'd0, q0_codes[104:102]}, {2'd0, q0_codes[101:99]}, {2'd0, q0_codes[98:96]}, {2'd0, q0_codes[95:93]}, {2'd0, q0_codes[92:90]}, {2'd0, q0_codes[89:87]}, {2'd0, q0_codes[86:84]}, {2'd0, q0_codes[83:81]}, {2'd0, q0_codes[80:78]}, {2'd0, q0_codes[77:75]}, {2'd0, q0_codes[74:72]}, {2'd0, q0_codes[71:69]}, {2'd0, q0_codes[68:66]}, {2'd0, q0_codes[65:63]}, {2'd0, q0_codes[62:60]}, {2'd0, q0_codes[59:57]}, {2'd0, q0_codes[56:54]}, {2'd0, q0_codes[53:51]}, {2'd0, q0_codes[50:48]}, {2'd0, q0_codes[47:45]}, {2'd0, q0_codes[44:42]}, {2'd0, q0_codes[41:39]}, {2'd0, q0_codes[38:36]}, {2'd0, q0_codes[35:33]}, {2'd0, q0_codes[32:30]}, {2'd0, q0_codes[29:27]}, {2'd0, q0_codes[26:24]}, {2'd0, q0_codes[23:21]}, {2'd0, q0_codes[20:18]}, {2'd0, q0_codes[17:15]}, {2'd0, q0_codes[14:12]}, {2'd0, q0_codes[11:9]}, {2'd0, q0_codes[8:6]}, {2'd0, q0_codes[5:3]}, {2'd0, q0_codes[2:0]}};
-  wire q1_in_valid = take_load & (mode_sel == 1'd1);
-  wire unused_q1_ready;  // always 1: the output is never stalled
-  wire unused_q1_valid;  // the core tracks loads itself
-  wire [7:0] q1_scale;
-  wire [27:0] q1_idx;
-  wire [63:0] q1_outl;
-  wire [639:0] q1_codes;
-
-  // 5-bit activations
-  opal_core_quant_b5 u_quant_1 (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .in_valid_i  (q1_in_valid),
-    .in_ready_o  (unused_q1_ready),
-    .x_i         (x_i),
-    .out_valid_o (unused_q1_valid),
-    .out_ready_i (1'b1),
-    .scale_o     (q1_scale),
-    .idx_o       (q1_idx),
-    .outl_o      (q1_outl),
-    .codes_o     (q1_codes)
-  );
-  wire [639:0] q1_codes_wide = {q1_codes[639:635], q1_codes[634:630], q1_codes[629:625], q1_codes[624:620], q1_codes[619:615], q1_codes[614:610], q1_codes[609:605], q1_codes[604:600], q1_codes[599:595], q1_codes[594:590], q1_codes[589:585], q1_codes[584:580], q1_codes[579:575], q1_codes[574:570], q1_codes[569:565], q1_codes[564:560], q1_codes[559:555], q1_codes[554:550], q1_codes[549:545], q1_codes[544:540], q1_codes[539:535], q1_codes[534:530], q1_codes[529:525], q1_codes[524:520], q1_codes[519:515], q1_codes[514:510], q1_codes[509:505], q1_codes[504:500], q1_codes[499:495], q1_codes[494:490], q1_codes[489:485], q1_codes[484:480], q1_codes[479:475], q1_codes[474:470], q1_codes[469:465], q1_codes[464:460], q1_codes[459:455], q1_codes[454:450], q1_codes[449:445], q1_codes[444:440], q1_codes[439:435], q1_codes[434:430], q1_codes[429:425], q1_codes[424:420], q1_codes[419:415], q1_codes[414:410], q1_codes[409:405], q1_codes[404:400], q1_codes[399:395], q1_codes[394:390], q1_codes[389:385], q1_codes[384:380], q1_codes[379:375], q1_codes[374:370], q1_codes[369:365], q1_codes[364:360], q1_codes[359:355], q1_codes[354:350], q1_codes[349:345], q1_codes[344:340], q1_codes[339:335], q1_codes[334:330], q1_codes[329:325], q1_codes[324:320], q1_codes[319:315], q1_codes[314:310], q1_codes[309:305], q1_codes[304:300], q1_codes[299:295], q1_codes[294:290], q1_codes[289:285], q1_codes[284:280], q1_codes[279:275], q1_codes[274:270], q1_codes[269:265], q1_codes[264:260], q1_codes[259:255], q1_codes[254:250], q1_codes[249:245], q1_codes[244:240], q1_codes[239:235], q1_codes[234:230], q1_codes[229:225], q1_codes[224:220], q1_codes[219:215], q1_codes[214:210], q1_codes[209:205], q1_codes[204:200], q1_codes[199:195], q1_codes[194:190], q1_codes[189:185], q1_codes[184:180], q1_codes[179:175], q1_codes[174:170], q1_codes[169:165], q1_codes[164:160], q1_codes[159:155], q1_codes[154:150], q1_codes[149:145], q1_codes[144:140], q1_codes[139:135], q1_codes[134:130], q1_codes[129:125], q1_codes[124:120], q1_codes[119:115], q1_codes[114:110], q1_codes[109:105], q1_codes[104:100], q1_codes[99:95], q1_codes[94:90], q1_codes[89:85], q1_codes[84:80], q1_codes[79:75], q1_codes[74:70], q1_codes[69:65], q1_codes[64:60], q1_codes[59:55], q1_codes[54:50], q1_codes[49:45], q1_codes[44:40], q1_codes[39:35], q1_codes[34:30], q1_codes[29:25], q1_codes[24:20], q1_codes[19:15], q1_codes[14:10], q1_codes[9:5], q1_codes[4:0]};
-
-  // Load tracking: the first flag (and mode) of each load inside the quantizers.
+  // Load tracking: the first flag (and mode) of each load inside the quantizer.
   reg  ld_first_q;
   reg  ld_mode_q;
 
-  // Every cycle: the quantizers are never stalled.
+  // Every cycle: the quantizer is never stalled.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ld_valid_q <= 1'd0;
@@ -129,10 +105,6 @@ module opal_core (
   wire wr = ld_valid_q;  // a quantized block arrives
   wire wr_first = ld_first_q;
   wire wr_mode = ld_mode_q;
-  wire [7:0] wr_scale = (wr_mode == 1'd0) ? q0_scale : q1_scale;
-  wire [27:0] wr_idx = (wr_mode == 1'd0) ? q0_idx : q1_idx;
-  wire [63:0] wr_outl = (wr_mode == 1'd0) ? q0_outl : q1_outl;
-  wire [639:0] wr_codes_wide = (wr_mode == 1'd0) ? q0_codes_wide : q1_codes_wide;
 
   // Activation buffer: 4 block slots, reset to zero blocks.
   reg  [2:0] len_q;  // blocks in the vector
@@ -165,7 +137,7 @@ module opal_core (
       buf0_scale_q <= wr_scale;
       buf0_idx_q <= wr_idx;
       buf0_oval_q <= wr_outl;
-      buf0_codes_q <= wr_codes_wide;
+      buf0_codes_q <= wr_codes;
       buf0_mode_q <= wr_mode;
     end
   end
@@ -188,7 +160,7 @@ module opal_core (
       buf1_scale_q <= wr_scale;
       buf1_idx_q <= wr_idx;
       buf1_oval_q <= wr_outl;
-      buf1_codes_q <= wr_codes_wide;
+      buf1_codes_q <= wr_codes;
       buf1_mode_q <= wr_mode;
     end
   end
@@ -211,7 +183,7 @@ module opal_core (
       buf2_scale_q <= wr_scale;
       buf2_idx_q <= wr_idx;
       buf2_oval_q <= wr_outl;
-      buf2_codes_q <= wr_codes_wide;
+      buf2_codes_q <= wr_codes;
       buf2_mode_q <= wr_mode;
     end
   end
@@ -234,7 +206,7 @@ module opal_core (
       buf3_scale_q <= wr_scale;
       buf3_idx_q <= wr_idx;
       buf3_oval_q <= wr_outl;
-      buf3_codes_q <= wr_codes_wide;
+      buf3_codes_q <= wr_codes;
       buf3_mode_q <= wr_mode;
     end
   end

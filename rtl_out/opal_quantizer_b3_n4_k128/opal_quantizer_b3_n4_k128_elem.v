@@ -2,7 +2,7 @@
 // unit:   opal.quantizer
 // top:    opal_quantizer_b3_n4_k128
 // module: opal_quantizer_b3_n4_k128
-// config hash: a3743d785b003405
+// config hash: 96cce2f551db67db
 // parameters:
 //   block = 128
 //   outliers = 4
@@ -12,6 +12,7 @@
 //   selection = "iterative"
 //   pipeline_stages = 1
 //   layout = "storage"
+//   alt_bits = []
 //
 // One element of golden::quantize_block: scale field in, element code out.
 // Combinational.

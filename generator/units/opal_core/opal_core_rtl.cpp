@@ -35,13 +35,12 @@ class CoreBuilder {
         len_bits_(vlog::bits_for(static_cast<uint64_t>(p.max_blocks))),
         lq_(p.quantizer.pipeline_stages + 1) {}
 
-  void build(const std::vector<std::string>& quantizers, const std::string& pe,
-             const std::string& softmax);
+  void build(const std::string& quantizer, const std::string& pe, const std::string& softmax);
 
  private:
   void ports();
   void control();
-  void quantize(const std::vector<std::string>& quantizers);
+  void quantize(const std::string& quantizer);
   void buffer();
   void read();
   void pes(const std::string& pe);
@@ -108,11 +107,12 @@ void CoreBuilder::control() {
   m.assign("take_beat", "take & op_i");
 }
 
-void CoreBuilder::quantize(const std::vector<std::string>& quantizers) {
+void CoreBuilder::quantize(const std::string& quantizer) {
   auto& m = m_;
   const int modes = static_cast<int>(c_.act_bits.size());
   m.blank();
-  m.comment("Activation quantizers, one per width (golden: mx_opal_quantize at act_bits[mode]).");
+  m.comment("Activation quantizer: every width, codes by position in max-width fields");
+  m.comment("(golden: mx_opal_quantize at act_bits[mode]).");
   std::string mode;
   if (mb_ > 0) {
     m.wire("mode_sel", mb_, "mode_i, clamped to the list");
@@ -121,52 +121,38 @@ void CoreBuilder::quantize(const std::vector<std::string>& quantizers) {
                                             : std::string("mode_i"));
     mode = "mode_sel";
   }
-  for (int q = 0; q < modes; ++q) {
-    const int b = c_.act_bits[static_cast<std::size_t>(q)];
-    const std::string pre = fmt::format("q{}", q);
-    m.wire(pre + "_in_valid", 1);
-    m.assign(pre + "_in_valid",
-             mb_ > 0 ? fmt::format("take_load & (mode_sel == {})", lit(mb_, q)) : "take_load");
-    m.wire(fmt::format("unused_{}_ready", pre), 1, "always 1: the output is never stalled");
-    m.wire(fmt::format("unused_{}_valid", pre), 1, "the core tracks loads itself");
-    m.wire(pre + "_scale", 8);
-    if (n_ > 0) {
-      m.wire(pre + "_idx", n_ * ib_);
-      m.wire(pre + "_outl", n_ * 16);
-    }
-    m.wire(pre + "_codes", k_ * b);
-    vlog::Instance inst{quantizers[static_cast<std::size_t>(q)],
-                        fmt::format("u_quant_{}", q),
-                        {{"clk_i", "clk_i"},
-                         {"rst_ni", "rst_ni"},
-                         {"in_valid_i", pre + "_in_valid"},
-                         {"in_ready_o", fmt::format("unused_{}_ready", pre)},
-                         {"x_i", "x_i"},
-                         {"out_valid_o", fmt::format("unused_{}_valid", pre)},
-                         {"out_ready_i", "1'b1"},
-                         {"scale_o", pre + "_scale"}},
-                        fmt::format("{}-bit activations", b)};
-    if (n_ > 0) {
-      inst.connections.push_back({"idx_o", pre + "_idx"});
-      inst.connections.push_back({"outl_o", pre + "_outl"});
-    }
-    inst.connections.push_back({"codes_o", pre + "_codes"});
-    m.add(inst);
-    // Codes widened to the buffer's bmax-bit fields (the PE reads the low b bits).
-    std::vector<std::string> fields;
-    for (int i = k_ - 1; i >= 0; --i) {
-      const std::string code = part(pre + "_codes", i * b, b);
-      fields.push_back(bm_ > b ? concat({lit(bm_ - b, 0), code}) : code);
-    }
-    m.wire(pre + "_codes_wide", k_ * bm_);
-    m.assign(pre + "_codes_wide", concat(fields));
+  m.wire("unused_q_ready", 1, "always 1: the output is never stalled");
+  m.wire("unused_q_valid", 1, "the core tracks loads itself");
+  m.wire("wr_scale", 8);
+  if (n_ > 0) {
+    m.wire("wr_idx", n_ * ib_);
+    m.wire("wr_outl", n_ * 16);
   }
+  m.wire("wr_codes", k_ * bm_);
+  vlog::Instance inst{quantizer,
+                      "u_quant",
+                      {{"clk_i", "clk_i"},
+                       {"rst_ni", "rst_ni"},
+                       {"in_valid_i", "take_load"},
+                       {"in_ready_o", "unused_q_ready"},
+                       {"x_i", "x_i"}},
+                      "opal.quantizer"};
+  if (mb_ > 0) inst.connections.push_back({"mode_i", "mode_sel"});
+  inst.connections.push_back({"out_valid_o", "unused_q_valid"});
+  inst.connections.push_back({"out_ready_i", "1'b1"});
+  inst.connections.push_back({"scale_o", "wr_scale"});
+  if (n_ > 0) {
+    inst.connections.push_back({"idx_o", "wr_idx"});
+    inst.connections.push_back({"outl_o", "wr_outl"});
+  }
+  inst.connections.push_back({"codes_o", "wr_codes"});
+  m.add(inst);
 
   m.blank();
-  m.comment("Load tracking: the first flag (and mode) of each load inside the quantizers.");
+  m.comment("Load tracking: the first flag (and mode) of each load inside the quantizer.");
   m.reg("ld_first_q", lq_);
   if (mb_ > 0) m.reg("ld_mode_q", mb_ * lq_);
-  auto r = vlog::register_bank("", "Every cycle: the quantizers are never stalled.");
+  auto r = vlog::register_bank("", "Every cycle: the quantizer is never stalled.");
   auto shift = [&](const std::string& q, const std::string& d, int w) {
     r.regs.push_back(
         {q, lq_ == 1 ? d : concat({bits(q, w * (lq_ - 1) - 1, 0), d}), lit(w * lq_, 0)});
@@ -187,19 +173,6 @@ void CoreBuilder::quantize(const std::vector<std::string>& quantizers) {
     m.wire("wr_mode", mb_);
     m.assign("wr_mode", last_stage("ld_mode_q", mb_));
   }
-  auto pick = [&](const std::string& field, int width) {
-    const std::string w = m.wire("wr_" + field, width);
-    std::string e = fmt::format("q{}_{}", modes - 1, field);
-    for (int q = modes - 2; q >= 0; --q)
-      e = fmt::format("(wr_mode == {}) ? q{}_{} : {}", lit(mb_, q), q, field, e);
-    m.assign(w, e);
-  };
-  pick("scale", 8);
-  if (n_ > 0) {
-    pick("idx", n_ * ib_);
-    pick("outl", n_ * 16);
-  }
-  pick("codes_wide", k_ * bm_);
 }
 
 void CoreBuilder::buffer() {
@@ -233,7 +206,7 @@ void CoreBuilder::buffer() {
       add("idx", n_ * ib_, "wr_idx");
       add("oval", n_ * 16, "wr_outl");
     }
-    add("codes", k_ * bm_, "wr_codes_wide");
+    add("codes", k_ * bm_, "wr_codes");
     if (mb_ > 0) add("mode", mb_, "wr_mode");
     m.add(r);
   }
@@ -466,11 +439,11 @@ void CoreBuilder::route(const std::string& softmax, int pe_pos) {
   m.assign("probs_o", fmt::format("sm_valid ? sm_y : {}", lit(n * sp.out_bits, 0)));
 }
 
-void CoreBuilder::build(const std::vector<std::string>& quantizers, const std::string& pe,
+void CoreBuilder::build(const std::string& quantizer, const std::string& pe,
                         const std::string& softmax) {
   ports();
   control();
-  quantize(quantizers);
+  quantize(quantizer);
   buffer();
   read();
   pes(pe);
@@ -487,13 +460,9 @@ std::vector<vlog::Module> build_rtl(
     const golden::OpalCoreParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header) {
   std::vector<vlog::Module> mods;
-  std::vector<std::string> quantizers;
-  for (int b : p.pe.act_bits) {
-    const std::string name = fmt::format("{}_quant_b{}", top, b);
-    for (auto& mod : opal_quantizer::build_rtl(p.quantizer_params(b), name, header(name)))
-      mods.push_back(std::move(mod));
-    quantizers.push_back(name);
-  }
+  const std::string quantizer = top + "_quant";
+  for (auto& mod : opal_quantizer::build_rtl(p.quantizer_params(), quantizer, header(quantizer)))
+    mods.push_back(std::move(mod));
   const std::string pe = top + "_pe";
   for (auto& mod : opal_pe::build_rtl(p.pe.config(), pe, header, true))
     mods.push_back(std::move(mod));
@@ -504,7 +473,7 @@ std::vector<vlog::Module> build_rtl(
   vlog::Module m;
   m.name = top;
   m.header = header(top);
-  CoreBuilder(p, m).build(quantizers, pe, softmax);
+  CoreBuilder(p, m).build(quantizer, pe, softmax);
   mods.push_back(std::move(m));
   return mods;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Verilog for opal.core (golden/units/opal_core.hpp): one opal.quantizer per
-// activation width writing an activation buffer, `rows` opal.pe instances
+// Verilog for opal.core (golden/units/opal_core.hpp): one opal.quantizer (all
+// activation widths, selection shared) writing an activation buffer, `rows`
+// opal.pe instances
 // (the embedded variant, stalled by the core's global advance) reading it
 // beat by beat, and a token pipeline that keeps load and beat transactions in
 // order at the PEs' latency.

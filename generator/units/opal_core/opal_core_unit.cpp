@@ -168,7 +168,8 @@ class CoreDesign : public Design {
           "GEMV engine: {} opal.pe rows of {} lanes over an activation buffer of {} blocks of "
           "{};",
           p_.rows, c_.lanes, p_.max_blocks, c_.block));
-      h.push_back("one opal.quantizer per activation width fills the buffer. The arithmetic is");
+      h.push_back(
+          "one opal.quantizer (every activation width) fills the buffer. The arithmetic is");
       h.push_back(fmt::format(
           "golden/units/opal_core.hpp. Every transaction leaves {} cycles later, in order.",
           latency()));

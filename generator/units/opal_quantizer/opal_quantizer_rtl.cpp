@@ -3,6 +3,7 @@
 #include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -107,18 +108,26 @@ std::string select_rank(vlog::Module& m, const Dims& d, const std::string& x) {
 
 std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const std::string& top,
                                     const std::vector<std::string>& header) {
-  Dims d{p.block, p.outliers, p.bits, 0, 0};
+  Dims d{p.block, p.outliers, p.max_bits(), 0, 0};
   d.ib = p.format().index_bits();
   d.cw = vlog::bits_for(static_cast<uint64_t>(d.n));
 
-  golden::QuantBlockParams ep;
-  ep.format = fmt::format("mxint{}", p.bits);
-  ep.block = p.block - p.outliers;
-  ep.input = "bf16";
-  ep.rounding = p.rounding;
-  ep.int_encoding = p.int_encoding;
-  const std::string elem_name = top + "_elem";
-  vlog::Module elem = quant_block::build_element_module(ep, elem_name, header);
+  // One element module per inlier width (mode 0 keeps the plain name).
+  std::vector<int> widths = {p.bits};
+  widths.insert(widths.end(), p.alt_bits.begin(), p.alt_bits.end());
+  std::vector<vlog::Module> elems;
+  std::vector<std::string> elem_names;
+  for (std::size_t w = 0; w < widths.size(); ++w) {
+    golden::QuantBlockParams ep;
+    ep.format = fmt::format("mxint{}", widths[w]);
+    ep.block = p.block - p.outliers;
+    ep.input = "bf16";
+    ep.rounding = p.rounding;
+    ep.int_encoding = p.int_encoding;
+    elem_names.push_back(w == 0 ? top + "_elem" : fmt::format("{}_elem_b{}", top, widths[w]));
+    elems.push_back(quant_block::build_element_module(ep, elem_names.back(), header));
+  }
+  const int mb = p.mode_bits();
 
   vlog::Module m;
   m.name = top;
@@ -128,6 +137,9 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
       "MX-OPAL quantizer: {} bf16 in; {} outliers (bf16 + {}-bit index) + E8M0 scale + {} x {}-bit "
       "inliers out.",
       d.k, d.n, d.ib, d.k - d.n, d.b));
+  if (widths.size() > 1)
+    m.header.push_back(fmt::format("Inlier widths {} by mode_i, in {}-bit code fields.",
+                                   fmt::join(widths, "/"), d.b));
   m.header.push_back(fmt::format("Selection: {}. Latency {} cycle(s), one block per cycle.",
                                  p.selection, p.pipeline_stages + 1));
   m.input("clk_i", 1);
@@ -135,6 +147,8 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   m.input("in_valid_i", 1);
   m.output("in_ready_o", 1);
   m.input("x_i", d.k * 16, "bf16 element i at x_i[16*i +: 16]");
+  if (mb > 0)
+    m.input("mode_i", mb, "inlier width: 0 = bits, j = alt_bits[j-1], past the list = the last");
   m.output("out_valid_o", 1);
   m.input("out_ready_i", 1);
   m.output("scale_o", 8, "E8M0 scale of the inliers (0xff: NaN inliers)");
@@ -167,7 +181,7 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
     flags = select_rank(m, d, "x_i");
   }
 
-  std::string x = "x_i", fl = flags, valid = "in_valid_i";
+  std::string x = "x_i", fl = flags, valid = "in_valid_i", mode = mb > 0 ? "mode_i" : "";
   if (p.pipeline_stages >= 1) {
     m.blank();
     m.comment("Stage register after the selection (pipeline_stages >= 1).");
@@ -176,6 +190,11 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
     regs.regs.push_back({"valid_q1", "in_valid_i", "1'b0"});
     m.reg("x_q1", d.k * 16);
     regs.regs.push_back({"x_q1", "x_i", ""});
+    if (mb > 0) {
+      m.reg("mode_q1", mb);
+      regs.regs.push_back({"mode_q1", "mode_i", ""});
+      mode = "mode_q1";
+    }
     m.reg("is_outlier_q1", d.k);
     regs.regs.push_back({"is_outlier_q1", flags, ""});
     for (std::size_t j = 0; j < records.size(); ++j) {
@@ -240,14 +259,41 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
 
   m.blank();
   m.comment("Element quantizers (one per position; outlier positions are dropped below).");
-  m.wire("codes_all", d.k * d.b);
-  for (int i = 0; i < d.k; ++i) {
-    m.add(vlog::Instance{elem_name,
-                         fmt::format("u_elem_{}", i),
-                         {{"x_i", part(x, i * 16, 16)},
-                          {"scale_i", maxf},
-                          {"code_o", part("codes_all", i * d.b, d.b)}},
-                         ""});
+  if (widths.size() == 1) {
+    m.wire("codes_all", d.k * d.b);
+    for (int i = 0; i < d.k; ++i)
+      m.add(vlog::Instance{elem_names[0],
+                           fmt::format("u_elem_{}", i),
+                           {{"x_i", part(x, i * 16, 16)},
+                            {"scale_i", maxf},
+                            {"code_o", part("codes_all", i * d.b, d.b)}},
+                           ""});
+  } else {
+    m.comment("One quantizer per width and position; mode picks the codes (max-width fields).");
+    std::vector<std::string> per_width;
+    for (std::size_t w = 0; w < widths.size(); ++w) {
+      const int b = widths[w];
+      const std::string all = m.wire(fmt::format("codes_b{}", b), d.k * b);
+      for (int i = 0; i < d.k; ++i)
+        m.add(vlog::Instance{
+            elem_names[w],
+            fmt::format("u_elem_b{}_{}", b, i),
+            {{"x_i", part(x, i * 16, 16)}, {"scale_i", maxf}, {"code_o", part(all, i * b, b)}},
+            ""});
+      std::vector<std::string> fields;
+      for (int i = d.k - 1; i >= 0; --i)
+        fields.push_back(b < d.b ? vlog::concat({lit(d.b - b, 0), part(all, i * b, b)})
+                                 : part(all, i * b, b));
+      const std::string wide = m.wire(fmt::format("codes_b{}_wide", b), d.k * d.b);
+      m.assign(wide, vlog::concat(fields));
+      per_width.push_back(wide);
+    }
+    std::string e = per_width.back();
+    for (int w = static_cast<int>(widths.size()) - 2; w >= 0; --w)
+      e = fmt::format("({} == {}) ? {} : {}", mode, lit(mb, static_cast<uint64_t>(w)),
+                      per_width[static_cast<std::size_t>(w)], e);
+    m.wire("codes_all", d.k * d.b);
+    m.assign("codes_all", e, "the codes of the block's width");
   }
   const bool by_position = p.layout == "positions";
   const int slots_n = by_position ? d.k : d.k - d.n;
@@ -308,7 +354,8 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
     m.assign("idx_o", "idx_q");
     m.assign("outl_o", "outl_q");
   }
-  return {elem, m};
+  elems.push_back(std::move(m));
+  return elems;
 }
 
 }  // namespace bf::opal_quantizer

@@ -38,11 +38,12 @@ class OpalQuantizerDesign : public Design {
     PortSpec x{"x_i", f_.block_size * 16, "bf16 activations", {}};
     for (int i = 0; i < f_.block_size; ++i)
       x.fields.push_back({fmt::format("x[{}]", i), i * 16, 16, bf16_text});
-    return {x};
+    if (p_.mode_bits() == 0) return {x};
+    return {x, {"mode_i", p_.mode_bits(), "inlier width: 0 = bits, j = alt_bits[j-1]", {}}};
   }
 
   std::vector<PortSpec> data_outputs() const override {
-    const int k = f_.block_size, n = f_.outliers, ib = f_.index_bits(), b = f_.bits;
+    const int k = f_.block_size, n = f_.outliers, ib = f_.index_bits(), b = p_.max_bits();
     std::vector<PortSpec> out;
     out.push_back({"scale_o", 8, "E8M0 scale of the inliers", {{"scale", 0, 8, {}}}});
     if (n) {
@@ -67,10 +68,12 @@ class OpalQuantizerDesign : public Design {
   }
 
   PortValues emulate(const PortValues& in) const override {
-    const int k = f_.block_size, n = f_.outliers, ib = f_.index_bits(), b = f_.bits;
+    const int k = f_.block_size, n = f_.outliers, ib = f_.index_bits(), b = p_.max_bits();
     std::vector<uint32_t> x(static_cast<std::size_t>(k));
     for (int i = 0; i < k; ++i) x[i] = static_cast<uint32_t>(in[0].get(i * 16, 16)) << 16;
-    const auto blk = golden::mx_opal_quantize(f_, x);
+    const int mode = p_.mode_bits() ? static_cast<int>(in[1].get(0, p_.mode_bits())) : 0;
+    const MxOpalFormat f = p_.format(mode);
+    const auto blk = golden::mx_opal_quantize(f, x);
     PortValues out;
     BitVec scale(8);
     scale.set(0, 8, blk.scale);
@@ -84,7 +87,7 @@ class OpalQuantizerDesign : public Design {
       out.push_back(idx);
       out.push_back(val);
     }
-    const auto list = by_position() ? golden::mx_opal_codes_by_position(f_, blk) : blk.codes;
+    const auto list = by_position() ? golden::mx_opal_codes_by_position(f, blk) : blk.codes;
     BitVec codes(static_cast<int>(list.size()) * b);
     for (std::size_t j = 0; j < list.size(); ++j) codes.set(static_cast<int>(j) * b, b, list[j]);
     out.push_back(codes);
@@ -113,10 +116,13 @@ class OpalQuantizerDesign : public Design {
  private:
   bool by_position() const { return p_.layout == "positions"; }
   // bf16 patterns (upper halves of fp32 encodings), repeated to fill k.
-  TestVector make(const std::vector<uint32_t>& bf16, const std::string& label) const {
+  TestVector make(const std::vector<uint32_t>& bf16, const std::string& label, int mode = 0) const {
     BitVec x(f_.block_size * 16);
     for (int i = 0; i < f_.block_size; ++i) x.set(i * 16, 16, bf16[i % bf16.size()] & 0xffffu);
-    return {{x}, label};
+    if (p_.mode_bits() == 0) return {{x}, label};
+    BitVec m(p_.mode_bits());
+    m.set(0, p_.mode_bits(), static_cast<uint64_t>(mode));
+    return {{x, m}, label};
   }
 
   OpalQuantizerParams p_;
@@ -166,6 +172,17 @@ std::vector<TestVector> OpalQuantizerDesign::corner_cases() const {
     x[1] = bf(50);
     v.push_back(make(x, "rounding ties among inliers"));
   }
+  if (p_.mode_bits() > 0) {
+    // Every case at every mode value (past the list included).
+    const std::size_t cases = v.size();
+    const int values = 1 << p_.mode_bits();
+    for (int mode = 1; mode < values; ++mode)
+      for (std::size_t i = 0; i < cases; ++i) {
+        TestVector t = v[i];
+        t.inputs[1].set(0, p_.mode_bits(), static_cast<uint64_t>(mode));
+        v.push_back(t);
+      }
+  }
   return v;
 }
 
@@ -189,7 +206,7 @@ TestVector OpalQuantizerDesign::random_case(std::mt19937_64& rng) const {
   }
   if (mode > 97) x[rng() % k] = (rng() & 1) ? 0x7fc0 : 0xff80;
   if (mode == 97) x[rng() % k] = 0x0003;  // subnormal
-  return make(x, "random");
+  return make(x, "random", p_.mode_bits() ? static_cast<int>(rng() % (1u << p_.mode_bits())) : 0);
 }
 
 std::string default_name(const OpalQuantizerParams& p) {
@@ -205,8 +222,8 @@ const UnitRegistration registration(make_unit<OpalQuantizerParams>(
     },
     default_name,
     {
-        "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"",
-        "block = 32\noutliers = 2\nbits = 5\nselection = \"rank\"\npipeline_stages = 1\n"
+        "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"\nalt_bits = [5, 8]",
+        "block = 32\noutliers = 2\nbits = 5\nalt_bits = [7]\nselection = \"rank\"\npipeline_stages = 1\n"
         "int_encoding = \"twos_complement\"",
     }));
 
