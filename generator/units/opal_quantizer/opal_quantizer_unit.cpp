@@ -223,7 +223,8 @@ const UnitRegistration registration(make_unit<OpalQuantizerParams>(
     default_name,
     {
         "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"\nalt_bits = [5, 8]",
-        "block = 32\noutliers = 2\nbits = 5\nalt_bits = [7]\nselection = \"rank\"\npipeline_stages = 1\n"
+        "block = 32\noutliers = 2\nbits = 5\nalt_bits = [7]\nselection = \"rank\"\npipeline_stages "
+        "= 1\n"
         "int_encoding = \"twos_complement\"",
     }));
 
