@@ -13,8 +13,7 @@ namespace {
 
 // x (from_width bits) widened to to_width bits, sign-extended or zero-extended.
 std::string extend(const std::string& x, int from_width, int to_width, bool is_signed) {
-  if (!is_signed || to_width <= from_width) return vlog::zext(x, from_width, to_width);
-  return vlog::concat({vlog::repeat(to_width - from_width, vlog::bit(x, from_width - 1)), x});
+  return is_signed ? vlog::sext(x, from_width, to_width) : vlog::zext(x, from_width, to_width);
 }
 
 std::string tree(vlog::Module& m, const std::string& prefix, const std::vector<std::string>& inputs,

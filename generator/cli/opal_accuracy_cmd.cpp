@@ -7,7 +7,6 @@
 
 #include <bit>
 #include <cmath>
-#include <cstring>
 #include <iostream>
 #include <random>
 
@@ -16,6 +15,8 @@
 #include "golden/arith/fp_add.hpp"
 #include "golden/arith/fp_mul.hpp"
 #include "golden/data/synthetic.hpp"
+#include "golden/formats/float_format.hpp"
+#include "golden/formats/int_format.hpp"
 #include "golden/formats/int_tensor.hpp"
 #include "golden/formats/mx_opal.hpp"
 #include "golden/formats/tensor_quant.hpp"
@@ -35,17 +36,6 @@ struct AccuracyArgs {
   std::size_t gemv_channels = 128;
   int weight_bits = 4;
 };
-
-float f32(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-uint32_t u32(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
 
 struct GemvEntry {
   std::string arithmetic;
@@ -74,18 +64,29 @@ std::vector<GemvEntry> gemv_errors(const AccuracyArgs& a, const std::vector<floa
   std::vector<golden::IntWeightRow> wq;
   for (std::size_t m = 0; m < M; ++m)
     wq.push_back(golden::quantize_weight_row({w.data() + m * cols, cols}, a.weight_bits));
-  auto wdeq = [&](std::size_t m, std::size_t i) {  // exact code * scale
-    const auto c =
-        static_cast<int32_t>(wq[m].codes[i] << (32 - a.weight_bits)) >> (32 - a.weight_bits);
-    return static_cast<double>(c) * f32(wq[m].scale_bf16 << 16);
-  };
+  // Per weight: the exact dequantized value (for the reference) and its bf16
+  // rounding (what baseline.bf16_dot multiplies), computed once.
+  const golden::FpMulSpec to_bf16{golden::FloatFormat::bf16(), golden::FloatFormat::bf16(),
+                                  golden::FloatFormat::bf16(), golden::Rounding::NearestEven};
+  std::vector<double> wdeq(M * cols);
+  std::vector<uint32_t> wdeq_bf16(M * cols);
+  for (std::size_t m = 0; m < M; ++m) {
+    const double scale = golden::fp32_from_bits(wq[m].scale_bf16 << 16);
+    for (std::size_t i = 0; i < cols; ++i) {
+      const int64_t c =
+          golden::decode_int(golden::IntEncoding::TwosComplement, a.weight_bits, wq[m].codes[i]);
+      wdeq[m * cols + i] = static_cast<double>(c) * scale;
+      const uint32_t c_bf16 = golden::fp32_to_bf16(golden::fp32_bits(static_cast<float>(c)));
+      wdeq_bf16[m * cols + i] = golden::fp_mul(to_bf16, c_bf16, wq[m].scale_bf16);
+    }
+  }
   std::vector<float> ref(T * M), refw(T * M);
   for (std::size_t t = 0; t < T; ++t)
     for (std::size_t m = 0; m < M; ++m) {
       double s = 0, sw = 0;
       for (std::size_t i = 0; i < cols; ++i) {
         s += static_cast<double>(x[t * cols + i]) * w[m * cols + i];
-        sw += static_cast<double>(x[t * cols + i]) * wdeq(m, i);
+        sw += static_cast<double>(x[t * cols + i]) * wdeq[m * cols + i];
       }
       ref[t * M + m] = static_cast<float>(s);
       refw[t * M + m] = static_cast<float>(sw);
@@ -96,29 +97,16 @@ std::vector<GemvEntry> gemv_errors(const AccuracyArgs& a, const std::vector<floa
     out.push_back({std::move(name), bits, n, golden::error_stats(ref.data(), y.data(), y.size()),
                    golden::error_stats(refw.data(), y.data(), y.size())});
   };
-  // baseline.bf16_dot
-  const golden::FpMulSpec to_bf16{golden::FloatFormat::bf16(), golden::FloatFormat::bf16(),
-                                  golden::FloatFormat::bf16(), golden::Rounding::NearestEven};
+  // baseline.bf16_dot: bf16 activations, 16 lanes (golden::fp_dot order).
   const golden::FpMulSpec mul{};
   const golden::FpAddSpec add{};
+  std::vector<uint32_t> xa(cols);
   for (std::size_t t = 0; t < T; ++t) {
-    std::vector<uint32_t> xa(cols);
     for (std::size_t i = 0; i < cols; ++i)
-      xa[i] = golden::encode_from_fp32(golden::FloatFormat::bf16(), u32(x[t * cols + i]),
-                                       golden::Rounding::NearestEven);
-    for (std::size_t m = 0; m < M; ++m) {
-      std::vector<uint32_t> wb(cols);
-      for (std::size_t i = 0; i < cols; ++i) {
-        const auto c = static_cast<int64_t>(
-            static_cast<int32_t>(wq[m].codes[i] << (32 - a.weight_bits)) >> (32 - a.weight_bits));
-        wb[i] = golden::fp_mul(
-            to_bf16,
-            golden::encode_from_fp32(golden::FloatFormat::bf16(), u32(static_cast<float>(c)),
-                                     golden::Rounding::NearestEven),
-            wq[m].scale_bf16);
-      }
-      y[t * M + m] = f32(golden::fp_dot(mul, add, 0, xa.data(), wb.data(), cols, 16));
-    }
+      xa[i] = golden::fp32_to_bf16(golden::fp32_bits(x[t * cols + i]));
+    for (std::size_t m = 0; m < M; ++m)
+      y[t * M + m] = golden::fp32_from_bits(
+          golden::fp_dot(mul, add, 0, xa.data(), wdeq_bf16.data() + m * cols, cols, 16));
   }
   record("bf16_dot (bf16 x deq. weights)", 16, 0);
   for (int bits : {3, 5})
@@ -133,10 +121,11 @@ std::vector<GemvEntry> gemv_errors(const AccuracyArgs& a, const std::vector<floa
       const auto c = p.config();
       for (std::size_t t = 0; t < T; ++t) {
         std::vector<uint32_t> xb(cols);
-        for (std::size_t i = 0; i < cols; ++i) xb[i] = u32(x[t * cols + i]);
+        for (std::size_t i = 0; i < cols; ++i) xb[i] = golden::fp32_bits(x[t * cols + i]);
         const auto act = golden::opal_quantize_activation(c, 0, xb);
         for (std::size_t m = 0; m < M; ++m)
-          y[t * M + m] = f32(golden::opal_pe_dot(c, act, wq[m].codes, wq[m].scale_bf16));
+          y[t * M + m] =
+              golden::fp32_from_bits(golden::opal_pe_dot(c, act, wq[m].codes, wq[m].scale_bf16));
       }
       record(n ? "opal.pe (MX-OPAL)" : "mx_dot (MXINT)", bits, n);
     }

@@ -39,6 +39,12 @@ std::string zext(const std::string& e, int from_width, int to_width) {
   return concat({lit(to_width - from_width, 0), e});
 }
 
+std::string sext(const std::string& e, int from_width, int to_width) {
+  if (to_width < from_width) throw std::logic_error("vlog::sext: narrowing " + e);
+  if (to_width == from_width) return e;
+  return concat({repeat(to_width - from_width, bit(e, from_width - 1)), e});
+}
+
 std::string paren(const std::string& e) { return "(" + e + ")"; }
 
 std::string ternary(const std::string& c, const std::string& a, const std::string& b) {

@@ -16,6 +16,8 @@ std::string part(const std::string& name, int lsb, int width);         // name[l
 std::string concat(const std::vector<std::string>& parts);             // {a, b, c} (MSB first)
 std::string repeat(int count, const std::string& e);                   // {count{e}}
 std::string zext(const std::string& e, int from_width, int to_width);  // {{n{1'b0}}, e}
+// {{n{e[from-1]}}, e}: e must be a plain name (its top bit is selected).
+std::string sext(const std::string& e, int from_width, int to_width);
 std::string paren(const std::string& e);
 std::string ternary(const std::string& c, const std::string& a, const std::string& b);
 

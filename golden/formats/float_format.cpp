@@ -209,4 +209,8 @@ uint32_t encode_from_fp32(const FloatFormat& f, uint32_t x, Rounding mode, Overf
 uint32_t fp32_bits(float x) { return std::bit_cast<uint32_t>(x); }
 float fp32_from_bits(uint32_t bits) { return std::bit_cast<float>(bits); }
 
+uint32_t fp32_to_bf16(uint32_t u) {
+  return encode_from_fp32(FloatFormat::bf16(), u, Rounding::NearestEven, Overflow::Infinity);
+}
+
 }  // namespace bf::golden

@@ -91,5 +91,9 @@ uint32_t encode_from_fp32(const FloatFormat& f, uint32_t fp32_bits, Rounding mod
 // fp32 bit-pattern helpers.
 uint32_t fp32_bits(float x);
 float fp32_from_bits(uint32_t bits);
+// The IEEE conversion fp32 -> bf16: round to nearest even, overflow to Inf,
+// NaN -> the canonical quiet NaN with the sign kept
+// (encode_from_fp32(bf16, NearestEven, Overflow::Infinity)).
+uint32_t fp32_to_bf16(uint32_t fp32_bits);
 
 }  // namespace bf::golden

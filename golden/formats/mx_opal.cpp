@@ -21,9 +21,6 @@ void check_range(const char* field, int value, int lo, int hi) {
         "invalid mx-opal format: {} = {} is out of range {}..{}", field, value, lo, hi));
 }
 
-uint32_t to_bf16(uint32_t fp32) {
-  return encode_from_fp32(FloatFormat::bf16(), fp32, Rounding::NearestEven, Overflow::Infinity);
-}
 }  // namespace
 
 int MxOpalFormat::index_bits() const {
@@ -86,7 +83,7 @@ MxOpalBlock mx_opal_quantize(const MxOpalFormat& f, std::span<const uint32_t> fp
   std::size_t next = 0;
   for (uint32_t i = 0; i < fp32.size(); ++i) {
     if (next < b.indices.size() && b.indices[next] == i) {
-      b.outliers.push_back(to_bf16(fp32[i]));
+      b.outliers.push_back(fp32_to_bf16(fp32[i]));
       ++next;
     } else {
       inliers.push_back(fp32[i]);

@@ -55,12 +55,6 @@ int32_t fp32_to_fixed(uint32_t u, int width, int frac_bits) {
   return static_cast<int32_t>(std::clamp(v, lo, hi));
 }
 
-uint32_t fp32_to_bf16_rne(uint32_t u) {
-  if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu) != 0)
-    return ((u >> 16) & 0x8000u) | 0x7fc0u;
-  return (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
-}
-
 OpalCoreModel::OpalCoreModel(const OpalCoreParams& p)
     : p_(p), c_(p.pe.config()), buffer_(static_cast<std::size_t>(p.max_blocks)) {
   for (auto& s : buffer_) {
@@ -113,7 +107,7 @@ OpalCoreOutput OpalCoreModel::step(const OpalCoreInput& in) {
     out.done = y.done;
     fp32_of[static_cast<std::size_t>(r)] = y.y;
     out.y[static_cast<std::size_t>(r)] = !y.done                      ? 0u
-                                         : p_.output_format == "bf16" ? fp32_to_bf16_rne(y.y)
+                                         : p_.output_format == "bf16" ? fp32_to_bf16(y.y)
                                                                       : y.y;
   }
   if (p_.route_softmax && out.done && in.route) {

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
 #include "golden/units/opal_pe.hpp"
 #include "golden/units/opal_quantizer.hpp"
@@ -110,9 +111,6 @@ struct OpalCoreOutput {
 // round to nearest even, saturating; +-Inf saturate, NaN gives the most
 // negative code (no probability mass).
 int32_t fp32_to_fixed(uint32_t fp32, int width, int frac_bits);
-
-// fp32 -> bf16, nearest even on the encoding; NaN -> canonical.
-uint32_t fp32_to_bf16_rne(uint32_t fp32);
 
 class OpalCoreModel {
  public:

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 #include "golden/arith/fp_core.hpp"
+#include "golden/formats/float_format.hpp"
 
 namespace bf::golden {
 
@@ -66,15 +66,9 @@ IntWeightRow quantize_weight_row(std::span<const float> w, int bits) {
   const int qmax = (1 << (bits - 1)) - 1;
   IntWeightRow r;
   if (amax > 0) {
-    const float s = amax / static_cast<float>(qmax);
-    uint32_t u;
-    std::memcpy(&u, &s, 4);
-    // fp32 -> bf16, nearest even (s is finite and positive).
-    r.scale_bf16 = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    r.scale_bf16 = fp32_to_bf16(fp32_bits(amax / static_cast<float>(qmax)));
   }
-  const uint32_t su = r.scale_bf16 << 16;
-  float scale;
-  std::memcpy(&scale, &su, 4);
+  const float scale = fp32_from_bits(r.scale_bf16 << 16);
   for (float v : w) {
     const float q = std::nearbyint(v / scale);
     const auto code = static_cast<int64_t>(

@@ -78,7 +78,8 @@ OpalPeConfig MxDotParams::config() const {
   return {block, lanes, 0, act_bits, encoding_or_throw(act_encoding), weight_bits};
 }
 
-OpalPeModel::OpalPeModel(OpalPeConfig c) : c_(std::move(c)), wcap_(c_.outliers, 0) {}
+OpalPeModel::OpalPeModel(OpalPeConfig c)
+    : c_(std::move(c)), wcap_(c_.outliers, 0), is_outlier_(c_.lanes, 0) {}
 
 int64_t OpalPeModel::activation(uint32_t code, int mode) const {
   const int m = std::min(mode, static_cast<int>(c_.act_bits.size()) - 1);
@@ -111,18 +112,18 @@ OpalPeOutput OpalPeModel::step(const OpalPeBeat& in) {
   const int lanes = c_.lanes;
   const int n = c_.outliers;
   // Outlier positions and weight capture on this beat.
-  std::vector<bool> is_outlier(lanes, false);
+  std::fill(is_outlier_.begin(), is_outlier_.end(), 0);
   for (int j = 0; j < n; ++j) {
     if (beat_ == 0) wcap_[j] = 0;
     if (static_cast<int>(in.indices[j] / lanes) == beat_) {
       const int lane = static_cast<int>(in.indices[j] % lanes);
-      is_outlier[lane] = true;
+      is_outlier_[lane] = 1;
       wcap_[j] = weight(in.weights[lane]);
     }
   }
   int64_t sum = beat_ == 0 ? 0 : int_acc_;
   for (int l = 0; l < lanes; ++l)
-    if (!is_outlier[l]) sum += activation(in.codes[l], in.mode) * weight(in.weights[l]);
+    if (!is_outlier_[l]) sum += activation(in.codes[l], in.mode) * weight(in.weights[l]);
   int_acc_ = sum;
 
   OpalPeOutput out;

@@ -152,6 +152,7 @@ class OpalPeModel {
   int beat_ = 0;
   int64_t int_acc_ = 0;
   std::vector<int64_t> wcap_;
+  std::vector<char> is_outlier_;  // per lane, this beat (kept to avoid an allocation per beat)
   uint32_t acc_ = 0;
   bool row_start_ = true;
 };

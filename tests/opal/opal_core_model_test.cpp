@@ -162,12 +162,12 @@ TEST(OpalCoreModel, RoutedScoresFireTheSoftmax) {
 }
 
 TEST(OpalCoreModel, Bf16RoundingOfResults) {
-  EXPECT_EQ(fp32_to_bf16_rne(0x3f808000u), 0x3f80u);  // tie, even stays
-  EXPECT_EQ(fp32_to_bf16_rne(0x3f818000u), 0x3f82u);  // tie, odd rounds up
-  EXPECT_EQ(fp32_to_bf16_rne(0x7f7fffffu), 0x7f80u);  // overflow to Inf
-  EXPECT_EQ(fp32_to_bf16_rne(0xff800000u), 0xff80u);
-  EXPECT_EQ(fp32_to_bf16_rne(0xffc12345u), 0xffc0u);  // NaN canonical, sign kept
-  EXPECT_EQ(fp32_to_bf16_rne(0x00008000u), 0x0000u);  // subnormal tie to even
+  EXPECT_EQ(fp32_to_bf16(0x3f808000u), 0x3f80u);  // tie, even stays
+  EXPECT_EQ(fp32_to_bf16(0x3f818000u), 0x3f82u);  // tie, odd rounds up
+  EXPECT_EQ(fp32_to_bf16(0x7f7fffffu), 0x7f80u);  // overflow to Inf
+  EXPECT_EQ(fp32_to_bf16(0xff800000u), 0xff80u);
+  EXPECT_EQ(fp32_to_bf16(0xffc12345u), 0xffc0u);  // NaN canonical, sign kept
+  EXPECT_EQ(fp32_to_bf16(0x00008000u), 0x0000u);  // subnormal tie to even
 }
 
 }  // namespace

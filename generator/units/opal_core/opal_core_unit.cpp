@@ -2,11 +2,10 @@
 // registration.
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "generator/units/fp_arith/fp_arith_common.hpp"
 #include "generator/units/opal_core/opal_core_rtl.hpp"
 #include "generator/units/unit_info.hpp"
+#include "golden/formats/float_format.hpp"
 
 namespace bf::opal_core {
 namespace {
@@ -145,12 +144,6 @@ class Stream : public StreamModel {
   OpalCoreModel model_;
 };
 
-uint32_t bf16_of(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return golden::fp32_to_bf16_rne(u);
-}
-
 class CoreDesign : public Design {
  public:
   CoreDesign(OpalCoreParams p, std::string top)
@@ -211,7 +204,7 @@ class CoreDesign : public Design {
     for (int e = 0; e < c_.block; ++e) {
       float v = g(rng) * spread;
       if (rng() % 30 == 0) v *= 20.0f + static_cast<float>(rng() % 80);
-      in.x.push_back(bf16_of(v));
+      in.x.push_back(golden::fp32_to_bf16(golden::fp32_bits(v)));
     }
     if (rng() % 50 == 0) in.x[rng() % in.x.size()] = rng() & 1 ? 0x7f80u : 0x7fc1u;
     return in;

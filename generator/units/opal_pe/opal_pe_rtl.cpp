@@ -19,6 +19,7 @@ using vlog::hex_lit;
 using vlog::lit;
 using vlog::part;
 using vlog::repeat;
+using vlog::sext;
 using vlog::zext;
 
 namespace {
@@ -28,12 +29,6 @@ const golden::FpMulSpec kOutlierMul{FloatFormat::bf16(), FloatFormat::bf16(), Fl
 const golden::FpMulSpec kScaleMul{FloatFormat::fp32(), FloatFormat::bf16(), FloatFormat::fp32(),
                                   golden::Rounding::NearestEven};
 const golden::FpAddSpec kAccAdd{FloatFormat::fp32(), golden::Rounding::NearestEven};
-
-// x (from bits, two's complement) sign-extended to `to` bits.
-std::string sext(const std::string& x, int from, int to) {
-  if (to == from) return x;
-  return concat({repeat(to - from, bit(x, from - 1)), x});
-}
 
 // "sel == 0 ? v0 : sel == 1 ? v1 : ... v_last" for a small select.
 std::string select_chain(const std::string& sel, int sel_bits, const std::vector<std::string>& v) {

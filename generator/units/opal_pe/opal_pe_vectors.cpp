@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "generator/units/fp_arith/fp_arith_common.hpp"
 #include "generator/units/opal_pe/opal_pe_ports.hpp"
+#include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
 
 namespace bf::opal_pe {
@@ -19,12 +19,6 @@ using golden::OpalPeConfig;
 namespace {
 
 constexpr uint32_t kBf16One = 0x3f80, kBf16Inf = 0x7f80, kBf16Nan = 0x7fc0, kBf16Max = 0x7f7f;
-
-uint32_t fp32_bits(float x) {
-  uint32_t u;
-  std::memcpy(&u, &x, 4);
-  return u;
-}
 
 uint32_t weight_code(const OpalPeConfig& c, int64_t w) {
   return static_cast<uint32_t>(w) & ((1u << c.weight_bits) - 1);
@@ -86,7 +80,7 @@ Block quantized_block(const OpalPeConfig& c, int mode, std::mt19937_64& rng, boo
   for (auto& e : x) {
     float v = gauss(rng) * spread;
     if (rng() % 40 == 0) v *= 20.0f + static_cast<float>(rng() % 80);
-    e = fp32_bits(v) & 0xffff0000u;  // bf16 activations
+    e = golden::fp32_bits(v) & 0xffff0000u;  // bf16 activations
   }
   const auto q = golden::mx_opal_quantize(f, x);
   Block b;
