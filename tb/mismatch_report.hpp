@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 #include "tb/sim_run.hpp"
 #include "tb/vectors.hpp"
 

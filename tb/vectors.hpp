@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 #include "golden/bits/bitvec.hpp"
 #include "tb/sim/vector_file.hpp"
 

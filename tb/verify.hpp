@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 #include "util/process.hpp"
 
 namespace bf::tb {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 
 namespace bf::tb {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 #include "tb/sim_run.hpp"
 #include "tb/verify.hpp"
 

@@ -209,7 +209,7 @@ DesignFile parse_design_text(std::string_view text, const std::string& path) {
     if (const auto* s = name->as_string(); !s)
       errors.push_back({key_position(top, "name"),
                         "key 'name': expected a string (the top module name, e.g. name = "
-                        "\"mxq_int8_k32\"), found " +
+                        "\"quant_block_mxint8_k32\"), found " +
                             found_text(*name)});
     else if (!is_snake_identifier(s->get()))
       errors.push_back(

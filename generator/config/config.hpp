@@ -1,12 +1,12 @@
 #pragma once
 // The configuration language: TOML design files read into a unit's parameter
-// struct (see golden/units/param_spec.hpp). Every error is one line:
+// struct (see golden/params/param_spec.hpp). Every error is one line:
 //   "configs/x.toml:7:1: unknown parameter 'outlier' for unit opal.pe; did you mean 'outliers'?"
 // i.e. file:line:column, the key, what was expected and what was found.
 //
 // A design file:
 //   unit = "quant.block"        # required: a registered unit name
-//   name = "mxq_int8_k32"       # optional: the top module / output folder name
+//   name = "quant_block_mxint8_k32"       # optional: the top module / output folder name
 //   [params]                    # optional: parameters of the unit (defaults otherwise)
 //   format = "mxint8"
 //   block = 32
@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "golden/units/param_spec.hpp"
+#include "golden/params/param_spec.hpp"
 
 namespace bf::cfg {
 

@@ -1,5 +1,5 @@
 #pragma once
-// The visitors over a unit's parameter struct P (see golden/units/param_spec.hpp):
+// The visitors over a unit's parameter struct P (see golden/params/param_spec.hpp):
 //
 //   describe_params<P>()             one ParamInfo per field, for `blockforge list` and the docs
 //   read_params<P>(table, path, unit) the [params] table checked and read into a P
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "generator/config/config.hpp"
-#include "golden/units/param_spec.hpp"
+#include "golden/params/param_spec.hpp"
 
 namespace bf::cfg {
 

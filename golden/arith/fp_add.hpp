@@ -1,7 +1,7 @@
 #pragma once
 // fp_add: y = a + b in one IEEE format, one rounding. Bit-exact model of the
 // arith.fp_add unit and of the fp adder module built by
-// generator/blocks/fp_arith.hpp. Plus the accumulation orders that units
+// generator/blocks/fp_modules.hpp. Plus the accumulation orders that units
 // summing many products share (fp_sum_tree, fp_sum_serial, fp_dot).
 //
 //   NaN operand, or Inf + (-Inf)   -> canonical quiet NaN

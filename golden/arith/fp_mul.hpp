@@ -1,7 +1,7 @@
 #pragma once
 // fp_mul: y = a * b, operands in formats a and b, result in format y, one
 // rounding. Bit-exact model of the arith.fp_mul unit and of the fp multiplier
-// module built by generator/blocks/fp_arith.hpp.
+// module built by generator/blocks/fp_modules.hpp.
 //
 //   NaN operand, or 0 * Inf           -> canonical quiet NaN of y
 //   Inf * (nonzero or Inf)            -> Inf, sign a ^ b

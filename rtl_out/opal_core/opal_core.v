@@ -29,7 +29,7 @@
 //
 // GEMV engine: 4 opal.pe rows of 16 lanes over an activation buffer of 4 blocks of 128;
 // one opal.quantizer (every activation width) fills the buffer. The arithmetic is
-// golden/units/opal_core.hpp. Every transaction leaves 10 cycles later, in order.
+// golden/units/opal_core/opal_core.hpp. Every transaction leaves 10 cycles later, in order.
 `default_nettype none
 
 module opal_core (

@@ -12,7 +12,7 @@
 //   outliers = 4
 //
 // Dot product of 128-element blocks with 4-bit weights, 16 elements per beat (8 beats per block),
-// MX-OPAL activations with 4 bf16 outliers per block; the arithmetic is golden/units/opal_pe.hpp.
+// MX-OPAL activations with 4 bf16 outliers per block; the arithmetic is golden/units/opal_pe/opal_pe.hpp.
 // One transaction per beat; each beat's output leaves 8 cycles later (done_o marks a row's final beat).
 // A global stall on out_ready_i freezes every stage.
 `default_nettype none

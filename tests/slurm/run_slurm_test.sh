@@ -45,7 +45,7 @@ done
 [ -x "$BF" ] || fail "blockforge binary '$BF' not found"
 BF=$(cd "$(dirname "$BF")" && pwd)/$(basename "$BF")
 SRC=$(cd "$SRC" && pwd)
-[ -f "$SRC/configs/mxint8_k32.toml" ] || fail "$SRC/configs/mxint8_k32.toml not found"
+[ -f "$SRC/configs/quant_block_mxint8_k32.toml" ] || fail "$SRC/configs/quant_block_mxint8_k32.toml not found"
 
 # A world-traversable directory: munged refuses a socket whose directory path
 # is not executable by all, so not under a 0700 home or build directory.
@@ -199,7 +199,7 @@ sinfo -N -l || true
 SWEEP=$T/slurm_ci.toml
 cat > "$SWEEP" << EOF
 # A small quant.block sweep for the Slurm test (no verification).
-base = "$SRC/configs/mxint8_k32.toml"
+base = "$SRC/configs/quant_block_mxint8_k32.toml"
 name = "slurm_ci"
 
 [sweep]

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "generator/units/design.hpp"
+#include "generator/design/design.hpp"
 #include "tb/verify.hpp"
 
 namespace bf::tb {

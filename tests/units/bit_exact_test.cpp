@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "generator/cli/rtl_writer.hpp"
-#include "generator/units/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
+#include "generator/design/registry.hpp"
 #include "tb/verify.hpp"
 
 namespace bf {
@@ -39,7 +39,7 @@ TEST_P(BitExact, VerilatorMatchesGoldenModel) {
       load_design_text("unit = \"" + GetParam().unit + "\"\n[params]\n" + GetParam().params + "\n",
                        GetParam().label + ".toml");
   const fs::path dir = fs::temp_directory_path() / ("bf_bitexact_" + GetParam().label);
-  const auto rtl = cli::write_rtl(*design, (dir / "rtl").string());
+  const auto rtl = write_rtl(*design, (dir / "rtl").string());
   tb::VerifyOptions opt;
   opt.work_dir = (dir / "verilator").string();
   opt.random_vectors = 30000;

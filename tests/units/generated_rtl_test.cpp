@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "generator/cli/rtl_writer.hpp"
-#include "generator/units/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
+#include "generator/design/registry.hpp"
 #include "generator/verilog/module.hpp"
 
 namespace bf {
@@ -54,7 +54,7 @@ TEST_P(GeneratedRtl, DeterministicAndLintClean) {
 
   const fs::path dir = fs::temp_directory_path() / ("bf_units_" + GetParam().label);
   fs::remove_all(dir);
-  const auto w = cli::write_rtl(*design, dir.string());
+  const auto w = write_rtl(*design, dir.string());
   std::string files;
   for (const auto& f : w.files) files += " " + f;
   const std::string top = design->top_name();

@@ -1,5 +1,5 @@
 #pragma once
-// Verilog for opal.core (golden/units/opal_core.hpp): one opal.quantizer (all
+// Verilog for opal.core (golden/units/opal_core/opal_core.hpp): one opal.quantizer (all
 // activation widths, selection shared) writing an activation buffer, `rows`
 // opal.pe instances
 // (the embedded variant, stalled by the core's global advance) reading it
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "generator/verilog/module.hpp"
-#include "golden/units/opal_core.hpp"
+#include "golden/units/opal_core/opal_core.hpp"
 
 namespace bf::opal_core {
 

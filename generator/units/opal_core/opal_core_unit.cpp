@@ -2,9 +2,9 @@
 // registration.
 #include <fmt/format.h>
 
-#include "generator/units/fp_arith/fp_arith_common.hpp"
+#include "generator/design/fp_operand_io.hpp"
 #include "generator/units/opal_core/opal_core_rtl.hpp"
-#include "generator/units/unit_info.hpp"
+#include "generator/design/unit_info.hpp"
 #include "golden/formats/float_format.hpp"
 
 namespace bf::opal_core {
@@ -24,14 +24,14 @@ class Ports {
     v.push_back({"op_i", 1, "0 load, 1 beat", {}});
     if (c_.mode_bits() > 0) v.push_back({"mode_i", c_.mode_bits(), "load: width index", {}});
     v.push_back({"first_i", 1, "load: starts a vector", {}});
-    v.push_back(fp_arith::lane_port("x_i", "x", c_.block, FloatFormat::bf16(), "bf16 block"));
+    v.push_back(fp_operand_io::lane_port("x_i", "x", c_.block, FloatFormat::bf16(), "bf16 block"));
     PortSpec w{"w_i", p_.rows * c_.lanes * c_.weight_bits, "weights", {}};
     for (int r = 0; r < p_.rows; ++r)
       for (int l = 0; l < c_.lanes; ++l)
         w.fields.push_back({fmt::format("w[{}][{}]", r, l), (r * c_.lanes + l) * c_.weight_bits,
                             c_.weight_bits, [](uint64_t x) { return fmt::format("0x{:x}", x); }});
     v.push_back(w);
-    v.push_back(fp_arith::lane_port("wscale_i", "wscale", p_.rows, FloatFormat::bf16(),
+    v.push_back(fp_operand_io::lane_port("wscale_i", "wscale", p_.rows, FloatFormat::bf16(),
                                     "bf16 weight scales"));
     if (p_.route_softmax) v.push_back({"route_i", 1, "beat: route the results", {}});
     return v;
@@ -40,7 +40,7 @@ class Ports {
     const bool bf = p_.output_format == "bf16";
     std::vector<PortSpec> v = {
         {"done_o", 1, "rows ended", {}},
-        fp_arith::lane_port("y_o", "y", p_.rows, bf ? FloatFormat::bf16() : FloatFormat::fp32(),
+        fp_operand_io::lane_port("y_o", "y", p_.rows, bf ? FloatFormat::bf16() : FloatFormat::fp32(),
                             "results")};
     if (p_.route_softmax) {
       const int b = p_.softmax.out_bits;
@@ -70,16 +70,16 @@ class Ports {
     v.push_back(first);
     std::vector<uint32_t> x = in.x;
     x.resize(static_cast<std::size_t>(c_.block), 0);
-    v.push_back(fp_arith::pack(x, 16));
+    v.push_back(fp_operand_io::pack(x, 16));
     std::vector<uint32_t> w;
     for (int r = 0; r < p_.rows; ++r)
       for (int l = 0; l < c_.lanes; ++l)
         w.push_back(in.w.empty() ? 0u
                                  : in.w[static_cast<std::size_t>(r)][static_cast<std::size_t>(l)]);
-    v.push_back(fp_arith::pack(w, c_.weight_bits));
+    v.push_back(fp_operand_io::pack(w, c_.weight_bits));
     std::vector<uint32_t> ws = in.wscale;
     ws.resize(static_cast<std::size_t>(p_.rows), 0);
-    v.push_back(fp_arith::pack(ws, 16));
+    v.push_back(fp_operand_io::pack(ws, 16));
     if (p_.route_softmax) {
       BitVec route(1);
       route.set(0, 1, in.route ? 1 : 0);
@@ -115,14 +115,14 @@ class Ports {
     const int w = p_.output_format == "bf16" ? 16 : 32;
     BitVec done(1);
     done.set(0, 1, o.done ? 1 : 0);
-    PortValues v = {done, fp_arith::pack(o.y, w)};
+    PortValues v = {done, fp_operand_io::pack(o.y, w)};
     if (p_.route_softmax) {
       BitVec pv(1);
       pv.set(0, 1, o.probs_valid ? 1 : 0);
       v.push_back(pv);
       std::vector<uint32_t> probs = o.probs;
       probs.resize(static_cast<std::size_t>(p_.softmax.n), 0);
-      v.push_back(fp_arith::pack(probs, p_.softmax.out_bits));
+      v.push_back(fp_operand_io::pack(probs, p_.softmax.out_bits));
     }
     return v;
   }
@@ -164,7 +164,7 @@ class CoreDesign : public Design {
       h.push_back(
           "one opal.quantizer (every activation width) fills the buffer. The arithmetic is");
       h.push_back(fmt::format(
-          "golden/units/opal_core.hpp. Every transaction leaves {} cycles later, in order.",
+          "golden/units/opal_core/opal_core.hpp. Every transaction leaves {} cycles later, in order.",
           latency()));
       return h;
     });
@@ -217,9 +217,9 @@ class CoreDesign : public Design {
       for (int l = 0; l < c_.lanes; ++l)
         row.push_back(static_cast<uint32_t>(rng()) & ((1u << c_.weight_bits) - 1));
       in.w.push_back(row);
-      in.wscale.push_back(fp_arith::make_code(FloatFormat::bf16(), rng() & 1,
+      in.wscale.push_back(fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1,
                                               static_cast<int>(rng() % 9) - 4,
-                                              fp_arith::random_frac(FloatFormat::bf16(), rng)));
+                                              fp_operand_io::random_frac(FloatFormat::bf16(), rng)));
     }
     return in;
   }

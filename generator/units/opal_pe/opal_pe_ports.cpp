@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "generator/units/fp_arith/fp_arith_common.hpp"
+#include "generator/design/fp_operand_io.hpp"
 
 namespace bf::opal_pe {
 
@@ -35,17 +35,17 @@ std::vector<PortSpec> input_ports(const OpalPeConfig& c) {
   p.push_back({"scale_i", 8, "E8M0 block scale", {}});
   if (c.outliers > 0) {
     p.push_back(int_fields("oidx_i", "idx", c.outliers, c.index_bits(), "outlier indices"));
-    p.push_back(fp_arith::lane_port("oval_i", "oval", c.outliers, FloatFormat::bf16(),
+    p.push_back(fp_operand_io::lane_port("oval_i", "oval", c.outliers, FloatFormat::bf16(),
                                     "bf16 outlier values"));
   }
   p.push_back(
-      fp_arith::lane_port("wscale_i", "wscale", 1, FloatFormat::bf16(), "bf16 weight scale"));
+      fp_operand_io::lane_port("wscale_i", "wscale", 1, FloatFormat::bf16(), "bf16 weight scale"));
   return p;
 }
 
 std::vector<PortSpec> output_ports() {
   return {{"done_o", 1, "the beat ended a row", {}},
-          fp_arith::lane_port("y_o", "y", 1, FloatFormat::fp32(), "fp32 dot product")};
+          fp_operand_io::lane_port("y_o", "y", 1, FloatFormat::fp32(), "fp32 dot product")};
 }
 
 PortValues to_ports(const OpalPeConfig& c, const OpalPeBeat& b) {
@@ -58,16 +58,16 @@ PortValues to_ports(const OpalPeConfig& c, const OpalPeBeat& b) {
   BitVec last(1);
   last.set(0, 1, b.last ? 1 : 0);
   v.push_back(last);
-  v.push_back(fp_arith::pack(b.codes, c.max_bits()));
-  v.push_back(fp_arith::pack(b.weights, c.weight_bits));
+  v.push_back(fp_operand_io::pack(b.codes, c.max_bits()));
+  v.push_back(fp_operand_io::pack(b.weights, c.weight_bits));
   BitVec scale(8);
   scale.set(0, 8, b.scale);
   v.push_back(scale);
   if (c.outliers > 0) {
-    v.push_back(fp_arith::pack(b.indices, c.index_bits()));
-    v.push_back(fp_arith::pack(b.outliers, 16));
+    v.push_back(fp_operand_io::pack(b.indices, c.index_bits()));
+    v.push_back(fp_operand_io::pack(b.outliers, 16));
   }
-  v.push_back(fp_arith::pack({b.wscale}, 16));
+  v.push_back(fp_operand_io::pack({b.wscale}, 16));
   return v;
 }
 

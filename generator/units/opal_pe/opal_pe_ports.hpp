@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "generator/units/design.hpp"
-#include "golden/units/opal_pe.hpp"
+#include "generator/design/design.hpp"
+#include "golden/units/opal_pe/opal_pe.hpp"
 
 namespace bf::opal_pe {
 

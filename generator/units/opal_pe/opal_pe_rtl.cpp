@@ -24,12 +24,6 @@ using vlog::zext;
 
 namespace {
 
-const golden::FpMulSpec kOutlierMul{FloatFormat::bf16(), FloatFormat::bf16(), FloatFormat::fp32(),
-                                    golden::Rounding::NearestEven};
-const golden::FpMulSpec kScaleMul{FloatFormat::fp32(), FloatFormat::bf16(), FloatFormat::fp32(),
-                                  golden::Rounding::NearestEven};
-const golden::FpAddSpec kAccAdd{FloatFormat::fp32(), golden::Rounding::NearestEven};
-
 // "sel == 0 ? v0 : sel == 1 ? v1 : ... v_last" for a small select.
 std::string select_chain(const std::string& sel, int sel_bits, const std::vector<std::string>& v) {
   std::string e = v.back();
@@ -482,9 +476,9 @@ std::vector<vlog::Module> build_rtl(
     const std::function<std::vector<std::string>(const std::string&)>& header, bool embedded) {
   std::vector<vlog::Module> mods;
   const std::string omul = top + "_omul", add = top + "_add", smul = top + "_smul";
-  if (c.outliers > 0) mods.push_back(blocks::fp_mul_module(kOutlierMul, omul, header(omul), false));
-  mods.push_back(blocks::fp_add_module(kAccAdd, add, header(add), false));
-  mods.push_back(blocks::fp_mul_module(kScaleMul, smul, header(smul), false));
+  if (c.outliers > 0) mods.push_back(blocks::fp_mul_module(golden::OpalPeFpOps::outlier_mul(), omul, header(omul), false));
+  mods.push_back(blocks::fp_add_module(golden::OpalPeFpOps::acc_add(), add, header(add), false));
+  mods.push_back(blocks::fp_mul_module(golden::OpalPeFpOps::scale_mul(), smul, header(smul), false));
   vlog::Module m;
   m.name = top;
   m.header = header(top);

@@ -1,5 +1,5 @@
 #pragma once
-// Verilog for opal.pe and baseline.mx_dot (golden/units/opal_pe.hpp): INT
+// Verilog for opal.pe and baseline.mx_dot (golden/units/opal_pe/opal_pe.hpp): INT
 // multiplier lanes and a signed adder tree per beat, an exact block
 // accumulator, and one FP path per PE that turns each finished block into
 // fp32 terms (the scaled inlier sum, then one bf16 outlier product per cycle)
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "generator/verilog/module.hpp"
-#include "golden/units/opal_pe.hpp"
+#include "golden/units/opal_pe/opal_pe.hpp"
 
 namespace bf::opal_pe {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "generator/units/fp_arith/fp_arith_common.hpp"
+#include "generator/design/fp_operand_io.hpp"
 #include "generator/units/opal_pe/opal_pe_ports.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
@@ -30,9 +30,9 @@ uint32_t bf16_value(std::mt19937_64& rng) {
   const auto r = rng() % 100;
   const FloatFormat f = FloatFormat::bf16();
   if (r < 5) return (rng() & 1) ? 0x8000u : 0u;
-  if (r < 12) return fp_arith::random_code(f, rng);
-  return fp_arith::make_code(f, rng() & 1, static_cast<int>(rng() % 25) - 12,
-                             fp_arith::random_frac(f, rng));
+  if (r < 12) return fp_operand_io::random_code(f, rng);
+  return fp_operand_io::make_code(f, rng() & 1, static_cast<int>(rng() % 25) - 12,
+                             fp_operand_io::random_frac(f, rng));
 }
 
 // One block of the stream, as the hardware sees it.
@@ -99,8 +99,8 @@ Block quantized_block(const OpalPeConfig& c, int mode, std::mt19937_64& rng, boo
     const int64_t w = lo + static_cast<int64_t>(rng() % (uint64_t{1} << c.weight_bits));
     b.weights.push_back(weight_code(c, w));
   }
-  b.wscale = fp_arith::make_code(FloatFormat::bf16(), rng() & 1, static_cast<int>(rng() % 9) - 4,
-                                 fp_arith::random_frac(FloatFormat::bf16(), rng));
+  b.wscale = fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1, static_cast<int>(rng() % 9) - 4,
+                                 fp_operand_io::random_frac(FloatFormat::bf16(), rng));
   return b;
 }
 

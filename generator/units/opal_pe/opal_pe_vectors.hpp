@@ -3,13 +3,13 @@
 // purpose (real MX-OPAL blocks from the golden quantizer, scale and special-
 // value extremes, signed zeros, cancellation, the widest integer sums) and
 // independent biased random beats (every input read on every beat is random,
-// so the per-beat rules of golden/units/opal_pe.hpp are all exercised).
+// so the per-beat rules of golden/units/opal_pe/opal_pe.hpp are all exercised).
 
 #include <random>
 #include <vector>
 
-#include "generator/units/design.hpp"
-#include "golden/units/opal_pe.hpp"
+#include "generator/design/design.hpp"
+#include "golden/units/opal_pe/opal_pe.hpp"
 
 namespace bf::opal_pe {
 

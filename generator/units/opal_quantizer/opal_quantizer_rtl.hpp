@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "generator/verilog/module.hpp"
-#include "golden/units/opal_quantizer.hpp"
+#include "golden/units/opal_quantizer/opal_quantizer.hpp"
 
 namespace bf::opal_quantizer {
 

@@ -5,11 +5,11 @@
 #include <cmath>
 
 #include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
-#include "generator/units/unit_info.hpp"
+#include "generator/design/unit_info.hpp"
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
-#include "golden/units/opal_quantizer.hpp"
+#include "golden/units/opal_quantizer/opal_quantizer.hpp"
 
 namespace bf::opal_quantizer {
 namespace {
@@ -210,7 +210,7 @@ TestVector OpalQuantizerDesign::random_case(std::mt19937_64& rng) const {
 }
 
 std::string default_name(const OpalQuantizerParams& p) {
-  return fmt::format("opalq_b{}_n{}_k{}_{}_p{}", p.bits, p.outliers, p.block, p.selection,
+  return fmt::format("opal_quantizer_b{}_n{}_k{}_{}_p{}", p.bits, p.outliers, p.block, p.selection,
                      p.pipeline_stages);
 }
 

@@ -1,5 +1,5 @@
 // opal.softmax hardware. Every formula is the one in
-// golden/units/opal_softmax.hpp (steps 1-9 of its header comment), on the same
+// golden/units/opal_softmax/opal_softmax.hpp (steps 1-9 of its header comment), on the same
 // integers: x in offset binary (sign bit inverted, so unsigned comparisons and
 // differences equal the signed ones), t and z with F and H fraction bits, the
 // sum with P fraction bits. No multiplier, no divider, no table.

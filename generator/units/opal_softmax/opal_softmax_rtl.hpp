@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "generator/verilog/module.hpp"
-#include "golden/units/opal_softmax.hpp"
+#include "golden/units/opal_softmax/opal_softmax.hpp"
 
 namespace bf::opal_softmax {
 

@@ -5,10 +5,10 @@
 #include <cmath>
 
 #include "generator/units/opal_softmax/opal_softmax_rtl.hpp"
-#include "generator/units/opal_softmax/softmax_accuracy.hpp"
-#include "generator/units/opal_softmax/softmax_vectors.hpp"
-#include "generator/units/unit_info.hpp"
-#include "golden/units/opal_softmax.hpp"
+#include "golden/accuracy/softmax_accuracy.hpp"
+#include "generator/design/softmax_io.hpp"
+#include "generator/design/unit_info.hpp"
+#include "golden/units/opal_softmax/opal_softmax.hpp"
 
 namespace bf::opal_softmax {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "generator/verilog/module.hpp"
-#include "golden/units/quant_block.hpp"
+#include "golden/units/quant_block/quant_block.hpp"
 
 namespace bf::quant_block {
 

@@ -5,11 +5,11 @@
 #include <cstring>
 
 #include "generator/units/quant_block/quant_block_rtl.hpp"
-#include "generator/units/unit_info.hpp"
+#include "generator/design/unit_info.hpp"
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/block_format.hpp"
 #include "golden/formats/tensor_quant.hpp"
-#include "golden/units/quant_block.hpp"
+#include "golden/units/quant_block/quant_block.hpp"
 
 namespace bf::quant_block {
 namespace {
@@ -255,7 +255,7 @@ TestVector QuantBlockDesign::random_case(std::mt19937_64& rng) const {
 }
 
 std::string default_name(const QuantBlockParams& p) {
-  return fmt::format("q_{}_k{}_{}_p{}", p.format, p.block, p.input, p.pipeline_stages);
+  return fmt::format("quant_block_{}_k{}_{}_p{}", p.format, p.block, p.input, p.pipeline_stages);
 }
 
 const UnitRegistration registration(make_unit<QuantBlockParams>(

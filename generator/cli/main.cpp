@@ -1,5 +1,0 @@
-// blockforge: command-line entry point. The subcommands live in
-// generator/cli/*_cmd.cpp; this file only dispatches.
-#include "generator/cli/cli.hpp"
-
-int main(int argc, char** argv) { return bf::cli::run(argc, argv); }

@@ -1,0 +1,25 @@
+#pragma once
+// Writing a design's RTL: <dir>/<top>/<module>.v (one module per file) and
+// <dir>/<top>/manifest.json. The same function serves `gen`, `verify` and
+// `area`, so the files verified and measured are the files taped out.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "generator/design/design.hpp"
+
+namespace bf {
+
+struct WrittenDesign {
+  std::string dir;                 // <out>/<top>
+  std::vector<std::string> files;  // the .v files, dependency order (top last)
+};
+
+// Writes atomically: into a temporary sibling directory that replaces
+// <out>/<top> only when every file is written.
+WrittenDesign write_rtl(const Design& d, const std::string& out_dir);
+
+nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names);
+
+}  // namespace bf

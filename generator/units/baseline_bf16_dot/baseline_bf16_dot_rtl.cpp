@@ -1,0 +1,208 @@
+#include "generator/units/baseline_bf16_dot/baseline_bf16_dot_rtl.hpp"
+
+#include <fmt/format.h>
+
+#include "generator/blocks/fp_modules.hpp"
+#include "generator/verilog/expr.hpp"
+
+namespace bf::baseline_bf16_dot {
+
+using vlog::lit;
+using vlog::part;
+
+namespace {
+
+// m.blank() spelled as an empty comment (see generator/design/fp_operand_io.cpp: GCC 12
+// reports a false -Wmaybe-uninitialized inside std::variant otherwise).
+void separator(vlog::Module& m) { m.comment(""); }
+
+vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
+                        const std::string& mul, const std::string& tree_add,
+                        const std::string& acc_add, std::vector<std::string> header) {
+  const int L = p.lanes;
+  const int D = p.tree_levels();
+  const bool piped = p.pipelined();
+
+  vlog::Module m;
+  m.name = top;
+  m.header = std::move(header);
+  m.header.push_back("");
+  m.header.push_back(fmt::format(
+      "BF16 dot-product baseline: {} lane(s) of bf16 x bf16 -> fp32 products, a balanced fp32 "
+      "adder tree ({} level(s)), an fp32 accumulator (round to nearest even, subnormals {}).",
+      L, D, p.subnormals ? "exact" : "flushed"));
+  m.header.push_back(
+      "Weights arrive already dequantized to bf16; the dequantizer is outside this unit.");
+  m.header.push_back(
+      "Bit-exact with golden::Bf16DotModel (golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp): per beat "
+      "acc = golden::fp_dot_step(acc, a, w);");
+  m.header.push_back(
+      "a beat with last_i = 1 outputs done_o = 1, y_o = acc and restarts the row from +0; "
+      "other beats output done_o = 0, y_o = 0.");
+  if (p.tree_registered()) {
+    m.header.push_back(fmt::format(
+        "pipeline = \"balanced\": latency {} = 1 (multipliers' register stage) + {} (one per "
+        "tree level) + 1 (tree sum) + 1 (accumulator).",
+        p.latency(), D));
+    m.header.push_back("Critical path: the accumulator adder's 1-cycle loop (one fp32 adder).");
+  } else if (piped) {
+    m.header.push_back(fmt::format(
+        "pipeline = \"operators\": latency {} = 1 (multipliers' register stage) + {} (one per "
+        "tree level) + 1 (accumulator).",
+        p.latency(), D));
+    m.header.push_back(
+        "Critical path: the last tree adder's second half, then the accumulator adder.");
+  } else {
+    m.header.push_back(
+        "pipeline = \"none\": latency 1; multipliers, tree and accumulator adder are one "
+        "combinational path.");
+  }
+  m.header.push_back(
+      "One beat per cycle; the accumulator adder closes a 1-cycle loop, so back-to-back beats "
+      "of one row need no stall.");
+
+  m.input("clk_i", 1);
+  m.input("rst_ni", 1, "asynchronous, active low");
+  m.input("in_valid_i", 1);
+  m.output("in_ready_o", 1);
+  m.input("last_i", 1, "this beat is the last one of a row");
+  m.input("a_i", L * 16, "bf16 activations; lane i at a_i[16*i +: 16]");
+  m.input("w_i", L * 16, "bf16 weights (dequantized upstream); lane i at w_i[16*i +: 16]");
+  m.output("out_valid_o", 1);
+  m.input("out_ready_i", 1);
+  m.output("done_o", 1, "the beat's last_i");
+  m.output("y_o", 32, "fp32 dot product of the row when done_o, else 32'd0");
+
+  separator(m);
+  m.comment("Pipeline control: one global enable moves every stage.");
+  m.reg("out_valid_q", 1);
+  m.wire("advance", 1, "the output register is free or being read");
+  m.assign("advance", "out_ready_i | ~out_valid_q");
+  m.assign("in_ready_o", "advance");
+
+  separator(m);
+  m.comment(
+      fmt::format("Products p_i = a_i * w_i (golden: fp_mul, bf16 x bf16 -> fp32), {} lane(s){}.",
+                  L, piped ? ", one register stage inside each" : ""));
+  m.wire("prod", L * 32, "lane i at prod[32*i +: 32]");
+  std::vector<std::string> products;
+  for (int i = 0; i < L; ++i) {
+    vlog::Instance inst{mul, fmt::format("u_mul_{}", i), {}, ""};
+    if (piped) {
+      inst.connections.push_back({"clk_i", "clk_i"});
+      inst.connections.push_back({"en_i", "advance"});
+    }
+    inst.connections.push_back({"a_i", part("a_i", i * 16, 16)});
+    inst.connections.push_back({"b_i", part("w_i", i * 16, 16)});
+    inst.connections.push_back({"y_o", part("prod", i * 32, 32)});
+    m.add(inst);
+    products.push_back(part("prod", i * 32, 32));
+  }
+
+  // Valid and last bits of each register stage inside the operators: stage 1
+  // is the multipliers', stage 1 + k the k-th tree level's.
+  std::string valid = "in_valid_i", last = "last_i";
+  if (piped) {
+    separator(m);
+    m.comment(
+        "Valid and last bits travelling with each beat through the operators' register stages "
+        "(stage 1: multipliers, stage 1+k: tree level k).");
+    vlog::Registers vregs{"clk_i", "rst_ni", "advance", {}, ""};
+    vlog::Registers lregs{"clk_i", "rst_ni", "advance", {}, ""};
+    for (int s = 1; s <= D + 1; ++s) {
+      const std::string vq = m.reg(fmt::format("valid_q{}", s), 1);
+      const std::string lq = m.reg(fmt::format("last_q{}", s), 1);
+      vregs.regs.push_back({vq, valid, "1'b0"});
+      lregs.regs.push_back({lq, last, ""});
+      valid = vq;
+      last = lq;
+    }
+    m.add(vregs);
+    m.add(lregs);
+  }
+
+  separator(m);
+  std::string tree = products[0];
+  if (L > 1) {
+    m.comment(fmt::format(
+        "Adder tree t = golden::fp_sum_tree(p_0 .. p_{}): (p0 + p1), (p2 + p3), ...; an odd last "
+        "element passes to the next level{}.",
+        L - 1, piped ? " (delayed by a register like an adder)" : ""));
+    blocks::FpAddTree t;
+    t.adder = tree_add;
+    t.width = 32;
+    if (piped) {
+      t.clk = "clk_i";
+      t.en = "advance";
+    }
+    tree = blocks::fp_add_tree(m, "tree", products, t);
+  } else {
+    m.comment("One lane: the tree is the product itself.");
+  }
+  if (p.tree_registered()) {
+    separator(m);
+    m.comment("Register between the tree and the accumulator (pipeline = balanced).");
+    const int s = D + 2;
+    const std::string vq = m.reg(fmt::format("valid_q{}", s), 1);
+    const std::string lq = m.reg(fmt::format("last_q{}", s), 1);
+    m.reg("tree_q", 32);
+    m.add(vlog::Registers{"clk_i", "rst_ni", "advance", {{vq, valid, "1'b0"}}, ""});
+    m.add(
+        vlog::Registers{"clk_i", "rst_ni", "advance", {{lq, last, ""}, {"tree_q", tree, ""}}, ""});
+    valid = vq;
+    last = lq;
+    tree = "tree_q";
+  }
+
+  separator(m);
+  m.comment(
+      "Accumulator acc = acc + t (golden: fp_dot_step's fp_add(acc, tree)), combinational in "
+      "its 1-cycle loop.");
+  m.comment(
+      "acc_q doubles as the output register. done_q holds the last bit of the previous beat "
+      "(1 after reset), so a beat with done_q = 1 starts a row: it adds t to +0 instead of acc_q.");
+  m.reg("done_q", 1);
+  m.reg("acc_q", 32);
+  m.wire("acc_a", 32, "+0 at a row start, else the running sum");
+  m.assign("acc_a", fmt::format("done_q ? {} : acc_q", vlog::hex_lit(32, 0)));
+  m.wire("acc_d", 32);
+  m.add(vlog::Instance{acc_add, "u_acc", {{"a_i", "acc_a"}, {"b_i", tree}, {"y_o", "acc_d"}}, ""});
+  m.wire("acc_en", 1, "a valid beat enters the output register");
+  m.assign("acc_en", "advance & " + valid);
+
+  separator(m);
+  m.comment("Output register (valid, done) and accumulator.");
+  m.add(vlog::Registers{"clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}}, ""});
+  m.add(vlog::Registers{"clk_i",
+                        "rst_ni",
+                        "acc_en",
+                        {{"done_q", last, "1'b1"}, {"acc_q", "acc_d", ""}},
+                        "only valid beats update the row state"});
+  m.assign("out_valid_o", "out_valid_q");
+  m.assign("done_o", "done_q");
+  m.assign("y_o", fmt::format("done_q ? acc_q : {}", lit(32, 0)));
+  return m;
+}
+
+}  // namespace
+
+std::vector<vlog::Module> build_rtl(
+    const golden::Bf16DotParams& p, const std::string& top,
+    const std::function<std::vector<std::string>(const std::string&)>& header) {
+  const bool piped = p.pipelined();
+  // The accumulator adder is always combinational (its loop is one cycle);
+  // with pipeline = "operators" the tree adders are a second, pipelined
+  // variant of the same operator. Only instantiated modules are emitted.
+  const std::string mul = top + "_mul";
+  const std::string acc_add = top + "_add";
+  const std::string tree_add = piped ? top + "_add_p1" : acc_add;
+  std::vector<vlog::Module> mods;
+  mods.push_back(blocks::fp_mul_module(p.mul_spec(), mul, header(mul), piped));
+  mods.push_back(blocks::fp_add_module(p.add_spec(), acc_add, header(acc_add), false));
+  if (piped && p.lanes > 1)
+    mods.push_back(blocks::fp_add_module(p.add_spec(), tree_add, header(tree_add), true));
+  mods.push_back(top_module(p, top, mul, tree_add, acc_add, header(top)));
+  return mods;
+}
+
+}  // namespace bf::baseline_bf16_dot

@@ -1,0 +1,21 @@
+#pragma once
+// Verilog for baseline.bf16_dot: <top>_mul (bf16 x bf16 -> fp32 multiplier,
+// instantiated `lanes` times), <top>_add (fp32 adder, used for every tree
+// node and for the accumulator) and <top> (lanes, balanced adder tree,
+// accumulator, valid/last pipeline, handshake).
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "generator/verilog/module.hpp"
+#include "golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp"
+
+namespace bf::baseline_bf16_dot {
+
+// `header(module_name)` gives the generated-file comment block of a module.
+std::vector<vlog::Module> build_rtl(
+    const golden::Bf16DotParams& p, const std::string& top,
+    const std::function<std::vector<std::string>(const std::string&)>& header);
+
+}  // namespace bf::baseline_bf16_dot

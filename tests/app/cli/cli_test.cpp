@@ -1,0 +1,131 @@
+// The blockforge binary as a user meets it: listing, generating, bad input
+// (one clear line, non-zero exit, nothing left behind) and the area report.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CmdResult {
+  int code;
+  std::string out;  // stdout + stderr
+};
+
+CmdResult run(const std::string& args) {
+  const std::string cmd = std::string(BLOCKFORGE_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int status = pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("bf_cli_" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+fs::path write(const fs::path& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+
+const std::string kSource = BLOCKFORGE_SOURCE_DIR;
+
+TEST(Cli, ListShowsUnitsParametersDefaultsAndHelp) {
+  const CmdResult r = run("list");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("quant.block"), std::string::npos);
+  EXPECT_NE(r.out.find("block"), std::string::npos);
+  EXPECT_NE(r.out.find("default 32"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pipeline_stages"), std::string::npos);
+}
+
+TEST(Cli, GenWritesVerilogAndManifest) {
+  const auto dir = temp_dir("gen");
+  const CmdResult r = run("gen " + kSource + "/configs/quant_block_mxint8_k32.toml -o " + dir.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "quant_block_mxint8_k32" / "quant_block_mxint8_k32.v"));
+  std::ifstream mf(dir / "quant_block_mxint8_k32" / "manifest.json");
+  const auto j = nlohmann::json::parse(mf);
+  EXPECT_EQ(j["unit"], "quant.block");
+  EXPECT_EQ(j["latency_cycles"], 1);
+  EXPECT_EQ(j["params"]["block"], 32);
+  EXPECT_EQ(j["data_outputs"][1]["name"], "elems_o");
+  EXPECT_EQ(j["data_outputs"][1]["width"], 32 * 8);
+}
+
+TEST(Cli, MissingConfigIsOneClearLine) {
+  const CmdResult r = run("gen /nonexistent/x.toml -o " + temp_dir("missing").string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("/nonexistent/x.toml"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
+
+TEST(Cli, UnknownParameterNamesPlaceAndSuggestion) {
+  const auto dir = temp_dir("unknown");
+  const auto cfg =
+      write(dir, "x.toml", "unit = \"quant.block\"\n[params]\nformat = \"mxint8\"\nblok = 32\n");
+  const CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("x.toml:4:1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean 'block'"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "out")) << "no partial output";
+}
+
+TEST(Cli, OutOfRangeAndBadChoice) {
+  const auto dir = temp_dir("range");
+  const auto cfg = write(dir, "x.toml", "unit = \"quant.block\"\n[params]\nblock = 1000\n");
+  CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("x.toml:3:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2..256"), std::string::npos) << r.out;
+  const auto cfg2 = write(dir, "y.toml", "unit = \"quant.block\"\n[params]\nformat = \"mxint9\"\n");
+  r = run("gen " + cfg2.string() + " -o " + (dir / "out").string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("y.toml:3:"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(Cli, UnknownUnitSuggestsTheClosest) {
+  const auto dir = temp_dir("unit");
+  const auto cfg = write(dir, "x.toml", "unit = \"quant.blok\"\n");
+  const CmdResult r = run("gen " + cfg.string() + " -o " + (dir / "out").string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("did you mean 'quant.block'"), std::string::npos) << r.out;
+}
+
+TEST(Cli, MalformedTomlPointsAtTheLine) {
+  const auto dir = temp_dir("syntax");
+  const auto cfg = write(dir, "x.toml", "unit = \"quant.block\"\n[params\nblock = 3\n");
+  const CmdResult r = run("verify " + cfg.string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.out.find("x.toml:2:"), std::string::npos) << r.out;
+}
+
+TEST(Cli, AreaJsonHasTheReportFields) {
+  const auto dir = temp_dir("area");
+  const CmdResult r =
+      run("area " + kSource + "/configs/quant_block_bfp8_g16.toml --json --work " + dir.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["top"], "quant_block_bfp8_g16");
+  EXPECT_GT(j["area_um2"].get<double>(), 1000.0);
+  EXPECT_NEAR(j["nand2_eq"].get<double>(), j["area_um2"].get<double>() / 0.798, 1e-6);
+  EXPECT_GE(j["flops"].get<long>(), 16 * 9 + 8 + 1);  // codes + scale + valid
+  EXPECT_GT(j["transistors"].get<long>(), 0);
+  EXPECT_GT(j["logic_depth"].get<int>(), 5);
+  EXPECT_FALSE(j["cells"].empty());
+  EXPECT_EQ(j["metrics"]["bits_per_element"].get<double>(), (8 + 16 * 9) / 16.0);
+}
+
+}  // namespace
