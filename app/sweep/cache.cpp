@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "generator/design/rtl_writer.hpp"
 #include "generator/verilog/module.hpp"
 #include "synth/area.hpp"
 #include "util/files.hpp"
@@ -68,7 +69,7 @@ ToolVersions query_tool_versions(const std::string& scratch_dir, bool verify) {
 
 std::vector<std::pair<std::string, std::string>> rtl_sources(const Design& design) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& m : design.modules()) out.emplace_back(m.name + ".v", vlog::print(m));
+  for (const auto& m : design_modules(design)) out.emplace_back(m.name + ".v", vlog::print(m));
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "generator/config/config.hpp"
 #include "generator/verilog/module.hpp"
+#include "generator/verilog/module_set.hpp"
 
 namespace bf {
 
@@ -36,8 +37,12 @@ nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>&
   return j;
 }
 
+std::vector<vlog::Module> design_modules(const Design& d) {
+  return vlog::finalize_modules(d.modules(), d.top_name());
+}
+
 WrittenDesign write_rtl(const Design& d, const std::string& out_dir) {
-  const auto modules = d.modules();
+  const auto modules = design_modules(d);
   const fs::path final_dir = fs::path(out_dir) / d.top_name();
   const fs::path tmp_dir = fs::path(out_dir) / ("." + d.top_name() + ".partial");
   std::error_code ec;

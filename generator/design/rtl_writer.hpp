@@ -16,6 +16,11 @@ struct WrittenDesign {
   std::vector<std::string> files;  // the .v files, dependency order (top last)
 };
 
+// The design's modules as written: finalize_modules(d.modules(), top)
+// (generator/verilog/module_set.hpp) keeps each shared module once, checks
+// every instance and the declaration order, and orders children first.
+std::vector<vlog::Module> design_modules(const Design& d);
+
 // Writes atomically: into a temporary sibling directory that replaces
 // <out>/<top> only when every file is written.
 WrittenDesign write_rtl(const Design& d, const std::string& out_dir);

@@ -2,11 +2,14 @@
 // The Verilog writer: a small structural model of one Verilog-2005 module and
 // a pretty printer. Every unit generator builds modules with this and nothing
 // else, so all generated files share one style: lowRISC naming, one module per
-// file, explicit widths, no generate blocks, comments saying which golden-model
-// function a block implements.
+// file, explicit widths, generate loops for repeated instances, memories as
+// arrays, comments saying which golden-model function a block implements.
 //
 // Expressions are strings built with the helpers in expr.hpp; structure
-// (declarations, assigns, always blocks, instances) is data here.
+// (declarations, assigns, always blocks, instances, loops) is data here.
+// print() refuses a module that uses a name before declaring it
+// (check.hpp), and ModuleSet (module_set.hpp) checks every instance against
+// its child's ports, so neither mistake reaches a generated file.
 
 #include <memory>
 #include <string>
@@ -102,10 +105,39 @@ struct Registers {
 // the caller appends its RegUpdates.
 Registers register_bank(std::string enable, std::string comment);
 
+// A named-port instance. An empty expression leaves an output port open
+// (`.port ()`); every input must be connected.
 struct Instance {
   std::string module;
   std::string name;
   std::vector<std::pair<std::string, std::string>> connections;  // port -> expression
+  std::string comment;
+};
+
+// `reg [width-1:0] name [0:depth-1];`: storage written by a Registers block
+// (q = "name[addr]") and read as name[index]. No reset: a memory holds data
+// that its user qualifies, as an SRAM would.
+struct Memory {
+  std::string name;
+  int width = 1;
+  int depth = 1;
+  std::string comment;
+};
+
+// What a generate loop body may hold: local nets, assigns and instances,
+// written in terms of the loop's genvar.
+using GenItem = std::variant<Net, Assign, Instance>;
+
+//   genvar <genvar>;
+//   for (<genvar> = 0; <genvar> < count; <genvar> = <genvar> + 1) begin : <label>
+//     <body>
+//   end
+// Instances inside are named <label>[i].<name> by the tools.
+struct GenerateFor {
+  std::string genvar = "i";
+  int count = 0;
+  std::string label;
+  std::vector<GenItem> body;
   std::string comment;
 };
 
@@ -114,7 +146,8 @@ struct BodyComment {
   std::string text;  // empty = blank line
 };
 
-using Item = std::variant<Net, LocalParam, Assign, Combinational, Registers, Instance, BodyComment>;
+using Item = std::variant<Net, LocalParam, Assign, Combinational, Registers, Instance, BodyComment,
+                          Memory, GenerateFor>;
 
 struct Module {
   std::string name;
@@ -127,6 +160,7 @@ struct Module {
   const std::string& output(std::string name, int width, std::string comment = {});
   const std::string& wire(std::string name, int width, std::string comment = {});
   const std::string& reg(std::string name, int width, std::string comment = {});
+  const std::string& memory(std::string name, int width, int depth, std::string comment = {});
   void localparam(std::string name, std::string value, std::string comment = {});
   void assign(std::string lhs, std::string rhs, std::string comment = {});
   void add(Item item) { items.push_back(std::move(item)); }
@@ -135,8 +169,13 @@ struct Module {
   void blank();
 };
 
+// The port called `name`, or nullptr.
+const Port* find_port(const Module& m, const std::string& name);
+
 // Pretty printer: deterministic, 2-space indent, ports and declarations
-// aligned in columns, `default_nettype none` guard around the module.
+// aligned in columns, `default_nettype none` guard around the module, no
+// begin/end around a single statement. Throws std::logic_error when the
+// module uses a name before its declaration (check_declaration_order).
 std::string print(const Module& m);
 
 }  // namespace bf::vlog

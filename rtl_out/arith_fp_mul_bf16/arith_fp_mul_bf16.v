@@ -43,18 +43,11 @@ module arith_fp_mul_bf16 (
   // Output register.
   reg  [31:0] y_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
-    if (advance) begin
-      y_q <= y_d;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= in_valid_i;
+  always @(posedge clk_i)
+    if (advance) y_q <= y_d;
   assign out_valid_o = out_valid_q;
   assign y_o = y_q;
 

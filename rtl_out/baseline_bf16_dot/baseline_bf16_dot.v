@@ -162,7 +162,7 @@ module baseline_bf16_dot (
   reg  valid_q5;
   reg  last_q5;
 
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       valid_q1 <= 1'b0;
       valid_q2 <= 1'b0;
@@ -176,8 +176,7 @@ module baseline_bf16_dot (
       valid_q4 <= valid_q3;
       valid_q5 <= valid_q4;
     end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       last_q1 <= last_i;
       last_q2 <= last_q1;
@@ -185,7 +184,6 @@ module baseline_bf16_dot (
       last_q4 <= last_q3;
       last_q5 <= last_q4;
     end
-  end
   // Adder tree t = golden::fp_sum_tree(p_0 .. p_15): (p0 + p1), (p2 + p3), ...; an odd last element passes to the next level (delayed by a register like an adder).
   wire [31:0] tree_l1_0;
 
@@ -327,19 +325,14 @@ module baseline_bf16_dot (
   reg  last_q6;
   reg  [31:0] tree_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q6 <= 1'b0;
-    end else if (advance) begin
-      valid_q6 <= valid_q5;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q6 <= 1'b0;
+    else if (advance) valid_q6 <= valid_q5;
+  always @(posedge clk_i)
     if (advance) begin
       last_q6 <= last_q5;
       tree_q <= tree_l4_0;
     end
-  end
   // Accumulator acc = acc + t (golden: fp_dot_step's fp_add(acc, tree)), combinational in its 1-cycle loop.
   // acc_q doubles as the output register. done_q holds the last bit of the previous beat (1 after reset), so a beat with done_q = 1 starts a row: it adds t to +0 instead of acc_q.
   reg  done_q;
@@ -356,26 +349,15 @@ module baseline_bf16_dot (
 
   // Output register (valid, done) and accumulator.
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= valid_q6;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= valid_q6;
   // only valid beats update the row state
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      done_q <= 1'b1;
-    end else if (acc_en) begin
-      done_q <= last_q6;
-    end
-  end
-  always @(posedge clk_i) begin
-    if (acc_en) begin
-      acc_q <= acc_d;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) done_q <= 1'b1;
+    else if (acc_en) done_q <= last_q6;
+  always @(posedge clk_i)
+    if (acc_en) acc_q <= acc_d;
   assign out_valid_o = out_valid_q;
   assign done_o = done_q;
   assign y_o = done_q ? acc_q : 32'd0;

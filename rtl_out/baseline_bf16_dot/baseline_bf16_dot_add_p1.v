@@ -89,7 +89,7 @@ module baseline_bf16_dot_add_p1 (
   reg  inf_q;
   reg  inf_sign_q;
 
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (en_i) begin
       sum_q <= sum;
       big_exp_q <= big_exp;
@@ -99,7 +99,6 @@ module baseline_bf16_dot_add_p1 (
       inf_q <= inf;
       inf_sign_q <= inf_sign;
     end
-  end
   // Normalize: shift the leading one to the hidden position, but not below emin
   // (such sums are subnormal and exact).
   wire carry = sum_q[27];  // sum in [2, 4): fp_round_pack shifts it right

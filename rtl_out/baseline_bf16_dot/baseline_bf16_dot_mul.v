@@ -97,7 +97,7 @@ module baseline_bf16_dot_mul (
   reg  inf_q;
   reg  zero_q;
 
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (en_i) begin
       prod_q <= prod;
       exp_q <= exp;
@@ -106,7 +106,6 @@ module baseline_bf16_dot_mul (
       inf_q <= inf;
       zero_q <= zero;
     end
-  end
   // rnd: round to fp32 (golden: fp_round_pack), nearest_even; subnormal results
   wire [24:0] rnd_sig = {prod_q, 9'd0};  // 9 zero bits appended
   wire rnd_msb = rnd_sig[24];  // leading one at the top bit (value in [2, 4))

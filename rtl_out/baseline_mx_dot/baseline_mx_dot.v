@@ -32,6 +32,7 @@ module baseline_mx_dot (
   output wire        done_o,       // this beat ended a row: y_o holds its dot product
   output wire [31:0] y_o           // fp32 dot product when done_o, else 0
 );
+  reg  out_valid_q;  // the output register holds a beat's result
   wire advance;
   wire take;  // a beat is accepted this cycle
   // Global stall: every stage advances together when the output can move.
@@ -43,13 +44,9 @@ module baseline_mx_dot (
   wire block_end = beat_q == 3'd7;
 
   // Beat counter (golden: OpalPeModel::beat_).
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      beat_q <= 3'd0;
-    end else if (take) begin
-      beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) beat_q <= 3'd0;
+    else if (take) beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
   // INT lanes: activation A on the 5-bit grid (a b-bit code times 2^(5 - b)), sign-magnitude codes chosen by mode_i,
   // times the weight; products summed by a balanced signed tree (golden: int_acc).
   wire a0_sign = (mode_i == 1'd0) ? codes_i[2] : codes_i[4];
@@ -154,45 +151,36 @@ module baseline_mx_dot (
   assign block_total = (beat_first ? 16'd0 : int_acc_q) + {{3{beat_sum_l4_0[12]}}, beat_sum_l4_0};
 
   // Block accumulator.
-  always @(posedge clk_i) begin
-    if (take) begin
-      int_acc_q <= block_total;
-    end
-  end
+  always @(posedge clk_i)
+    if (take) int_acc_q <= block_total;
   // Block record: what the FP path needs from a finished block. It is consumed over
   // the next 1 cycles, before the next block can end (8 beats later).
   wire capture = take & block_end;  // a block ends this cycle
   reg  [15:0] rec_int_q;
   reg  [7:0] rec_scale_q;
   reg  [15:0] rec_wscale_q;
+  reg  row_start_q;  // the next block starts a row
   reg  rec_row_start_q;
 
   // Block record.
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (capture) begin
       rec_int_q <= block_total;
       rec_scale_q <= scale_i;
       rec_wscale_q <= wscale_i;
       rec_row_start_q <= row_start_q;
     end
-  end
-  reg  row_start_q;  // the next block starts a row
-
   // Row boundary (golden: row_start_).
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      row_start_q <= 1'b1;
-    end else if (capture) begin
-      row_start_q <= last_i;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) row_start_q <= 1'b1;
+    else if (capture) row_start_q <= last_i;
   // Sequencer: step 0 converts the inlier sum, steps 1..0 the outliers.
   reg  seq_busy_q;
   reg  seq_step_q;
   wire seq_final = seq_step_q == 1'd0;  // the record's last term
 
   // Sequencer state.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       seq_busy_q <= 1'b0;
       seq_step_q <= 1'd0;
@@ -200,7 +188,6 @@ module baseline_mx_dot (
       seq_busy_q <= capture | (seq_busy_q & ~seq_final);
       seq_step_q <= 1'd0;
     end
-  end
   // Term 0: int_acc * 2^(S - 127 - 3) rounded to fp32 (golden: block_to_fp32).
   wire conv_neg = rec_int_q[15];
   wire [15:0] conv_mag = conv_neg ? -rec_int_q : rec_int_q;
@@ -300,7 +287,7 @@ module baseline_mx_dot (
   reg  [15:0] item_wscale_q;
 
   // Term stage.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       item_valid_q <= 1'b0;
       item_row_start_q <= 1'b0;
@@ -308,13 +295,11 @@ module baseline_mx_dot (
       item_valid_q <= seq_busy_q;
       item_row_start_q <= seq_busy_q & (seq_step_q == 1'd0) & rec_row_start_q;
     end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       item_q <= term_int;
       item_wscale_q <= rec_wscale_q;
     end
-  end
   // fp32 row accumulator: one term per cycle (golden: acc = fp_add(acc, term)).
   reg  [31:0] acc_q;
   wire [31:0] acc_in = item_row_start_q ? 32'h00000000 : acc_q;
@@ -329,12 +314,11 @@ module baseline_mx_dot (
   reg  [15:0] fin_wscale_q;  // the weight scale of the row acc_q may finish
 
   // Accumulator stage.
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       acc_q <= item_valid_q ? acc_sum : acc_q;
       fin_wscale_q <= item_wscale_q;
     end
-  end
   wire [31:0] y_scaled;
 
   // row sum x bf16 weight scale -> fp32
@@ -347,12 +331,11 @@ module baseline_mx_dot (
   // finished, scaled sum at the output register.
   reg  [2:0] tok_valid_q;
   reg  [2:0] tok_done_q;
-  reg  out_valid_q;
   reg  done_q;
   reg  [31:0] y_q;
 
   // Token pipeline and output register.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       tok_valid_q <= 3'd0;
       tok_done_q <= 3'd0;
@@ -366,7 +349,6 @@ module baseline_mx_dot (
       done_q <= tok_done_q[2];
       y_q <= tok_done_q[2] ? y_scaled : 32'h00000000;
     end
-  end
   assign out_valid_o = out_valid_q;
   assign done_o = done_q;
   assign y_o = y_q;

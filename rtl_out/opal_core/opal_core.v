@@ -91,7 +91,7 @@ module opal_core (
   reg  ld_mode_q;
 
   // Every cycle: the quantizer is never stalled.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       ld_valid_q <= 1'd0;
       ld_first_q <= 1'd0;
@@ -101,7 +101,6 @@ module opal_core (
       ld_first_q <= first_i;
       ld_mode_q <= mode_sel;
     end
-  end
   wire wr = ld_valid_q;  // a quantized block arrives
   wire wr_first = ld_first_q;
   wire wr_mode = ld_mode_q;
@@ -111,13 +110,9 @@ module opal_core (
   wire [1:0] wr_slot = wr_first ? 2'd0 : ((len_q >= 3'd4) ? 2'd3 : len_q[1:0]);  // a full buffer keeps overwriting its last slot
 
   // Vector length.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      len_q <= 3'd0;
-    end else if (wr) begin
-      len_q <= {1'd0, wr_slot} + 3'd1;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) len_q <= 3'd0;
+    else if (wr) len_q <= {1'd0, wr_slot} + 3'd1;
   wire buf0_we = wr & (wr_slot == 2'd0);
   reg  [7:0] buf0_scale_q;
   reg  [27:0] buf0_idx_q;
@@ -126,7 +121,7 @@ module opal_core (
   reg  buf0_mode_q;
 
   // Slot 0.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       buf0_scale_q <= 8'd0;
       buf0_idx_q <= 28'd0;
@@ -140,7 +135,6 @@ module opal_core (
       buf0_codes_q <= wr_codes;
       buf0_mode_q <= wr_mode;
     end
-  end
   wire buf1_we = wr & (wr_slot == 2'd1);
   reg  [7:0] buf1_scale_q;
   reg  [27:0] buf1_idx_q;
@@ -149,7 +143,7 @@ module opal_core (
   reg  buf1_mode_q;
 
   // Slot 1.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       buf1_scale_q <= 8'd0;
       buf1_idx_q <= 28'd0;
@@ -163,7 +157,6 @@ module opal_core (
       buf1_codes_q <= wr_codes;
       buf1_mode_q <= wr_mode;
     end
-  end
   wire buf2_we = wr & (wr_slot == 2'd2);
   reg  [7:0] buf2_scale_q;
   reg  [27:0] buf2_idx_q;
@@ -172,7 +165,7 @@ module opal_core (
   reg  buf2_mode_q;
 
   // Slot 2.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       buf2_scale_q <= 8'd0;
       buf2_idx_q <= 28'd0;
@@ -186,7 +179,6 @@ module opal_core (
       buf2_codes_q <= wr_codes;
       buf2_mode_q <= wr_mode;
     end
-  end
   wire buf3_we = wr & (wr_slot == 2'd3);
   reg  [7:0] buf3_scale_q;
   reg  [27:0] buf3_idx_q;
@@ -195,7 +187,7 @@ module opal_core (
   reg  buf3_mode_q;
 
   // Slot 3.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       buf3_scale_q <= 8'd0;
       buf3_idx_q <= 28'd0;
@@ -209,7 +201,6 @@ module opal_core (
       buf3_codes_q <= wr_codes;
       buf3_mode_q <= wr_mode;
     end
-  end
   // Read side: block slot and beat of the rows in flight (golden: slot_, beat_).
   reg  [1:0] slot_q;
   wire last_block = ({2'd0, slot_q} + 4'd1) >= {1'd0, len_q};  // slot >= length - 1 (also for an empty buffer)
@@ -217,7 +208,7 @@ module opal_core (
   wire block_end = beat_q == 3'd7;
 
   // Read counters.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       beat_q <= 3'd0;
       slot_q <= 2'd0;
@@ -225,7 +216,6 @@ module opal_core (
       beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
       slot_q <= block_end ? (last_block ? 2'd0 : slot_q + 2'd1) : slot_q;
     end
-  end
   reg  [7:0] rd_scale;
   reg  [27:0] rd_idx;
   reg  [63:0] rd_oval;
@@ -233,7 +223,7 @@ module opal_core (
   reg  rd_mode;
 
   // the block being read
-  always @* begin
+  always @*
     case (slot_q)
       2'd0: begin
         rd_scale = buf0_scale_q;
@@ -264,38 +254,20 @@ module opal_core (
         rd_mode = buf3_mode_q;
       end
     endcase
-  end
   reg  [79:0] rd_codes;
 
   // this beat's codes
-  always @* begin
+  always @*
     case (beat_q)
-      3'd0: begin
-        rd_codes = rd_block_codes[79:0];
-      end
-      3'd1: begin
-        rd_codes = rd_block_codes[159:80];
-      end
-      3'd2: begin
-        rd_codes = rd_block_codes[239:160];
-      end
-      3'd3: begin
-        rd_codes = rd_block_codes[319:240];
-      end
-      3'd4: begin
-        rd_codes = rd_block_codes[399:320];
-      end
-      3'd5: begin
-        rd_codes = rd_block_codes[479:400];
-      end
-      3'd6: begin
-        rd_codes = rd_block_codes[559:480];
-      end
-      default: begin
-        rd_codes = rd_block_codes[639:560];
-      end
+      3'd0: rd_codes = rd_block_codes[79:0];
+      3'd1: rd_codes = rd_block_codes[159:80];
+      3'd2: rd_codes = rd_block_codes[239:160];
+      3'd3: rd_codes = rd_block_codes[319:240];
+      3'd4: rd_codes = rd_block_codes[399:320];
+      3'd5: rd_codes = rd_block_codes[479:400];
+      3'd6: rd_codes = rd_block_codes[559:480];
+      default: rd_codes = rd_block_codes[639:560];
     endcase
-  end
   // 4 PEs on the same activation beat, one weight row each.
   wire unused_pe0_valid;  // the core's own tokens say the same
   wire pe0_done;
@@ -392,7 +364,7 @@ module opal_core (
   reg  [7:0] tok_route_q;  // route flags of the beats, up to the PEs' outputs
 
   // Token pipeline.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       tok_valid_q <= 9'd0;
       out_valid_q <= 1'b0;
@@ -402,7 +374,6 @@ module opal_core (
       out_valid_q <= tok_valid_q[8];
       tok_route_q <= {tok_route_q[6:0], take_beat & route_i};
     end
-  end
   assign out_valid_o = out_valid_q;
 
   // Score route: routed results become Q6.10 scores (golden: fp32_to_fixed); every 16 routed beat(s) fill a vector of 64 and fire the softmax.
@@ -502,18 +473,11 @@ module opal_core (
   wire fire = routed & (score_count_q == 4'd15);  // the vector is complete
 
   // Score vector.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      score_count_q <= 4'd0;
-    end else if (advance) begin
-      score_count_q <= routed ? (fire ? 4'd0 : score_count_q + 4'd1) : score_count_q;
-    end
-  end
-  always @(posedge clk_i) begin
-    if (advance) begin
-      scores_q <= routed ? scores_next[1023:64] : scores_q;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) score_count_q <= 4'd0;
+    else if (advance) score_count_q <= routed ? (fire ? 4'd0 : score_count_q + 4'd1) : score_count_q;
+  always @(posedge clk_i)
+    if (advance) scores_q <= routed ? scores_next[1023:64] : scores_q;
   wire sm_valid;
   wire [1023:0] sm_y;
 
@@ -536,7 +500,7 @@ module opal_core (
   reg  [127:0] y_d2_q;
 
   // Results delayed by the softmax's 2 cycle(s).
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       done_d1_q <= 1'b0;
       done_d2_q <= 1'b0;
@@ -544,13 +508,11 @@ module opal_core (
       done_d1_q <= done_all;
       done_d2_q <= done_d1_q;
     end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       y_d1_q <= y_now;
       y_d2_q <= y_d1_q;
     end
-  end
   assign done_o = done_d2_q;
   assign y_o = y_d2_q;
 

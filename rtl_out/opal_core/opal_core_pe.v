@@ -45,6 +45,7 @@ module opal_core_pe (
   output wire        done_o,    // this beat ended a row: y_o holds its dot product
   output wire [31:0] y_o        // fp32 dot product when done_o, else 0
 );
+  reg  out_valid_q;  // the output register holds a beat's result
   wire advance;
   wire take;  // a beat is accepted this cycle
   // Stalled by the parent: every stage advances together with en_i.
@@ -55,13 +56,9 @@ module opal_core_pe (
   wire block_end = beat_q == 3'd7;
 
   // Beat counter (golden: OpalPeModel::beat_).
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      beat_q <= 3'd0;
-    end else if (take) begin
-      beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) beat_q <= 3'd0;
+    else if (take) beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
   wire [15:0] is_outlier;  // lanes at an outlier position: their INT product is forced to 0
   // Outlier slots: the beat each index falls in, its lane, and that lane's weight
   // (golden: wcap_j, taken when idx_j / lanes == beat, 0 at a block's start).
@@ -70,58 +67,25 @@ module opal_core_pe (
   wire [3:0] o0_lane = oidx_i[3:0];
 
   // weight of the outlier's lane
-  always @* begin
+  always @*
     case (o0_lane)
-      4'd0: begin
-        o0_w = w_i[3:0];
-      end
-      4'd1: begin
-        o0_w = w_i[7:4];
-      end
-      4'd2: begin
-        o0_w = w_i[11:8];
-      end
-      4'd3: begin
-        o0_w = w_i[15:12];
-      end
-      4'd4: begin
-        o0_w = w_i[19:16];
-      end
-      4'd5: begin
-        o0_w = w_i[23:20];
-      end
-      4'd6: begin
-        o0_w = w_i[27:24];
-      end
-      4'd7: begin
-        o0_w = w_i[31:28];
-      end
-      4'd8: begin
-        o0_w = w_i[35:32];
-      end
-      4'd9: begin
-        o0_w = w_i[39:36];
-      end
-      4'd10: begin
-        o0_w = w_i[43:40];
-      end
-      4'd11: begin
-        o0_w = w_i[47:44];
-      end
-      4'd12: begin
-        o0_w = w_i[51:48];
-      end
-      4'd13: begin
-        o0_w = w_i[55:52];
-      end
-      4'd14: begin
-        o0_w = w_i[59:56];
-      end
-      default: begin
-        o0_w = w_i[63:60];
-      end
+      4'd0: o0_w = w_i[3:0];
+      4'd1: o0_w = w_i[7:4];
+      4'd2: o0_w = w_i[11:8];
+      4'd3: o0_w = w_i[15:12];
+      4'd4: o0_w = w_i[19:16];
+      4'd5: o0_w = w_i[23:20];
+      4'd6: o0_w = w_i[27:24];
+      4'd7: o0_w = w_i[31:28];
+      4'd8: o0_w = w_i[35:32];
+      4'd9: o0_w = w_i[39:36];
+      4'd10: o0_w = w_i[43:40];
+      4'd11: o0_w = w_i[47:44];
+      4'd12: o0_w = w_i[51:48];
+      4'd13: o0_w = w_i[55:52];
+      4'd14: o0_w = w_i[59:56];
+      default: o0_w = w_i[63:60];
     endcase
-  end
   wire [3:0] o0_wcap;  // captured weight, this beat
   reg  [3:0] o0_wcap_q;
   assign o0_wcap = o0_hit ? o0_w : (beat_first ? 4'd0 : o0_wcap_q);
@@ -130,58 +94,25 @@ module opal_core_pe (
   wire [3:0] o1_lane = oidx_i[10:7];
 
   // weight of the outlier's lane
-  always @* begin
+  always @*
     case (o1_lane)
-      4'd0: begin
-        o1_w = w_i[3:0];
-      end
-      4'd1: begin
-        o1_w = w_i[7:4];
-      end
-      4'd2: begin
-        o1_w = w_i[11:8];
-      end
-      4'd3: begin
-        o1_w = w_i[15:12];
-      end
-      4'd4: begin
-        o1_w = w_i[19:16];
-      end
-      4'd5: begin
-        o1_w = w_i[23:20];
-      end
-      4'd6: begin
-        o1_w = w_i[27:24];
-      end
-      4'd7: begin
-        o1_w = w_i[31:28];
-      end
-      4'd8: begin
-        o1_w = w_i[35:32];
-      end
-      4'd9: begin
-        o1_w = w_i[39:36];
-      end
-      4'd10: begin
-        o1_w = w_i[43:40];
-      end
-      4'd11: begin
-        o1_w = w_i[47:44];
-      end
-      4'd12: begin
-        o1_w = w_i[51:48];
-      end
-      4'd13: begin
-        o1_w = w_i[55:52];
-      end
-      4'd14: begin
-        o1_w = w_i[59:56];
-      end
-      default: begin
-        o1_w = w_i[63:60];
-      end
+      4'd0: o1_w = w_i[3:0];
+      4'd1: o1_w = w_i[7:4];
+      4'd2: o1_w = w_i[11:8];
+      4'd3: o1_w = w_i[15:12];
+      4'd4: o1_w = w_i[19:16];
+      4'd5: o1_w = w_i[23:20];
+      4'd6: o1_w = w_i[27:24];
+      4'd7: o1_w = w_i[31:28];
+      4'd8: o1_w = w_i[35:32];
+      4'd9: o1_w = w_i[39:36];
+      4'd10: o1_w = w_i[43:40];
+      4'd11: o1_w = w_i[47:44];
+      4'd12: o1_w = w_i[51:48];
+      4'd13: o1_w = w_i[55:52];
+      4'd14: o1_w = w_i[59:56];
+      default: o1_w = w_i[63:60];
     endcase
-  end
   wire [3:0] o1_wcap;  // captured weight, this beat
   reg  [3:0] o1_wcap_q;
   assign o1_wcap = o1_hit ? o1_w : (beat_first ? 4'd0 : o1_wcap_q);
@@ -190,58 +121,25 @@ module opal_core_pe (
   wire [3:0] o2_lane = oidx_i[17:14];
 
   // weight of the outlier's lane
-  always @* begin
+  always @*
     case (o2_lane)
-      4'd0: begin
-        o2_w = w_i[3:0];
-      end
-      4'd1: begin
-        o2_w = w_i[7:4];
-      end
-      4'd2: begin
-        o2_w = w_i[11:8];
-      end
-      4'd3: begin
-        o2_w = w_i[15:12];
-      end
-      4'd4: begin
-        o2_w = w_i[19:16];
-      end
-      4'd5: begin
-        o2_w = w_i[23:20];
-      end
-      4'd6: begin
-        o2_w = w_i[27:24];
-      end
-      4'd7: begin
-        o2_w = w_i[31:28];
-      end
-      4'd8: begin
-        o2_w = w_i[35:32];
-      end
-      4'd9: begin
-        o2_w = w_i[39:36];
-      end
-      4'd10: begin
-        o2_w = w_i[43:40];
-      end
-      4'd11: begin
-        o2_w = w_i[47:44];
-      end
-      4'd12: begin
-        o2_w = w_i[51:48];
-      end
-      4'd13: begin
-        o2_w = w_i[55:52];
-      end
-      4'd14: begin
-        o2_w = w_i[59:56];
-      end
-      default: begin
-        o2_w = w_i[63:60];
-      end
+      4'd0: o2_w = w_i[3:0];
+      4'd1: o2_w = w_i[7:4];
+      4'd2: o2_w = w_i[11:8];
+      4'd3: o2_w = w_i[15:12];
+      4'd4: o2_w = w_i[19:16];
+      4'd5: o2_w = w_i[23:20];
+      4'd6: o2_w = w_i[27:24];
+      4'd7: o2_w = w_i[31:28];
+      4'd8: o2_w = w_i[35:32];
+      4'd9: o2_w = w_i[39:36];
+      4'd10: o2_w = w_i[43:40];
+      4'd11: o2_w = w_i[47:44];
+      4'd12: o2_w = w_i[51:48];
+      4'd13: o2_w = w_i[55:52];
+      4'd14: o2_w = w_i[59:56];
+      default: o2_w = w_i[63:60];
     endcase
-  end
   wire [3:0] o2_wcap;  // captured weight, this beat
   reg  [3:0] o2_wcap_q;
   assign o2_wcap = o2_hit ? o2_w : (beat_first ? 4'd0 : o2_wcap_q);
@@ -250,71 +148,37 @@ module opal_core_pe (
   wire [3:0] o3_lane = oidx_i[24:21];
 
   // weight of the outlier's lane
-  always @* begin
+  always @*
     case (o3_lane)
-      4'd0: begin
-        o3_w = w_i[3:0];
-      end
-      4'd1: begin
-        o3_w = w_i[7:4];
-      end
-      4'd2: begin
-        o3_w = w_i[11:8];
-      end
-      4'd3: begin
-        o3_w = w_i[15:12];
-      end
-      4'd4: begin
-        o3_w = w_i[19:16];
-      end
-      4'd5: begin
-        o3_w = w_i[23:20];
-      end
-      4'd6: begin
-        o3_w = w_i[27:24];
-      end
-      4'd7: begin
-        o3_w = w_i[31:28];
-      end
-      4'd8: begin
-        o3_w = w_i[35:32];
-      end
-      4'd9: begin
-        o3_w = w_i[39:36];
-      end
-      4'd10: begin
-        o3_w = w_i[43:40];
-      end
-      4'd11: begin
-        o3_w = w_i[47:44];
-      end
-      4'd12: begin
-        o3_w = w_i[51:48];
-      end
-      4'd13: begin
-        o3_w = w_i[55:52];
-      end
-      4'd14: begin
-        o3_w = w_i[59:56];
-      end
-      default: begin
-        o3_w = w_i[63:60];
-      end
+      4'd0: o3_w = w_i[3:0];
+      4'd1: o3_w = w_i[7:4];
+      4'd2: o3_w = w_i[11:8];
+      4'd3: o3_w = w_i[15:12];
+      4'd4: o3_w = w_i[19:16];
+      4'd5: o3_w = w_i[23:20];
+      4'd6: o3_w = w_i[27:24];
+      4'd7: o3_w = w_i[31:28];
+      4'd8: o3_w = w_i[35:32];
+      4'd9: o3_w = w_i[39:36];
+      4'd10: o3_w = w_i[43:40];
+      4'd11: o3_w = w_i[47:44];
+      4'd12: o3_w = w_i[51:48];
+      4'd13: o3_w = w_i[55:52];
+      4'd14: o3_w = w_i[59:56];
+      default: o3_w = w_i[63:60];
     endcase
-  end
   wire [3:0] o3_wcap;  // captured weight, this beat
   reg  [3:0] o3_wcap_q;
   assign o3_wcap = o3_hit ? o3_w : (beat_first ? 4'd0 : o3_wcap_q);
 
   // Captured outlier weights.
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (take) begin
       o0_wcap_q <= o0_wcap;
       o1_wcap_q <= o1_wcap;
       o2_wcap_q <= o2_wcap;
       o3_wcap_q <= o3_wcap;
     end
-  end
   assign is_outlier = {((o0_hit & (o0_lane == 4'd15)) | (o1_hit & (o1_lane == 4'd15)) | (o2_hit & (o2_lane == 4'd15)) | (o3_hit & (o3_lane == 4'd15))), ((o0_hit & (o0_lane == 4'd14)) | (o1_hit & (o1_lane == 4'd14)) | (o2_hit & (o2_lane == 4'd14)) | (o3_hit & (o3_lane == 4'd14))), ((o0_hit & (o0_lane == 4'd13)) | (o1_hit & (o1_lane == 4'd13)) | (o2_hit & (o2_lane == 4'd13)) | (o3_hit & (o3_lane == 4'd13))), ((o0_hit & (o0_lane == 4'd12)) | (o1_hit & (o1_lane == 4'd12)) | (o2_hit & (o2_lane == 4'd12)) | (o3_hit & (o3_lane == 4'd12))), ((o0_hit & (o0_lane == 4'd11)) | (o1_hit & (o1_lane == 4'd11)) | (o2_hit & (o2_lane == 4'd11)) | (o3_hit & (o3_lane == 4'd11))), ((o0_hit & (o0_lane == 4'd10)) | (o1_hit & (o1_lane == 4'd10)) | (o2_hit & (o2_lane == 4'd10)) | (o3_hit & (o3_lane == 4'd10))), ((o0_hit & (o0_lane == 4'd9)) | (o1_hit & (o1_lane == 4'd9)) | (o2_hit & (o2_lane == 4'd9)) | (o3_hit & (o3_lane == 4'd9))), ((o0_hit & (o0_lane == 4'd8)) | (o1_hit & (o1_lane == 4'd8)) | (o2_hit & (o2_lane == 4'd8)) | (o3_hit & (o3_lane == 4'd8))), ((o0_hit & (o0_lane == 4'd7)) | (o1_hit & (o1_lane == 4'd7)) | (o2_hit & (o2_lane == 4'd7)) | (o3_hit & (o3_lane == 4'd7))), ((o0_hit & (o0_lane == 4'd6)) | (o1_hit & (o1_lane == 4'd6)) | (o2_hit & (o2_lane == 4'd6)) | (o3_hit & (o3_lane == 4'd6))), ((o0_hit & (o0_lane == 4'd5)) | (o1_hit & (o1_lane == 4'd5)) | (o2_hit & (o2_lane == 4'd5)) | (o3_hit & (o3_lane == 4'd5))), ((o0_hit & (o0_lane == 4'd4)) | (o1_hit & (o1_lane == 4'd4)) | (o2_hit & (o2_lane == 4'd4)) | (o3_hit & (o3_lane == 4'd4))), ((o0_hit & (o0_lane == 4'd3)) | (o1_hit & (o1_lane == 4'd3)) | (o2_hit & (o2_lane == 4'd3)) | (o3_hit & (o3_lane == 4'd3))), ((o0_hit & (o0_lane == 4'd2)) | (o1_hit & (o1_lane == 4'd2)) | (o2_hit & (o2_lane == 4'd2)) | (o3_hit & (o3_lane == 4'd2))), ((o0_hit & (o0_lane == 4'd1)) | (o1_hit & (o1_lane == 4'd1)) | (o2_hit & (o2_lane == 4'd1)) | (o3_hit & (o3_lane == 4'd1))), ((o0_hit & (o0_lane == 4'd0)) | (o1_hit & (o1_lane == 4'd0)) | (o2_hit & (o2_lane == 4'd0)) | (o3_hit & (o3_lane == 4'd0)))};
 
   // INT lanes: activation A on the 5-bit grid (a b-bit code times 2^(5 - b)), sign-magnitude codes chosen by mode_i,
@@ -421,11 +285,8 @@ module opal_core_pe (
   assign block_total = (beat_first ? 16'd0 : int_acc_q) + {{3{beat_sum_l4_0[12]}}, beat_sum_l4_0};
 
   // Block accumulator.
-  always @(posedge clk_i) begin
-    if (take) begin
-      int_acc_q <= block_total;
-    end
-  end
+  always @(posedge clk_i)
+    if (take) int_acc_q <= block_total;
   // Block record: what the FP path needs from a finished block. It is consumed over
   // the next 5 cycles, before the next block can end (8 beats later).
   wire capture = take & block_end;  // a block ends this cycle
@@ -437,10 +298,11 @@ module opal_core_pe (
   reg  [3:0] rec_w2_q;
   reg  [3:0] rec_w3_q;
   reg  [15:0] rec_wscale_q;
+  reg  row_start_q;  // the next block starts a row
   reg  rec_row_start_q;
 
   // Block record.
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (capture) begin
       rec_int_q <= block_total;
       rec_scale_q <= scale_i;
@@ -452,24 +314,17 @@ module opal_core_pe (
       rec_wscale_q <= wscale_i;
       rec_row_start_q <= row_start_q;
     end
-  end
-  reg  row_start_q;  // the next block starts a row
-
   // Row boundary (golden: row_start_).
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      row_start_q <= 1'b1;
-    end else if (capture) begin
-      row_start_q <= last_i;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) row_start_q <= 1'b1;
+    else if (capture) row_start_q <= last_i;
   // Sequencer: step 0 converts the inlier sum, steps 1..4 the outliers.
   reg  seq_busy_q;
   reg  [2:0] seq_step_q;
   wire seq_final = seq_step_q == 3'd4;  // the record's last term
 
   // Sequencer state.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       seq_busy_q <= 1'b0;
       seq_step_q <= 3'd0;
@@ -477,7 +332,6 @@ module opal_core_pe (
       seq_busy_q <= capture | (seq_busy_q & ~seq_final);
       seq_step_q <= (capture | seq_final) ? 3'd0 : seq_step_q + 3'd1;
     end
-  end
   // Term 0: int_acc * 2^(S - 127 - 3) rounded to fp32 (golden: block_to_fp32).
   wire conv_neg = rec_int_q[15];
   wire [15:0] conv_mag = conv_neg ? -rec_int_q : rec_int_q;
@@ -575,7 +429,7 @@ module opal_core_pe (
   reg  [3:0] osel_w;
 
   // the outlier of this step
-  always @* begin
+  always @*
     case (seq_step_q)
       3'd1: begin
         osel_val = rec_oval_q[15:0];
@@ -594,7 +448,6 @@ module opal_core_pe (
         osel_w = rec_w3_q;
       end
     endcase
-  end
   wire ow_neg = osel_w[3];
   wire [3:0] ow_mag = ow_neg ? -osel_w : osel_w;  // |w| <= 2^(w-1) fits w bits unsigned
   wire [7:0] ow_lz_pad = {ow_mag, 1'b1, 3'd0};
@@ -629,7 +482,7 @@ module opal_core_pe (
   reg  [15:0] item_wscale_q;
 
   // Term stage.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       item_valid_q <= 1'b0;
       item_row_start_q <= 1'b0;
@@ -637,13 +490,11 @@ module opal_core_pe (
       item_valid_q <= seq_busy_q;
       item_row_start_q <= seq_busy_q & (seq_step_q == 3'd0) & rec_row_start_q;
     end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       item_q <= term;
       item_wscale_q <= rec_wscale_q;
     end
-  end
   // fp32 row accumulator: one term per cycle (golden: acc = fp_add(acc, term)).
   reg  [31:0] acc_q;
   wire [31:0] acc_in = item_row_start_q ? 32'h00000000 : acc_q;
@@ -658,12 +509,11 @@ module opal_core_pe (
   reg  [15:0] fin_wscale_q;  // the weight scale of the row acc_q may finish
 
   // Accumulator stage.
-  always @(posedge clk_i) begin
+  always @(posedge clk_i)
     if (advance) begin
       acc_q <= item_valid_q ? acc_sum : acc_q;
       fin_wscale_q <= item_wscale_q;
     end
-  end
   wire [31:0] y_scaled;
 
   // row sum x bf16 weight scale -> fp32
@@ -676,12 +526,11 @@ module opal_core_pe (
   // finished, scaled sum at the output register.
   reg  [6:0] tok_valid_q;
   reg  [6:0] tok_done_q;
-  reg  out_valid_q;
   reg  done_q;
   reg  [31:0] y_q;
 
   // Token pipeline and output register.
-  always @(posedge clk_i or negedge rst_ni) begin
+  always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       tok_valid_q <= 7'd0;
       tok_done_q <= 7'd0;
@@ -695,7 +544,6 @@ module opal_core_pe (
       done_q <= tok_done_q[6];
       y_q <= tok_done_q[6] ? y_scaled : 32'h00000000;
     end
-  end
   assign valid_o = out_valid_q;
   assign done_o = done_q;
   assign y_o = y_q;

@@ -3706,21 +3706,16 @@ module opal_core_quant (
   reg  [27:0] idx_q;
   reg  [63:0] outl_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= in_valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       scale_q <= scale_d;
       codes_q <= codes_d;
       idx_q <= {order_st2_2_hi_key, order_st3_1_hi_key, order_st3_1_lo_key, order_st2_0_lo_key};
       outl_q <= {outlier_3, outlier_2, outlier_1, outlier_0};
     end
-  end
   assign out_valid_o = out_valid_q;
   assign scale_o = scale_q;
   assign codes_o = codes_q;

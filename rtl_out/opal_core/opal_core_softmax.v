@@ -661,19 +661,14 @@ module opal_core_softmax (
   reg  [575:0] t_q1;
   reg  [6:0] lg_q1;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q1 <= 1'b0;
-    end else if (advance) begin
-      valid_q1 <= valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q1 <= 1'b0;
+    else if (advance) valid_q1 <= valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       t_q1 <= t_all;
       lg_q1 <= lg;
     end
-  end
   // Steps 8-9: per element, z = t + lg and the output antilog.
   wire [1023:0] y_d;
 
@@ -1000,18 +995,11 @@ module opal_core_softmax (
   // Output register.
   reg  [1023:0] y_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= valid_q1;
-    end
-  end
-  always @(posedge clk_i) begin
-    if (advance) begin
-      y_q <= y_d;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= valid_q1;
+  always @(posedge clk_i)
+    if (advance) y_q <= y_d;
   assign valid_o = out_valid_q;
   assign y_o = y_q;
 

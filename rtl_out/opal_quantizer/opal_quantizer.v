@@ -2144,14 +2144,10 @@ module opal_quantizer (
   reg  [6:0] outlier_idx_q1_3;
   reg  [15:0] outlier_q1_3;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q1 <= 1'b0;
-    end else if (advance) begin
-      valid_q1 <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q1 <= 1'b0;
+    else if (advance) valid_q1 <= in_valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       x_q1 <= x_i;
       is_outlier_q1 <= is_outlier;
@@ -2164,7 +2160,6 @@ module opal_quantizer (
       outlier_idx_q1_3 <= order_st2_2_hi_key;
       outlier_q1_3 <= outlier_3;
     end
-  end
   // Stage B: inlier positions (golden: codes in index order, outliers skipped)
   wire [2:0] nout_s1_1 = {2'd0, is_outlier_q1[1]} + {2'd0, is_outlier_q1[0]};
   wire [2:0] nout_s1_2 = {2'd0, is_outlier_q1[2]} + {2'd0, is_outlier_q1[1]};
@@ -3848,21 +3843,16 @@ module opal_quantizer (
   reg  [27:0] idx_q;
   reg  [63:0] outl_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= valid_q1;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= valid_q1;
+  always @(posedge clk_i)
     if (advance) begin
       scale_q <= scale_d;
       codes_q <= codes_d;
       idx_q <= {outlier_idx_q1_3, outlier_idx_q1_2, outlier_idx_q1_1, outlier_idx_q1_0};
       outl_q <= {outlier_q1_3, outlier_q1_2, outlier_q1_1, outlier_q1_0};
     end
-  end
   assign out_valid_o = out_valid_q;
   assign scale_o = scale_q;
   assign codes_o = codes_q;

@@ -162,19 +162,14 @@ module quant_block_bfp8_g16 (
   reg  [7:0] scale_q;
   reg  [143:0] elems_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= in_valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       scale_q <= scale_d;
       elems_q <= elems_d;
     end
-  end
   assign out_valid_o = out_valid_q;
   assign scale_o = scale_q;
   assign elems_o = elems_q;

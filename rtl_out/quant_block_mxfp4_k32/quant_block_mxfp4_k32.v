@@ -108,20 +108,15 @@ module quant_block_mxfp4_k32 (
   reg  [7:0] scale_q1;
   reg  nan_q1;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q1 <= 1'b0;
-    end else if (advance) begin
-      valid_q1 <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q1 <= 1'b0;
+    else if (advance) valid_q1 <= in_valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       x_q1 <= x_i;
       scale_q1 <= scale;
       nan_q1 <= nan_block;
     end
-  end
   // Stage B: element quantizers
   wire [127:0] codes;
 
@@ -292,19 +287,14 @@ module quant_block_mxfp4_k32 (
   reg  [7:0] scale_q;
   reg  [127:0] elems_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= valid_q1;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= valid_q1;
+  always @(posedge clk_i)
     if (advance) begin
       scale_q <= scale_d;
       elems_q <= elems_d;
     end
-  end
   assign out_valid_o = out_valid_q;
   assign scale_o = scale_q;
   assign elems_o = elems_q;

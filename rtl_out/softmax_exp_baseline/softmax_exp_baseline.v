@@ -559,19 +559,14 @@ module softmax_exp_baseline (
   reg  [1151:0] w_q1;
   reg  [29:0] sum_q1;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q1 <= 1'b0;
-    end else if (advance) begin
-      valid_q1 <= in_valid_i;
-    end
-  end
-  always @(posedge clk_i) begin
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q1 <= 1'b0;
+    else if (advance) valid_q1 <= in_valid_i;
+  always @(posedge clk_i)
     if (advance) begin
       w_q1 <= w_all;
       sum_q1 <= sumt_l6_0;
     end
-  end
   // Step 5: R = floor(2^40 / sum), restoring array (18 quotient bits).
   wire [40:0] rcp_dividend = 41'd1099511627776;
   wire [29:0] rcp_rem_in = {7'd0, rcp_dividend[40:18]};
@@ -994,18 +989,11 @@ module softmax_exp_baseline (
   // Output register.
   reg  [1023:0] y_q;
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      out_valid_q <= 1'b0;
-    end else if (advance) begin
-      out_valid_q <= valid_q1;
-    end
-  end
-  always @(posedge clk_i) begin
-    if (advance) begin
-      y_q <= y_d;
-    end
-  end
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) out_valid_q <= 1'b0;
+    else if (advance) out_valid_q <= valid_q1;
+  always @(posedge clk_i)
+    if (advance) y_q <= y_d;
   assign out_valid_o = out_valid_q;
   assign y_o = y_q;
 

@@ -40,7 +40,7 @@ module softmax_exp_baseline_exp (
   reg  [10:0] tab_d;
 
   // table ROM (the last entry is the default)
-  always @* begin
+  always @*
     case (seg)
       6'd0: begin
         tab_t = 18'd131072;
@@ -299,7 +299,6 @@ module softmax_exp_baseline_exp (
         tab_d = 11'd714;
       end
     endcase
-  end
   wire [21:0] interp_prod = {11'd0, tab_d} * {11'd0, seg_lo};  // D[j] * lo: the interpolation multiplier
   wire [22:0] interp_rnd = {1'd0, interp_prod} + 23'd1024;
   wire unused_interp_lo = |interp_rnd[10:0];  // rounded off

@@ -117,6 +117,7 @@ void TopBuilder::ports() {
 void TopBuilder::control() {
   auto& m = m_;
   m.blank();
+  m.reg("out_valid_q", 1, "the output register holds a beat's result");
   m.wire("advance", 1);
   m.wire("take", 1, "a beat is accepted this cycle");
   if (embedded_) {
@@ -291,11 +292,11 @@ void TopBuilder::records() {
   }
   m.reg("rec_wscale_q", 16);
   r.regs.push_back({"rec_wscale_q", "wscale_i", ""});
+  m.reg("row_start_q", 1, "the next block starts a row");
   m.reg("rec_row_start_q", 1);
   r.regs.push_back({"rec_row_start_q", "row_start_q", ""});
   m.add(r);
 
-  m.reg("row_start_q", 1, "the next block starts a row");
   auto rs = vlog::register_bank("capture", "Row boundary (golden: row_start_).");
   rs.regs.push_back({"row_start_q", "last_i", "1'b1"});
   m.add(rs);
@@ -446,7 +447,6 @@ void TopBuilder::output() {
   m.comment("finished, scaled sum at the output register.");
   m.reg("tok_valid_q", stages);
   m.reg("tok_done_q", stages);
-  m.reg("out_valid_q", 1);
   m.reg("done_q", 1);
   m.reg("y_q", 32);
   auto r = vlog::register_bank("advance", "Token pipeline and output register.");

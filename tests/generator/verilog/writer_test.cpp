@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "generator/verilog/check.hpp"
 #include "generator/verilog/expr.hpp"
 #include "generator/verilog/module.hpp"
 
@@ -78,21 +79,160 @@ TEST(Writer, PrintsExpectedLayout) {
 
 TEST(Writer, SplitsResetAndResetlessRegisters) {
   const std::string text = print(sample_design()[1]);
-  EXPECT_NE(text.find("always @(posedge clk_i or negedge rst_ni) begin\n"
-                      "    if (!rst_ni) begin\n"
-                      "      valid_q <= 1'b0;\n"
-                      "    end else if (en_i) begin\n"
-                      "      valid_q <= 1'b1;\n"),
+  EXPECT_NE(text.find("  always @(posedge clk_i or negedge rst_ni)\n"
+                      "    if (!rst_ni) valid_q <= 1'b0;\n"
+                      "    else if (en_i) valid_q <= 1'b1;\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("always @(posedge clk_i) begin\n    if (en_i) begin\n      x_q <= x;\n"),
+  EXPECT_NE(text.find("  always @(posedge clk_i)\n    if (en_i) x_q <= x;\n"), std::string::npos)
+      << text;
+}
+
+// begin/end only where a branch holds several statements; "end else" joins
+// a block to the next branch; an inner if keeps its begin/end when an else
+// follows (or the else would bind to it).
+TEST(Writer, BeginEndOnlyAroundSeveralStatements) {
+  Module m;
+  m.name = "branches";
+  m.input("a_i", 2);
+  m.output("y_o", 2);
+  m.reg("y", 2);
+  m.reg("z", 2);
+  m.add(Combinational{{if_("a_i == 2'd0", {set("y", "2'd1"), set("z", "2'd0")},
+                           {if_("a_i == 2'd1", {set("y", "2'd2")},
+                                {if_("a_i[0]", {set("y", "2'd3")}), set("z", "a_i")})}),
+                       Stmt{Case{"a_i", {{"2'd0", {set("z", "2'd3")}}, {"default", {set("z", "z"), set("y", "y")}}}}},
+                       if_("a_i[1]", {if_("a_i[0]", {set("y", "2'd0")})}, {set("y", "2'd1")})},
+                      ""});
+  m.assign("y_o", "y ^ z");
+  const std::string text = print(m);
+  EXPECT_NE(text.find("  always @* begin\n"
+                      "    if (a_i == 2'd0) begin\n"
+                      "      y = 2'd1;\n"
+                      "      z = 2'd0;\n"
+                      "    end else if (a_i == 2'd1) y = 2'd2;\n"
+                      "    else begin\n"
+                      "      if (a_i[0]) y = 2'd3;\n"
+                      "      z = a_i;\n"
+                      "    end\n"
+                      "    case (a_i)\n"
+                      "      2'd0: z = 2'd3;\n"
+                      "      default: begin\n"
+                      "        z = z;\n"
+                      "        y = y;\n"
+                      "      end\n"
+                      "    endcase\n"
+                      "    if (a_i[1]) begin\n"
+                      "      if (a_i[0]) y = 2'd0;\n"
+                      "    end else y = 2'd1;\n"
+                      "  end\n"),
             std::string::npos)
       << text;
 }
 
+// Two builds of the same design print the same bytes (the writer keeps no
+// state between calls and iterates nothing unordered).
 TEST(Writer, IsDeterministic) {
-  for (const auto& m : sample_design()) EXPECT_EQ(print(m), print(m));
-  EXPECT_EQ(print(sample_design()[1]), print(sample_design()[1]));
+  const auto first = sample_design();
+  const auto second = sample_design();
+  ASSERT_EQ(first.size(), second.size());
+  for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(print(first[i]), print(second[i]));
+  // And a change shows: the printed text is a function of the module.
+  auto changed = sample_design();
+  changed[1].assign("big_o", "~big");
+  EXPECT_NE(print(changed[1]), print(first[1]));
+}
+
+// IEEE 1364 wants every name declared before its use; the writer refuses
+// a module that does not.
+TEST(Writer, RefusesUseBeforeDeclaration) {
+  Module m;
+  m.name = "late";
+  m.input("a_i", 1);
+  m.output("y_o", 1);
+  m.assign("y_o", "late_q & a_i");
+  m.reg("late_q", 1);
+  try {
+    print(m);
+    FAIL() << "use before declaration accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "vlog: module late uses 'late_q' before its declaration (in assign y_o)");
+  }
+  // Literals, system functions and the loop variable are not names to declare.
+  Module ok;
+  ok.name = "ok";
+  ok.input("a_i", 8);
+  ok.output("y_o", 8);
+  ok.assign("y_o", "$signed(a_i) >>> 3'sd1 ^ 8'hf_f ^ 8'b0000_0001");
+  EXPECT_NO_THROW(print(ok));
+  EXPECT_EQ(identifiers("x_q[4'd3 +: 2] + 12'h0ab - $unsigned(y) + 'b1"),
+            (std::vector<std::string>{"x_q", "y"}));
+}
+
+// A generate loop of instances and a memory array.
+std::vector<Module> loop_design() {
+  Module cell;
+  cell.name = "loop_cell";
+  cell.input("a_i", 4);
+  cell.output("y_o", 4);
+  cell.assign("y_o", "~a_i");
+
+  Module top;
+  top.name = "loop_top";
+  top.input("clk_i", 1);
+  top.input("we_i", 1);
+  top.input("addr_i", 2);
+  top.input("x_i", 16);
+  top.output("y_o", 16);
+  top.output("rd_o", 16);
+  top.wire("inv", 16, "lane l at inv[4*l +: 4]");
+  top.add(GenerateFor{"l",
+                      4,
+                      "g_lane",
+                      {Net{"lane_x", 4, false, false, ""},
+                       Assign{"lane_x", "x_i[4*l +: 4]", ""},
+                       Instance{"loop_cell", "u_cell", {{"a_i", "lane_x"}, {"y_o", "inv[4*l +: 4]"}}, ""}},
+                      "one inverter per lane"});
+  top.assign("y_o", "inv");
+  top.memory("mem", 16, 4, "four words, no reset");
+  auto w = register_bank("we_i", "write port");
+  w.regs.push_back({"mem[addr_i]", "x_i", ""});
+  top.add(w);
+  top.assign("rd_o", "mem[addr_i]");
+  return {cell, top};
+}
+
+TEST(Writer, GenerateLoopAndMemory) {
+  const std::string text = print(loop_design()[1]);
+  EXPECT_NE(text.find("  // one inverter per lane\n"
+                      "  genvar l;\n"
+                      "  generate\n"
+                      "    for (l = 0; l < 4; l = l + 1) begin : g_lane\n"
+                      "      wire [3:0] lane_x = x_i[4*l +: 4];\n"
+                      "\n"
+                      "      loop_cell u_cell (\n"
+                      "        .a_i (lane_x),\n"
+                      "        .y_o (inv[4*l +: 4])\n"
+                      "      );\n"
+                      "    end\n"
+                      "  endgenerate\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  reg [15:0] mem [0:3];  // four words, no reset\n"), std::string::npos);
+  EXPECT_NE(text.find("  always @(posedge clk_i)\n    if (we_i) mem[addr_i] <= x_i;\n"),
+            std::string::npos)
+      << text;
+  const auto dir = write_files(loop_design(), "loop");
+  const std::string files = (dir / "loop_cell.v").string() + " " + (dir / "loop_top.v").string();
+  EXPECT_EQ(std::system(("verilator --lint-only -Wall --top-module loop_top " + files +
+                         " > /dev/null 2>&1")
+                            .c_str()),
+            0);
+  EXPECT_EQ(std::system(("iverilog -g2005 -Wall -o " + (dir / "a.vvp").string() + " " + files +
+                         " > /dev/null 2>&1")
+                            .c_str()),
+            0);
 }
 
 TEST(Writer, RejectsZeroWidth) {
