@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "generator/blocks/primitive.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::blocks {
@@ -11,34 +12,42 @@ namespace bf::blocks {
 using vlog::bits;
 using vlog::lit;
 
-std::string max_tree(vlog::Module& m, const std::string& prefix,
-                     const std::vector<std::string>& inputs, int width) {
-  if (inputs.empty()) throw std::logic_error("max_tree: no inputs");
-  std::vector<std::string> level = inputs;
-  int depth = 0;
-  while (level.size() > 1) {
-    std::vector<std::string> next;
-    for (std::size_t i = 0; i + 1 < level.size(); i += 2) {
-      const std::string w = m.wire(fmt::format("{}_l{}_{}", prefix, depth + 1, i / 2), width);
-      m.assign(w, fmt::format("({0} > {1}) ? {0} : {1}", level[i], level[i + 1]));
-      next.push_back(w);
-    }
-    // An odd element passes to the next level unchanged.
-    if (level.size() % 2) next.push_back(level.back());
-    level = std::move(next);
-    ++depth;
-  }
-  return level[0];
+namespace {
+
+vlog::Module max_node(int width) {
+  vlog::Module m;
+  m.name = fmt::format("max_node_w{}", width);
+  m.header = primitive_header(fmt::format("max_node ({} bits)", width),
+                              {"The larger of two unsigned values."});
+  m.input("a_value_i", width);
+  m.input("b_value_i", width);
+  m.output("value_o", width);
+  m.assign("value_o", "(a_value_i > b_value_i) ? a_value_i : b_value_i");
+  return m;
 }
 
-namespace {
-// Recursive leading-zero count of x[lsb +: width] (width a power of two),
-// known to be nonzero at the root: returns the count wire; `zero` receives a
-// wire that is 1 when the slice is all zero (needed by the parent). Wires are
-// named after the bits they cover: <prefix>_<msb>_<lsb>_cnt.
-std::string lzc_node(vlog::Module& m, const std::string& prefix, const std::string& x, int lsb,
-                     int width, std::string* zero) {
-  const std::string name = fmt::format("{}_{}_{}", prefix, lsb + width - 1, lsb);
+vlog::Module max_tree_module(int n, int width) {
+  vlog::Module m;
+  m.name = fmt::format("max_tree_n{}_w{}", n, width);
+  m.header = primitive_header(fmt::format("max_tree (n = {}, {} bits)", n, width),
+                              {"The largest of n unsigned values: a balanced tree of max_node, one",
+                               "level per generate loop."});
+  m.input("value_i", n * width, fmt::format("value e at value_i[{0}*e +: {0}]", width));
+  m.output("value_o", width);
+  reduction_tree(
+      m, n,
+      {{"value", [width](int) { return width; },
+        [](const std::string& bus, int lsb, int w, int) { return vlog::part(bus, lsb, w); }}},
+      [width](int) { return max_node(width); });
+  return m;
+}
+
+// Leading-zero count of x[lsb +: width] (width a power of two), known to be
+// nonzero at the root: returns the count wire; `zero` receives a wire that is
+// 1 when the slice is all zero (needed by the parent). Wires are named after
+// the bits they cover: n_<msb>_<lsb>_cnt.
+std::string lzc_node(vlog::Module& m, const std::string& x, int lsb, int width, std::string* zero) {
+  const std::string name = fmt::format("n_{}_{}", lsb + width - 1, lsb);
   if (width == 2) {
     const std::string cnt = m.wire(name + "_cnt", 1);
     m.assign(cnt, "~" + bits(x, lsb + 1, lsb + 1));
@@ -50,10 +59,9 @@ std::string lzc_node(vlog::Module& m, const std::string& prefix, const std::stri
   }
   const int half = width / 2;
   std::string zero_hi, zero_lo;
-  const std::string hi = lzc_node(m, prefix, x, lsb + half, half, &zero_hi);
-  const std::string lo = lzc_node(m, prefix, x, lsb, half, zero ? &zero_lo : nullptr);
-  int cw = 0;
-  while ((1 << cw) < width) ++cw;
+  const std::string hi = lzc_node(m, x, lsb + half, half, &zero_hi);
+  const std::string lo = lzc_node(m, x, lsb, half, zero ? &zero_lo : nullptr);
+  const int cw = tree_levels(width);
   const std::string cnt = m.wire(name + "_cnt", cw);
   m.assign(cnt, fmt::format("{} ? {{1'b1, {}}} : {{1'b0, {}}}", zero_hi, lo, hi));
   if (zero) {
@@ -62,30 +70,62 @@ std::string lzc_node(vlog::Module& m, const std::string& prefix, const std::stri
   }
   return cnt;
 }
-}  // namespace
 
-std::string leading_zeros(vlog::Module& m, const std::string& prefix, const std::string& x,
-                          int width) {
+vlog::Module lzc_module(int width) {
+  vlog::Module m;
+  m.name = fmt::format("lzc_w{}", width);
+  const int out_w = vlog::bits_for(static_cast<uint64_t>(width));
+  m.header = primitive_header(
+      fmt::format("lzc (leading-zero counter, {} bits)", width),
+      {"Leading zeros of x_i: 0..width (width when x_i == 0), a tree of 2:1 selections."});
+  m.input("x_i", width);
+  m.output("count_o", out_w);
   // Pad with a 1 and zeros up to a power of two: the count of the padded
   // vector equals lzc(x) for x != 0 and `width` for x == 0, and the tree never
   // sees an all-zero input.
   int padded = 2;
   while (padded < width + 1) padded *= 2;
-  const std::string p = m.wire(prefix + "_pad", padded);
   const int fill = padded - width - 1;
-  m.assign(p, fill ? vlog::concat({x, "1'b1", lit(fill, 0)}) : vlog::concat({x, "1'b1"}));
-  const std::string cnt = lzc_node(m, prefix, p, 0, padded, nullptr);
-  const std::string unused_lsb = m.wire("unused_" + prefix + "_pad_lsb", 1);
-  m.assign(unused_lsb, bits(p, 0, 0), "a nonzero vector's count never depends on its LSB");
-  const int out_w = vlog::bits_for(width);
-  int cw = 0;
-  while ((1 << cw) < padded) ++cw;
-  if (cw == out_w) return cnt;
-  // The padded count never exceeds `width`, so its top bits are zero.
-  const std::string out = m.wire(prefix + "_count", out_w);
-  m.assign(out, bits(cnt, out_w - 1, 0));
-  const std::string unused = m.wire("unused_" + prefix + "_cnt_hi", 1);
-  m.assign(unused, "|" + bits(cnt, cw - 1, out_w), "always 0: count <= width");
+  m.wire("pad", padded, "x_i, a 1, zeros to a power of two");
+  m.assign("pad",
+           fill ? vlog::concat({"x_i", "1'b1", lit(fill, 0)}) : vlog::concat({"x_i", "1'b1"}));
+  const std::string cnt = lzc_node(m, "pad", 0, padded, nullptr);
+  m.wire("unused_pad_lsb", 1);
+  m.assign("unused_pad_lsb", "pad[0]", "a nonzero vector's count never depends on its LSB");
+  const int cw = tree_levels(padded);
+  if (cw == out_w) {
+    m.assign("count_o", cnt);
+  } else {
+    // The padded count never exceeds `width`, so its top bits are zero.
+    m.assign("count_o", bits(cnt, out_w - 1, 0));
+    m.wire("unused_cnt_hi", 1);
+    m.assign("unused_cnt_hi", "|" + bits(cnt, cw - 1, out_w), "always 0: count <= width");
+  }
+  return m;
+}
+
+}  // namespace
+
+std::string max_tree(vlog::Module& m, const std::string& prefix,
+                     const std::vector<std::string>& inputs, int width) {
+  if (inputs.empty()) throw std::logic_error("max_tree: no inputs");
+  if (inputs.size() == 1) return inputs[0];
+  const int n = static_cast<int>(inputs.size());
+  const vlog::Module tree = max_tree_module(n, width);
+  const std::string in = bus(m, prefix + "_values", inputs, width);
+  const std::string out = m.wire(prefix + "_max", width);
+  m.add(vlog::instance_of(tree, "u_" + prefix, {{"value_i", in}, {"value_o", out}}));
+  m.use(tree);
+  return out;
+}
+
+std::string leading_zeros(vlog::Module& m, const std::string& prefix, const std::string& x,
+                          int width) {
+  const vlog::Module lzc = lzc_module(width);
+  const std::string in = connectable(m, prefix + "_in", x, width);
+  const std::string out = m.wire(prefix + "_count", vlog::bits_for(static_cast<uint64_t>(width)));
+  m.add(vlog::instance_of(lzc, "u_" + prefix, {{"x_i", in}, {"count_o", out}}));
+  m.use(lzc);
   return out;
 }
 

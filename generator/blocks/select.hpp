@@ -19,8 +19,16 @@ struct ArgMax {
   std::string index;    // index_width bits
   std::string payload;  // payload_width bits (empty if none)
 };
+// Instantiates the primitive argmax_tree_n<n>_k<key>[_p<payload>] (a module
+// of argmax_node comparisons, one generate loop per level) and returns the
+// wires of its result; `index_width` >= ceil(log2 n) (zero-extended).
 ArgMax argmax_tree(vlog::Module& m, const std::string& prefix, const std::vector<std::string>& keys,
                    int key_width, int index_width, const std::vector<std::string>& payloads = {},
+                   int payload_width = 0);
+// The same over buses: key e at keys[key_width*e +: key_width] (and payloads
+// likewise; empty: none), n keys.
+ArgMax argmax_tree(vlog::Module& m, const std::string& prefix, const std::string& keys, int n,
+                   int key_width, int index_width, const std::string& payloads = {},
                    int payload_width = 0);
 
 // Exclusive prefix counts of 1-bit `flags`: result[i] = number of flags set

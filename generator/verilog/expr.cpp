@@ -24,6 +24,15 @@ std::string part(const std::string& name, int lsb, int width) {
   return bits(name, lsb + width - 1, lsb);
 }
 
+std::string lane(const std::string& name, int bus_width, const std::string& var, int stride,
+                 int offset, int width) {
+  if (bus_width == width) return name;  // the whole bus (a scalar cannot be selected)
+  std::string base = stride == 1 ? var : fmt::format("{}*{}", stride, var);
+  if (offset) base += fmt::format("+{}", offset);
+  return width == 1 ? fmt::format("{}[{}]", name, base)
+                    : fmt::format("{}[{} +: {}]", name, base, width);
+}
+
 std::string concat(const std::vector<std::string>& parts) {
   if (parts.size() == 1) return parts[0];
   return fmt::format("{{{}}}", fmt::join(parts, ", "));

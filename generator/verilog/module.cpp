@@ -12,7 +12,7 @@ Registers register_bank(std::string enable, std::string comment) {
 }
 
 void Module::comment(std::string text) { items.push_back(BodyComment{std::move(text)}); }
-void Module::blank() { items.emplace_back(std::in_place_type<BodyComment>, std::string()); }
+void Module::blank() { comment(std::string()); }
 
 Stmt set(std::string lhs, std::string rhs) { return Stmt{SetStmt{std::move(lhs), std::move(rhs)}}; }
 Stmt if_(std::string cond, StmtList then_body, StmtList else_body) {
@@ -53,9 +53,30 @@ void Module::assign(std::string lhs, std::string rhs, std::string c) {
   items.push_back(Assign{std::move(lhs), std::move(rhs), std::move(c)});
 }
 const std::string& Module::memory(std::string n, int width, int depth, std::string c) {
-  if (width < 1 || depth < 1) throw std::logic_error("vlog: memory " + n + " has width or depth < 1");
+  if (width < 1 || depth < 1)
+    throw std::logic_error("vlog: memory " + n + " has width or depth < 1");
   items.push_back(Memory{std::move(n), width, depth, std::move(c)});
   return std::get<Memory>(items.back()).name;
+}
+
+void Module::use(Module child) {
+  for (const auto& m : submodules)
+    if (m.name == child.name) return;
+  submodules.push_back(std::move(child));
+}
+
+Instance instance_of(const Module& child, std::string name,
+                     const std::vector<std::pair<std::string, std::string>>& connections,
+                     std::string comment) {
+  for (const auto& c : connections)
+    if (!find_port(child, c.first))
+      throw std::logic_error("vlog: instance " + name + " of " + child.name + ": no port " +
+                             c.first);
+  Instance inst{child.name, std::move(name), {}, std::move(comment)};
+  for (const auto& p : child.ports)
+    for (const auto& c : connections)
+      if (c.first == p.name) inst.connections.push_back(c);
+  return inst;
 }
 
 const Port* find_port(const Module& m, const std::string& name) {

@@ -154,6 +154,10 @@ struct Module {
   std::vector<std::string> header;  // comment lines printed above `module`
   std::vector<Port> ports;
   std::vector<Item> items;
+  // Modules built on the fly for this one to instantiate (the primitives of
+  // generator/blocks), carried with it so that finalize_modules() writes
+  // them once per design. Not printed with this module.
+  std::vector<Module> submodules;
 
   // Builder conveniences; each returns the net/port name for chaining.
   const std::string& input(std::string name, int width, std::string comment = {});
@@ -164,10 +168,21 @@ struct Module {
   void localparam(std::string name, std::string value, std::string comment = {});
   void assign(std::string lhs, std::string rhs, std::string comment = {});
   void add(Item item) { items.push_back(std::move(item)); }
+  // Records a module this one instantiates; the first of a name is kept
+  // (finalize_modules() checks that same-named modules print the same).
+  void use(Module child);
   // Out of line: inlined, GCC 12 warns -Wmaybe-uninitialized inside std::variant.
   void comment(std::string text);
   void blank();
 };
+
+// An instance of `child` with its connections in the child's port order,
+// from a port -> expression map (an empty expression leaves an output open).
+// Throws std::logic_error for a port the child does not have; missing ports
+// are reported by finalize_modules().
+Instance instance_of(const Module& child, std::string name,
+                     const std::vector<std::pair<std::string, std::string>>& connections,
+                     std::string comment = {});
 
 // The port called `name`, or nullptr.
 const Port* find_port(const Module& m, const std::string& name);

@@ -229,6 +229,12 @@ std::optional<int> connection_width(const std::string& expr, const Module& m,
 }
 
 std::vector<Module> finalize_modules(std::vector<Module> modules, const std::string& top) {
+  // Primitives travel inside the modules that use them: bring them out.
+  for (std::size_t i = 0; i < modules.size(); ++i) {
+    auto subs = std::move(modules[i].submodules);
+    modules[i].submodules.clear();
+    for (auto& sub : subs) modules.push_back(std::move(sub));
+  }
   std::map<std::string, Module> by_name;
   std::map<std::string, std::string> text;
   for (auto& m : modules) {
@@ -255,9 +261,10 @@ std::vector<Module> finalize_modules(std::vector<Module> modules, const std::str
     const auto child_of = [&](const Instance& inst) -> const Module& {
       const auto it = by_name.find(inst.module);
       if (it == by_name.end())
-        throw std::logic_error(fmt::format("vlog: module {}, instance {}: module {} is not part "
-                                           "of the design",
-                                           m.name, inst.name, inst.module));
+        throw std::logic_error(
+            fmt::format("vlog: module {}, instance {}: module {} is not part "
+                        "of the design",
+                        m.name, inst.name, inst.module));
       return it->second;
     };
     for (const auto& item : m.items) {

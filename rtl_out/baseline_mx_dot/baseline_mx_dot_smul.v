@@ -33,68 +33,15 @@ module baseline_mx_dot_smul (
   wire a_is_nan = a_field_ones & ~a_man_zero;
   wire a_is_zero = ~a_hidden & a_man_zero;
   wire [23:0] a_sig;  // significand, hidden bit at the top
-  wire [31:0] a_lzc_pad = {a_man, 1'b1, 8'd0};
-  wire a_lzc_31_30_cnt = ~a_lzc_pad[31];
-  wire a_lzc_31_30_zero = ~(a_lzc_pad[31] | a_lzc_pad[30]);
-  wire a_lzc_29_28_cnt = ~a_lzc_pad[29];
-  wire a_lzc_29_28_zero = ~(a_lzc_pad[29] | a_lzc_pad[28]);
-  wire [1:0] a_lzc_31_28_cnt = a_lzc_31_30_zero ? {1'b1, a_lzc_29_28_cnt} : {1'b0, a_lzc_31_30_cnt};
-  wire a_lzc_31_28_zero = a_lzc_31_30_zero & a_lzc_29_28_zero;
-  wire a_lzc_27_26_cnt = ~a_lzc_pad[27];
-  wire a_lzc_27_26_zero = ~(a_lzc_pad[27] | a_lzc_pad[26]);
-  wire a_lzc_25_24_cnt = ~a_lzc_pad[25];
-  wire a_lzc_25_24_zero = ~(a_lzc_pad[25] | a_lzc_pad[24]);
-  wire [1:0] a_lzc_27_24_cnt = a_lzc_27_26_zero ? {1'b1, a_lzc_25_24_cnt} : {1'b0, a_lzc_27_26_cnt};
-  wire a_lzc_27_24_zero = a_lzc_27_26_zero & a_lzc_25_24_zero;
-  wire [2:0] a_lzc_31_24_cnt = a_lzc_31_28_zero ? {1'b1, a_lzc_27_24_cnt} : {1'b0, a_lzc_31_28_cnt};
-  wire a_lzc_31_24_zero = a_lzc_31_28_zero & a_lzc_27_24_zero;
-  wire a_lzc_23_22_cnt = ~a_lzc_pad[23];
-  wire a_lzc_23_22_zero = ~(a_lzc_pad[23] | a_lzc_pad[22]);
-  wire a_lzc_21_20_cnt = ~a_lzc_pad[21];
-  wire a_lzc_21_20_zero = ~(a_lzc_pad[21] | a_lzc_pad[20]);
-  wire [1:0] a_lzc_23_20_cnt = a_lzc_23_22_zero ? {1'b1, a_lzc_21_20_cnt} : {1'b0, a_lzc_23_22_cnt};
-  wire a_lzc_23_20_zero = a_lzc_23_22_zero & a_lzc_21_20_zero;
-  wire a_lzc_19_18_cnt = ~a_lzc_pad[19];
-  wire a_lzc_19_18_zero = ~(a_lzc_pad[19] | a_lzc_pad[18]);
-  wire a_lzc_17_16_cnt = ~a_lzc_pad[17];
-  wire a_lzc_17_16_zero = ~(a_lzc_pad[17] | a_lzc_pad[16]);
-  wire [1:0] a_lzc_19_16_cnt = a_lzc_19_18_zero ? {1'b1, a_lzc_17_16_cnt} : {1'b0, a_lzc_19_18_cnt};
-  wire a_lzc_19_16_zero = a_lzc_19_18_zero & a_lzc_17_16_zero;
-  wire [2:0] a_lzc_23_16_cnt = a_lzc_23_20_zero ? {1'b1, a_lzc_19_16_cnt} : {1'b0, a_lzc_23_20_cnt};
-  wire a_lzc_23_16_zero = a_lzc_23_20_zero & a_lzc_19_16_zero;
-  wire [3:0] a_lzc_31_16_cnt = a_lzc_31_24_zero ? {1'b1, a_lzc_23_16_cnt} : {1'b0, a_lzc_31_24_cnt};
-  wire a_lzc_31_16_zero = a_lzc_31_24_zero & a_lzc_23_16_zero;
-  wire a_lzc_15_14_cnt = ~a_lzc_pad[15];
-  wire a_lzc_15_14_zero = ~(a_lzc_pad[15] | a_lzc_pad[14]);
-  wire a_lzc_13_12_cnt = ~a_lzc_pad[13];
-  wire a_lzc_13_12_zero = ~(a_lzc_pad[13] | a_lzc_pad[12]);
-  wire [1:0] a_lzc_15_12_cnt = a_lzc_15_14_zero ? {1'b1, a_lzc_13_12_cnt} : {1'b0, a_lzc_15_14_cnt};
-  wire a_lzc_15_12_zero = a_lzc_15_14_zero & a_lzc_13_12_zero;
-  wire a_lzc_11_10_cnt = ~a_lzc_pad[11];
-  wire a_lzc_11_10_zero = ~(a_lzc_pad[11] | a_lzc_pad[10]);
-  wire a_lzc_9_8_cnt = ~a_lzc_pad[9];
-  wire a_lzc_9_8_zero = ~(a_lzc_pad[9] | a_lzc_pad[8]);
-  wire [1:0] a_lzc_11_8_cnt = a_lzc_11_10_zero ? {1'b1, a_lzc_9_8_cnt} : {1'b0, a_lzc_11_10_cnt};
-  wire a_lzc_11_8_zero = a_lzc_11_10_zero & a_lzc_9_8_zero;
-  wire [2:0] a_lzc_15_8_cnt = a_lzc_15_12_zero ? {1'b1, a_lzc_11_8_cnt} : {1'b0, a_lzc_15_12_cnt};
-  wire a_lzc_15_8_zero = a_lzc_15_12_zero & a_lzc_11_8_zero;
-  wire a_lzc_7_6_cnt = ~a_lzc_pad[7];
-  wire a_lzc_7_6_zero = ~(a_lzc_pad[7] | a_lzc_pad[6]);
-  wire a_lzc_5_4_cnt = ~a_lzc_pad[5];
-  wire a_lzc_5_4_zero = ~(a_lzc_pad[5] | a_lzc_pad[4]);
-  wire [1:0] a_lzc_7_4_cnt = a_lzc_7_6_zero ? {1'b1, a_lzc_5_4_cnt} : {1'b0, a_lzc_7_6_cnt};
-  wire a_lzc_7_4_zero = a_lzc_7_6_zero & a_lzc_5_4_zero;
-  wire a_lzc_3_2_cnt = ~a_lzc_pad[3];
-  wire a_lzc_3_2_zero = ~(a_lzc_pad[3] | a_lzc_pad[2]);
-  wire a_lzc_1_0_cnt = ~a_lzc_pad[1];
-  wire [1:0] a_lzc_3_0_cnt = a_lzc_3_2_zero ? {1'b1, a_lzc_1_0_cnt} : {1'b0, a_lzc_3_2_cnt};
-  wire [2:0] a_lzc_7_0_cnt = a_lzc_7_4_zero ? {1'b1, a_lzc_3_0_cnt} : {1'b0, a_lzc_7_4_cnt};
-  wire [3:0] a_lzc_15_0_cnt = a_lzc_15_8_zero ? {1'b1, a_lzc_7_0_cnt} : {1'b0, a_lzc_15_8_cnt};
-  wire [4:0] a_lzc_31_0_cnt = a_lzc_31_16_zero ? {1'b1, a_lzc_15_0_cnt} : {1'b0, a_lzc_31_16_cnt};
-  wire unused_a_lzc_pad_lsb = a_lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [22:0] a_man_norm = a_man << a_lzc_31_0_cnt;  // subnormal: mantissa << lzc (MSB set)
+  wire [4:0] a_lzc_count;
+
+  lzc_w23 u_a_lzc (
+    .x_i     (a_man),
+    .count_o (a_lzc_count)
+  );
+  wire [22:0] a_man_norm = a_man << a_lzc_count;  // subnormal: mantissa << lzc (MSB set)
   assign a_sig = a_hidden ? {1'b1, a_man} : {a_man_norm, 1'b0};
-  wire [8:0] a_exp = a_hidden ? ({1'd0, a_field} + 9'd23) : (9'd23 - {4'd0, a_lzc_31_0_cnt});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
+  wire [8:0] a_exp = a_hidden ? ({1'd0, a_field} + 9'd23) : (9'd23 - {4'd0, a_lzc_count});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
 
   // b: unpack bf16 (golden: fp_unpack, subnormals normalized)
   wire b_sign = b_i[15];
@@ -107,22 +54,15 @@ module baseline_mx_dot_smul (
   wire b_is_nan = b_field_ones & ~b_man_zero;
   wire b_is_zero = ~b_hidden & b_man_zero;
   wire [7:0] b_sig;  // significand, hidden bit at the top
-  wire [7:0] b_lzc_pad = {b_man, 1'b1};
-  wire b_lzc_7_6_cnt = ~b_lzc_pad[7];
-  wire b_lzc_7_6_zero = ~(b_lzc_pad[7] | b_lzc_pad[6]);
-  wire b_lzc_5_4_cnt = ~b_lzc_pad[5];
-  wire b_lzc_5_4_zero = ~(b_lzc_pad[5] | b_lzc_pad[4]);
-  wire [1:0] b_lzc_7_4_cnt = b_lzc_7_6_zero ? {1'b1, b_lzc_5_4_cnt} : {1'b0, b_lzc_7_6_cnt};
-  wire b_lzc_7_4_zero = b_lzc_7_6_zero & b_lzc_5_4_zero;
-  wire b_lzc_3_2_cnt = ~b_lzc_pad[3];
-  wire b_lzc_3_2_zero = ~(b_lzc_pad[3] | b_lzc_pad[2]);
-  wire b_lzc_1_0_cnt = ~b_lzc_pad[1];
-  wire [1:0] b_lzc_3_0_cnt = b_lzc_3_2_zero ? {1'b1, b_lzc_1_0_cnt} : {1'b0, b_lzc_3_2_cnt};
-  wire [2:0] b_lzc_7_0_cnt = b_lzc_7_4_zero ? {1'b1, b_lzc_3_0_cnt} : {1'b0, b_lzc_7_4_cnt};
-  wire unused_b_lzc_pad_lsb = b_lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [6:0] b_man_norm = b_man << b_lzc_7_0_cnt;  // subnormal: mantissa << lzc (MSB set)
+  wire [2:0] b_lzc_count;
+
+  lzc_w7 u_b_lzc (
+    .x_i     (b_man),
+    .count_o (b_lzc_count)
+  );
+  wire [6:0] b_man_norm = b_man << b_lzc_count;  // subnormal: mantissa << lzc (MSB set)
   assign b_sig = b_hidden ? {1'b1, b_man} : {b_man_norm, 1'b0};
-  wire [8:0] b_exp = b_hidden ? ({1'd0, b_field} + 9'd7) : (9'd7 - {6'd0, b_lzc_7_0_cnt});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
+  wire [8:0] b_exp = b_hidden ? ({1'd0, b_field} + 9'd7) : (9'd7 - {6'd0, b_lzc_count});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
 
   // Special cases (golden: fp_mul): NaN or 0 * Inf -> NaN, Inf -> Inf, 0 -> signed 0.
   wire sign = a_sign ^ b_sign;  // sign of the product

@@ -263,26 +263,17 @@ module opal_core_pe (
   wire [4:0] a15 = is_outlier[15] ? 5'd0 : (a15_sign ? -{1'b0, a15_mag} : {1'b0, a15_mag});  // activation integer (two's complement)
   wire [3:0] w15 = w_i[63:60];
   wire [8:0] p15 = $signed({{4{a15[4]}}, a15}) * $signed({{5{w15[3]}}, w15});  // A * W, exact
-  wire [9:0] beat_sum_l1_0 = {{1{p0[8]}}, p0} + {{1{p1[8]}}, p1};
-  wire [9:0] beat_sum_l1_1 = {{1{p2[8]}}, p2} + {{1{p3[8]}}, p3};
-  wire [9:0] beat_sum_l1_2 = {{1{p4[8]}}, p4} + {{1{p5[8]}}, p5};
-  wire [9:0] beat_sum_l1_3 = {{1{p6[8]}}, p6} + {{1{p7[8]}}, p7};
-  wire [9:0] beat_sum_l1_4 = {{1{p8[8]}}, p8} + {{1{p9[8]}}, p9};
-  wire [9:0] beat_sum_l1_5 = {{1{p10[8]}}, p10} + {{1{p11[8]}}, p11};
-  wire [9:0] beat_sum_l1_6 = {{1{p12[8]}}, p12} + {{1{p13[8]}}, p13};
-  wire [9:0] beat_sum_l1_7 = {{1{p14[8]}}, p14} + {{1{p15[8]}}, p15};
-  wire [10:0] beat_sum_l2_0 = {{1{beat_sum_l1_0[9]}}, beat_sum_l1_0} + {{1{beat_sum_l1_1[9]}}, beat_sum_l1_1};
-  wire [10:0] beat_sum_l2_1 = {{1{beat_sum_l1_2[9]}}, beat_sum_l1_2} + {{1{beat_sum_l1_3[9]}}, beat_sum_l1_3};
-  wire [10:0] beat_sum_l2_2 = {{1{beat_sum_l1_4[9]}}, beat_sum_l1_4} + {{1{beat_sum_l1_5[9]}}, beat_sum_l1_5};
-  wire [10:0] beat_sum_l2_3 = {{1{beat_sum_l1_6[9]}}, beat_sum_l1_6} + {{1{beat_sum_l1_7[9]}}, beat_sum_l1_7};
-  wire [11:0] beat_sum_l3_0 = {{1{beat_sum_l2_0[10]}}, beat_sum_l2_0} + {{1{beat_sum_l2_1[10]}}, beat_sum_l2_1};
-  wire [11:0] beat_sum_l3_1 = {{1{beat_sum_l2_2[10]}}, beat_sum_l2_2} + {{1{beat_sum_l2_3[10]}}, beat_sum_l2_3};
-  wire [12:0] beat_sum_l4_0 = {{1{beat_sum_l3_0[11]}}, beat_sum_l3_0} + {{1{beat_sum_l3_1[11]}}, beat_sum_l3_1};
+  wire [12:0] beat_sum_sum;
+  wire [143:0] beat_sum_operands = {p15, p14, p13, p12, p11, p10, p9, p8, p7, p6, p5, p4, p3, p2, p1, p0};
 
+  add_tree_s_n16_a9_y13 u_beat_sum (
+    .sum_i (beat_sum_operands),
+    .sum_o (beat_sum_sum)
+  );
   // Exact block accumulator: the block's integer dot product.
   wire [15:0] block_total;  // int_acc after this beat
   reg  [15:0] int_acc_q;
-  assign block_total = (beat_first ? 16'd0 : int_acc_q) + {{3{beat_sum_l4_0[12]}}, beat_sum_l4_0};
+  assign block_total = (beat_first ? 16'd0 : int_acc_q) + {{3{beat_sum_sum[12]}}, beat_sum_sum};
 
   // Block accumulator.
   always @(posedge clk_i)
@@ -335,67 +326,14 @@ module opal_core_pe (
   // Term 0: int_acc * 2^(S - 127 - 3) rounded to fp32 (golden: block_to_fp32).
   wire conv_neg = rec_int_q[15];
   wire [15:0] conv_mag = conv_neg ? -rec_int_q : rec_int_q;
-  wire [31:0] conv_lz_pad = {conv_mag, 1'b1, 15'd0};
-  wire conv_lz_31_30_cnt = ~conv_lz_pad[31];
-  wire conv_lz_31_30_zero = ~(conv_lz_pad[31] | conv_lz_pad[30]);
-  wire conv_lz_29_28_cnt = ~conv_lz_pad[29];
-  wire conv_lz_29_28_zero = ~(conv_lz_pad[29] | conv_lz_pad[28]);
-  wire [1:0] conv_lz_31_28_cnt = conv_lz_31_30_zero ? {1'b1, conv_lz_29_28_cnt} : {1'b0, conv_lz_31_30_cnt};
-  wire conv_lz_31_28_zero = conv_lz_31_30_zero & conv_lz_29_28_zero;
-  wire conv_lz_27_26_cnt = ~conv_lz_pad[27];
-  wire conv_lz_27_26_zero = ~(conv_lz_pad[27] | conv_lz_pad[26]);
-  wire conv_lz_25_24_cnt = ~conv_lz_pad[25];
-  wire conv_lz_25_24_zero = ~(conv_lz_pad[25] | conv_lz_pad[24]);
-  wire [1:0] conv_lz_27_24_cnt = conv_lz_27_26_zero ? {1'b1, conv_lz_25_24_cnt} : {1'b0, conv_lz_27_26_cnt};
-  wire conv_lz_27_24_zero = conv_lz_27_26_zero & conv_lz_25_24_zero;
-  wire [2:0] conv_lz_31_24_cnt = conv_lz_31_28_zero ? {1'b1, conv_lz_27_24_cnt} : {1'b0, conv_lz_31_28_cnt};
-  wire conv_lz_31_24_zero = conv_lz_31_28_zero & conv_lz_27_24_zero;
-  wire conv_lz_23_22_cnt = ~conv_lz_pad[23];
-  wire conv_lz_23_22_zero = ~(conv_lz_pad[23] | conv_lz_pad[22]);
-  wire conv_lz_21_20_cnt = ~conv_lz_pad[21];
-  wire conv_lz_21_20_zero = ~(conv_lz_pad[21] | conv_lz_pad[20]);
-  wire [1:0] conv_lz_23_20_cnt = conv_lz_23_22_zero ? {1'b1, conv_lz_21_20_cnt} : {1'b0, conv_lz_23_22_cnt};
-  wire conv_lz_23_20_zero = conv_lz_23_22_zero & conv_lz_21_20_zero;
-  wire conv_lz_19_18_cnt = ~conv_lz_pad[19];
-  wire conv_lz_19_18_zero = ~(conv_lz_pad[19] | conv_lz_pad[18]);
-  wire conv_lz_17_16_cnt = ~conv_lz_pad[17];
-  wire conv_lz_17_16_zero = ~(conv_lz_pad[17] | conv_lz_pad[16]);
-  wire [1:0] conv_lz_19_16_cnt = conv_lz_19_18_zero ? {1'b1, conv_lz_17_16_cnt} : {1'b0, conv_lz_19_18_cnt};
-  wire conv_lz_19_16_zero = conv_lz_19_18_zero & conv_lz_17_16_zero;
-  wire [2:0] conv_lz_23_16_cnt = conv_lz_23_20_zero ? {1'b1, conv_lz_19_16_cnt} : {1'b0, conv_lz_23_20_cnt};
-  wire conv_lz_23_16_zero = conv_lz_23_20_zero & conv_lz_19_16_zero;
-  wire [3:0] conv_lz_31_16_cnt = conv_lz_31_24_zero ? {1'b1, conv_lz_23_16_cnt} : {1'b0, conv_lz_31_24_cnt};
-  wire conv_lz_31_16_zero = conv_lz_31_24_zero & conv_lz_23_16_zero;
-  wire conv_lz_15_14_cnt = ~conv_lz_pad[15];
-  wire conv_lz_15_14_zero = ~(conv_lz_pad[15] | conv_lz_pad[14]);
-  wire conv_lz_13_12_cnt = ~conv_lz_pad[13];
-  wire conv_lz_13_12_zero = ~(conv_lz_pad[13] | conv_lz_pad[12]);
-  wire [1:0] conv_lz_15_12_cnt = conv_lz_15_14_zero ? {1'b1, conv_lz_13_12_cnt} : {1'b0, conv_lz_15_14_cnt};
-  wire conv_lz_15_12_zero = conv_lz_15_14_zero & conv_lz_13_12_zero;
-  wire conv_lz_11_10_cnt = ~conv_lz_pad[11];
-  wire conv_lz_11_10_zero = ~(conv_lz_pad[11] | conv_lz_pad[10]);
-  wire conv_lz_9_8_cnt = ~conv_lz_pad[9];
-  wire conv_lz_9_8_zero = ~(conv_lz_pad[9] | conv_lz_pad[8]);
-  wire [1:0] conv_lz_11_8_cnt = conv_lz_11_10_zero ? {1'b1, conv_lz_9_8_cnt} : {1'b0, conv_lz_11_10_cnt};
-  wire conv_lz_11_8_zero = conv_lz_11_10_zero & conv_lz_9_8_zero;
-  wire [2:0] conv_lz_15_8_cnt = conv_lz_15_12_zero ? {1'b1, conv_lz_11_8_cnt} : {1'b0, conv_lz_15_12_cnt};
-  wire conv_lz_15_8_zero = conv_lz_15_12_zero & conv_lz_11_8_zero;
-  wire conv_lz_7_6_cnt = ~conv_lz_pad[7];
-  wire conv_lz_7_6_zero = ~(conv_lz_pad[7] | conv_lz_pad[6]);
-  wire conv_lz_5_4_cnt = ~conv_lz_pad[5];
-  wire conv_lz_5_4_zero = ~(conv_lz_pad[5] | conv_lz_pad[4]);
-  wire [1:0] conv_lz_7_4_cnt = conv_lz_7_6_zero ? {1'b1, conv_lz_5_4_cnt} : {1'b0, conv_lz_7_6_cnt};
-  wire conv_lz_7_4_zero = conv_lz_7_6_zero & conv_lz_5_4_zero;
-  wire conv_lz_3_2_cnt = ~conv_lz_pad[3];
-  wire conv_lz_3_2_zero = ~(conv_lz_pad[3] | conv_lz_pad[2]);
-  wire conv_lz_1_0_cnt = ~conv_lz_pad[1];
-  wire [1:0] conv_lz_3_0_cnt = conv_lz_3_2_zero ? {1'b1, conv_lz_1_0_cnt} : {1'b0, conv_lz_3_2_cnt};
-  wire [2:0] conv_lz_7_0_cnt = conv_lz_7_4_zero ? {1'b1, conv_lz_3_0_cnt} : {1'b0, conv_lz_7_4_cnt};
-  wire [3:0] conv_lz_15_0_cnt = conv_lz_15_8_zero ? {1'b1, conv_lz_7_0_cnt} : {1'b0, conv_lz_15_8_cnt};
-  wire [4:0] conv_lz_31_0_cnt = conv_lz_31_16_zero ? {1'b1, conv_lz_15_0_cnt} : {1'b0, conv_lz_31_16_cnt};
-  wire unused_conv_lz_pad_lsb = conv_lz_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [15:0] conv_norm = conv_mag << conv_lz_31_0_cnt;  // leading one at the top
-  wire [8:0] conv_exp = {1'd0, rec_scale_q} + 9'd15 - {4'd0, conv_lz_31_0_cnt};  // S + 15 - lzc, bias 130
+  wire [4:0] conv_lz_count;
+
+  lzc_w16 u_conv_lz (
+    .x_i     (conv_mag),
+    .count_o (conv_lz_count)
+  );
+  wire [15:0] conv_norm = conv_mag << conv_lz_count;  // leading one at the top
+  wire [8:0] conv_exp = {1'd0, rec_scale_q} + 9'd15 - {4'd0, conv_lz_count};  // S + 15 - lzc, bias 130
   // conv_rnd: round to fp32 (golden: fp_round_pack), nearest_even; subnormal results, every result exact (no rounding increment)
   wire [24:0] conv_rnd_sig = {{1'b0, conv_norm}, 8'd0};  // 8 zero bits appended
   wire conv_rnd_msb = conv_rnd_sig[24];  // leading one at the top bit (value in [2, 4))
@@ -450,21 +388,14 @@ module opal_core_pe (
     endcase
   wire ow_neg = osel_w[3];
   wire [3:0] ow_mag = ow_neg ? -osel_w : osel_w;  // |w| <= 2^(w-1) fits w bits unsigned
-  wire [7:0] ow_lz_pad = {ow_mag, 1'b1, 3'd0};
-  wire ow_lz_7_6_cnt = ~ow_lz_pad[7];
-  wire ow_lz_7_6_zero = ~(ow_lz_pad[7] | ow_lz_pad[6]);
-  wire ow_lz_5_4_cnt = ~ow_lz_pad[5];
-  wire ow_lz_5_4_zero = ~(ow_lz_pad[5] | ow_lz_pad[4]);
-  wire [1:0] ow_lz_7_4_cnt = ow_lz_7_6_zero ? {1'b1, ow_lz_5_4_cnt} : {1'b0, ow_lz_7_6_cnt};
-  wire ow_lz_7_4_zero = ow_lz_7_6_zero & ow_lz_5_4_zero;
-  wire ow_lz_3_2_cnt = ~ow_lz_pad[3];
-  wire ow_lz_3_2_zero = ~(ow_lz_pad[3] | ow_lz_pad[2]);
-  wire ow_lz_1_0_cnt = ~ow_lz_pad[1];
-  wire [1:0] ow_lz_3_0_cnt = ow_lz_3_2_zero ? {1'b1, ow_lz_1_0_cnt} : {1'b0, ow_lz_3_2_cnt};
-  wire [2:0] ow_lz_7_0_cnt = ow_lz_7_4_zero ? {1'b1, ow_lz_3_0_cnt} : {1'b0, ow_lz_7_4_cnt};
-  wire unused_ow_lz_pad_lsb = ow_lz_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [3:0] ow_norm = ow_mag << ow_lz_7_0_cnt;
-  wire [15:0] ow_bf16 = ow_norm[3] ? {ow_neg, 8'd130 - {5'd0, ow_lz_7_0_cnt}, {ow_norm[2:0], 4'd0}} : 16'h0000;  // the normalized top bit is 0 only for w = 0
+  wire [2:0] ow_lz_count;
+
+  lzc_w4 u_ow_lz (
+    .x_i     (ow_mag),
+    .count_o (ow_lz_count)
+  );
+  wire [3:0] ow_norm = ow_mag << ow_lz_count;
+  wire [15:0] ow_bf16 = ow_norm[3] ? {ow_neg, 8'd130 - {5'd0, ow_lz_count}, {ow_norm[2:0], 4'd0}} : 16'h0000;  // the normalized top bit is 0 only for w = 0
   wire [31:0] term_out;
 
   // bf16 outlier x bf16 weight -> fp32 (golden: outlier_product)

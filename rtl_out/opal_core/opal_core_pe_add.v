@@ -100,67 +100,14 @@ module opal_core_pe_add (
   // Normalize: shift the leading one to the hidden position, but not below emin
   // (such sums are subnormal and exact).
   wire carry = sum[27];  // sum in [2, 4): fp_round_pack shifts it right
-  wire [31:0] nrm_lzc_pad = {sum[26:0], 1'b1, 4'd0};
-  wire nrm_lzc_31_30_cnt = ~nrm_lzc_pad[31];
-  wire nrm_lzc_31_30_zero = ~(nrm_lzc_pad[31] | nrm_lzc_pad[30]);
-  wire nrm_lzc_29_28_cnt = ~nrm_lzc_pad[29];
-  wire nrm_lzc_29_28_zero = ~(nrm_lzc_pad[29] | nrm_lzc_pad[28]);
-  wire [1:0] nrm_lzc_31_28_cnt = nrm_lzc_31_30_zero ? {1'b1, nrm_lzc_29_28_cnt} : {1'b0, nrm_lzc_31_30_cnt};
-  wire nrm_lzc_31_28_zero = nrm_lzc_31_30_zero & nrm_lzc_29_28_zero;
-  wire nrm_lzc_27_26_cnt = ~nrm_lzc_pad[27];
-  wire nrm_lzc_27_26_zero = ~(nrm_lzc_pad[27] | nrm_lzc_pad[26]);
-  wire nrm_lzc_25_24_cnt = ~nrm_lzc_pad[25];
-  wire nrm_lzc_25_24_zero = ~(nrm_lzc_pad[25] | nrm_lzc_pad[24]);
-  wire [1:0] nrm_lzc_27_24_cnt = nrm_lzc_27_26_zero ? {1'b1, nrm_lzc_25_24_cnt} : {1'b0, nrm_lzc_27_26_cnt};
-  wire nrm_lzc_27_24_zero = nrm_lzc_27_26_zero & nrm_lzc_25_24_zero;
-  wire [2:0] nrm_lzc_31_24_cnt = nrm_lzc_31_28_zero ? {1'b1, nrm_lzc_27_24_cnt} : {1'b0, nrm_lzc_31_28_cnt};
-  wire nrm_lzc_31_24_zero = nrm_lzc_31_28_zero & nrm_lzc_27_24_zero;
-  wire nrm_lzc_23_22_cnt = ~nrm_lzc_pad[23];
-  wire nrm_lzc_23_22_zero = ~(nrm_lzc_pad[23] | nrm_lzc_pad[22]);
-  wire nrm_lzc_21_20_cnt = ~nrm_lzc_pad[21];
-  wire nrm_lzc_21_20_zero = ~(nrm_lzc_pad[21] | nrm_lzc_pad[20]);
-  wire [1:0] nrm_lzc_23_20_cnt = nrm_lzc_23_22_zero ? {1'b1, nrm_lzc_21_20_cnt} : {1'b0, nrm_lzc_23_22_cnt};
-  wire nrm_lzc_23_20_zero = nrm_lzc_23_22_zero & nrm_lzc_21_20_zero;
-  wire nrm_lzc_19_18_cnt = ~nrm_lzc_pad[19];
-  wire nrm_lzc_19_18_zero = ~(nrm_lzc_pad[19] | nrm_lzc_pad[18]);
-  wire nrm_lzc_17_16_cnt = ~nrm_lzc_pad[17];
-  wire nrm_lzc_17_16_zero = ~(nrm_lzc_pad[17] | nrm_lzc_pad[16]);
-  wire [1:0] nrm_lzc_19_16_cnt = nrm_lzc_19_18_zero ? {1'b1, nrm_lzc_17_16_cnt} : {1'b0, nrm_lzc_19_18_cnt};
-  wire nrm_lzc_19_16_zero = nrm_lzc_19_18_zero & nrm_lzc_17_16_zero;
-  wire [2:0] nrm_lzc_23_16_cnt = nrm_lzc_23_20_zero ? {1'b1, nrm_lzc_19_16_cnt} : {1'b0, nrm_lzc_23_20_cnt};
-  wire nrm_lzc_23_16_zero = nrm_lzc_23_20_zero & nrm_lzc_19_16_zero;
-  wire [3:0] nrm_lzc_31_16_cnt = nrm_lzc_31_24_zero ? {1'b1, nrm_lzc_23_16_cnt} : {1'b0, nrm_lzc_31_24_cnt};
-  wire nrm_lzc_31_16_zero = nrm_lzc_31_24_zero & nrm_lzc_23_16_zero;
-  wire nrm_lzc_15_14_cnt = ~nrm_lzc_pad[15];
-  wire nrm_lzc_15_14_zero = ~(nrm_lzc_pad[15] | nrm_lzc_pad[14]);
-  wire nrm_lzc_13_12_cnt = ~nrm_lzc_pad[13];
-  wire nrm_lzc_13_12_zero = ~(nrm_lzc_pad[13] | nrm_lzc_pad[12]);
-  wire [1:0] nrm_lzc_15_12_cnt = nrm_lzc_15_14_zero ? {1'b1, nrm_lzc_13_12_cnt} : {1'b0, nrm_lzc_15_14_cnt};
-  wire nrm_lzc_15_12_zero = nrm_lzc_15_14_zero & nrm_lzc_13_12_zero;
-  wire nrm_lzc_11_10_cnt = ~nrm_lzc_pad[11];
-  wire nrm_lzc_11_10_zero = ~(nrm_lzc_pad[11] | nrm_lzc_pad[10]);
-  wire nrm_lzc_9_8_cnt = ~nrm_lzc_pad[9];
-  wire nrm_lzc_9_8_zero = ~(nrm_lzc_pad[9] | nrm_lzc_pad[8]);
-  wire [1:0] nrm_lzc_11_8_cnt = nrm_lzc_11_10_zero ? {1'b1, nrm_lzc_9_8_cnt} : {1'b0, nrm_lzc_11_10_cnt};
-  wire nrm_lzc_11_8_zero = nrm_lzc_11_10_zero & nrm_lzc_9_8_zero;
-  wire [2:0] nrm_lzc_15_8_cnt = nrm_lzc_15_12_zero ? {1'b1, nrm_lzc_11_8_cnt} : {1'b0, nrm_lzc_15_12_cnt};
-  wire nrm_lzc_15_8_zero = nrm_lzc_15_12_zero & nrm_lzc_11_8_zero;
-  wire nrm_lzc_7_6_cnt = ~nrm_lzc_pad[7];
-  wire nrm_lzc_7_6_zero = ~(nrm_lzc_pad[7] | nrm_lzc_pad[6]);
-  wire nrm_lzc_5_4_cnt = ~nrm_lzc_pad[5];
-  wire nrm_lzc_5_4_zero = ~(nrm_lzc_pad[5] | nrm_lzc_pad[4]);
-  wire [1:0] nrm_lzc_7_4_cnt = nrm_lzc_7_6_zero ? {1'b1, nrm_lzc_5_4_cnt} : {1'b0, nrm_lzc_7_6_cnt};
-  wire nrm_lzc_7_4_zero = nrm_lzc_7_6_zero & nrm_lzc_5_4_zero;
-  wire nrm_lzc_3_2_cnt = ~nrm_lzc_pad[3];
-  wire nrm_lzc_3_2_zero = ~(nrm_lzc_pad[3] | nrm_lzc_pad[2]);
-  wire nrm_lzc_1_0_cnt = ~nrm_lzc_pad[1];
-  wire [1:0] nrm_lzc_3_0_cnt = nrm_lzc_3_2_zero ? {1'b1, nrm_lzc_1_0_cnt} : {1'b0, nrm_lzc_3_2_cnt};
-  wire [2:0] nrm_lzc_7_0_cnt = nrm_lzc_7_4_zero ? {1'b1, nrm_lzc_3_0_cnt} : {1'b0, nrm_lzc_7_4_cnt};
-  wire [3:0] nrm_lzc_15_0_cnt = nrm_lzc_15_8_zero ? {1'b1, nrm_lzc_7_0_cnt} : {1'b0, nrm_lzc_15_8_cnt};
-  wire [4:0] nrm_lzc_31_0_cnt = nrm_lzc_31_16_zero ? {1'b1, nrm_lzc_15_0_cnt} : {1'b0, nrm_lzc_31_16_cnt};
-  wire unused_nrm_lzc_pad_lsb = nrm_lzc_pad[0];  // a nonzero vector's count never depends on its LSB
+  wire [4:0] nrm_lzc_count;
+
+  lzc_w27 u_nrm_lzc (
+    .x_i     (sum[26:0]),
+    .count_o (nrm_lzc_count)
+  );
   wire [7:0] shift_lim = big_exp - 8'd1;  // exp - 1: the shift that reaches emin
-  wire [7:0] norm_shift_full = carry ? 8'd0 : ({3'd0, nrm_lzc_31_0_cnt} > shift_lim) ? shift_lim : {3'd0, nrm_lzc_31_0_cnt};
+  wire [7:0] norm_shift_full = carry ? 8'd0 : ({3'd0, nrm_lzc_count} > shift_lim) ? shift_lim : {3'd0, nrm_lzc_count};
   wire [4:0] norm_shift = norm_shift_full[4:0];  // min(lzc, exp - 1), 0 on a carry
   wire unused_norm_shift_hi = |norm_shift_full[7:5];  // always 0: at most the count
   wire [27:0] sig_norm = sum << norm_shift;

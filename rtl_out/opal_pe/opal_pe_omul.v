@@ -35,22 +35,15 @@ module opal_pe_omul (
   wire a_is_nan = a_field_ones & ~a_man_zero;
   wire a_is_zero = ~a_hidden & a_man_zero;
   wire [7:0] a_sig;  // significand, hidden bit at the top
-  wire [7:0] a_lzc_pad = {a_man, 1'b1};
-  wire a_lzc_7_6_cnt = ~a_lzc_pad[7];
-  wire a_lzc_7_6_zero = ~(a_lzc_pad[7] | a_lzc_pad[6]);
-  wire a_lzc_5_4_cnt = ~a_lzc_pad[5];
-  wire a_lzc_5_4_zero = ~(a_lzc_pad[5] | a_lzc_pad[4]);
-  wire [1:0] a_lzc_7_4_cnt = a_lzc_7_6_zero ? {1'b1, a_lzc_5_4_cnt} : {1'b0, a_lzc_7_6_cnt};
-  wire a_lzc_7_4_zero = a_lzc_7_6_zero & a_lzc_5_4_zero;
-  wire a_lzc_3_2_cnt = ~a_lzc_pad[3];
-  wire a_lzc_3_2_zero = ~(a_lzc_pad[3] | a_lzc_pad[2]);
-  wire a_lzc_1_0_cnt = ~a_lzc_pad[1];
-  wire [1:0] a_lzc_3_0_cnt = a_lzc_3_2_zero ? {1'b1, a_lzc_1_0_cnt} : {1'b0, a_lzc_3_2_cnt};
-  wire [2:0] a_lzc_7_0_cnt = a_lzc_7_4_zero ? {1'b1, a_lzc_3_0_cnt} : {1'b0, a_lzc_7_4_cnt};
-  wire unused_a_lzc_pad_lsb = a_lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [6:0] a_man_norm = a_man << a_lzc_7_0_cnt;  // subnormal: mantissa << lzc (MSB set)
+  wire [2:0] a_lzc_count;
+
+  lzc_w7 u_a_lzc (
+    .x_i     (a_man),
+    .count_o (a_lzc_count)
+  );
+  wire [6:0] a_man_norm = a_man << a_lzc_count;  // subnormal: mantissa << lzc (MSB set)
   assign a_sig = a_hidden ? {1'b1, a_man} : {a_man_norm, 1'b0};
-  wire [8:0] a_exp = a_hidden ? ({1'd0, a_field} + 9'd7) : (9'd7 - {6'd0, a_lzc_7_0_cnt});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
+  wire [8:0] a_exp = a_hidden ? ({1'd0, a_field} + 9'd7) : (9'd7 - {6'd0, a_lzc_count});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
 
   // b: unpack bf16 (golden: fp_unpack, subnormals normalized)
   wire b_sign = b_i[15];
@@ -63,22 +56,15 @@ module opal_pe_omul (
   wire b_is_nan = b_field_ones & ~b_man_zero;
   wire b_is_zero = ~b_hidden & b_man_zero;
   wire [7:0] b_sig;  // significand, hidden bit at the top
-  wire [7:0] b_lzc_pad = {b_man, 1'b1};
-  wire b_lzc_7_6_cnt = ~b_lzc_pad[7];
-  wire b_lzc_7_6_zero = ~(b_lzc_pad[7] | b_lzc_pad[6]);
-  wire b_lzc_5_4_cnt = ~b_lzc_pad[5];
-  wire b_lzc_5_4_zero = ~(b_lzc_pad[5] | b_lzc_pad[4]);
-  wire [1:0] b_lzc_7_4_cnt = b_lzc_7_6_zero ? {1'b1, b_lzc_5_4_cnt} : {1'b0, b_lzc_7_6_cnt};
-  wire b_lzc_7_4_zero = b_lzc_7_6_zero & b_lzc_5_4_zero;
-  wire b_lzc_3_2_cnt = ~b_lzc_pad[3];
-  wire b_lzc_3_2_zero = ~(b_lzc_pad[3] | b_lzc_pad[2]);
-  wire b_lzc_1_0_cnt = ~b_lzc_pad[1];
-  wire [1:0] b_lzc_3_0_cnt = b_lzc_3_2_zero ? {1'b1, b_lzc_1_0_cnt} : {1'b0, b_lzc_3_2_cnt};
-  wire [2:0] b_lzc_7_0_cnt = b_lzc_7_4_zero ? {1'b1, b_lzc_3_0_cnt} : {1'b0, b_lzc_7_4_cnt};
-  wire unused_b_lzc_pad_lsb = b_lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [6:0] b_man_norm = b_man << b_lzc_7_0_cnt;  // subnormal: mantissa << lzc (MSB set)
+  wire [2:0] b_lzc_count;
+
+  lzc_w7 u_b_lzc (
+    .x_i     (b_man),
+    .count_o (b_lzc_count)
+  );
+  wire [6:0] b_man_norm = b_man << b_lzc_count;  // subnormal: mantissa << lzc (MSB set)
   assign b_sig = b_hidden ? {1'b1, b_man} : {b_man_norm, 1'b0};
-  wire [8:0] b_exp = b_hidden ? ({1'd0, b_field} + 9'd7) : (9'd7 - {6'd0, b_lzc_7_0_cnt});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
+  wire [8:0] b_exp = b_hidden ? ({1'd0, b_field} + 9'd7) : (9'd7 - {6'd0, b_lzc_count});  // field + M, or M - lzc for a subnormal: |x| = sig/2^M * 2^(exp - bias - M)
 
   // Special cases (golden: fp_mul): NaN or 0 * Inf -> NaN, Inf -> Inf, 0 -> signed 0.
   wire sign = a_sign ^ b_sign;  // sign of the product

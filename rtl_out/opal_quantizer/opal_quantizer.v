@@ -39,2066 +39,90 @@ module opal_quantizer (
   wire [127:0] live_0 = {128{1'b1}};  // not yet selected
 
   // Pass 0: the largest |x| among the live elements (lower index on ties)
-  wire pass0_l1_0_left = {live_0[0], x_i[14:0]} >= {live_0[1], x_i[30:16]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_0_key = pass0_l1_0_left ? {live_0[0], x_i[14:0]} : {live_0[1], x_i[30:16]};
-  wire [6:0] pass0_l1_0_idx = pass0_l1_0_left ? 7'd0 : 7'd1;
-  wire pass0_l1_0_data = pass0_l1_0_left ? x_i[15] : x_i[31];
-  wire pass0_l1_1_left = {live_0[2], x_i[46:32]} >= {live_0[3], x_i[62:48]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_1_key = pass0_l1_1_left ? {live_0[2], x_i[46:32]} : {live_0[3], x_i[62:48]};
-  wire [6:0] pass0_l1_1_idx = pass0_l1_1_left ? 7'd2 : 7'd3;
-  wire pass0_l1_1_data = pass0_l1_1_left ? x_i[47] : x_i[63];
-  wire pass0_l1_2_left = {live_0[4], x_i[78:64]} >= {live_0[5], x_i[94:80]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_2_key = pass0_l1_2_left ? {live_0[4], x_i[78:64]} : {live_0[5], x_i[94:80]};
-  wire [6:0] pass0_l1_2_idx = pass0_l1_2_left ? 7'd4 : 7'd5;
-  wire pass0_l1_2_data = pass0_l1_2_left ? x_i[79] : x_i[95];
-  wire pass0_l1_3_left = {live_0[6], x_i[110:96]} >= {live_0[7], x_i[126:112]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_3_key = pass0_l1_3_left ? {live_0[6], x_i[110:96]} : {live_0[7], x_i[126:112]};
-  wire [6:0] pass0_l1_3_idx = pass0_l1_3_left ? 7'd6 : 7'd7;
-  wire pass0_l1_3_data = pass0_l1_3_left ? x_i[111] : x_i[127];
-  wire pass0_l1_4_left = {live_0[8], x_i[142:128]} >= {live_0[9], x_i[158:144]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_4_key = pass0_l1_4_left ? {live_0[8], x_i[142:128]} : {live_0[9], x_i[158:144]};
-  wire [6:0] pass0_l1_4_idx = pass0_l1_4_left ? 7'd8 : 7'd9;
-  wire pass0_l1_4_data = pass0_l1_4_left ? x_i[143] : x_i[159];
-  wire pass0_l1_5_left = {live_0[10], x_i[174:160]} >= {live_0[11], x_i[190:176]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_5_key = pass0_l1_5_left ? {live_0[10], x_i[174:160]} : {live_0[11], x_i[190:176]};
-  wire [6:0] pass0_l1_5_idx = pass0_l1_5_left ? 7'd10 : 7'd11;
-  wire pass0_l1_5_data = pass0_l1_5_left ? x_i[175] : x_i[191];
-  wire pass0_l1_6_left = {live_0[12], x_i[206:192]} >= {live_0[13], x_i[222:208]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_6_key = pass0_l1_6_left ? {live_0[12], x_i[206:192]} : {live_0[13], x_i[222:208]};
-  wire [6:0] pass0_l1_6_idx = pass0_l1_6_left ? 7'd12 : 7'd13;
-  wire pass0_l1_6_data = pass0_l1_6_left ? x_i[207] : x_i[223];
-  wire pass0_l1_7_left = {live_0[14], x_i[238:224]} >= {live_0[15], x_i[254:240]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_7_key = pass0_l1_7_left ? {live_0[14], x_i[238:224]} : {live_0[15], x_i[254:240]};
-  wire [6:0] pass0_l1_7_idx = pass0_l1_7_left ? 7'd14 : 7'd15;
-  wire pass0_l1_7_data = pass0_l1_7_left ? x_i[239] : x_i[255];
-  wire pass0_l1_8_left = {live_0[16], x_i[270:256]} >= {live_0[17], x_i[286:272]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_8_key = pass0_l1_8_left ? {live_0[16], x_i[270:256]} : {live_0[17], x_i[286:272]};
-  wire [6:0] pass0_l1_8_idx = pass0_l1_8_left ? 7'd16 : 7'd17;
-  wire pass0_l1_8_data = pass0_l1_8_left ? x_i[271] : x_i[287];
-  wire pass0_l1_9_left = {live_0[18], x_i[302:288]} >= {live_0[19], x_i[318:304]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_9_key = pass0_l1_9_left ? {live_0[18], x_i[302:288]} : {live_0[19], x_i[318:304]};
-  wire [6:0] pass0_l1_9_idx = pass0_l1_9_left ? 7'd18 : 7'd19;
-  wire pass0_l1_9_data = pass0_l1_9_left ? x_i[303] : x_i[319];
-  wire pass0_l1_10_left = {live_0[20], x_i[334:320]} >= {live_0[21], x_i[350:336]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_10_key = pass0_l1_10_left ? {live_0[20], x_i[334:320]} : {live_0[21], x_i[350:336]};
-  wire [6:0] pass0_l1_10_idx = pass0_l1_10_left ? 7'd20 : 7'd21;
-  wire pass0_l1_10_data = pass0_l1_10_left ? x_i[335] : x_i[351];
-  wire pass0_l1_11_left = {live_0[22], x_i[366:352]} >= {live_0[23], x_i[382:368]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_11_key = pass0_l1_11_left ? {live_0[22], x_i[366:352]} : {live_0[23], x_i[382:368]};
-  wire [6:0] pass0_l1_11_idx = pass0_l1_11_left ? 7'd22 : 7'd23;
-  wire pass0_l1_11_data = pass0_l1_11_left ? x_i[367] : x_i[383];
-  wire pass0_l1_12_left = {live_0[24], x_i[398:384]} >= {live_0[25], x_i[414:400]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_12_key = pass0_l1_12_left ? {live_0[24], x_i[398:384]} : {live_0[25], x_i[414:400]};
-  wire [6:0] pass0_l1_12_idx = pass0_l1_12_left ? 7'd24 : 7'd25;
-  wire pass0_l1_12_data = pass0_l1_12_left ? x_i[399] : x_i[415];
-  wire pass0_l1_13_left = {live_0[26], x_i[430:416]} >= {live_0[27], x_i[446:432]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_13_key = pass0_l1_13_left ? {live_0[26], x_i[430:416]} : {live_0[27], x_i[446:432]};
-  wire [6:0] pass0_l1_13_idx = pass0_l1_13_left ? 7'd26 : 7'd27;
-  wire pass0_l1_13_data = pass0_l1_13_left ? x_i[431] : x_i[447];
-  wire pass0_l1_14_left = {live_0[28], x_i[462:448]} >= {live_0[29], x_i[478:464]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_14_key = pass0_l1_14_left ? {live_0[28], x_i[462:448]} : {live_0[29], x_i[478:464]};
-  wire [6:0] pass0_l1_14_idx = pass0_l1_14_left ? 7'd28 : 7'd29;
-  wire pass0_l1_14_data = pass0_l1_14_left ? x_i[463] : x_i[479];
-  wire pass0_l1_15_left = {live_0[30], x_i[494:480]} >= {live_0[31], x_i[510:496]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_15_key = pass0_l1_15_left ? {live_0[30], x_i[494:480]} : {live_0[31], x_i[510:496]};
-  wire [6:0] pass0_l1_15_idx = pass0_l1_15_left ? 7'd30 : 7'd31;
-  wire pass0_l1_15_data = pass0_l1_15_left ? x_i[495] : x_i[511];
-  wire pass0_l1_16_left = {live_0[32], x_i[526:512]} >= {live_0[33], x_i[542:528]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_16_key = pass0_l1_16_left ? {live_0[32], x_i[526:512]} : {live_0[33], x_i[542:528]};
-  wire [6:0] pass0_l1_16_idx = pass0_l1_16_left ? 7'd32 : 7'd33;
-  wire pass0_l1_16_data = pass0_l1_16_left ? x_i[527] : x_i[543];
-  wire pass0_l1_17_left = {live_0[34], x_i[558:544]} >= {live_0[35], x_i[574:560]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_17_key = pass0_l1_17_left ? {live_0[34], x_i[558:544]} : {live_0[35], x_i[574:560]};
-  wire [6:0] pass0_l1_17_idx = pass0_l1_17_left ? 7'd34 : 7'd35;
-  wire pass0_l1_17_data = pass0_l1_17_left ? x_i[559] : x_i[575];
-  wire pass0_l1_18_left = {live_0[36], x_i[590:576]} >= {live_0[37], x_i[606:592]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_18_key = pass0_l1_18_left ? {live_0[36], x_i[590:576]} : {live_0[37], x_i[606:592]};
-  wire [6:0] pass0_l1_18_idx = pass0_l1_18_left ? 7'd36 : 7'd37;
-  wire pass0_l1_18_data = pass0_l1_18_left ? x_i[591] : x_i[607];
-  wire pass0_l1_19_left = {live_0[38], x_i[622:608]} >= {live_0[39], x_i[638:624]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_19_key = pass0_l1_19_left ? {live_0[38], x_i[622:608]} : {live_0[39], x_i[638:624]};
-  wire [6:0] pass0_l1_19_idx = pass0_l1_19_left ? 7'd38 : 7'd39;
-  wire pass0_l1_19_data = pass0_l1_19_left ? x_i[623] : x_i[639];
-  wire pass0_l1_20_left = {live_0[40], x_i[654:640]} >= {live_0[41], x_i[670:656]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_20_key = pass0_l1_20_left ? {live_0[40], x_i[654:640]} : {live_0[41], x_i[670:656]};
-  wire [6:0] pass0_l1_20_idx = pass0_l1_20_left ? 7'd40 : 7'd41;
-  wire pass0_l1_20_data = pass0_l1_20_left ? x_i[655] : x_i[671];
-  wire pass0_l1_21_left = {live_0[42], x_i[686:672]} >= {live_0[43], x_i[702:688]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_21_key = pass0_l1_21_left ? {live_0[42], x_i[686:672]} : {live_0[43], x_i[702:688]};
-  wire [6:0] pass0_l1_21_idx = pass0_l1_21_left ? 7'd42 : 7'd43;
-  wire pass0_l1_21_data = pass0_l1_21_left ? x_i[687] : x_i[703];
-  wire pass0_l1_22_left = {live_0[44], x_i[718:704]} >= {live_0[45], x_i[734:720]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_22_key = pass0_l1_22_left ? {live_0[44], x_i[718:704]} : {live_0[45], x_i[734:720]};
-  wire [6:0] pass0_l1_22_idx = pass0_l1_22_left ? 7'd44 : 7'd45;
-  wire pass0_l1_22_data = pass0_l1_22_left ? x_i[719] : x_i[735];
-  wire pass0_l1_23_left = {live_0[46], x_i[750:736]} >= {live_0[47], x_i[766:752]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_23_key = pass0_l1_23_left ? {live_0[46], x_i[750:736]} : {live_0[47], x_i[766:752]};
-  wire [6:0] pass0_l1_23_idx = pass0_l1_23_left ? 7'd46 : 7'd47;
-  wire pass0_l1_23_data = pass0_l1_23_left ? x_i[751] : x_i[767];
-  wire pass0_l1_24_left = {live_0[48], x_i[782:768]} >= {live_0[49], x_i[798:784]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_24_key = pass0_l1_24_left ? {live_0[48], x_i[782:768]} : {live_0[49], x_i[798:784]};
-  wire [6:0] pass0_l1_24_idx = pass0_l1_24_left ? 7'd48 : 7'd49;
-  wire pass0_l1_24_data = pass0_l1_24_left ? x_i[783] : x_i[799];
-  wire pass0_l1_25_left = {live_0[50], x_i[814:800]} >= {live_0[51], x_i[830:816]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_25_key = pass0_l1_25_left ? {live_0[50], x_i[814:800]} : {live_0[51], x_i[830:816]};
-  wire [6:0] pass0_l1_25_idx = pass0_l1_25_left ? 7'd50 : 7'd51;
-  wire pass0_l1_25_data = pass0_l1_25_left ? x_i[815] : x_i[831];
-  wire pass0_l1_26_left = {live_0[52], x_i[846:832]} >= {live_0[53], x_i[862:848]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_26_key = pass0_l1_26_left ? {live_0[52], x_i[846:832]} : {live_0[53], x_i[862:848]};
-  wire [6:0] pass0_l1_26_idx = pass0_l1_26_left ? 7'd52 : 7'd53;
-  wire pass0_l1_26_data = pass0_l1_26_left ? x_i[847] : x_i[863];
-  wire pass0_l1_27_left = {live_0[54], x_i[878:864]} >= {live_0[55], x_i[894:880]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_27_key = pass0_l1_27_left ? {live_0[54], x_i[878:864]} : {live_0[55], x_i[894:880]};
-  wire [6:0] pass0_l1_27_idx = pass0_l1_27_left ? 7'd54 : 7'd55;
-  wire pass0_l1_27_data = pass0_l1_27_left ? x_i[879] : x_i[895];
-  wire pass0_l1_28_left = {live_0[56], x_i[910:896]} >= {live_0[57], x_i[926:912]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_28_key = pass0_l1_28_left ? {live_0[56], x_i[910:896]} : {live_0[57], x_i[926:912]};
-  wire [6:0] pass0_l1_28_idx = pass0_l1_28_left ? 7'd56 : 7'd57;
-  wire pass0_l1_28_data = pass0_l1_28_left ? x_i[911] : x_i[927];
-  wire pass0_l1_29_left = {live_0[58], x_i[942:928]} >= {live_0[59], x_i[958:944]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_29_key = pass0_l1_29_left ? {live_0[58], x_i[942:928]} : {live_0[59], x_i[958:944]};
-  wire [6:0] pass0_l1_29_idx = pass0_l1_29_left ? 7'd58 : 7'd59;
-  wire pass0_l1_29_data = pass0_l1_29_left ? x_i[943] : x_i[959];
-  wire pass0_l1_30_left = {live_0[60], x_i[974:960]} >= {live_0[61], x_i[990:976]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_30_key = pass0_l1_30_left ? {live_0[60], x_i[974:960]} : {live_0[61], x_i[990:976]};
-  wire [6:0] pass0_l1_30_idx = pass0_l1_30_left ? 7'd60 : 7'd61;
-  wire pass0_l1_30_data = pass0_l1_30_left ? x_i[975] : x_i[991];
-  wire pass0_l1_31_left = {live_0[62], x_i[1006:992]} >= {live_0[63], x_i[1022:1008]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_31_key = pass0_l1_31_left ? {live_0[62], x_i[1006:992]} : {live_0[63], x_i[1022:1008]};
-  wire [6:0] pass0_l1_31_idx = pass0_l1_31_left ? 7'd62 : 7'd63;
-  wire pass0_l1_31_data = pass0_l1_31_left ? x_i[1007] : x_i[1023];
-  wire pass0_l1_32_left = {live_0[64], x_i[1038:1024]} >= {live_0[65], x_i[1054:1040]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_32_key = pass0_l1_32_left ? {live_0[64], x_i[1038:1024]} : {live_0[65], x_i[1054:1040]};
-  wire [6:0] pass0_l1_32_idx = pass0_l1_32_left ? 7'd64 : 7'd65;
-  wire pass0_l1_32_data = pass0_l1_32_left ? x_i[1039] : x_i[1055];
-  wire pass0_l1_33_left = {live_0[66], x_i[1070:1056]} >= {live_0[67], x_i[1086:1072]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_33_key = pass0_l1_33_left ? {live_0[66], x_i[1070:1056]} : {live_0[67], x_i[1086:1072]};
-  wire [6:0] pass0_l1_33_idx = pass0_l1_33_left ? 7'd66 : 7'd67;
-  wire pass0_l1_33_data = pass0_l1_33_left ? x_i[1071] : x_i[1087];
-  wire pass0_l1_34_left = {live_0[68], x_i[1102:1088]} >= {live_0[69], x_i[1118:1104]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_34_key = pass0_l1_34_left ? {live_0[68], x_i[1102:1088]} : {live_0[69], x_i[1118:1104]};
-  wire [6:0] pass0_l1_34_idx = pass0_l1_34_left ? 7'd68 : 7'd69;
-  wire pass0_l1_34_data = pass0_l1_34_left ? x_i[1103] : x_i[1119];
-  wire pass0_l1_35_left = {live_0[70], x_i[1134:1120]} >= {live_0[71], x_i[1150:1136]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_35_key = pass0_l1_35_left ? {live_0[70], x_i[1134:1120]} : {live_0[71], x_i[1150:1136]};
-  wire [6:0] pass0_l1_35_idx = pass0_l1_35_left ? 7'd70 : 7'd71;
-  wire pass0_l1_35_data = pass0_l1_35_left ? x_i[1135] : x_i[1151];
-  wire pass0_l1_36_left = {live_0[72], x_i[1166:1152]} >= {live_0[73], x_i[1182:1168]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_36_key = pass0_l1_36_left ? {live_0[72], x_i[1166:1152]} : {live_0[73], x_i[1182:1168]};
-  wire [6:0] pass0_l1_36_idx = pass0_l1_36_left ? 7'd72 : 7'd73;
-  wire pass0_l1_36_data = pass0_l1_36_left ? x_i[1167] : x_i[1183];
-  wire pass0_l1_37_left = {live_0[74], x_i[1198:1184]} >= {live_0[75], x_i[1214:1200]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_37_key = pass0_l1_37_left ? {live_0[74], x_i[1198:1184]} : {live_0[75], x_i[1214:1200]};
-  wire [6:0] pass0_l1_37_idx = pass0_l1_37_left ? 7'd74 : 7'd75;
-  wire pass0_l1_37_data = pass0_l1_37_left ? x_i[1199] : x_i[1215];
-  wire pass0_l1_38_left = {live_0[76], x_i[1230:1216]} >= {live_0[77], x_i[1246:1232]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_38_key = pass0_l1_38_left ? {live_0[76], x_i[1230:1216]} : {live_0[77], x_i[1246:1232]};
-  wire [6:0] pass0_l1_38_idx = pass0_l1_38_left ? 7'd76 : 7'd77;
-  wire pass0_l1_38_data = pass0_l1_38_left ? x_i[1231] : x_i[1247];
-  wire pass0_l1_39_left = {live_0[78], x_i[1262:1248]} >= {live_0[79], x_i[1278:1264]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_39_key = pass0_l1_39_left ? {live_0[78], x_i[1262:1248]} : {live_0[79], x_i[1278:1264]};
-  wire [6:0] pass0_l1_39_idx = pass0_l1_39_left ? 7'd78 : 7'd79;
-  wire pass0_l1_39_data = pass0_l1_39_left ? x_i[1263] : x_i[1279];
-  wire pass0_l1_40_left = {live_0[80], x_i[1294:1280]} >= {live_0[81], x_i[1310:1296]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_40_key = pass0_l1_40_left ? {live_0[80], x_i[1294:1280]} : {live_0[81], x_i[1310:1296]};
-  wire [6:0] pass0_l1_40_idx = pass0_l1_40_left ? 7'd80 : 7'd81;
-  wire pass0_l1_40_data = pass0_l1_40_left ? x_i[1295] : x_i[1311];
-  wire pass0_l1_41_left = {live_0[82], x_i[1326:1312]} >= {live_0[83], x_i[1342:1328]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_41_key = pass0_l1_41_left ? {live_0[82], x_i[1326:1312]} : {live_0[83], x_i[1342:1328]};
-  wire [6:0] pass0_l1_41_idx = pass0_l1_41_left ? 7'd82 : 7'd83;
-  wire pass0_l1_41_data = pass0_l1_41_left ? x_i[1327] : x_i[1343];
-  wire pass0_l1_42_left = {live_0[84], x_i[1358:1344]} >= {live_0[85], x_i[1374:1360]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_42_key = pass0_l1_42_left ? {live_0[84], x_i[1358:1344]} : {live_0[85], x_i[1374:1360]};
-  wire [6:0] pass0_l1_42_idx = pass0_l1_42_left ? 7'd84 : 7'd85;
-  wire pass0_l1_42_data = pass0_l1_42_left ? x_i[1359] : x_i[1375];
-  wire pass0_l1_43_left = {live_0[86], x_i[1390:1376]} >= {live_0[87], x_i[1406:1392]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_43_key = pass0_l1_43_left ? {live_0[86], x_i[1390:1376]} : {live_0[87], x_i[1406:1392]};
-  wire [6:0] pass0_l1_43_idx = pass0_l1_43_left ? 7'd86 : 7'd87;
-  wire pass0_l1_43_data = pass0_l1_43_left ? x_i[1391] : x_i[1407];
-  wire pass0_l1_44_left = {live_0[88], x_i[1422:1408]} >= {live_0[89], x_i[1438:1424]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_44_key = pass0_l1_44_left ? {live_0[88], x_i[1422:1408]} : {live_0[89], x_i[1438:1424]};
-  wire [6:0] pass0_l1_44_idx = pass0_l1_44_left ? 7'd88 : 7'd89;
-  wire pass0_l1_44_data = pass0_l1_44_left ? x_i[1423] : x_i[1439];
-  wire pass0_l1_45_left = {live_0[90], x_i[1454:1440]} >= {live_0[91], x_i[1470:1456]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_45_key = pass0_l1_45_left ? {live_0[90], x_i[1454:1440]} : {live_0[91], x_i[1470:1456]};
-  wire [6:0] pass0_l1_45_idx = pass0_l1_45_left ? 7'd90 : 7'd91;
-  wire pass0_l1_45_data = pass0_l1_45_left ? x_i[1455] : x_i[1471];
-  wire pass0_l1_46_left = {live_0[92], x_i[1486:1472]} >= {live_0[93], x_i[1502:1488]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_46_key = pass0_l1_46_left ? {live_0[92], x_i[1486:1472]} : {live_0[93], x_i[1502:1488]};
-  wire [6:0] pass0_l1_46_idx = pass0_l1_46_left ? 7'd92 : 7'd93;
-  wire pass0_l1_46_data = pass0_l1_46_left ? x_i[1487] : x_i[1503];
-  wire pass0_l1_47_left = {live_0[94], x_i[1518:1504]} >= {live_0[95], x_i[1534:1520]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_47_key = pass0_l1_47_left ? {live_0[94], x_i[1518:1504]} : {live_0[95], x_i[1534:1520]};
-  wire [6:0] pass0_l1_47_idx = pass0_l1_47_left ? 7'd94 : 7'd95;
-  wire pass0_l1_47_data = pass0_l1_47_left ? x_i[1519] : x_i[1535];
-  wire pass0_l1_48_left = {live_0[96], x_i[1550:1536]} >= {live_0[97], x_i[1566:1552]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_48_key = pass0_l1_48_left ? {live_0[96], x_i[1550:1536]} : {live_0[97], x_i[1566:1552]};
-  wire [6:0] pass0_l1_48_idx = pass0_l1_48_left ? 7'd96 : 7'd97;
-  wire pass0_l1_48_data = pass0_l1_48_left ? x_i[1551] : x_i[1567];
-  wire pass0_l1_49_left = {live_0[98], x_i[1582:1568]} >= {live_0[99], x_i[1598:1584]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_49_key = pass0_l1_49_left ? {live_0[98], x_i[1582:1568]} : {live_0[99], x_i[1598:1584]};
-  wire [6:0] pass0_l1_49_idx = pass0_l1_49_left ? 7'd98 : 7'd99;
-  wire pass0_l1_49_data = pass0_l1_49_left ? x_i[1583] : x_i[1599];
-  wire pass0_l1_50_left = {live_0[100], x_i[1614:1600]} >= {live_0[101], x_i[1630:1616]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_50_key = pass0_l1_50_left ? {live_0[100], x_i[1614:1600]} : {live_0[101], x_i[1630:1616]};
-  wire [6:0] pass0_l1_50_idx = pass0_l1_50_left ? 7'd100 : 7'd101;
-  wire pass0_l1_50_data = pass0_l1_50_left ? x_i[1615] : x_i[1631];
-  wire pass0_l1_51_left = {live_0[102], x_i[1646:1632]} >= {live_0[103], x_i[1662:1648]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_51_key = pass0_l1_51_left ? {live_0[102], x_i[1646:1632]} : {live_0[103], x_i[1662:1648]};
-  wire [6:0] pass0_l1_51_idx = pass0_l1_51_left ? 7'd102 : 7'd103;
-  wire pass0_l1_51_data = pass0_l1_51_left ? x_i[1647] : x_i[1663];
-  wire pass0_l1_52_left = {live_0[104], x_i[1678:1664]} >= {live_0[105], x_i[1694:1680]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_52_key = pass0_l1_52_left ? {live_0[104], x_i[1678:1664]} : {live_0[105], x_i[1694:1680]};
-  wire [6:0] pass0_l1_52_idx = pass0_l1_52_left ? 7'd104 : 7'd105;
-  wire pass0_l1_52_data = pass0_l1_52_left ? x_i[1679] : x_i[1695];
-  wire pass0_l1_53_left = {live_0[106], x_i[1710:1696]} >= {live_0[107], x_i[1726:1712]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_53_key = pass0_l1_53_left ? {live_0[106], x_i[1710:1696]} : {live_0[107], x_i[1726:1712]};
-  wire [6:0] pass0_l1_53_idx = pass0_l1_53_left ? 7'd106 : 7'd107;
-  wire pass0_l1_53_data = pass0_l1_53_left ? x_i[1711] : x_i[1727];
-  wire pass0_l1_54_left = {live_0[108], x_i[1742:1728]} >= {live_0[109], x_i[1758:1744]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_54_key = pass0_l1_54_left ? {live_0[108], x_i[1742:1728]} : {live_0[109], x_i[1758:1744]};
-  wire [6:0] pass0_l1_54_idx = pass0_l1_54_left ? 7'd108 : 7'd109;
-  wire pass0_l1_54_data = pass0_l1_54_left ? x_i[1743] : x_i[1759];
-  wire pass0_l1_55_left = {live_0[110], x_i[1774:1760]} >= {live_0[111], x_i[1790:1776]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_55_key = pass0_l1_55_left ? {live_0[110], x_i[1774:1760]} : {live_0[111], x_i[1790:1776]};
-  wire [6:0] pass0_l1_55_idx = pass0_l1_55_left ? 7'd110 : 7'd111;
-  wire pass0_l1_55_data = pass0_l1_55_left ? x_i[1775] : x_i[1791];
-  wire pass0_l1_56_left = {live_0[112], x_i[1806:1792]} >= {live_0[113], x_i[1822:1808]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_56_key = pass0_l1_56_left ? {live_0[112], x_i[1806:1792]} : {live_0[113], x_i[1822:1808]};
-  wire [6:0] pass0_l1_56_idx = pass0_l1_56_left ? 7'd112 : 7'd113;
-  wire pass0_l1_56_data = pass0_l1_56_left ? x_i[1807] : x_i[1823];
-  wire pass0_l1_57_left = {live_0[114], x_i[1838:1824]} >= {live_0[115], x_i[1854:1840]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_57_key = pass0_l1_57_left ? {live_0[114], x_i[1838:1824]} : {live_0[115], x_i[1854:1840]};
-  wire [6:0] pass0_l1_57_idx = pass0_l1_57_left ? 7'd114 : 7'd115;
-  wire pass0_l1_57_data = pass0_l1_57_left ? x_i[1839] : x_i[1855];
-  wire pass0_l1_58_left = {live_0[116], x_i[1870:1856]} >= {live_0[117], x_i[1886:1872]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_58_key = pass0_l1_58_left ? {live_0[116], x_i[1870:1856]} : {live_0[117], x_i[1886:1872]};
-  wire [6:0] pass0_l1_58_idx = pass0_l1_58_left ? 7'd116 : 7'd117;
-  wire pass0_l1_58_data = pass0_l1_58_left ? x_i[1871] : x_i[1887];
-  wire pass0_l1_59_left = {live_0[118], x_i[1902:1888]} >= {live_0[119], x_i[1918:1904]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_59_key = pass0_l1_59_left ? {live_0[118], x_i[1902:1888]} : {live_0[119], x_i[1918:1904]};
-  wire [6:0] pass0_l1_59_idx = pass0_l1_59_left ? 7'd118 : 7'd119;
-  wire pass0_l1_59_data = pass0_l1_59_left ? x_i[1903] : x_i[1919];
-  wire pass0_l1_60_left = {live_0[120], x_i[1934:1920]} >= {live_0[121], x_i[1950:1936]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_60_key = pass0_l1_60_left ? {live_0[120], x_i[1934:1920]} : {live_0[121], x_i[1950:1936]};
-  wire [6:0] pass0_l1_60_idx = pass0_l1_60_left ? 7'd120 : 7'd121;
-  wire pass0_l1_60_data = pass0_l1_60_left ? x_i[1935] : x_i[1951];
-  wire pass0_l1_61_left = {live_0[122], x_i[1966:1952]} >= {live_0[123], x_i[1982:1968]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_61_key = pass0_l1_61_left ? {live_0[122], x_i[1966:1952]} : {live_0[123], x_i[1982:1968]};
-  wire [6:0] pass0_l1_61_idx = pass0_l1_61_left ? 7'd122 : 7'd123;
-  wire pass0_l1_61_data = pass0_l1_61_left ? x_i[1967] : x_i[1983];
-  wire pass0_l1_62_left = {live_0[124], x_i[1998:1984]} >= {live_0[125], x_i[2014:2000]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_62_key = pass0_l1_62_left ? {live_0[124], x_i[1998:1984]} : {live_0[125], x_i[2014:2000]};
-  wire [6:0] pass0_l1_62_idx = pass0_l1_62_left ? 7'd124 : 7'd125;
-  wire pass0_l1_62_data = pass0_l1_62_left ? x_i[1999] : x_i[2015];
-  wire pass0_l1_63_left = {live_0[126], x_i[2030:2016]} >= {live_0[127], x_i[2046:2032]};  // left wins ties: lower index
-  wire [15:0] pass0_l1_63_key = pass0_l1_63_left ? {live_0[126], x_i[2030:2016]} : {live_0[127], x_i[2046:2032]};
-  wire [6:0] pass0_l1_63_idx = pass0_l1_63_left ? 7'd126 : 7'd127;
-  wire pass0_l1_63_data = pass0_l1_63_left ? x_i[2031] : x_i[2047];
-  wire pass0_l2_0_left = pass0_l1_0_key >= pass0_l1_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_0_key = pass0_l2_0_left ? pass0_l1_0_key : pass0_l1_1_key;
-  wire [6:0] pass0_l2_0_idx = pass0_l2_0_left ? pass0_l1_0_idx : pass0_l1_1_idx;
-  wire pass0_l2_0_data = pass0_l2_0_left ? pass0_l1_0_data : pass0_l1_1_data;
-  wire pass0_l2_1_left = pass0_l1_2_key >= pass0_l1_3_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_1_key = pass0_l2_1_left ? pass0_l1_2_key : pass0_l1_3_key;
-  wire [6:0] pass0_l2_1_idx = pass0_l2_1_left ? pass0_l1_2_idx : pass0_l1_3_idx;
-  wire pass0_l2_1_data = pass0_l2_1_left ? pass0_l1_2_data : pass0_l1_3_data;
-  wire pass0_l2_2_left = pass0_l1_4_key >= pass0_l1_5_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_2_key = pass0_l2_2_left ? pass0_l1_4_key : pass0_l1_5_key;
-  wire [6:0] pass0_l2_2_idx = pass0_l2_2_left ? pass0_l1_4_idx : pass0_l1_5_idx;
-  wire pass0_l2_2_data = pass0_l2_2_left ? pass0_l1_4_data : pass0_l1_5_data;
-  wire pass0_l2_3_left = pass0_l1_6_key >= pass0_l1_7_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_3_key = pass0_l2_3_left ? pass0_l1_6_key : pass0_l1_7_key;
-  wire [6:0] pass0_l2_3_idx = pass0_l2_3_left ? pass0_l1_6_idx : pass0_l1_7_idx;
-  wire pass0_l2_3_data = pass0_l2_3_left ? pass0_l1_6_data : pass0_l1_7_data;
-  wire pass0_l2_4_left = pass0_l1_8_key >= pass0_l1_9_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_4_key = pass0_l2_4_left ? pass0_l1_8_key : pass0_l1_9_key;
-  wire [6:0] pass0_l2_4_idx = pass0_l2_4_left ? pass0_l1_8_idx : pass0_l1_9_idx;
-  wire pass0_l2_4_data = pass0_l2_4_left ? pass0_l1_8_data : pass0_l1_9_data;
-  wire pass0_l2_5_left = pass0_l1_10_key >= pass0_l1_11_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_5_key = pass0_l2_5_left ? pass0_l1_10_key : pass0_l1_11_key;
-  wire [6:0] pass0_l2_5_idx = pass0_l2_5_left ? pass0_l1_10_idx : pass0_l1_11_idx;
-  wire pass0_l2_5_data = pass0_l2_5_left ? pass0_l1_10_data : pass0_l1_11_data;
-  wire pass0_l2_6_left = pass0_l1_12_key >= pass0_l1_13_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_6_key = pass0_l2_6_left ? pass0_l1_12_key : pass0_l1_13_key;
-  wire [6:0] pass0_l2_6_idx = pass0_l2_6_left ? pass0_l1_12_idx : pass0_l1_13_idx;
-  wire pass0_l2_6_data = pass0_l2_6_left ? pass0_l1_12_data : pass0_l1_13_data;
-  wire pass0_l2_7_left = pass0_l1_14_key >= pass0_l1_15_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_7_key = pass0_l2_7_left ? pass0_l1_14_key : pass0_l1_15_key;
-  wire [6:0] pass0_l2_7_idx = pass0_l2_7_left ? pass0_l1_14_idx : pass0_l1_15_idx;
-  wire pass0_l2_7_data = pass0_l2_7_left ? pass0_l1_14_data : pass0_l1_15_data;
-  wire pass0_l2_8_left = pass0_l1_16_key >= pass0_l1_17_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_8_key = pass0_l2_8_left ? pass0_l1_16_key : pass0_l1_17_key;
-  wire [6:0] pass0_l2_8_idx = pass0_l2_8_left ? pass0_l1_16_idx : pass0_l1_17_idx;
-  wire pass0_l2_8_data = pass0_l2_8_left ? pass0_l1_16_data : pass0_l1_17_data;
-  wire pass0_l2_9_left = pass0_l1_18_key >= pass0_l1_19_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_9_key = pass0_l2_9_left ? pass0_l1_18_key : pass0_l1_19_key;
-  wire [6:0] pass0_l2_9_idx = pass0_l2_9_left ? pass0_l1_18_idx : pass0_l1_19_idx;
-  wire pass0_l2_9_data = pass0_l2_9_left ? pass0_l1_18_data : pass0_l1_19_data;
-  wire pass0_l2_10_left = pass0_l1_20_key >= pass0_l1_21_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_10_key = pass0_l2_10_left ? pass0_l1_20_key : pass0_l1_21_key;
-  wire [6:0] pass0_l2_10_idx = pass0_l2_10_left ? pass0_l1_20_idx : pass0_l1_21_idx;
-  wire pass0_l2_10_data = pass0_l2_10_left ? pass0_l1_20_data : pass0_l1_21_data;
-  wire pass0_l2_11_left = pass0_l1_22_key >= pass0_l1_23_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_11_key = pass0_l2_11_left ? pass0_l1_22_key : pass0_l1_23_key;
-  wire [6:0] pass0_l2_11_idx = pass0_l2_11_left ? pass0_l1_22_idx : pass0_l1_23_idx;
-  wire pass0_l2_11_data = pass0_l2_11_left ? pass0_l1_22_data : pass0_l1_23_data;
-  wire pass0_l2_12_left = pass0_l1_24_key >= pass0_l1_25_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_12_key = pass0_l2_12_left ? pass0_l1_24_key : pass0_l1_25_key;
-  wire [6:0] pass0_l2_12_idx = pass0_l2_12_left ? pass0_l1_24_idx : pass0_l1_25_idx;
-  wire pass0_l2_12_data = pass0_l2_12_left ? pass0_l1_24_data : pass0_l1_25_data;
-  wire pass0_l2_13_left = pass0_l1_26_key >= pass0_l1_27_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_13_key = pass0_l2_13_left ? pass0_l1_26_key : pass0_l1_27_key;
-  wire [6:0] pass0_l2_13_idx = pass0_l2_13_left ? pass0_l1_26_idx : pass0_l1_27_idx;
-  wire pass0_l2_13_data = pass0_l2_13_left ? pass0_l1_26_data : pass0_l1_27_data;
-  wire pass0_l2_14_left = pass0_l1_28_key >= pass0_l1_29_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_14_key = pass0_l2_14_left ? pass0_l1_28_key : pass0_l1_29_key;
-  wire [6:0] pass0_l2_14_idx = pass0_l2_14_left ? pass0_l1_28_idx : pass0_l1_29_idx;
-  wire pass0_l2_14_data = pass0_l2_14_left ? pass0_l1_28_data : pass0_l1_29_data;
-  wire pass0_l2_15_left = pass0_l1_30_key >= pass0_l1_31_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_15_key = pass0_l2_15_left ? pass0_l1_30_key : pass0_l1_31_key;
-  wire [6:0] pass0_l2_15_idx = pass0_l2_15_left ? pass0_l1_30_idx : pass0_l1_31_idx;
-  wire pass0_l2_15_data = pass0_l2_15_left ? pass0_l1_30_data : pass0_l1_31_data;
-  wire pass0_l2_16_left = pass0_l1_32_key >= pass0_l1_33_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_16_key = pass0_l2_16_left ? pass0_l1_32_key : pass0_l1_33_key;
-  wire [6:0] pass0_l2_16_idx = pass0_l2_16_left ? pass0_l1_32_idx : pass0_l1_33_idx;
-  wire pass0_l2_16_data = pass0_l2_16_left ? pass0_l1_32_data : pass0_l1_33_data;
-  wire pass0_l2_17_left = pass0_l1_34_key >= pass0_l1_35_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_17_key = pass0_l2_17_left ? pass0_l1_34_key : pass0_l1_35_key;
-  wire [6:0] pass0_l2_17_idx = pass0_l2_17_left ? pass0_l1_34_idx : pass0_l1_35_idx;
-  wire pass0_l2_17_data = pass0_l2_17_left ? pass0_l1_34_data : pass0_l1_35_data;
-  wire pass0_l2_18_left = pass0_l1_36_key >= pass0_l1_37_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_18_key = pass0_l2_18_left ? pass0_l1_36_key : pass0_l1_37_key;
-  wire [6:0] pass0_l2_18_idx = pass0_l2_18_left ? pass0_l1_36_idx : pass0_l1_37_idx;
-  wire pass0_l2_18_data = pass0_l2_18_left ? pass0_l1_36_data : pass0_l1_37_data;
-  wire pass0_l2_19_left = pass0_l1_38_key >= pass0_l1_39_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_19_key = pass0_l2_19_left ? pass0_l1_38_key : pass0_l1_39_key;
-  wire [6:0] pass0_l2_19_idx = pass0_l2_19_left ? pass0_l1_38_idx : pass0_l1_39_idx;
-  wire pass0_l2_19_data = pass0_l2_19_left ? pass0_l1_38_data : pass0_l1_39_data;
-  wire pass0_l2_20_left = pass0_l1_40_key >= pass0_l1_41_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_20_key = pass0_l2_20_left ? pass0_l1_40_key : pass0_l1_41_key;
-  wire [6:0] pass0_l2_20_idx = pass0_l2_20_left ? pass0_l1_40_idx : pass0_l1_41_idx;
-  wire pass0_l2_20_data = pass0_l2_20_left ? pass0_l1_40_data : pass0_l1_41_data;
-  wire pass0_l2_21_left = pass0_l1_42_key >= pass0_l1_43_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_21_key = pass0_l2_21_left ? pass0_l1_42_key : pass0_l1_43_key;
-  wire [6:0] pass0_l2_21_idx = pass0_l2_21_left ? pass0_l1_42_idx : pass0_l1_43_idx;
-  wire pass0_l2_21_data = pass0_l2_21_left ? pass0_l1_42_data : pass0_l1_43_data;
-  wire pass0_l2_22_left = pass0_l1_44_key >= pass0_l1_45_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_22_key = pass0_l2_22_left ? pass0_l1_44_key : pass0_l1_45_key;
-  wire [6:0] pass0_l2_22_idx = pass0_l2_22_left ? pass0_l1_44_idx : pass0_l1_45_idx;
-  wire pass0_l2_22_data = pass0_l2_22_left ? pass0_l1_44_data : pass0_l1_45_data;
-  wire pass0_l2_23_left = pass0_l1_46_key >= pass0_l1_47_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_23_key = pass0_l2_23_left ? pass0_l1_46_key : pass0_l1_47_key;
-  wire [6:0] pass0_l2_23_idx = pass0_l2_23_left ? pass0_l1_46_idx : pass0_l1_47_idx;
-  wire pass0_l2_23_data = pass0_l2_23_left ? pass0_l1_46_data : pass0_l1_47_data;
-  wire pass0_l2_24_left = pass0_l1_48_key >= pass0_l1_49_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_24_key = pass0_l2_24_left ? pass0_l1_48_key : pass0_l1_49_key;
-  wire [6:0] pass0_l2_24_idx = pass0_l2_24_left ? pass0_l1_48_idx : pass0_l1_49_idx;
-  wire pass0_l2_24_data = pass0_l2_24_left ? pass0_l1_48_data : pass0_l1_49_data;
-  wire pass0_l2_25_left = pass0_l1_50_key >= pass0_l1_51_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_25_key = pass0_l2_25_left ? pass0_l1_50_key : pass0_l1_51_key;
-  wire [6:0] pass0_l2_25_idx = pass0_l2_25_left ? pass0_l1_50_idx : pass0_l1_51_idx;
-  wire pass0_l2_25_data = pass0_l2_25_left ? pass0_l1_50_data : pass0_l1_51_data;
-  wire pass0_l2_26_left = pass0_l1_52_key >= pass0_l1_53_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_26_key = pass0_l2_26_left ? pass0_l1_52_key : pass0_l1_53_key;
-  wire [6:0] pass0_l2_26_idx = pass0_l2_26_left ? pass0_l1_52_idx : pass0_l1_53_idx;
-  wire pass0_l2_26_data = pass0_l2_26_left ? pass0_l1_52_data : pass0_l1_53_data;
-  wire pass0_l2_27_left = pass0_l1_54_key >= pass0_l1_55_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_27_key = pass0_l2_27_left ? pass0_l1_54_key : pass0_l1_55_key;
-  wire [6:0] pass0_l2_27_idx = pass0_l2_27_left ? pass0_l1_54_idx : pass0_l1_55_idx;
-  wire pass0_l2_27_data = pass0_l2_27_left ? pass0_l1_54_data : pass0_l1_55_data;
-  wire pass0_l2_28_left = pass0_l1_56_key >= pass0_l1_57_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_28_key = pass0_l2_28_left ? pass0_l1_56_key : pass0_l1_57_key;
-  wire [6:0] pass0_l2_28_idx = pass0_l2_28_left ? pass0_l1_56_idx : pass0_l1_57_idx;
-  wire pass0_l2_28_data = pass0_l2_28_left ? pass0_l1_56_data : pass0_l1_57_data;
-  wire pass0_l2_29_left = pass0_l1_58_key >= pass0_l1_59_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_29_key = pass0_l2_29_left ? pass0_l1_58_key : pass0_l1_59_key;
-  wire [6:0] pass0_l2_29_idx = pass0_l2_29_left ? pass0_l1_58_idx : pass0_l1_59_idx;
-  wire pass0_l2_29_data = pass0_l2_29_left ? pass0_l1_58_data : pass0_l1_59_data;
-  wire pass0_l2_30_left = pass0_l1_60_key >= pass0_l1_61_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_30_key = pass0_l2_30_left ? pass0_l1_60_key : pass0_l1_61_key;
-  wire [6:0] pass0_l2_30_idx = pass0_l2_30_left ? pass0_l1_60_idx : pass0_l1_61_idx;
-  wire pass0_l2_30_data = pass0_l2_30_left ? pass0_l1_60_data : pass0_l1_61_data;
-  wire pass0_l2_31_left = pass0_l1_62_key >= pass0_l1_63_key;  // left wins ties: lower index
-  wire [15:0] pass0_l2_31_key = pass0_l2_31_left ? pass0_l1_62_key : pass0_l1_63_key;
-  wire [6:0] pass0_l2_31_idx = pass0_l2_31_left ? pass0_l1_62_idx : pass0_l1_63_idx;
-  wire pass0_l2_31_data = pass0_l2_31_left ? pass0_l1_62_data : pass0_l1_63_data;
-  wire pass0_l3_0_left = pass0_l2_0_key >= pass0_l2_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_0_key = pass0_l3_0_left ? pass0_l2_0_key : pass0_l2_1_key;
-  wire [6:0] pass0_l3_0_idx = pass0_l3_0_left ? pass0_l2_0_idx : pass0_l2_1_idx;
-  wire pass0_l3_0_data = pass0_l3_0_left ? pass0_l2_0_data : pass0_l2_1_data;
-  wire pass0_l3_1_left = pass0_l2_2_key >= pass0_l2_3_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_1_key = pass0_l3_1_left ? pass0_l2_2_key : pass0_l2_3_key;
-  wire [6:0] pass0_l3_1_idx = pass0_l3_1_left ? pass0_l2_2_idx : pass0_l2_3_idx;
-  wire pass0_l3_1_data = pass0_l3_1_left ? pass0_l2_2_data : pass0_l2_3_data;
-  wire pass0_l3_2_left = pass0_l2_4_key >= pass0_l2_5_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_2_key = pass0_l3_2_left ? pass0_l2_4_key : pass0_l2_5_key;
-  wire [6:0] pass0_l3_2_idx = pass0_l3_2_left ? pass0_l2_4_idx : pass0_l2_5_idx;
-  wire pass0_l3_2_data = pass0_l3_2_left ? pass0_l2_4_data : pass0_l2_5_data;
-  wire pass0_l3_3_left = pass0_l2_6_key >= pass0_l2_7_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_3_key = pass0_l3_3_left ? pass0_l2_6_key : pass0_l2_7_key;
-  wire [6:0] pass0_l3_3_idx = pass0_l3_3_left ? pass0_l2_6_idx : pass0_l2_7_idx;
-  wire pass0_l3_3_data = pass0_l3_3_left ? pass0_l2_6_data : pass0_l2_7_data;
-  wire pass0_l3_4_left = pass0_l2_8_key >= pass0_l2_9_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_4_key = pass0_l3_4_left ? pass0_l2_8_key : pass0_l2_9_key;
-  wire [6:0] pass0_l3_4_idx = pass0_l3_4_left ? pass0_l2_8_idx : pass0_l2_9_idx;
-  wire pass0_l3_4_data = pass0_l3_4_left ? pass0_l2_8_data : pass0_l2_9_data;
-  wire pass0_l3_5_left = pass0_l2_10_key >= pass0_l2_11_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_5_key = pass0_l3_5_left ? pass0_l2_10_key : pass0_l2_11_key;
-  wire [6:0] pass0_l3_5_idx = pass0_l3_5_left ? pass0_l2_10_idx : pass0_l2_11_idx;
-  wire pass0_l3_5_data = pass0_l3_5_left ? pass0_l2_10_data : pass0_l2_11_data;
-  wire pass0_l3_6_left = pass0_l2_12_key >= pass0_l2_13_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_6_key = pass0_l3_6_left ? pass0_l2_12_key : pass0_l2_13_key;
-  wire [6:0] pass0_l3_6_idx = pass0_l3_6_left ? pass0_l2_12_idx : pass0_l2_13_idx;
-  wire pass0_l3_6_data = pass0_l3_6_left ? pass0_l2_12_data : pass0_l2_13_data;
-  wire pass0_l3_7_left = pass0_l2_14_key >= pass0_l2_15_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_7_key = pass0_l3_7_left ? pass0_l2_14_key : pass0_l2_15_key;
-  wire [6:0] pass0_l3_7_idx = pass0_l3_7_left ? pass0_l2_14_idx : pass0_l2_15_idx;
-  wire pass0_l3_7_data = pass0_l3_7_left ? pass0_l2_14_data : pass0_l2_15_data;
-  wire pass0_l3_8_left = pass0_l2_16_key >= pass0_l2_17_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_8_key = pass0_l3_8_left ? pass0_l2_16_key : pass0_l2_17_key;
-  wire [6:0] pass0_l3_8_idx = pass0_l3_8_left ? pass0_l2_16_idx : pass0_l2_17_idx;
-  wire pass0_l3_8_data = pass0_l3_8_left ? pass0_l2_16_data : pass0_l2_17_data;
-  wire pass0_l3_9_left = pass0_l2_18_key >= pass0_l2_19_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_9_key = pass0_l3_9_left ? pass0_l2_18_key : pass0_l2_19_key;
-  wire [6:0] pass0_l3_9_idx = pass0_l3_9_left ? pass0_l2_18_idx : pass0_l2_19_idx;
-  wire pass0_l3_9_data = pass0_l3_9_left ? pass0_l2_18_data : pass0_l2_19_data;
-  wire pass0_l3_10_left = pass0_l2_20_key >= pass0_l2_21_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_10_key = pass0_l3_10_left ? pass0_l2_20_key : pass0_l2_21_key;
-  wire [6:0] pass0_l3_10_idx = pass0_l3_10_left ? pass0_l2_20_idx : pass0_l2_21_idx;
-  wire pass0_l3_10_data = pass0_l3_10_left ? pass0_l2_20_data : pass0_l2_21_data;
-  wire pass0_l3_11_left = pass0_l2_22_key >= pass0_l2_23_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_11_key = pass0_l3_11_left ? pass0_l2_22_key : pass0_l2_23_key;
-  wire [6:0] pass0_l3_11_idx = pass0_l3_11_left ? pass0_l2_22_idx : pass0_l2_23_idx;
-  wire pass0_l3_11_data = pass0_l3_11_left ? pass0_l2_22_data : pass0_l2_23_data;
-  wire pass0_l3_12_left = pass0_l2_24_key >= pass0_l2_25_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_12_key = pass0_l3_12_left ? pass0_l2_24_key : pass0_l2_25_key;
-  wire [6:0] pass0_l3_12_idx = pass0_l3_12_left ? pass0_l2_24_idx : pass0_l2_25_idx;
-  wire pass0_l3_12_data = pass0_l3_12_left ? pass0_l2_24_data : pass0_l2_25_data;
-  wire pass0_l3_13_left = pass0_l2_26_key >= pass0_l2_27_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_13_key = pass0_l3_13_left ? pass0_l2_26_key : pass0_l2_27_key;
-  wire [6:0] pass0_l3_13_idx = pass0_l3_13_left ? pass0_l2_26_idx : pass0_l2_27_idx;
-  wire pass0_l3_13_data = pass0_l3_13_left ? pass0_l2_26_data : pass0_l2_27_data;
-  wire pass0_l3_14_left = pass0_l2_28_key >= pass0_l2_29_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_14_key = pass0_l3_14_left ? pass0_l2_28_key : pass0_l2_29_key;
-  wire [6:0] pass0_l3_14_idx = pass0_l3_14_left ? pass0_l2_28_idx : pass0_l2_29_idx;
-  wire pass0_l3_14_data = pass0_l3_14_left ? pass0_l2_28_data : pass0_l2_29_data;
-  wire pass0_l3_15_left = pass0_l2_30_key >= pass0_l2_31_key;  // left wins ties: lower index
-  wire [15:0] pass0_l3_15_key = pass0_l3_15_left ? pass0_l2_30_key : pass0_l2_31_key;
-  wire [6:0] pass0_l3_15_idx = pass0_l3_15_left ? pass0_l2_30_idx : pass0_l2_31_idx;
-  wire pass0_l3_15_data = pass0_l3_15_left ? pass0_l2_30_data : pass0_l2_31_data;
-  wire pass0_l4_0_left = pass0_l3_0_key >= pass0_l3_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_0_key = pass0_l4_0_left ? pass0_l3_0_key : pass0_l3_1_key;
-  wire [6:0] pass0_l4_0_idx = pass0_l4_0_left ? pass0_l3_0_idx : pass0_l3_1_idx;
-  wire pass0_l4_0_data = pass0_l4_0_left ? pass0_l3_0_data : pass0_l3_1_data;
-  wire pass0_l4_1_left = pass0_l3_2_key >= pass0_l3_3_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_1_key = pass0_l4_1_left ? pass0_l3_2_key : pass0_l3_3_key;
-  wire [6:0] pass0_l4_1_idx = pass0_l4_1_left ? pass0_l3_2_idx : pass0_l3_3_idx;
-  wire pass0_l4_1_data = pass0_l4_1_left ? pass0_l3_2_data : pass0_l3_3_data;
-  wire pass0_l4_2_left = pass0_l3_4_key >= pass0_l3_5_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_2_key = pass0_l4_2_left ? pass0_l3_4_key : pass0_l3_5_key;
-  wire [6:0] pass0_l4_2_idx = pass0_l4_2_left ? pass0_l3_4_idx : pass0_l3_5_idx;
-  wire pass0_l4_2_data = pass0_l4_2_left ? pass0_l3_4_data : pass0_l3_5_data;
-  wire pass0_l4_3_left = pass0_l3_6_key >= pass0_l3_7_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_3_key = pass0_l4_3_left ? pass0_l3_6_key : pass0_l3_7_key;
-  wire [6:0] pass0_l4_3_idx = pass0_l4_3_left ? pass0_l3_6_idx : pass0_l3_7_idx;
-  wire pass0_l4_3_data = pass0_l4_3_left ? pass0_l3_6_data : pass0_l3_7_data;
-  wire pass0_l4_4_left = pass0_l3_8_key >= pass0_l3_9_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_4_key = pass0_l4_4_left ? pass0_l3_8_key : pass0_l3_9_key;
-  wire [6:0] pass0_l4_4_idx = pass0_l4_4_left ? pass0_l3_8_idx : pass0_l3_9_idx;
-  wire pass0_l4_4_data = pass0_l4_4_left ? pass0_l3_8_data : pass0_l3_9_data;
-  wire pass0_l4_5_left = pass0_l3_10_key >= pass0_l3_11_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_5_key = pass0_l4_5_left ? pass0_l3_10_key : pass0_l3_11_key;
-  wire [6:0] pass0_l4_5_idx = pass0_l4_5_left ? pass0_l3_10_idx : pass0_l3_11_idx;
-  wire pass0_l4_5_data = pass0_l4_5_left ? pass0_l3_10_data : pass0_l3_11_data;
-  wire pass0_l4_6_left = pass0_l3_12_key >= pass0_l3_13_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_6_key = pass0_l4_6_left ? pass0_l3_12_key : pass0_l3_13_key;
-  wire [6:0] pass0_l4_6_idx = pass0_l4_6_left ? pass0_l3_12_idx : pass0_l3_13_idx;
-  wire pass0_l4_6_data = pass0_l4_6_left ? pass0_l3_12_data : pass0_l3_13_data;
-  wire pass0_l4_7_left = pass0_l3_14_key >= pass0_l3_15_key;  // left wins ties: lower index
-  wire [15:0] pass0_l4_7_key = pass0_l4_7_left ? pass0_l3_14_key : pass0_l3_15_key;
-  wire [6:0] pass0_l4_7_idx = pass0_l4_7_left ? pass0_l3_14_idx : pass0_l3_15_idx;
-  wire pass0_l4_7_data = pass0_l4_7_left ? pass0_l3_14_data : pass0_l3_15_data;
-  wire pass0_l5_0_left = pass0_l4_0_key >= pass0_l4_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l5_0_key = pass0_l5_0_left ? pass0_l4_0_key : pass0_l4_1_key;
-  wire [6:0] pass0_l5_0_idx = pass0_l5_0_left ? pass0_l4_0_idx : pass0_l4_1_idx;
-  wire pass0_l5_0_data = pass0_l5_0_left ? pass0_l4_0_data : pass0_l4_1_data;
-  wire pass0_l5_1_left = pass0_l4_2_key >= pass0_l4_3_key;  // left wins ties: lower index
-  wire [15:0] pass0_l5_1_key = pass0_l5_1_left ? pass0_l4_2_key : pass0_l4_3_key;
-  wire [6:0] pass0_l5_1_idx = pass0_l5_1_left ? pass0_l4_2_idx : pass0_l4_3_idx;
-  wire pass0_l5_1_data = pass0_l5_1_left ? pass0_l4_2_data : pass0_l4_3_data;
-  wire pass0_l5_2_left = pass0_l4_4_key >= pass0_l4_5_key;  // left wins ties: lower index
-  wire [15:0] pass0_l5_2_key = pass0_l5_2_left ? pass0_l4_4_key : pass0_l4_5_key;
-  wire [6:0] pass0_l5_2_idx = pass0_l5_2_left ? pass0_l4_4_idx : pass0_l4_5_idx;
-  wire pass0_l5_2_data = pass0_l5_2_left ? pass0_l4_4_data : pass0_l4_5_data;
-  wire pass0_l5_3_left = pass0_l4_6_key >= pass0_l4_7_key;  // left wins ties: lower index
-  wire [15:0] pass0_l5_3_key = pass0_l5_3_left ? pass0_l4_6_key : pass0_l4_7_key;
-  wire [6:0] pass0_l5_3_idx = pass0_l5_3_left ? pass0_l4_6_idx : pass0_l4_7_idx;
-  wire pass0_l5_3_data = pass0_l5_3_left ? pass0_l4_6_data : pass0_l4_7_data;
-  wire pass0_l6_0_left = pass0_l5_0_key >= pass0_l5_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l6_0_key = pass0_l6_0_left ? pass0_l5_0_key : pass0_l5_1_key;
-  wire [6:0] pass0_l6_0_idx = pass0_l6_0_left ? pass0_l5_0_idx : pass0_l5_1_idx;
-  wire pass0_l6_0_data = pass0_l6_0_left ? pass0_l5_0_data : pass0_l5_1_data;
-  wire pass0_l6_1_left = pass0_l5_2_key >= pass0_l5_3_key;  // left wins ties: lower index
-  wire [15:0] pass0_l6_1_key = pass0_l6_1_left ? pass0_l5_2_key : pass0_l5_3_key;
-  wire [6:0] pass0_l6_1_idx = pass0_l6_1_left ? pass0_l5_2_idx : pass0_l5_3_idx;
-  wire pass0_l6_1_data = pass0_l6_1_left ? pass0_l5_2_data : pass0_l5_3_data;
-  wire pass0_l7_0_left = pass0_l6_0_key >= pass0_l6_1_key;  // left wins ties: lower index
-  wire [15:0] pass0_l7_0_key = pass0_l7_0_left ? pass0_l6_0_key : pass0_l6_1_key;
-  wire [6:0] pass0_l7_0_idx = pass0_l7_0_left ? pass0_l6_0_idx : pass0_l6_1_idx;
-  wire pass0_l7_0_data = pass0_l7_0_left ? pass0_l6_0_data : pass0_l6_1_data;
-  wire [15:0] pass0_value = {pass0_l7_0_data, pass0_l7_0_key[14:0]};
-  wire unused_pass0_live = pass0_l7_0_key[15];  // always 1: n < k
-  wire [127:0] live_1 = live_0 & {(pass0_l7_0_idx != 7'd127), (pass0_l7_0_idx != 7'd126), (pass0_l7_0_idx != 7'd125), (pass0_l7_0_idx != 7'd124), (pass0_l7_0_idx != 7'd123), (pass0_l7_0_idx != 7'd122), (pass0_l7_0_idx != 7'd121), (pass0_l7_0_idx != 7'd120), (pass0_l7_0_idx != 7'd119), (pass0_l7_0_idx != 7'd118), (pass0_l7_0_idx != 7'd117), (pass0_l7_0_idx != 7'd116), (pass0_l7_0_idx != 7'd115), (pass0_l7_0_idx != 7'd114), (pass0_l7_0_idx != 7'd113), (pass0_l7_0_idx != 7'd112), (pass0_l7_0_idx != 7'd111), (pass0_l7_0_idx != 7'd110), (pass0_l7_0_idx != 7'd109), (pass0_l7_0_idx != 7'd108), (pass0_l7_0_idx != 7'd107), (pass0_l7_0_idx != 7'd106), (pass0_l7_0_idx != 7'd105), (pass0_l7_0_idx != 7'd104), (pass0_l7_0_idx != 7'd103), (pass0_l7_0_idx != 7'd102), (pass0_l7_0_idx != 7'd101), (pass0_l7_0_idx != 7'd100), (pass0_l7_0_idx != 7'd99), (pass0_l7_0_idx != 7'd98), (pass0_l7_0_idx != 7'd97), (pass0_l7_0_idx != 7'd96), (pass0_l7_0_idx != 7'd95), (pass0_l7_0_idx != 7'd94), (pass0_l7_0_idx != 7'd93), (pass0_l7_0_idx != 7'd92), (pass0_l7_0_idx != 7'd91), (pass0_l7_0_idx != 7'd90), (pass0_l7_0_idx != 7'd89), (pass0_l7_0_idx != 7'd88), (pass0_l7_0_idx != 7'd87), (pass0_l7_0_idx != 7'd86), (pass0_l7_0_idx != 7'd85), (pass0_l7_0_idx != 7'd84), (pass0_l7_0_idx != 7'd83), (pass0_l7_0_idx != 7'd82), (pass0_l7_0_idx != 7'd81), (pass0_l7_0_idx != 7'd80), (pass0_l7_0_idx != 7'd79), (pass0_l7_0_idx != 7'd78), (pass0_l7_0_idx != 7'd77), (pass0_l7_0_idx != 7'd76), (pass0_l7_0_idx != 7'd75), (pass0_l7_0_idx != 7'd74), (pass0_l7_0_idx != 7'd73), (pass0_l7_0_idx != 7'd72), (pass0_l7_0_idx != 7'd71), (pass0_l7_0_idx != 7'd70), (pass0_l7_0_idx != 7'd69), (pass0_l7_0_idx != 7'd68), (pass0_l7_0_idx != 7'd67), (pass0_l7_0_idx != 7'd66), (pass0_l7_0_idx != 7'd65), (pass0_l7_0_idx != 7'd64), (pass0_l7_0_idx != 7'd63), (pass0_l7_0_idx != 7'd62), (pass0_l7_0_idx != 7'd61), (pass0_l7_0_idx != 7'd60), (pass0_l7_0_idx != 7'd59), (pass0_l7_0_idx != 7'd58), (pass0_l7_0_idx != 7'd57), (pass0_l7_0_idx != 7'd56), (pass0_l7_0_idx != 7'd55), (pass0_l7_0_idx != 7'd54), (pass0_l7_0_idx != 7'd53), (pass0_l7_0_idx != 7'd52), (pass0_l7_0_idx != 7'd51), (pass0_l7_0_idx != 7'd50), (pass0_l7_0_idx != 7'd49), (pass0_l7_0_idx != 7'd48), (pass0_l7_0_idx != 7'd47), (pass0_l7_0_idx != 7'd46), (pass0_l7_0_idx != 7'd45), (pass0_l7_0_idx != 7'd44), (pass0_l7_0_idx != 7'd43), (pass0_l7_0_idx != 7'd42), (pass0_l7_0_idx != 7'd41), (pass0_l7_0_idx != 7'd40), (pass0_l7_0_idx != 7'd39), (pass0_l7_0_idx != 7'd38), (pass0_l7_0_idx != 7'd37), (pass0_l7_0_idx != 7'd36), (pass0_l7_0_idx != 7'd35), (pass0_l7_0_idx != 7'd34), (pass0_l7_0_idx != 7'd33), (pass0_l7_0_idx != 7'd32), (pass0_l7_0_idx != 7'd31), (pass0_l7_0_idx != 7'd30), (pass0_l7_0_idx != 7'd29), (pass0_l7_0_idx != 7'd28), (pass0_l7_0_idx != 7'd27), (pass0_l7_0_idx != 7'd26), (pass0_l7_0_idx != 7'd25), (pass0_l7_0_idx != 7'd24), (pass0_l7_0_idx != 7'd23), (pass0_l7_0_idx != 7'd22), (pass0_l7_0_idx != 7'd21), (pass0_l7_0_idx != 7'd20), (pass0_l7_0_idx != 7'd19), (pass0_l7_0_idx != 7'd18), (pass0_l7_0_idx != 7'd17), (pass0_l7_0_idx != 7'd16), (pass0_l7_0_idx != 7'd15), (pass0_l7_0_idx != 7'd14), (pass0_l7_0_idx != 7'd13), (pass0_l7_0_idx != 7'd12), (pass0_l7_0_idx != 7'd11), (pass0_l7_0_idx != 7'd10), (pass0_l7_0_idx != 7'd9), (pass0_l7_0_idx != 7'd8), (pass0_l7_0_idx != 7'd7), (pass0_l7_0_idx != 7'd6), (pass0_l7_0_idx != 7'd5), (pass0_l7_0_idx != 7'd4), (pass0_l7_0_idx != 7'd3), (pass0_l7_0_idx != 7'd2), (pass0_l7_0_idx != 7'd1), (pass0_l7_0_idx != 7'd0)};
+  wire [2047:0] pass0_keys = {{live_0[127], x_i[2046:2032]}, {live_0[126], x_i[2030:2016]}, {live_0[125], x_i[2014:2000]}, {live_0[124], x_i[1998:1984]}, {live_0[123], x_i[1982:1968]}, {live_0[122], x_i[1966:1952]}, {live_0[121], x_i[1950:1936]}, {live_0[120], x_i[1934:1920]}, {live_0[119], x_i[1918:1904]}, {live_0[118], x_i[1902:1888]}, {live_0[117], x_i[1886:1872]}, {live_0[116], x_i[1870:1856]}, {live_0[115], x_i[1854:1840]}, {live_0[114], x_i[1838:1824]}, {live_0[113], x_i[1822:1808]}, {live_0[112], x_i[1806:1792]}, {live_0[111], x_i[1790:1776]}, {live_0[110], x_i[1774:1760]}, {live_0[109], x_i[1758:1744]}, {live_0[108], x_i[1742:1728]}, {live_0[107], x_i[1726:1712]}, {live_0[106], x_i[1710:1696]}, {live_0[105], x_i[1694:1680]}, {live_0[104], x_i[1678:1664]}, {live_0[103], x_i[1662:1648]}, {live_0[102], x_i[1646:1632]}, {live_0[101], x_i[1630:1616]}, {live_0[100], x_i[1614:1600]}, {live_0[99], x_i[1598:1584]}, {live_0[98], x_i[1582:1568]}, {live_0[97], x_i[1566:1552]}, {live_0[96], x_i[1550:1536]}, {live_0[95], x_i[1534:1520]}, {live_0[94], x_i[1518:1504]}, {live_0[93], x_i[1502:1488]}, {live_0[92], x_i[1486:1472]}, {live_0[91], x_i[1470:1456]}, {live_0[90], x_i[1454:1440]}, {live_0[89], x_i[1438:1424]}, {live_0[88], x_i[1422:1408]}, {live_0[87], x_i[1406:1392]}, {live_0[86], x_i[1390:1376]}, {live_0[85], x_i[1374:1360]}, {live_0[84], x_i[1358:1344]}, {live_0[83], x_i[1342:1328]}, {live_0[82], x_i[1326:1312]}, {live_0[81], x_i[1310:1296]}, {live_0[80], x_i[1294:1280]}, {live_0[79], x_i[1278:1264]}, {live_0[78], x_i[1262:1248]}, {live_0[77], x_i[1246:1232]}, {live_0[76], x_i[1230:1216]}, {live_0[75], x_i[1214:1200]}, {live_0[74], x_i[1198:1184]}, {live_0[73], x_i[1182:1168]}, {live_0[72], x_i[1166:1152]}, {live_0[71], x_i[1150:1136]}, {live_0[70], x_i[1134:1120]}, {live_0[69], x_i[1118:1104]}, {live_0[68], x_i[1102:1088]}, {live_0[67], x_i[1086:1072]}, {live_0[66], x_i[1070:1056]}, {live_0[65], x_i[1054:1040]}, {live_0[64], x_i[1038:1024]}, {live_0[63], x_i[1022:1008]}, {live_0[62], x_i[1006:992]}, {live_0[61], x_i[990:976]}, {live_0[60], x_i[974:960]}, {live_0[59], x_i[958:944]}, {live_0[58], x_i[942:928]}, {live_0[57], x_i[926:912]}, {live_0[56], x_i[910:896]}, {live_0[55], x_i[894:880]}, {live_0[54], x_i[878:864]}, {live_0[53], x_i[862:848]}, {live_0[52], x_i[846:832]}, {live_0[51], x_i[830:816]}, {live_0[50], x_i[814:800]}, {live_0[49], x_i[798:784]}, {live_0[48], x_i[782:768]}, {live_0[47], x_i[766:752]}, {live_0[46], x_i[750:736]}, {live_0[45], x_i[734:720]}, {live_0[44], x_i[718:704]}, {live_0[43], x_i[702:688]}, {live_0[42], x_i[686:672]}, {live_0[41], x_i[670:656]}, {live_0[40], x_i[654:640]}, {live_0[39], x_i[638:624]}, {live_0[38], x_i[622:608]}, {live_0[37], x_i[606:592]}, {live_0[36], x_i[590:576]}, {live_0[35], x_i[574:560]}, {live_0[34], x_i[558:544]}, {live_0[33], x_i[542:528]}, {live_0[32], x_i[526:512]}, {live_0[31], x_i[510:496]}, {live_0[30], x_i[494:480]}, {live_0[29], x_i[478:464]}, {live_0[28], x_i[462:448]}, {live_0[27], x_i[446:432]}, {live_0[26], x_i[430:416]}, {live_0[25], x_i[414:400]}, {live_0[24], x_i[398:384]}, {live_0[23], x_i[382:368]}, {live_0[22], x_i[366:352]}, {live_0[21], x_i[350:336]}, {live_0[20], x_i[334:320]}, {live_0[19], x_i[318:304]}, {live_0[18], x_i[302:288]}, {live_0[17], x_i[286:272]}, {live_0[16], x_i[270:256]}, {live_0[15], x_i[254:240]}, {live_0[14], x_i[238:224]}, {live_0[13], x_i[222:208]}, {live_0[12], x_i[206:192]}, {live_0[11], x_i[190:176]}, {live_0[10], x_i[174:160]}, {live_0[9], x_i[158:144]}, {live_0[8], x_i[142:128]}, {live_0[7], x_i[126:112]}, {live_0[6], x_i[110:96]}, {live_0[5], x_i[94:80]}, {live_0[4], x_i[78:64]}, {live_0[3], x_i[62:48]}, {live_0[2], x_i[46:32]}, {live_0[1], x_i[30:16]}, {live_0[0], x_i[14:0]}};
+  wire [127:0] pass0_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [15:0] pass0_key;
+  wire [6:0] pass0_idx_raw;
+  wire pass0_data;
+
+  argmax_tree_n128_k16_p1 u_pass0 (
+    .key_i  (pass0_keys),
+    .data_i (pass0_payloads),
+    .key_o  (pass0_key),
+    .idx_o  (pass0_idx_raw),
+    .data_o (pass0_data)
+  );
+  wire [6:0] pass0_idx = pass0_idx_raw;
+  wire [15:0] pass0_value = {pass0_data, pass0_key[14:0]};
+  wire unused_pass0_live = pass0_key[15];  // always 1: n < k
+  wire [127:0] live_1 = live_0 & {(pass0_idx != 7'd127), (pass0_idx != 7'd126), (pass0_idx != 7'd125), (pass0_idx != 7'd124), (pass0_idx != 7'd123), (pass0_idx != 7'd122), (pass0_idx != 7'd121), (pass0_idx != 7'd120), (pass0_idx != 7'd119), (pass0_idx != 7'd118), (pass0_idx != 7'd117), (pass0_idx != 7'd116), (pass0_idx != 7'd115), (pass0_idx != 7'd114), (pass0_idx != 7'd113), (pass0_idx != 7'd112), (pass0_idx != 7'd111), (pass0_idx != 7'd110), (pass0_idx != 7'd109), (pass0_idx != 7'd108), (pass0_idx != 7'd107), (pass0_idx != 7'd106), (pass0_idx != 7'd105), (pass0_idx != 7'd104), (pass0_idx != 7'd103), (pass0_idx != 7'd102), (pass0_idx != 7'd101), (pass0_idx != 7'd100), (pass0_idx != 7'd99), (pass0_idx != 7'd98), (pass0_idx != 7'd97), (pass0_idx != 7'd96), (pass0_idx != 7'd95), (pass0_idx != 7'd94), (pass0_idx != 7'd93), (pass0_idx != 7'd92), (pass0_idx != 7'd91), (pass0_idx != 7'd90), (pass0_idx != 7'd89), (pass0_idx != 7'd88), (pass0_idx != 7'd87), (pass0_idx != 7'd86), (pass0_idx != 7'd85), (pass0_idx != 7'd84), (pass0_idx != 7'd83), (pass0_idx != 7'd82), (pass0_idx != 7'd81), (pass0_idx != 7'd80), (pass0_idx != 7'd79), (pass0_idx != 7'd78), (pass0_idx != 7'd77), (pass0_idx != 7'd76), (pass0_idx != 7'd75), (pass0_idx != 7'd74), (pass0_idx != 7'd73), (pass0_idx != 7'd72), (pass0_idx != 7'd71), (pass0_idx != 7'd70), (pass0_idx != 7'd69), (pass0_idx != 7'd68), (pass0_idx != 7'd67), (pass0_idx != 7'd66), (pass0_idx != 7'd65), (pass0_idx != 7'd64), (pass0_idx != 7'd63), (pass0_idx != 7'd62), (pass0_idx != 7'd61), (pass0_idx != 7'd60), (pass0_idx != 7'd59), (pass0_idx != 7'd58), (pass0_idx != 7'd57), (pass0_idx != 7'd56), (pass0_idx != 7'd55), (pass0_idx != 7'd54), (pass0_idx != 7'd53), (pass0_idx != 7'd52), (pass0_idx != 7'd51), (pass0_idx != 7'd50), (pass0_idx != 7'd49), (pass0_idx != 7'd48), (pass0_idx != 7'd47), (pass0_idx != 7'd46), (pass0_idx != 7'd45), (pass0_idx != 7'd44), (pass0_idx != 7'd43), (pass0_idx != 7'd42), (pass0_idx != 7'd41), (pass0_idx != 7'd40), (pass0_idx != 7'd39), (pass0_idx != 7'd38), (pass0_idx != 7'd37), (pass0_idx != 7'd36), (pass0_idx != 7'd35), (pass0_idx != 7'd34), (pass0_idx != 7'd33), (pass0_idx != 7'd32), (pass0_idx != 7'd31), (pass0_idx != 7'd30), (pass0_idx != 7'd29), (pass0_idx != 7'd28), (pass0_idx != 7'd27), (pass0_idx != 7'd26), (pass0_idx != 7'd25), (pass0_idx != 7'd24), (pass0_idx != 7'd23), (pass0_idx != 7'd22), (pass0_idx != 7'd21), (pass0_idx != 7'd20), (pass0_idx != 7'd19), (pass0_idx != 7'd18), (pass0_idx != 7'd17), (pass0_idx != 7'd16), (pass0_idx != 7'd15), (pass0_idx != 7'd14), (pass0_idx != 7'd13), (pass0_idx != 7'd12), (pass0_idx != 7'd11), (pass0_idx != 7'd10), (pass0_idx != 7'd9), (pass0_idx != 7'd8), (pass0_idx != 7'd7), (pass0_idx != 7'd6), (pass0_idx != 7'd5), (pass0_idx != 7'd4), (pass0_idx != 7'd3), (pass0_idx != 7'd2), (pass0_idx != 7'd1), (pass0_idx != 7'd0)};
 
   // Pass 1: the largest |x| among the live elements (lower index on ties)
-  wire pass1_l1_0_left = {live_1[0], x_i[14:0]} >= {live_1[1], x_i[30:16]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_0_key = pass1_l1_0_left ? {live_1[0], x_i[14:0]} : {live_1[1], x_i[30:16]};
-  wire [6:0] pass1_l1_0_idx = pass1_l1_0_left ? 7'd0 : 7'd1;
-  wire pass1_l1_0_data = pass1_l1_0_left ? x_i[15] : x_i[31];
-  wire pass1_l1_1_left = {live_1[2], x_i[46:32]} >= {live_1[3], x_i[62:48]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_1_key = pass1_l1_1_left ? {live_1[2], x_i[46:32]} : {live_1[3], x_i[62:48]};
-  wire [6:0] pass1_l1_1_idx = pass1_l1_1_left ? 7'd2 : 7'd3;
-  wire pass1_l1_1_data = pass1_l1_1_left ? x_i[47] : x_i[63];
-  wire pass1_l1_2_left = {live_1[4], x_i[78:64]} >= {live_1[5], x_i[94:80]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_2_key = pass1_l1_2_left ? {live_1[4], x_i[78:64]} : {live_1[5], x_i[94:80]};
-  wire [6:0] pass1_l1_2_idx = pass1_l1_2_left ? 7'd4 : 7'd5;
-  wire pass1_l1_2_data = pass1_l1_2_left ? x_i[79] : x_i[95];
-  wire pass1_l1_3_left = {live_1[6], x_i[110:96]} >= {live_1[7], x_i[126:112]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_3_key = pass1_l1_3_left ? {live_1[6], x_i[110:96]} : {live_1[7], x_i[126:112]};
-  wire [6:0] pass1_l1_3_idx = pass1_l1_3_left ? 7'd6 : 7'd7;
-  wire pass1_l1_3_data = pass1_l1_3_left ? x_i[111] : x_i[127];
-  wire pass1_l1_4_left = {live_1[8], x_i[142:128]} >= {live_1[9], x_i[158:144]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_4_key = pass1_l1_4_left ? {live_1[8], x_i[142:128]} : {live_1[9], x_i[158:144]};
-  wire [6:0] pass1_l1_4_idx = pass1_l1_4_left ? 7'd8 : 7'd9;
-  wire pass1_l1_4_data = pass1_l1_4_left ? x_i[143] : x_i[159];
-  wire pass1_l1_5_left = {live_1[10], x_i[174:160]} >= {live_1[11], x_i[190:176]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_5_key = pass1_l1_5_left ? {live_1[10], x_i[174:160]} : {live_1[11], x_i[190:176]};
-  wire [6:0] pass1_l1_5_idx = pass1_l1_5_left ? 7'd10 : 7'd11;
-  wire pass1_l1_5_data = pass1_l1_5_left ? x_i[175] : x_i[191];
-  wire pass1_l1_6_left = {live_1[12], x_i[206:192]} >= {live_1[13], x_i[222:208]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_6_key = pass1_l1_6_left ? {live_1[12], x_i[206:192]} : {live_1[13], x_i[222:208]};
-  wire [6:0] pass1_l1_6_idx = pass1_l1_6_left ? 7'd12 : 7'd13;
-  wire pass1_l1_6_data = pass1_l1_6_left ? x_i[207] : x_i[223];
-  wire pass1_l1_7_left = {live_1[14], x_i[238:224]} >= {live_1[15], x_i[254:240]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_7_key = pass1_l1_7_left ? {live_1[14], x_i[238:224]} : {live_1[15], x_i[254:240]};
-  wire [6:0] pass1_l1_7_idx = pass1_l1_7_left ? 7'd14 : 7'd15;
-  wire pass1_l1_7_data = pass1_l1_7_left ? x_i[239] : x_i[255];
-  wire pass1_l1_8_left = {live_1[16], x_i[270:256]} >= {live_1[17], x_i[286:272]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_8_key = pass1_l1_8_left ? {live_1[16], x_i[270:256]} : {live_1[17], x_i[286:272]};
-  wire [6:0] pass1_l1_8_idx = pass1_l1_8_left ? 7'd16 : 7'd17;
-  wire pass1_l1_8_data = pass1_l1_8_left ? x_i[271] : x_i[287];
-  wire pass1_l1_9_left = {live_1[18], x_i[302:288]} >= {live_1[19], x_i[318:304]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_9_key = pass1_l1_9_left ? {live_1[18], x_i[302:288]} : {live_1[19], x_i[318:304]};
-  wire [6:0] pass1_l1_9_idx = pass1_l1_9_left ? 7'd18 : 7'd19;
-  wire pass1_l1_9_data = pass1_l1_9_left ? x_i[303] : x_i[319];
-  wire pass1_l1_10_left = {live_1[20], x_i[334:320]} >= {live_1[21], x_i[350:336]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_10_key = pass1_l1_10_left ? {live_1[20], x_i[334:320]} : {live_1[21], x_i[350:336]};
-  wire [6:0] pass1_l1_10_idx = pass1_l1_10_left ? 7'd20 : 7'd21;
-  wire pass1_l1_10_data = pass1_l1_10_left ? x_i[335] : x_i[351];
-  wire pass1_l1_11_left = {live_1[22], x_i[366:352]} >= {live_1[23], x_i[382:368]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_11_key = pass1_l1_11_left ? {live_1[22], x_i[366:352]} : {live_1[23], x_i[382:368]};
-  wire [6:0] pass1_l1_11_idx = pass1_l1_11_left ? 7'd22 : 7'd23;
-  wire pass1_l1_11_data = pass1_l1_11_left ? x_i[367] : x_i[383];
-  wire pass1_l1_12_left = {live_1[24], x_i[398:384]} >= {live_1[25], x_i[414:400]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_12_key = pass1_l1_12_left ? {live_1[24], x_i[398:384]} : {live_1[25], x_i[414:400]};
-  wire [6:0] pass1_l1_12_idx = pass1_l1_12_left ? 7'd24 : 7'd25;
-  wire pass1_l1_12_data = pass1_l1_12_left ? x_i[399] : x_i[415];
-  wire pass1_l1_13_left = {live_1[26], x_i[430:416]} >= {live_1[27], x_i[446:432]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_13_key = pass1_l1_13_left ? {live_1[26], x_i[430:416]} : {live_1[27], x_i[446:432]};
-  wire [6:0] pass1_l1_13_idx = pass1_l1_13_left ? 7'd26 : 7'd27;
-  wire pass1_l1_13_data = pass1_l1_13_left ? x_i[431] : x_i[447];
-  wire pass1_l1_14_left = {live_1[28], x_i[462:448]} >= {live_1[29], x_i[478:464]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_14_key = pass1_l1_14_left ? {live_1[28], x_i[462:448]} : {live_1[29], x_i[478:464]};
-  wire [6:0] pass1_l1_14_idx = pass1_l1_14_left ? 7'd28 : 7'd29;
-  wire pass1_l1_14_data = pass1_l1_14_left ? x_i[463] : x_i[479];
-  wire pass1_l1_15_left = {live_1[30], x_i[494:480]} >= {live_1[31], x_i[510:496]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_15_key = pass1_l1_15_left ? {live_1[30], x_i[494:480]} : {live_1[31], x_i[510:496]};
-  wire [6:0] pass1_l1_15_idx = pass1_l1_15_left ? 7'd30 : 7'd31;
-  wire pass1_l1_15_data = pass1_l1_15_left ? x_i[495] : x_i[511];
-  wire pass1_l1_16_left = {live_1[32], x_i[526:512]} >= {live_1[33], x_i[542:528]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_16_key = pass1_l1_16_left ? {live_1[32], x_i[526:512]} : {live_1[33], x_i[542:528]};
-  wire [6:0] pass1_l1_16_idx = pass1_l1_16_left ? 7'd32 : 7'd33;
-  wire pass1_l1_16_data = pass1_l1_16_left ? x_i[527] : x_i[543];
-  wire pass1_l1_17_left = {live_1[34], x_i[558:544]} >= {live_1[35], x_i[574:560]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_17_key = pass1_l1_17_left ? {live_1[34], x_i[558:544]} : {live_1[35], x_i[574:560]};
-  wire [6:0] pass1_l1_17_idx = pass1_l1_17_left ? 7'd34 : 7'd35;
-  wire pass1_l1_17_data = pass1_l1_17_left ? x_i[559] : x_i[575];
-  wire pass1_l1_18_left = {live_1[36], x_i[590:576]} >= {live_1[37], x_i[606:592]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_18_key = pass1_l1_18_left ? {live_1[36], x_i[590:576]} : {live_1[37], x_i[606:592]};
-  wire [6:0] pass1_l1_18_idx = pass1_l1_18_left ? 7'd36 : 7'd37;
-  wire pass1_l1_18_data = pass1_l1_18_left ? x_i[591] : x_i[607];
-  wire pass1_l1_19_left = {live_1[38], x_i[622:608]} >= {live_1[39], x_i[638:624]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_19_key = pass1_l1_19_left ? {live_1[38], x_i[622:608]} : {live_1[39], x_i[638:624]};
-  wire [6:0] pass1_l1_19_idx = pass1_l1_19_left ? 7'd38 : 7'd39;
-  wire pass1_l1_19_data = pass1_l1_19_left ? x_i[623] : x_i[639];
-  wire pass1_l1_20_left = {live_1[40], x_i[654:640]} >= {live_1[41], x_i[670:656]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_20_key = pass1_l1_20_left ? {live_1[40], x_i[654:640]} : {live_1[41], x_i[670:656]};
-  wire [6:0] pass1_l1_20_idx = pass1_l1_20_left ? 7'd40 : 7'd41;
-  wire pass1_l1_20_data = pass1_l1_20_left ? x_i[655] : x_i[671];
-  wire pass1_l1_21_left = {live_1[42], x_i[686:672]} >= {live_1[43], x_i[702:688]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_21_key = pass1_l1_21_left ? {live_1[42], x_i[686:672]} : {live_1[43], x_i[702:688]};
-  wire [6:0] pass1_l1_21_idx = pass1_l1_21_left ? 7'd42 : 7'd43;
-  wire pass1_l1_21_data = pass1_l1_21_left ? x_i[687] : x_i[703];
-  wire pass1_l1_22_left = {live_1[44], x_i[718:704]} >= {live_1[45], x_i[734:720]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_22_key = pass1_l1_22_left ? {live_1[44], x_i[718:704]} : {live_1[45], x_i[734:720]};
-  wire [6:0] pass1_l1_22_idx = pass1_l1_22_left ? 7'd44 : 7'd45;
-  wire pass1_l1_22_data = pass1_l1_22_left ? x_i[719] : x_i[735];
-  wire pass1_l1_23_left = {live_1[46], x_i[750:736]} >= {live_1[47], x_i[766:752]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_23_key = pass1_l1_23_left ? {live_1[46], x_i[750:736]} : {live_1[47], x_i[766:752]};
-  wire [6:0] pass1_l1_23_idx = pass1_l1_23_left ? 7'd46 : 7'd47;
-  wire pass1_l1_23_data = pass1_l1_23_left ? x_i[751] : x_i[767];
-  wire pass1_l1_24_left = {live_1[48], x_i[782:768]} >= {live_1[49], x_i[798:784]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_24_key = pass1_l1_24_left ? {live_1[48], x_i[782:768]} : {live_1[49], x_i[798:784]};
-  wire [6:0] pass1_l1_24_idx = pass1_l1_24_left ? 7'd48 : 7'd49;
-  wire pass1_l1_24_data = pass1_l1_24_left ? x_i[783] : x_i[799];
-  wire pass1_l1_25_left = {live_1[50], x_i[814:800]} >= {live_1[51], x_i[830:816]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_25_key = pass1_l1_25_left ? {live_1[50], x_i[814:800]} : {live_1[51], x_i[830:816]};
-  wire [6:0] pass1_l1_25_idx = pass1_l1_25_left ? 7'd50 : 7'd51;
-  wire pass1_l1_25_data = pass1_l1_25_left ? x_i[815] : x_i[831];
-  wire pass1_l1_26_left = {live_1[52], x_i[846:832]} >= {live_1[53], x_i[862:848]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_26_key = pass1_l1_26_left ? {live_1[52], x_i[846:832]} : {live_1[53], x_i[862:848]};
-  wire [6:0] pass1_l1_26_idx = pass1_l1_26_left ? 7'd52 : 7'd53;
-  wire pass1_l1_26_data = pass1_l1_26_left ? x_i[847] : x_i[863];
-  wire pass1_l1_27_left = {live_1[54], x_i[878:864]} >= {live_1[55], x_i[894:880]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_27_key = pass1_l1_27_left ? {live_1[54], x_i[878:864]} : {live_1[55], x_i[894:880]};
-  wire [6:0] pass1_l1_27_idx = pass1_l1_27_left ? 7'd54 : 7'd55;
-  wire pass1_l1_27_data = pass1_l1_27_left ? x_i[879] : x_i[895];
-  wire pass1_l1_28_left = {live_1[56], x_i[910:896]} >= {live_1[57], x_i[926:912]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_28_key = pass1_l1_28_left ? {live_1[56], x_i[910:896]} : {live_1[57], x_i[926:912]};
-  wire [6:0] pass1_l1_28_idx = pass1_l1_28_left ? 7'd56 : 7'd57;
-  wire pass1_l1_28_data = pass1_l1_28_left ? x_i[911] : x_i[927];
-  wire pass1_l1_29_left = {live_1[58], x_i[942:928]} >= {live_1[59], x_i[958:944]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_29_key = pass1_l1_29_left ? {live_1[58], x_i[942:928]} : {live_1[59], x_i[958:944]};
-  wire [6:0] pass1_l1_29_idx = pass1_l1_29_left ? 7'd58 : 7'd59;
-  wire pass1_l1_29_data = pass1_l1_29_left ? x_i[943] : x_i[959];
-  wire pass1_l1_30_left = {live_1[60], x_i[974:960]} >= {live_1[61], x_i[990:976]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_30_key = pass1_l1_30_left ? {live_1[60], x_i[974:960]} : {live_1[61], x_i[990:976]};
-  wire [6:0] pass1_l1_30_idx = pass1_l1_30_left ? 7'd60 : 7'd61;
-  wire pass1_l1_30_data = pass1_l1_30_left ? x_i[975] : x_i[991];
-  wire pass1_l1_31_left = {live_1[62], x_i[1006:992]} >= {live_1[63], x_i[1022:1008]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_31_key = pass1_l1_31_left ? {live_1[62], x_i[1006:992]} : {live_1[63], x_i[1022:1008]};
-  wire [6:0] pass1_l1_31_idx = pass1_l1_31_left ? 7'd62 : 7'd63;
-  wire pass1_l1_31_data = pass1_l1_31_left ? x_i[1007] : x_i[1023];
-  wire pass1_l1_32_left = {live_1[64], x_i[1038:1024]} >= {live_1[65], x_i[1054:1040]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_32_key = pass1_l1_32_left ? {live_1[64], x_i[1038:1024]} : {live_1[65], x_i[1054:1040]};
-  wire [6:0] pass1_l1_32_idx = pass1_l1_32_left ? 7'd64 : 7'd65;
-  wire pass1_l1_32_data = pass1_l1_32_left ? x_i[1039] : x_i[1055];
-  wire pass1_l1_33_left = {live_1[66], x_i[1070:1056]} >= {live_1[67], x_i[1086:1072]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_33_key = pass1_l1_33_left ? {live_1[66], x_i[1070:1056]} : {live_1[67], x_i[1086:1072]};
-  wire [6:0] pass1_l1_33_idx = pass1_l1_33_left ? 7'd66 : 7'd67;
-  wire pass1_l1_33_data = pass1_l1_33_left ? x_i[1071] : x_i[1087];
-  wire pass1_l1_34_left = {live_1[68], x_i[1102:1088]} >= {live_1[69], x_i[1118:1104]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_34_key = pass1_l1_34_left ? {live_1[68], x_i[1102:1088]} : {live_1[69], x_i[1118:1104]};
-  wire [6:0] pass1_l1_34_idx = pass1_l1_34_left ? 7'd68 : 7'd69;
-  wire pass1_l1_34_data = pass1_l1_34_left ? x_i[1103] : x_i[1119];
-  wire pass1_l1_35_left = {live_1[70], x_i[1134:1120]} >= {live_1[71], x_i[1150:1136]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_35_key = pass1_l1_35_left ? {live_1[70], x_i[1134:1120]} : {live_1[71], x_i[1150:1136]};
-  wire [6:0] pass1_l1_35_idx = pass1_l1_35_left ? 7'd70 : 7'd71;
-  wire pass1_l1_35_data = pass1_l1_35_left ? x_i[1135] : x_i[1151];
-  wire pass1_l1_36_left = {live_1[72], x_i[1166:1152]} >= {live_1[73], x_i[1182:1168]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_36_key = pass1_l1_36_left ? {live_1[72], x_i[1166:1152]} : {live_1[73], x_i[1182:1168]};
-  wire [6:0] pass1_l1_36_idx = pass1_l1_36_left ? 7'd72 : 7'd73;
-  wire pass1_l1_36_data = pass1_l1_36_left ? x_i[1167] : x_i[1183];
-  wire pass1_l1_37_left = {live_1[74], x_i[1198:1184]} >= {live_1[75], x_i[1214:1200]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_37_key = pass1_l1_37_left ? {live_1[74], x_i[1198:1184]} : {live_1[75], x_i[1214:1200]};
-  wire [6:0] pass1_l1_37_idx = pass1_l1_37_left ? 7'd74 : 7'd75;
-  wire pass1_l1_37_data = pass1_l1_37_left ? x_i[1199] : x_i[1215];
-  wire pass1_l1_38_left = {live_1[76], x_i[1230:1216]} >= {live_1[77], x_i[1246:1232]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_38_key = pass1_l1_38_left ? {live_1[76], x_i[1230:1216]} : {live_1[77], x_i[1246:1232]};
-  wire [6:0] pass1_l1_38_idx = pass1_l1_38_left ? 7'd76 : 7'd77;
-  wire pass1_l1_38_data = pass1_l1_38_left ? x_i[1231] : x_i[1247];
-  wire pass1_l1_39_left = {live_1[78], x_i[1262:1248]} >= {live_1[79], x_i[1278:1264]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_39_key = pass1_l1_39_left ? {live_1[78], x_i[1262:1248]} : {live_1[79], x_i[1278:1264]};
-  wire [6:0] pass1_l1_39_idx = pass1_l1_39_left ? 7'd78 : 7'd79;
-  wire pass1_l1_39_data = pass1_l1_39_left ? x_i[1263] : x_i[1279];
-  wire pass1_l1_40_left = {live_1[80], x_i[1294:1280]} >= {live_1[81], x_i[1310:1296]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_40_key = pass1_l1_40_left ? {live_1[80], x_i[1294:1280]} : {live_1[81], x_i[1310:1296]};
-  wire [6:0] pass1_l1_40_idx = pass1_l1_40_left ? 7'd80 : 7'd81;
-  wire pass1_l1_40_data = pass1_l1_40_left ? x_i[1295] : x_i[1311];
-  wire pass1_l1_41_left = {live_1[82], x_i[1326:1312]} >= {live_1[83], x_i[1342:1328]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_41_key = pass1_l1_41_left ? {live_1[82], x_i[1326:1312]} : {live_1[83], x_i[1342:1328]};
-  wire [6:0] pass1_l1_41_idx = pass1_l1_41_left ? 7'd82 : 7'd83;
-  wire pass1_l1_41_data = pass1_l1_41_left ? x_i[1327] : x_i[1343];
-  wire pass1_l1_42_left = {live_1[84], x_i[1358:1344]} >= {live_1[85], x_i[1374:1360]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_42_key = pass1_l1_42_left ? {live_1[84], x_i[1358:1344]} : {live_1[85], x_i[1374:1360]};
-  wire [6:0] pass1_l1_42_idx = pass1_l1_42_left ? 7'd84 : 7'd85;
-  wire pass1_l1_42_data = pass1_l1_42_left ? x_i[1359] : x_i[1375];
-  wire pass1_l1_43_left = {live_1[86], x_i[1390:1376]} >= {live_1[87], x_i[1406:1392]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_43_key = pass1_l1_43_left ? {live_1[86], x_i[1390:1376]} : {live_1[87], x_i[1406:1392]};
-  wire [6:0] pass1_l1_43_idx = pass1_l1_43_left ? 7'd86 : 7'd87;
-  wire pass1_l1_43_data = pass1_l1_43_left ? x_i[1391] : x_i[1407];
-  wire pass1_l1_44_left = {live_1[88], x_i[1422:1408]} >= {live_1[89], x_i[1438:1424]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_44_key = pass1_l1_44_left ? {live_1[88], x_i[1422:1408]} : {live_1[89], x_i[1438:1424]};
-  wire [6:0] pass1_l1_44_idx = pass1_l1_44_left ? 7'd88 : 7'd89;
-  wire pass1_l1_44_data = pass1_l1_44_left ? x_i[1423] : x_i[1439];
-  wire pass1_l1_45_left = {live_1[90], x_i[1454:1440]} >= {live_1[91], x_i[1470:1456]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_45_key = pass1_l1_45_left ? {live_1[90], x_i[1454:1440]} : {live_1[91], x_i[1470:1456]};
-  wire [6:0] pass1_l1_45_idx = pass1_l1_45_left ? 7'd90 : 7'd91;
-  wire pass1_l1_45_data = pass1_l1_45_left ? x_i[1455] : x_i[1471];
-  wire pass1_l1_46_left = {live_1[92], x_i[1486:1472]} >= {live_1[93], x_i[1502:1488]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_46_key = pass1_l1_46_left ? {live_1[92], x_i[1486:1472]} : {live_1[93], x_i[1502:1488]};
-  wire [6:0] pass1_l1_46_idx = pass1_l1_46_left ? 7'd92 : 7'd93;
-  wire pass1_l1_46_data = pass1_l1_46_left ? x_i[1487] : x_i[1503];
-  wire pass1_l1_47_left = {live_1[94], x_i[1518:1504]} >= {live_1[95], x_i[1534:1520]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_47_key = pass1_l1_47_left ? {live_1[94], x_i[1518:1504]} : {live_1[95], x_i[1534:1520]};
-  wire [6:0] pass1_l1_47_idx = pass1_l1_47_left ? 7'd94 : 7'd95;
-  wire pass1_l1_47_data = pass1_l1_47_left ? x_i[1519] : x_i[1535];
-  wire pass1_l1_48_left = {live_1[96], x_i[1550:1536]} >= {live_1[97], x_i[1566:1552]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_48_key = pass1_l1_48_left ? {live_1[96], x_i[1550:1536]} : {live_1[97], x_i[1566:1552]};
-  wire [6:0] pass1_l1_48_idx = pass1_l1_48_left ? 7'd96 : 7'd97;
-  wire pass1_l1_48_data = pass1_l1_48_left ? x_i[1551] : x_i[1567];
-  wire pass1_l1_49_left = {live_1[98], x_i[1582:1568]} >= {live_1[99], x_i[1598:1584]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_49_key = pass1_l1_49_left ? {live_1[98], x_i[1582:1568]} : {live_1[99], x_i[1598:1584]};
-  wire [6:0] pass1_l1_49_idx = pass1_l1_49_left ? 7'd98 : 7'd99;
-  wire pass1_l1_49_data = pass1_l1_49_left ? x_i[1583] : x_i[1599];
-  wire pass1_l1_50_left = {live_1[100], x_i[1614:1600]} >= {live_1[101], x_i[1630:1616]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_50_key = pass1_l1_50_left ? {live_1[100], x_i[1614:1600]} : {live_1[101], x_i[1630:1616]};
-  wire [6:0] pass1_l1_50_idx = pass1_l1_50_left ? 7'd100 : 7'd101;
-  wire pass1_l1_50_data = pass1_l1_50_left ? x_i[1615] : x_i[1631];
-  wire pass1_l1_51_left = {live_1[102], x_i[1646:1632]} >= {live_1[103], x_i[1662:1648]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_51_key = pass1_l1_51_left ? {live_1[102], x_i[1646:1632]} : {live_1[103], x_i[1662:1648]};
-  wire [6:0] pass1_l1_51_idx = pass1_l1_51_left ? 7'd102 : 7'd103;
-  wire pass1_l1_51_data = pass1_l1_51_left ? x_i[1647] : x_i[1663];
-  wire pass1_l1_52_left = {live_1[104], x_i[1678:1664]} >= {live_1[105], x_i[1694:1680]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_52_key = pass1_l1_52_left ? {live_1[104], x_i[1678:1664]} : {live_1[105], x_i[1694:1680]};
-  wire [6:0] pass1_l1_52_idx = pass1_l1_52_left ? 7'd104 : 7'd105;
-  wire pass1_l1_52_data = pass1_l1_52_left ? x_i[1679] : x_i[1695];
-  wire pass1_l1_53_left = {live_1[106], x_i[1710:1696]} >= {live_1[107], x_i[1726:1712]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_53_key = pass1_l1_53_left ? {live_1[106], x_i[1710:1696]} : {live_1[107], x_i[1726:1712]};
-  wire [6:0] pass1_l1_53_idx = pass1_l1_53_left ? 7'd106 : 7'd107;
-  wire pass1_l1_53_data = pass1_l1_53_left ? x_i[1711] : x_i[1727];
-  wire pass1_l1_54_left = {live_1[108], x_i[1742:1728]} >= {live_1[109], x_i[1758:1744]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_54_key = pass1_l1_54_left ? {live_1[108], x_i[1742:1728]} : {live_1[109], x_i[1758:1744]};
-  wire [6:0] pass1_l1_54_idx = pass1_l1_54_left ? 7'd108 : 7'd109;
-  wire pass1_l1_54_data = pass1_l1_54_left ? x_i[1743] : x_i[1759];
-  wire pass1_l1_55_left = {live_1[110], x_i[1774:1760]} >= {live_1[111], x_i[1790:1776]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_55_key = pass1_l1_55_left ? {live_1[110], x_i[1774:1760]} : {live_1[111], x_i[1790:1776]};
-  wire [6:0] pass1_l1_55_idx = pass1_l1_55_left ? 7'd110 : 7'd111;
-  wire pass1_l1_55_data = pass1_l1_55_left ? x_i[1775] : x_i[1791];
-  wire pass1_l1_56_left = {live_1[112], x_i[1806:1792]} >= {live_1[113], x_i[1822:1808]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_56_key = pass1_l1_56_left ? {live_1[112], x_i[1806:1792]} : {live_1[113], x_i[1822:1808]};
-  wire [6:0] pass1_l1_56_idx = pass1_l1_56_left ? 7'd112 : 7'd113;
-  wire pass1_l1_56_data = pass1_l1_56_left ? x_i[1807] : x_i[1823];
-  wire pass1_l1_57_left = {live_1[114], x_i[1838:1824]} >= {live_1[115], x_i[1854:1840]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_57_key = pass1_l1_57_left ? {live_1[114], x_i[1838:1824]} : {live_1[115], x_i[1854:1840]};
-  wire [6:0] pass1_l1_57_idx = pass1_l1_57_left ? 7'd114 : 7'd115;
-  wire pass1_l1_57_data = pass1_l1_57_left ? x_i[1839] : x_i[1855];
-  wire pass1_l1_58_left = {live_1[116], x_i[1870:1856]} >= {live_1[117], x_i[1886:1872]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_58_key = pass1_l1_58_left ? {live_1[116], x_i[1870:1856]} : {live_1[117], x_i[1886:1872]};
-  wire [6:0] pass1_l1_58_idx = pass1_l1_58_left ? 7'd116 : 7'd117;
-  wire pass1_l1_58_data = pass1_l1_58_left ? x_i[1871] : x_i[1887];
-  wire pass1_l1_59_left = {live_1[118], x_i[1902:1888]} >= {live_1[119], x_i[1918:1904]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_59_key = pass1_l1_59_left ? {live_1[118], x_i[1902:1888]} : {live_1[119], x_i[1918:1904]};
-  wire [6:0] pass1_l1_59_idx = pass1_l1_59_left ? 7'd118 : 7'd119;
-  wire pass1_l1_59_data = pass1_l1_59_left ? x_i[1903] : x_i[1919];
-  wire pass1_l1_60_left = {live_1[120], x_i[1934:1920]} >= {live_1[121], x_i[1950:1936]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_60_key = pass1_l1_60_left ? {live_1[120], x_i[1934:1920]} : {live_1[121], x_i[1950:1936]};
-  wire [6:0] pass1_l1_60_idx = pass1_l1_60_left ? 7'd120 : 7'd121;
-  wire pass1_l1_60_data = pass1_l1_60_left ? x_i[1935] : x_i[1951];
-  wire pass1_l1_61_left = {live_1[122], x_i[1966:1952]} >= {live_1[123], x_i[1982:1968]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_61_key = pass1_l1_61_left ? {live_1[122], x_i[1966:1952]} : {live_1[123], x_i[1982:1968]};
-  wire [6:0] pass1_l1_61_idx = pass1_l1_61_left ? 7'd122 : 7'd123;
-  wire pass1_l1_61_data = pass1_l1_61_left ? x_i[1967] : x_i[1983];
-  wire pass1_l1_62_left = {live_1[124], x_i[1998:1984]} >= {live_1[125], x_i[2014:2000]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_62_key = pass1_l1_62_left ? {live_1[124], x_i[1998:1984]} : {live_1[125], x_i[2014:2000]};
-  wire [6:0] pass1_l1_62_idx = pass1_l1_62_left ? 7'd124 : 7'd125;
-  wire pass1_l1_62_data = pass1_l1_62_left ? x_i[1999] : x_i[2015];
-  wire pass1_l1_63_left = {live_1[126], x_i[2030:2016]} >= {live_1[127], x_i[2046:2032]};  // left wins ties: lower index
-  wire [15:0] pass1_l1_63_key = pass1_l1_63_left ? {live_1[126], x_i[2030:2016]} : {live_1[127], x_i[2046:2032]};
-  wire [6:0] pass1_l1_63_idx = pass1_l1_63_left ? 7'd126 : 7'd127;
-  wire pass1_l1_63_data = pass1_l1_63_left ? x_i[2031] : x_i[2047];
-  wire pass1_l2_0_left = pass1_l1_0_key >= pass1_l1_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_0_key = pass1_l2_0_left ? pass1_l1_0_key : pass1_l1_1_key;
-  wire [6:0] pass1_l2_0_idx = pass1_l2_0_left ? pass1_l1_0_idx : pass1_l1_1_idx;
-  wire pass1_l2_0_data = pass1_l2_0_left ? pass1_l1_0_data : pass1_l1_1_data;
-  wire pass1_l2_1_left = pass1_l1_2_key >= pass1_l1_3_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_1_key = pass1_l2_1_left ? pass1_l1_2_key : pass1_l1_3_key;
-  wire [6:0] pass1_l2_1_idx = pass1_l2_1_left ? pass1_l1_2_idx : pass1_l1_3_idx;
-  wire pass1_l2_1_data = pass1_l2_1_left ? pass1_l1_2_data : pass1_l1_3_data;
-  wire pass1_l2_2_left = pass1_l1_4_key >= pass1_l1_5_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_2_key = pass1_l2_2_left ? pass1_l1_4_key : pass1_l1_5_key;
-  wire [6:0] pass1_l2_2_idx = pass1_l2_2_left ? pass1_l1_4_idx : pass1_l1_5_idx;
-  wire pass1_l2_2_data = pass1_l2_2_left ? pass1_l1_4_data : pass1_l1_5_data;
-  wire pass1_l2_3_left = pass1_l1_6_key >= pass1_l1_7_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_3_key = pass1_l2_3_left ? pass1_l1_6_key : pass1_l1_7_key;
-  wire [6:0] pass1_l2_3_idx = pass1_l2_3_left ? pass1_l1_6_idx : pass1_l1_7_idx;
-  wire pass1_l2_3_data = pass1_l2_3_left ? pass1_l1_6_data : pass1_l1_7_data;
-  wire pass1_l2_4_left = pass1_l1_8_key >= pass1_l1_9_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_4_key = pass1_l2_4_left ? pass1_l1_8_key : pass1_l1_9_key;
-  wire [6:0] pass1_l2_4_idx = pass1_l2_4_left ? pass1_l1_8_idx : pass1_l1_9_idx;
-  wire pass1_l2_4_data = pass1_l2_4_left ? pass1_l1_8_data : pass1_l1_9_data;
-  wire pass1_l2_5_left = pass1_l1_10_key >= pass1_l1_11_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_5_key = pass1_l2_5_left ? pass1_l1_10_key : pass1_l1_11_key;
-  wire [6:0] pass1_l2_5_idx = pass1_l2_5_left ? pass1_l1_10_idx : pass1_l1_11_idx;
-  wire pass1_l2_5_data = pass1_l2_5_left ? pass1_l1_10_data : pass1_l1_11_data;
-  wire pass1_l2_6_left = pass1_l1_12_key >= pass1_l1_13_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_6_key = pass1_l2_6_left ? pass1_l1_12_key : pass1_l1_13_key;
-  wire [6:0] pass1_l2_6_idx = pass1_l2_6_left ? pass1_l1_12_idx : pass1_l1_13_idx;
-  wire pass1_l2_6_data = pass1_l2_6_left ? pass1_l1_12_data : pass1_l1_13_data;
-  wire pass1_l2_7_left = pass1_l1_14_key >= pass1_l1_15_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_7_key = pass1_l2_7_left ? pass1_l1_14_key : pass1_l1_15_key;
-  wire [6:0] pass1_l2_7_idx = pass1_l2_7_left ? pass1_l1_14_idx : pass1_l1_15_idx;
-  wire pass1_l2_7_data = pass1_l2_7_left ? pass1_l1_14_data : pass1_l1_15_data;
-  wire pass1_l2_8_left = pass1_l1_16_key >= pass1_l1_17_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_8_key = pass1_l2_8_left ? pass1_l1_16_key : pass1_l1_17_key;
-  wire [6:0] pass1_l2_8_idx = pass1_l2_8_left ? pass1_l1_16_idx : pass1_l1_17_idx;
-  wire pass1_l2_8_data = pass1_l2_8_left ? pass1_l1_16_data : pass1_l1_17_data;
-  wire pass1_l2_9_left = pass1_l1_18_key >= pass1_l1_19_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_9_key = pass1_l2_9_left ? pass1_l1_18_key : pass1_l1_19_key;
-  wire [6:0] pass1_l2_9_idx = pass1_l2_9_left ? pass1_l1_18_idx : pass1_l1_19_idx;
-  wire pass1_l2_9_data = pass1_l2_9_left ? pass1_l1_18_data : pass1_l1_19_data;
-  wire pass1_l2_10_left = pass1_l1_20_key >= pass1_l1_21_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_10_key = pass1_l2_10_left ? pass1_l1_20_key : pass1_l1_21_key;
-  wire [6:0] pass1_l2_10_idx = pass1_l2_10_left ? pass1_l1_20_idx : pass1_l1_21_idx;
-  wire pass1_l2_10_data = pass1_l2_10_left ? pass1_l1_20_data : pass1_l1_21_data;
-  wire pass1_l2_11_left = pass1_l1_22_key >= pass1_l1_23_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_11_key = pass1_l2_11_left ? pass1_l1_22_key : pass1_l1_23_key;
-  wire [6:0] pass1_l2_11_idx = pass1_l2_11_left ? pass1_l1_22_idx : pass1_l1_23_idx;
-  wire pass1_l2_11_data = pass1_l2_11_left ? pass1_l1_22_data : pass1_l1_23_data;
-  wire pass1_l2_12_left = pass1_l1_24_key >= pass1_l1_25_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_12_key = pass1_l2_12_left ? pass1_l1_24_key : pass1_l1_25_key;
-  wire [6:0] pass1_l2_12_idx = pass1_l2_12_left ? pass1_l1_24_idx : pass1_l1_25_idx;
-  wire pass1_l2_12_data = pass1_l2_12_left ? pass1_l1_24_data : pass1_l1_25_data;
-  wire pass1_l2_13_left = pass1_l1_26_key >= pass1_l1_27_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_13_key = pass1_l2_13_left ? pass1_l1_26_key : pass1_l1_27_key;
-  wire [6:0] pass1_l2_13_idx = pass1_l2_13_left ? pass1_l1_26_idx : pass1_l1_27_idx;
-  wire pass1_l2_13_data = pass1_l2_13_left ? pass1_l1_26_data : pass1_l1_27_data;
-  wire pass1_l2_14_left = pass1_l1_28_key >= pass1_l1_29_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_14_key = pass1_l2_14_left ? pass1_l1_28_key : pass1_l1_29_key;
-  wire [6:0] pass1_l2_14_idx = pass1_l2_14_left ? pass1_l1_28_idx : pass1_l1_29_idx;
-  wire pass1_l2_14_data = pass1_l2_14_left ? pass1_l1_28_data : pass1_l1_29_data;
-  wire pass1_l2_15_left = pass1_l1_30_key >= pass1_l1_31_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_15_key = pass1_l2_15_left ? pass1_l1_30_key : pass1_l1_31_key;
-  wire [6:0] pass1_l2_15_idx = pass1_l2_15_left ? pass1_l1_30_idx : pass1_l1_31_idx;
-  wire pass1_l2_15_data = pass1_l2_15_left ? pass1_l1_30_data : pass1_l1_31_data;
-  wire pass1_l2_16_left = pass1_l1_32_key >= pass1_l1_33_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_16_key = pass1_l2_16_left ? pass1_l1_32_key : pass1_l1_33_key;
-  wire [6:0] pass1_l2_16_idx = pass1_l2_16_left ? pass1_l1_32_idx : pass1_l1_33_idx;
-  wire pass1_l2_16_data = pass1_l2_16_left ? pass1_l1_32_data : pass1_l1_33_data;
-  wire pass1_l2_17_left = pass1_l1_34_key >= pass1_l1_35_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_17_key = pass1_l2_17_left ? pass1_l1_34_key : pass1_l1_35_key;
-  wire [6:0] pass1_l2_17_idx = pass1_l2_17_left ? pass1_l1_34_idx : pass1_l1_35_idx;
-  wire pass1_l2_17_data = pass1_l2_17_left ? pass1_l1_34_data : pass1_l1_35_data;
-  wire pass1_l2_18_left = pass1_l1_36_key >= pass1_l1_37_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_18_key = pass1_l2_18_left ? pass1_l1_36_key : pass1_l1_37_key;
-  wire [6:0] pass1_l2_18_idx = pass1_l2_18_left ? pass1_l1_36_idx : pass1_l1_37_idx;
-  wire pass1_l2_18_data = pass1_l2_18_left ? pass1_l1_36_data : pass1_l1_37_data;
-  wire pass1_l2_19_left = pass1_l1_38_key >= pass1_l1_39_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_19_key = pass1_l2_19_left ? pass1_l1_38_key : pass1_l1_39_key;
-  wire [6:0] pass1_l2_19_idx = pass1_l2_19_left ? pass1_l1_38_idx : pass1_l1_39_idx;
-  wire pass1_l2_19_data = pass1_l2_19_left ? pass1_l1_38_data : pass1_l1_39_data;
-  wire pass1_l2_20_left = pass1_l1_40_key >= pass1_l1_41_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_20_key = pass1_l2_20_left ? pass1_l1_40_key : pass1_l1_41_key;
-  wire [6:0] pass1_l2_20_idx = pass1_l2_20_left ? pass1_l1_40_idx : pass1_l1_41_idx;
-  wire pass1_l2_20_data = pass1_l2_20_left ? pass1_l1_40_data : pass1_l1_41_data;
-  wire pass1_l2_21_left = pass1_l1_42_key >= pass1_l1_43_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_21_key = pass1_l2_21_left ? pass1_l1_42_key : pass1_l1_43_key;
-  wire [6:0] pass1_l2_21_idx = pass1_l2_21_left ? pass1_l1_42_idx : pass1_l1_43_idx;
-  wire pass1_l2_21_data = pass1_l2_21_left ? pass1_l1_42_data : pass1_l1_43_data;
-  wire pass1_l2_22_left = pass1_l1_44_key >= pass1_l1_45_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_22_key = pass1_l2_22_left ? pass1_l1_44_key : pass1_l1_45_key;
-  wire [6:0] pass1_l2_22_idx = pass1_l2_22_left ? pass1_l1_44_idx : pass1_l1_45_idx;
-  wire pass1_l2_22_data = pass1_l2_22_left ? pass1_l1_44_data : pass1_l1_45_data;
-  wire pass1_l2_23_left = pass1_l1_46_key >= pass1_l1_47_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_23_key = pass1_l2_23_left ? pass1_l1_46_key : pass1_l1_47_key;
-  wire [6:0] pass1_l2_23_idx = pass1_l2_23_left ? pass1_l1_46_idx : pass1_l1_47_idx;
-  wire pass1_l2_23_data = pass1_l2_23_left ? pass1_l1_46_data : pass1_l1_47_data;
-  wire pass1_l2_24_left = pass1_l1_48_key >= pass1_l1_49_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_24_key = pass1_l2_24_left ? pass1_l1_48_key : pass1_l1_49_key;
-  wire [6:0] pass1_l2_24_idx = pass1_l2_24_left ? pass1_l1_48_idx : pass1_l1_49_idx;
-  wire pass1_l2_24_data = pass1_l2_24_left ? pass1_l1_48_data : pass1_l1_49_data;
-  wire pass1_l2_25_left = pass1_l1_50_key >= pass1_l1_51_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_25_key = pass1_l2_25_left ? pass1_l1_50_key : pass1_l1_51_key;
-  wire [6:0] pass1_l2_25_idx = pass1_l2_25_left ? pass1_l1_50_idx : pass1_l1_51_idx;
-  wire pass1_l2_25_data = pass1_l2_25_left ? pass1_l1_50_data : pass1_l1_51_data;
-  wire pass1_l2_26_left = pass1_l1_52_key >= pass1_l1_53_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_26_key = pass1_l2_26_left ? pass1_l1_52_key : pass1_l1_53_key;
-  wire [6:0] pass1_l2_26_idx = pass1_l2_26_left ? pass1_l1_52_idx : pass1_l1_53_idx;
-  wire pass1_l2_26_data = pass1_l2_26_left ? pass1_l1_52_data : pass1_l1_53_data;
-  wire pass1_l2_27_left = pass1_l1_54_key >= pass1_l1_55_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_27_key = pass1_l2_27_left ? pass1_l1_54_key : pass1_l1_55_key;
-  wire [6:0] pass1_l2_27_idx = pass1_l2_27_left ? pass1_l1_54_idx : pass1_l1_55_idx;
-  wire pass1_l2_27_data = pass1_l2_27_left ? pass1_l1_54_data : pass1_l1_55_data;
-  wire pass1_l2_28_left = pass1_l1_56_key >= pass1_l1_57_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_28_key = pass1_l2_28_left ? pass1_l1_56_key : pass1_l1_57_key;
-  wire [6:0] pass1_l2_28_idx = pass1_l2_28_left ? pass1_l1_56_idx : pass1_l1_57_idx;
-  wire pass1_l2_28_data = pass1_l2_28_left ? pass1_l1_56_data : pass1_l1_57_data;
-  wire pass1_l2_29_left = pass1_l1_58_key >= pass1_l1_59_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_29_key = pass1_l2_29_left ? pass1_l1_58_key : pass1_l1_59_key;
-  wire [6:0] pass1_l2_29_idx = pass1_l2_29_left ? pass1_l1_58_idx : pass1_l1_59_idx;
-  wire pass1_l2_29_data = pass1_l2_29_left ? pass1_l1_58_data : pass1_l1_59_data;
-  wire pass1_l2_30_left = pass1_l1_60_key >= pass1_l1_61_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_30_key = pass1_l2_30_left ? pass1_l1_60_key : pass1_l1_61_key;
-  wire [6:0] pass1_l2_30_idx = pass1_l2_30_left ? pass1_l1_60_idx : pass1_l1_61_idx;
-  wire pass1_l2_30_data = pass1_l2_30_left ? pass1_l1_60_data : pass1_l1_61_data;
-  wire pass1_l2_31_left = pass1_l1_62_key >= pass1_l1_63_key;  // left wins ties: lower index
-  wire [15:0] pass1_l2_31_key = pass1_l2_31_left ? pass1_l1_62_key : pass1_l1_63_key;
-  wire [6:0] pass1_l2_31_idx = pass1_l2_31_left ? pass1_l1_62_idx : pass1_l1_63_idx;
-  wire pass1_l2_31_data = pass1_l2_31_left ? pass1_l1_62_data : pass1_l1_63_data;
-  wire pass1_l3_0_left = pass1_l2_0_key >= pass1_l2_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_0_key = pass1_l3_0_left ? pass1_l2_0_key : pass1_l2_1_key;
-  wire [6:0] pass1_l3_0_idx = pass1_l3_0_left ? pass1_l2_0_idx : pass1_l2_1_idx;
-  wire pass1_l3_0_data = pass1_l3_0_left ? pass1_l2_0_data : pass1_l2_1_data;
-  wire pass1_l3_1_left = pass1_l2_2_key >= pass1_l2_3_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_1_key = pass1_l3_1_left ? pass1_l2_2_key : pass1_l2_3_key;
-  wire [6:0] pass1_l3_1_idx = pass1_l3_1_left ? pass1_l2_2_idx : pass1_l2_3_idx;
-  wire pass1_l3_1_data = pass1_l3_1_left ? pass1_l2_2_data : pass1_l2_3_data;
-  wire pass1_l3_2_left = pass1_l2_4_key >= pass1_l2_5_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_2_key = pass1_l3_2_left ? pass1_l2_4_key : pass1_l2_5_key;
-  wire [6:0] pass1_l3_2_idx = pass1_l3_2_left ? pass1_l2_4_idx : pass1_l2_5_idx;
-  wire pass1_l3_2_data = pass1_l3_2_left ? pass1_l2_4_data : pass1_l2_5_data;
-  wire pass1_l3_3_left = pass1_l2_6_key >= pass1_l2_7_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_3_key = pass1_l3_3_left ? pass1_l2_6_key : pass1_l2_7_key;
-  wire [6:0] pass1_l3_3_idx = pass1_l3_3_left ? pass1_l2_6_idx : pass1_l2_7_idx;
-  wire pass1_l3_3_data = pass1_l3_3_left ? pass1_l2_6_data : pass1_l2_7_data;
-  wire pass1_l3_4_left = pass1_l2_8_key >= pass1_l2_9_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_4_key = pass1_l3_4_left ? pass1_l2_8_key : pass1_l2_9_key;
-  wire [6:0] pass1_l3_4_idx = pass1_l3_4_left ? pass1_l2_8_idx : pass1_l2_9_idx;
-  wire pass1_l3_4_data = pass1_l3_4_left ? pass1_l2_8_data : pass1_l2_9_data;
-  wire pass1_l3_5_left = pass1_l2_10_key >= pass1_l2_11_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_5_key = pass1_l3_5_left ? pass1_l2_10_key : pass1_l2_11_key;
-  wire [6:0] pass1_l3_5_idx = pass1_l3_5_left ? pass1_l2_10_idx : pass1_l2_11_idx;
-  wire pass1_l3_5_data = pass1_l3_5_left ? pass1_l2_10_data : pass1_l2_11_data;
-  wire pass1_l3_6_left = pass1_l2_12_key >= pass1_l2_13_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_6_key = pass1_l3_6_left ? pass1_l2_12_key : pass1_l2_13_key;
-  wire [6:0] pass1_l3_6_idx = pass1_l3_6_left ? pass1_l2_12_idx : pass1_l2_13_idx;
-  wire pass1_l3_6_data = pass1_l3_6_left ? pass1_l2_12_data : pass1_l2_13_data;
-  wire pass1_l3_7_left = pass1_l2_14_key >= pass1_l2_15_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_7_key = pass1_l3_7_left ? pass1_l2_14_key : pass1_l2_15_key;
-  wire [6:0] pass1_l3_7_idx = pass1_l3_7_left ? pass1_l2_14_idx : pass1_l2_15_idx;
-  wire pass1_l3_7_data = pass1_l3_7_left ? pass1_l2_14_data : pass1_l2_15_data;
-  wire pass1_l3_8_left = pass1_l2_16_key >= pass1_l2_17_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_8_key = pass1_l3_8_left ? pass1_l2_16_key : pass1_l2_17_key;
-  wire [6:0] pass1_l3_8_idx = pass1_l3_8_left ? pass1_l2_16_idx : pass1_l2_17_idx;
-  wire pass1_l3_8_data = pass1_l3_8_left ? pass1_l2_16_data : pass1_l2_17_data;
-  wire pass1_l3_9_left = pass1_l2_18_key >= pass1_l2_19_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_9_key = pass1_l3_9_left ? pass1_l2_18_key : pass1_l2_19_key;
-  wire [6:0] pass1_l3_9_idx = pass1_l3_9_left ? pass1_l2_18_idx : pass1_l2_19_idx;
-  wire pass1_l3_9_data = pass1_l3_9_left ? pass1_l2_18_data : pass1_l2_19_data;
-  wire pass1_l3_10_left = pass1_l2_20_key >= pass1_l2_21_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_10_key = pass1_l3_10_left ? pass1_l2_20_key : pass1_l2_21_key;
-  wire [6:0] pass1_l3_10_idx = pass1_l3_10_left ? pass1_l2_20_idx : pass1_l2_21_idx;
-  wire pass1_l3_10_data = pass1_l3_10_left ? pass1_l2_20_data : pass1_l2_21_data;
-  wire pass1_l3_11_left = pass1_l2_22_key >= pass1_l2_23_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_11_key = pass1_l3_11_left ? pass1_l2_22_key : pass1_l2_23_key;
-  wire [6:0] pass1_l3_11_idx = pass1_l3_11_left ? pass1_l2_22_idx : pass1_l2_23_idx;
-  wire pass1_l3_11_data = pass1_l3_11_left ? pass1_l2_22_data : pass1_l2_23_data;
-  wire pass1_l3_12_left = pass1_l2_24_key >= pass1_l2_25_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_12_key = pass1_l3_12_left ? pass1_l2_24_key : pass1_l2_25_key;
-  wire [6:0] pass1_l3_12_idx = pass1_l3_12_left ? pass1_l2_24_idx : pass1_l2_25_idx;
-  wire pass1_l3_12_data = pass1_l3_12_left ? pass1_l2_24_data : pass1_l2_25_data;
-  wire pass1_l3_13_left = pass1_l2_26_key >= pass1_l2_27_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_13_key = pass1_l3_13_left ? pass1_l2_26_key : pass1_l2_27_key;
-  wire [6:0] pass1_l3_13_idx = pass1_l3_13_left ? pass1_l2_26_idx : pass1_l2_27_idx;
-  wire pass1_l3_13_data = pass1_l3_13_left ? pass1_l2_26_data : pass1_l2_27_data;
-  wire pass1_l3_14_left = pass1_l2_28_key >= pass1_l2_29_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_14_key = pass1_l3_14_left ? pass1_l2_28_key : pass1_l2_29_key;
-  wire [6:0] pass1_l3_14_idx = pass1_l3_14_left ? pass1_l2_28_idx : pass1_l2_29_idx;
-  wire pass1_l3_14_data = pass1_l3_14_left ? pass1_l2_28_data : pass1_l2_29_data;
-  wire pass1_l3_15_left = pass1_l2_30_key >= pass1_l2_31_key;  // left wins ties: lower index
-  wire [15:0] pass1_l3_15_key = pass1_l3_15_left ? pass1_l2_30_key : pass1_l2_31_key;
-  wire [6:0] pass1_l3_15_idx = pass1_l3_15_left ? pass1_l2_30_idx : pass1_l2_31_idx;
-  wire pass1_l3_15_data = pass1_l3_15_left ? pass1_l2_30_data : pass1_l2_31_data;
-  wire pass1_l4_0_left = pass1_l3_0_key >= pass1_l3_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_0_key = pass1_l4_0_left ? pass1_l3_0_key : pass1_l3_1_key;
-  wire [6:0] pass1_l4_0_idx = pass1_l4_0_left ? pass1_l3_0_idx : pass1_l3_1_idx;
-  wire pass1_l4_0_data = pass1_l4_0_left ? pass1_l3_0_data : pass1_l3_1_data;
-  wire pass1_l4_1_left = pass1_l3_2_key >= pass1_l3_3_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_1_key = pass1_l4_1_left ? pass1_l3_2_key : pass1_l3_3_key;
-  wire [6:0] pass1_l4_1_idx = pass1_l4_1_left ? pass1_l3_2_idx : pass1_l3_3_idx;
-  wire pass1_l4_1_data = pass1_l4_1_left ? pass1_l3_2_data : pass1_l3_3_data;
-  wire pass1_l4_2_left = pass1_l3_4_key >= pass1_l3_5_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_2_key = pass1_l4_2_left ? pass1_l3_4_key : pass1_l3_5_key;
-  wire [6:0] pass1_l4_2_idx = pass1_l4_2_left ? pass1_l3_4_idx : pass1_l3_5_idx;
-  wire pass1_l4_2_data = pass1_l4_2_left ? pass1_l3_4_data : pass1_l3_5_data;
-  wire pass1_l4_3_left = pass1_l3_6_key >= pass1_l3_7_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_3_key = pass1_l4_3_left ? pass1_l3_6_key : pass1_l3_7_key;
-  wire [6:0] pass1_l4_3_idx = pass1_l4_3_left ? pass1_l3_6_idx : pass1_l3_7_idx;
-  wire pass1_l4_3_data = pass1_l4_3_left ? pass1_l3_6_data : pass1_l3_7_data;
-  wire pass1_l4_4_left = pass1_l3_8_key >= pass1_l3_9_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_4_key = pass1_l4_4_left ? pass1_l3_8_key : pass1_l3_9_key;
-  wire [6:0] pass1_l4_4_idx = pass1_l4_4_left ? pass1_l3_8_idx : pass1_l3_9_idx;
-  wire pass1_l4_4_data = pass1_l4_4_left ? pass1_l3_8_data : pass1_l3_9_data;
-  wire pass1_l4_5_left = pass1_l3_10_key >= pass1_l3_11_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_5_key = pass1_l4_5_left ? pass1_l3_10_key : pass1_l3_11_key;
-  wire [6:0] pass1_l4_5_idx = pass1_l4_5_left ? pass1_l3_10_idx : pass1_l3_11_idx;
-  wire pass1_l4_5_data = pass1_l4_5_left ? pass1_l3_10_data : pass1_l3_11_data;
-  wire pass1_l4_6_left = pass1_l3_12_key >= pass1_l3_13_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_6_key = pass1_l4_6_left ? pass1_l3_12_key : pass1_l3_13_key;
-  wire [6:0] pass1_l4_6_idx = pass1_l4_6_left ? pass1_l3_12_idx : pass1_l3_13_idx;
-  wire pass1_l4_6_data = pass1_l4_6_left ? pass1_l3_12_data : pass1_l3_13_data;
-  wire pass1_l4_7_left = pass1_l3_14_key >= pass1_l3_15_key;  // left wins ties: lower index
-  wire [15:0] pass1_l4_7_key = pass1_l4_7_left ? pass1_l3_14_key : pass1_l3_15_key;
-  wire [6:0] pass1_l4_7_idx = pass1_l4_7_left ? pass1_l3_14_idx : pass1_l3_15_idx;
-  wire pass1_l4_7_data = pass1_l4_7_left ? pass1_l3_14_data : pass1_l3_15_data;
-  wire pass1_l5_0_left = pass1_l4_0_key >= pass1_l4_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l5_0_key = pass1_l5_0_left ? pass1_l4_0_key : pass1_l4_1_key;
-  wire [6:0] pass1_l5_0_idx = pass1_l5_0_left ? pass1_l4_0_idx : pass1_l4_1_idx;
-  wire pass1_l5_0_data = pass1_l5_0_left ? pass1_l4_0_data : pass1_l4_1_data;
-  wire pass1_l5_1_left = pass1_l4_2_key >= pass1_l4_3_key;  // left wins ties: lower index
-  wire [15:0] pass1_l5_1_key = pass1_l5_1_left ? pass1_l4_2_key : pass1_l4_3_key;
-  wire [6:0] pass1_l5_1_idx = pass1_l5_1_left ? pass1_l4_2_idx : pass1_l4_3_idx;
-  wire pass1_l5_1_data = pass1_l5_1_left ? pass1_l4_2_data : pass1_l4_3_data;
-  wire pass1_l5_2_left = pass1_l4_4_key >= pass1_l4_5_key;  // left wins ties: lower index
-  wire [15:0] pass1_l5_2_key = pass1_l5_2_left ? pass1_l4_4_key : pass1_l4_5_key;
-  wire [6:0] pass1_l5_2_idx = pass1_l5_2_left ? pass1_l4_4_idx : pass1_l4_5_idx;
-  wire pass1_l5_2_data = pass1_l5_2_left ? pass1_l4_4_data : pass1_l4_5_data;
-  wire pass1_l5_3_left = pass1_l4_6_key >= pass1_l4_7_key;  // left wins ties: lower index
-  wire [15:0] pass1_l5_3_key = pass1_l5_3_left ? pass1_l4_6_key : pass1_l4_7_key;
-  wire [6:0] pass1_l5_3_idx = pass1_l5_3_left ? pass1_l4_6_idx : pass1_l4_7_idx;
-  wire pass1_l5_3_data = pass1_l5_3_left ? pass1_l4_6_data : pass1_l4_7_data;
-  wire pass1_l6_0_left = pass1_l5_0_key >= pass1_l5_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l6_0_key = pass1_l6_0_left ? pass1_l5_0_key : pass1_l5_1_key;
-  wire [6:0] pass1_l6_0_idx = pass1_l6_0_left ? pass1_l5_0_idx : pass1_l5_1_idx;
-  wire pass1_l6_0_data = pass1_l6_0_left ? pass1_l5_0_data : pass1_l5_1_data;
-  wire pass1_l6_1_left = pass1_l5_2_key >= pass1_l5_3_key;  // left wins ties: lower index
-  wire [15:0] pass1_l6_1_key = pass1_l6_1_left ? pass1_l5_2_key : pass1_l5_3_key;
-  wire [6:0] pass1_l6_1_idx = pass1_l6_1_left ? pass1_l5_2_idx : pass1_l5_3_idx;
-  wire pass1_l6_1_data = pass1_l6_1_left ? pass1_l5_2_data : pass1_l5_3_data;
-  wire pass1_l7_0_left = pass1_l6_0_key >= pass1_l6_1_key;  // left wins ties: lower index
-  wire [15:0] pass1_l7_0_key = pass1_l7_0_left ? pass1_l6_0_key : pass1_l6_1_key;
-  wire [6:0] pass1_l7_0_idx = pass1_l7_0_left ? pass1_l6_0_idx : pass1_l6_1_idx;
-  wire pass1_l7_0_data = pass1_l7_0_left ? pass1_l6_0_data : pass1_l6_1_data;
-  wire [15:0] pass1_value = {pass1_l7_0_data, pass1_l7_0_key[14:0]};
-  wire unused_pass1_live = pass1_l7_0_key[15];  // always 1: n < k
-  wire [127:0] live_2 = live_1 & {(pass1_l7_0_idx != 7'd127), (pass1_l7_0_idx != 7'd126), (pass1_l7_0_idx != 7'd125), (pass1_l7_0_idx != 7'd124), (pass1_l7_0_idx != 7'd123), (pass1_l7_0_idx != 7'd122), (pass1_l7_0_idx != 7'd121), (pass1_l7_0_idx != 7'd120), (pass1_l7_0_idx != 7'd119), (pass1_l7_0_idx != 7'd118), (pass1_l7_0_idx != 7'd117), (pass1_l7_0_idx != 7'd116), (pass1_l7_0_idx != 7'd115), (pass1_l7_0_idx != 7'd114), (pass1_l7_0_idx != 7'd113), (pass1_l7_0_idx != 7'd112), (pass1_l7_0_idx != 7'd111), (pass1_l7_0_idx != 7'd110), (pass1_l7_0_idx != 7'd109), (pass1_l7_0_idx != 7'd108), (pass1_l7_0_idx != 7'd107), (pass1_l7_0_idx != 7'd106), (pass1_l7_0_idx != 7'd105), (pass1_l7_0_idx != 7'd104), (pass1_l7_0_idx != 7'd103), (pass1_l7_0_idx != 7'd102), (pass1_l7_0_idx != 7'd101), (pass1_l7_0_idx != 7'd100), (pass1_l7_0_idx != 7'd99), (pass1_l7_0_idx != 7'd98), (pass1_l7_0_idx != 7'd97), (pass1_l7_0_idx != 7'd96), (pass1_l7_0_idx != 7'd95), (pass1_l7_0_idx != 7'd94), (pass1_l7_0_idx != 7'd93), (pass1_l7_0_idx != 7'd92), (pass1_l7_0_idx != 7'd91), (pass1_l7_0_idx != 7'd90), (pass1_l7_0_idx != 7'd89), (pass1_l7_0_idx != 7'd88), (pass1_l7_0_idx != 7'd87), (pass1_l7_0_idx != 7'd86), (pass1_l7_0_idx != 7'd85), (pass1_l7_0_idx != 7'd84), (pass1_l7_0_idx != 7'd83), (pass1_l7_0_idx != 7'd82), (pass1_l7_0_idx != 7'd81), (pass1_l7_0_idx != 7'd80), (pass1_l7_0_idx != 7'd79), (pass1_l7_0_idx != 7'd78), (pass1_l7_0_idx != 7'd77), (pass1_l7_0_idx != 7'd76), (pass1_l7_0_idx != 7'd75), (pass1_l7_0_idx != 7'd74), (pass1_l7_0_idx != 7'd73), (pass1_l7_0_idx != 7'd72), (pass1_l7_0_idx != 7'd71), (pass1_l7_0_idx != 7'd70), (pass1_l7_0_idx != 7'd69), (pass1_l7_0_idx != 7'd68), (pass1_l7_0_idx != 7'd67), (pass1_l7_0_idx != 7'd66), (pass1_l7_0_idx != 7'd65), (pass1_l7_0_idx != 7'd64), (pass1_l7_0_idx != 7'd63), (pass1_l7_0_idx != 7'd62), (pass1_l7_0_idx != 7'd61), (pass1_l7_0_idx != 7'd60), (pass1_l7_0_idx != 7'd59), (pass1_l7_0_idx != 7'd58), (pass1_l7_0_idx != 7'd57), (pass1_l7_0_idx != 7'd56), (pass1_l7_0_idx != 7'd55), (pass1_l7_0_idx != 7'd54), (pass1_l7_0_idx != 7'd53), (pass1_l7_0_idx != 7'd52), (pass1_l7_0_idx != 7'd51), (pass1_l7_0_idx != 7'd50), (pass1_l7_0_idx != 7'd49), (pass1_l7_0_idx != 7'd48), (pass1_l7_0_idx != 7'd47), (pass1_l7_0_idx != 7'd46), (pass1_l7_0_idx != 7'd45), (pass1_l7_0_idx != 7'd44), (pass1_l7_0_idx != 7'd43), (pass1_l7_0_idx != 7'd42), (pass1_l7_0_idx != 7'd41), (pass1_l7_0_idx != 7'd40), (pass1_l7_0_idx != 7'd39), (pass1_l7_0_idx != 7'd38), (pass1_l7_0_idx != 7'd37), (pass1_l7_0_idx != 7'd36), (pass1_l7_0_idx != 7'd35), (pass1_l7_0_idx != 7'd34), (pass1_l7_0_idx != 7'd33), (pass1_l7_0_idx != 7'd32), (pass1_l7_0_idx != 7'd31), (pass1_l7_0_idx != 7'd30), (pass1_l7_0_idx != 7'd29), (pass1_l7_0_idx != 7'd28), (pass1_l7_0_idx != 7'd27), (pass1_l7_0_idx != 7'd26), (pass1_l7_0_idx != 7'd25), (pass1_l7_0_idx != 7'd24), (pass1_l7_0_idx != 7'd23), (pass1_l7_0_idx != 7'd22), (pass1_l7_0_idx != 7'd21), (pass1_l7_0_idx != 7'd20), (pass1_l7_0_idx != 7'd19), (pass1_l7_0_idx != 7'd18), (pass1_l7_0_idx != 7'd17), (pass1_l7_0_idx != 7'd16), (pass1_l7_0_idx != 7'd15), (pass1_l7_0_idx != 7'd14), (pass1_l7_0_idx != 7'd13), (pass1_l7_0_idx != 7'd12), (pass1_l7_0_idx != 7'd11), (pass1_l7_0_idx != 7'd10), (pass1_l7_0_idx != 7'd9), (pass1_l7_0_idx != 7'd8), (pass1_l7_0_idx != 7'd7), (pass1_l7_0_idx != 7'd6), (pass1_l7_0_idx != 7'd5), (pass1_l7_0_idx != 7'd4), (pass1_l7_0_idx != 7'd3), (pass1_l7_0_idx != 7'd2), (pass1_l7_0_idx != 7'd1), (pass1_l7_0_idx != 7'd0)};
+  wire [2047:0] pass1_keys = {{live_1[127], x_i[2046:2032]}, {live_1[126], x_i[2030:2016]}, {live_1[125], x_i[2014:2000]}, {live_1[124], x_i[1998:1984]}, {live_1[123], x_i[1982:1968]}, {live_1[122], x_i[1966:1952]}, {live_1[121], x_i[1950:1936]}, {live_1[120], x_i[1934:1920]}, {live_1[119], x_i[1918:1904]}, {live_1[118], x_i[1902:1888]}, {live_1[117], x_i[1886:1872]}, {live_1[116], x_i[1870:1856]}, {live_1[115], x_i[1854:1840]}, {live_1[114], x_i[1838:1824]}, {live_1[113], x_i[1822:1808]}, {live_1[112], x_i[1806:1792]}, {live_1[111], x_i[1790:1776]}, {live_1[110], x_i[1774:1760]}, {live_1[109], x_i[1758:1744]}, {live_1[108], x_i[1742:1728]}, {live_1[107], x_i[1726:1712]}, {live_1[106], x_i[1710:1696]}, {live_1[105], x_i[1694:1680]}, {live_1[104], x_i[1678:1664]}, {live_1[103], x_i[1662:1648]}, {live_1[102], x_i[1646:1632]}, {live_1[101], x_i[1630:1616]}, {live_1[100], x_i[1614:1600]}, {live_1[99], x_i[1598:1584]}, {live_1[98], x_i[1582:1568]}, {live_1[97], x_i[1566:1552]}, {live_1[96], x_i[1550:1536]}, {live_1[95], x_i[1534:1520]}, {live_1[94], x_i[1518:1504]}, {live_1[93], x_i[1502:1488]}, {live_1[92], x_i[1486:1472]}, {live_1[91], x_i[1470:1456]}, {live_1[90], x_i[1454:1440]}, {live_1[89], x_i[1438:1424]}, {live_1[88], x_i[1422:1408]}, {live_1[87], x_i[1406:1392]}, {live_1[86], x_i[1390:1376]}, {live_1[85], x_i[1374:1360]}, {live_1[84], x_i[1358:1344]}, {live_1[83], x_i[1342:1328]}, {live_1[82], x_i[1326:1312]}, {live_1[81], x_i[1310:1296]}, {live_1[80], x_i[1294:1280]}, {live_1[79], x_i[1278:1264]}, {live_1[78], x_i[1262:1248]}, {live_1[77], x_i[1246:1232]}, {live_1[76], x_i[1230:1216]}, {live_1[75], x_i[1214:1200]}, {live_1[74], x_i[1198:1184]}, {live_1[73], x_i[1182:1168]}, {live_1[72], x_i[1166:1152]}, {live_1[71], x_i[1150:1136]}, {live_1[70], x_i[1134:1120]}, {live_1[69], x_i[1118:1104]}, {live_1[68], x_i[1102:1088]}, {live_1[67], x_i[1086:1072]}, {live_1[66], x_i[1070:1056]}, {live_1[65], x_i[1054:1040]}, {live_1[64], x_i[1038:1024]}, {live_1[63], x_i[1022:1008]}, {live_1[62], x_i[1006:992]}, {live_1[61], x_i[990:976]}, {live_1[60], x_i[974:960]}, {live_1[59], x_i[958:944]}, {live_1[58], x_i[942:928]}, {live_1[57], x_i[926:912]}, {live_1[56], x_i[910:896]}, {live_1[55], x_i[894:880]}, {live_1[54], x_i[878:864]}, {live_1[53], x_i[862:848]}, {live_1[52], x_i[846:832]}, {live_1[51], x_i[830:816]}, {live_1[50], x_i[814:800]}, {live_1[49], x_i[798:784]}, {live_1[48], x_i[782:768]}, {live_1[47], x_i[766:752]}, {live_1[46], x_i[750:736]}, {live_1[45], x_i[734:720]}, {live_1[44], x_i[718:704]}, {live_1[43], x_i[702:688]}, {live_1[42], x_i[686:672]}, {live_1[41], x_i[670:656]}, {live_1[40], x_i[654:640]}, {live_1[39], x_i[638:624]}, {live_1[38], x_i[622:608]}, {live_1[37], x_i[606:592]}, {live_1[36], x_i[590:576]}, {live_1[35], x_i[574:560]}, {live_1[34], x_i[558:544]}, {live_1[33], x_i[542:528]}, {live_1[32], x_i[526:512]}, {live_1[31], x_i[510:496]}, {live_1[30], x_i[494:480]}, {live_1[29], x_i[478:464]}, {live_1[28], x_i[462:448]}, {live_1[27], x_i[446:432]}, {live_1[26], x_i[430:416]}, {live_1[25], x_i[414:400]}, {live_1[24], x_i[398:384]}, {live_1[23], x_i[382:368]}, {live_1[22], x_i[366:352]}, {live_1[21], x_i[350:336]}, {live_1[20], x_i[334:320]}, {live_1[19], x_i[318:304]}, {live_1[18], x_i[302:288]}, {live_1[17], x_i[286:272]}, {live_1[16], x_i[270:256]}, {live_1[15], x_i[254:240]}, {live_1[14], x_i[238:224]}, {live_1[13], x_i[222:208]}, {live_1[12], x_i[206:192]}, {live_1[11], x_i[190:176]}, {live_1[10], x_i[174:160]}, {live_1[9], x_i[158:144]}, {live_1[8], x_i[142:128]}, {live_1[7], x_i[126:112]}, {live_1[6], x_i[110:96]}, {live_1[5], x_i[94:80]}, {live_1[4], x_i[78:64]}, {live_1[3], x_i[62:48]}, {live_1[2], x_i[46:32]}, {live_1[1], x_i[30:16]}, {live_1[0], x_i[14:0]}};
+  wire [127:0] pass1_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [15:0] pass1_key;
+  wire [6:0] pass1_idx_raw;
+  wire pass1_data;
+
+  argmax_tree_n128_k16_p1 u_pass1 (
+    .key_i  (pass1_keys),
+    .data_i (pass1_payloads),
+    .key_o  (pass1_key),
+    .idx_o  (pass1_idx_raw),
+    .data_o (pass1_data)
+  );
+  wire [6:0] pass1_idx = pass1_idx_raw;
+  wire [15:0] pass1_value = {pass1_data, pass1_key[14:0]};
+  wire unused_pass1_live = pass1_key[15];  // always 1: n < k
+  wire [127:0] live_2 = live_1 & {(pass1_idx != 7'd127), (pass1_idx != 7'd126), (pass1_idx != 7'd125), (pass1_idx != 7'd124), (pass1_idx != 7'd123), (pass1_idx != 7'd122), (pass1_idx != 7'd121), (pass1_idx != 7'd120), (pass1_idx != 7'd119), (pass1_idx != 7'd118), (pass1_idx != 7'd117), (pass1_idx != 7'd116), (pass1_idx != 7'd115), (pass1_idx != 7'd114), (pass1_idx != 7'd113), (pass1_idx != 7'd112), (pass1_idx != 7'd111), (pass1_idx != 7'd110), (pass1_idx != 7'd109), (pass1_idx != 7'd108), (pass1_idx != 7'd107), (pass1_idx != 7'd106), (pass1_idx != 7'd105), (pass1_idx != 7'd104), (pass1_idx != 7'd103), (pass1_idx != 7'd102), (pass1_idx != 7'd101), (pass1_idx != 7'd100), (pass1_idx != 7'd99), (pass1_idx != 7'd98), (pass1_idx != 7'd97), (pass1_idx != 7'd96), (pass1_idx != 7'd95), (pass1_idx != 7'd94), (pass1_idx != 7'd93), (pass1_idx != 7'd92), (pass1_idx != 7'd91), (pass1_idx != 7'd90), (pass1_idx != 7'd89), (pass1_idx != 7'd88), (pass1_idx != 7'd87), (pass1_idx != 7'd86), (pass1_idx != 7'd85), (pass1_idx != 7'd84), (pass1_idx != 7'd83), (pass1_idx != 7'd82), (pass1_idx != 7'd81), (pass1_idx != 7'd80), (pass1_idx != 7'd79), (pass1_idx != 7'd78), (pass1_idx != 7'd77), (pass1_idx != 7'd76), (pass1_idx != 7'd75), (pass1_idx != 7'd74), (pass1_idx != 7'd73), (pass1_idx != 7'd72), (pass1_idx != 7'd71), (pass1_idx != 7'd70), (pass1_idx != 7'd69), (pass1_idx != 7'd68), (pass1_idx != 7'd67), (pass1_idx != 7'd66), (pass1_idx != 7'd65), (pass1_idx != 7'd64), (pass1_idx != 7'd63), (pass1_idx != 7'd62), (pass1_idx != 7'd61), (pass1_idx != 7'd60), (pass1_idx != 7'd59), (pass1_idx != 7'd58), (pass1_idx != 7'd57), (pass1_idx != 7'd56), (pass1_idx != 7'd55), (pass1_idx != 7'd54), (pass1_idx != 7'd53), (pass1_idx != 7'd52), (pass1_idx != 7'd51), (pass1_idx != 7'd50), (pass1_idx != 7'd49), (pass1_idx != 7'd48), (pass1_idx != 7'd47), (pass1_idx != 7'd46), (pass1_idx != 7'd45), (pass1_idx != 7'd44), (pass1_idx != 7'd43), (pass1_idx != 7'd42), (pass1_idx != 7'd41), (pass1_idx != 7'd40), (pass1_idx != 7'd39), (pass1_idx != 7'd38), (pass1_idx != 7'd37), (pass1_idx != 7'd36), (pass1_idx != 7'd35), (pass1_idx != 7'd34), (pass1_idx != 7'd33), (pass1_idx != 7'd32), (pass1_idx != 7'd31), (pass1_idx != 7'd30), (pass1_idx != 7'd29), (pass1_idx != 7'd28), (pass1_idx != 7'd27), (pass1_idx != 7'd26), (pass1_idx != 7'd25), (pass1_idx != 7'd24), (pass1_idx != 7'd23), (pass1_idx != 7'd22), (pass1_idx != 7'd21), (pass1_idx != 7'd20), (pass1_idx != 7'd19), (pass1_idx != 7'd18), (pass1_idx != 7'd17), (pass1_idx != 7'd16), (pass1_idx != 7'd15), (pass1_idx != 7'd14), (pass1_idx != 7'd13), (pass1_idx != 7'd12), (pass1_idx != 7'd11), (pass1_idx != 7'd10), (pass1_idx != 7'd9), (pass1_idx != 7'd8), (pass1_idx != 7'd7), (pass1_idx != 7'd6), (pass1_idx != 7'd5), (pass1_idx != 7'd4), (pass1_idx != 7'd3), (pass1_idx != 7'd2), (pass1_idx != 7'd1), (pass1_idx != 7'd0)};
 
   // Pass 2: the largest |x| among the live elements (lower index on ties)
-  wire pass2_l1_0_left = {live_2[0], x_i[14:0]} >= {live_2[1], x_i[30:16]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_0_key = pass2_l1_0_left ? {live_2[0], x_i[14:0]} : {live_2[1], x_i[30:16]};
-  wire [6:0] pass2_l1_0_idx = pass2_l1_0_left ? 7'd0 : 7'd1;
-  wire pass2_l1_0_data = pass2_l1_0_left ? x_i[15] : x_i[31];
-  wire pass2_l1_1_left = {live_2[2], x_i[46:32]} >= {live_2[3], x_i[62:48]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_1_key = pass2_l1_1_left ? {live_2[2], x_i[46:32]} : {live_2[3], x_i[62:48]};
-  wire [6:0] pass2_l1_1_idx = pass2_l1_1_left ? 7'd2 : 7'd3;
-  wire pass2_l1_1_data = pass2_l1_1_left ? x_i[47] : x_i[63];
-  wire pass2_l1_2_left = {live_2[4], x_i[78:64]} >= {live_2[5], x_i[94:80]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_2_key = pass2_l1_2_left ? {live_2[4], x_i[78:64]} : {live_2[5], x_i[94:80]};
-  wire [6:0] pass2_l1_2_idx = pass2_l1_2_left ? 7'd4 : 7'd5;
-  wire pass2_l1_2_data = pass2_l1_2_left ? x_i[79] : x_i[95];
-  wire pass2_l1_3_left = {live_2[6], x_i[110:96]} >= {live_2[7], x_i[126:112]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_3_key = pass2_l1_3_left ? {live_2[6], x_i[110:96]} : {live_2[7], x_i[126:112]};
-  wire [6:0] pass2_l1_3_idx = pass2_l1_3_left ? 7'd6 : 7'd7;
-  wire pass2_l1_3_data = pass2_l1_3_left ? x_i[111] : x_i[127];
-  wire pass2_l1_4_left = {live_2[8], x_i[142:128]} >= {live_2[9], x_i[158:144]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_4_key = pass2_l1_4_left ? {live_2[8], x_i[142:128]} : {live_2[9], x_i[158:144]};
-  wire [6:0] pass2_l1_4_idx = pass2_l1_4_left ? 7'd8 : 7'd9;
-  wire pass2_l1_4_data = pass2_l1_4_left ? x_i[143] : x_i[159];
-  wire pass2_l1_5_left = {live_2[10], x_i[174:160]} >= {live_2[11], x_i[190:176]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_5_key = pass2_l1_5_left ? {live_2[10], x_i[174:160]} : {live_2[11], x_i[190:176]};
-  wire [6:0] pass2_l1_5_idx = pass2_l1_5_left ? 7'd10 : 7'd11;
-  wire pass2_l1_5_data = pass2_l1_5_left ? x_i[175] : x_i[191];
-  wire pass2_l1_6_left = {live_2[12], x_i[206:192]} >= {live_2[13], x_i[222:208]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_6_key = pass2_l1_6_left ? {live_2[12], x_i[206:192]} : {live_2[13], x_i[222:208]};
-  wire [6:0] pass2_l1_6_idx = pass2_l1_6_left ? 7'd12 : 7'd13;
-  wire pass2_l1_6_data = pass2_l1_6_left ? x_i[207] : x_i[223];
-  wire pass2_l1_7_left = {live_2[14], x_i[238:224]} >= {live_2[15], x_i[254:240]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_7_key = pass2_l1_7_left ? {live_2[14], x_i[238:224]} : {live_2[15], x_i[254:240]};
-  wire [6:0] pass2_l1_7_idx = pass2_l1_7_left ? 7'd14 : 7'd15;
-  wire pass2_l1_7_data = pass2_l1_7_left ? x_i[239] : x_i[255];
-  wire pass2_l1_8_left = {live_2[16], x_i[270:256]} >= {live_2[17], x_i[286:272]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_8_key = pass2_l1_8_left ? {live_2[16], x_i[270:256]} : {live_2[17], x_i[286:272]};
-  wire [6:0] pass2_l1_8_idx = pass2_l1_8_left ? 7'd16 : 7'd17;
-  wire pass2_l1_8_data = pass2_l1_8_left ? x_i[271] : x_i[287];
-  wire pass2_l1_9_left = {live_2[18], x_i[302:288]} >= {live_2[19], x_i[318:304]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_9_key = pass2_l1_9_left ? {live_2[18], x_i[302:288]} : {live_2[19], x_i[318:304]};
-  wire [6:0] pass2_l1_9_idx = pass2_l1_9_left ? 7'd18 : 7'd19;
-  wire pass2_l1_9_data = pass2_l1_9_left ? x_i[303] : x_i[319];
-  wire pass2_l1_10_left = {live_2[20], x_i[334:320]} >= {live_2[21], x_i[350:336]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_10_key = pass2_l1_10_left ? {live_2[20], x_i[334:320]} : {live_2[21], x_i[350:336]};
-  wire [6:0] pass2_l1_10_idx = pass2_l1_10_left ? 7'd20 : 7'd21;
-  wire pass2_l1_10_data = pass2_l1_10_left ? x_i[335] : x_i[351];
-  wire pass2_l1_11_left = {live_2[22], x_i[366:352]} >= {live_2[23], x_i[382:368]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_11_key = pass2_l1_11_left ? {live_2[22], x_i[366:352]} : {live_2[23], x_i[382:368]};
-  wire [6:0] pass2_l1_11_idx = pass2_l1_11_left ? 7'd22 : 7'd23;
-  wire pass2_l1_11_data = pass2_l1_11_left ? x_i[367] : x_i[383];
-  wire pass2_l1_12_left = {live_2[24], x_i[398:384]} >= {live_2[25], x_i[414:400]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_12_key = pass2_l1_12_left ? {live_2[24], x_i[398:384]} : {live_2[25], x_i[414:400]};
-  wire [6:0] pass2_l1_12_idx = pass2_l1_12_left ? 7'd24 : 7'd25;
-  wire pass2_l1_12_data = pass2_l1_12_left ? x_i[399] : x_i[415];
-  wire pass2_l1_13_left = {live_2[26], x_i[430:416]} >= {live_2[27], x_i[446:432]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_13_key = pass2_l1_13_left ? {live_2[26], x_i[430:416]} : {live_2[27], x_i[446:432]};
-  wire [6:0] pass2_l1_13_idx = pass2_l1_13_left ? 7'd26 : 7'd27;
-  wire pass2_l1_13_data = pass2_l1_13_left ? x_i[431] : x_i[447];
-  wire pass2_l1_14_left = {live_2[28], x_i[462:448]} >= {live_2[29], x_i[478:464]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_14_key = pass2_l1_14_left ? {live_2[28], x_i[462:448]} : {live_2[29], x_i[478:464]};
-  wire [6:0] pass2_l1_14_idx = pass2_l1_14_left ? 7'd28 : 7'd29;
-  wire pass2_l1_14_data = pass2_l1_14_left ? x_i[463] : x_i[479];
-  wire pass2_l1_15_left = {live_2[30], x_i[494:480]} >= {live_2[31], x_i[510:496]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_15_key = pass2_l1_15_left ? {live_2[30], x_i[494:480]} : {live_2[31], x_i[510:496]};
-  wire [6:0] pass2_l1_15_idx = pass2_l1_15_left ? 7'd30 : 7'd31;
-  wire pass2_l1_15_data = pass2_l1_15_left ? x_i[495] : x_i[511];
-  wire pass2_l1_16_left = {live_2[32], x_i[526:512]} >= {live_2[33], x_i[542:528]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_16_key = pass2_l1_16_left ? {live_2[32], x_i[526:512]} : {live_2[33], x_i[542:528]};
-  wire [6:0] pass2_l1_16_idx = pass2_l1_16_left ? 7'd32 : 7'd33;
-  wire pass2_l1_16_data = pass2_l1_16_left ? x_i[527] : x_i[543];
-  wire pass2_l1_17_left = {live_2[34], x_i[558:544]} >= {live_2[35], x_i[574:560]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_17_key = pass2_l1_17_left ? {live_2[34], x_i[558:544]} : {live_2[35], x_i[574:560]};
-  wire [6:0] pass2_l1_17_idx = pass2_l1_17_left ? 7'd34 : 7'd35;
-  wire pass2_l1_17_data = pass2_l1_17_left ? x_i[559] : x_i[575];
-  wire pass2_l1_18_left = {live_2[36], x_i[590:576]} >= {live_2[37], x_i[606:592]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_18_key = pass2_l1_18_left ? {live_2[36], x_i[590:576]} : {live_2[37], x_i[606:592]};
-  wire [6:0] pass2_l1_18_idx = pass2_l1_18_left ? 7'd36 : 7'd37;
-  wire pass2_l1_18_data = pass2_l1_18_left ? x_i[591] : x_i[607];
-  wire pass2_l1_19_left = {live_2[38], x_i[622:608]} >= {live_2[39], x_i[638:624]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_19_key = pass2_l1_19_left ? {live_2[38], x_i[622:608]} : {live_2[39], x_i[638:624]};
-  wire [6:0] pass2_l1_19_idx = pass2_l1_19_left ? 7'd38 : 7'd39;
-  wire pass2_l1_19_data = pass2_l1_19_left ? x_i[623] : x_i[639];
-  wire pass2_l1_20_left = {live_2[40], x_i[654:640]} >= {live_2[41], x_i[670:656]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_20_key = pass2_l1_20_left ? {live_2[40], x_i[654:640]} : {live_2[41], x_i[670:656]};
-  wire [6:0] pass2_l1_20_idx = pass2_l1_20_left ? 7'd40 : 7'd41;
-  wire pass2_l1_20_data = pass2_l1_20_left ? x_i[655] : x_i[671];
-  wire pass2_l1_21_left = {live_2[42], x_i[686:672]} >= {live_2[43], x_i[702:688]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_21_key = pass2_l1_21_left ? {live_2[42], x_i[686:672]} : {live_2[43], x_i[702:688]};
-  wire [6:0] pass2_l1_21_idx = pass2_l1_21_left ? 7'd42 : 7'd43;
-  wire pass2_l1_21_data = pass2_l1_21_left ? x_i[687] : x_i[703];
-  wire pass2_l1_22_left = {live_2[44], x_i[718:704]} >= {live_2[45], x_i[734:720]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_22_key = pass2_l1_22_left ? {live_2[44], x_i[718:704]} : {live_2[45], x_i[734:720]};
-  wire [6:0] pass2_l1_22_idx = pass2_l1_22_left ? 7'd44 : 7'd45;
-  wire pass2_l1_22_data = pass2_l1_22_left ? x_i[719] : x_i[735];
-  wire pass2_l1_23_left = {live_2[46], x_i[750:736]} >= {live_2[47], x_i[766:752]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_23_key = pass2_l1_23_left ? {live_2[46], x_i[750:736]} : {live_2[47], x_i[766:752]};
-  wire [6:0] pass2_l1_23_idx = pass2_l1_23_left ? 7'd46 : 7'd47;
-  wire pass2_l1_23_data = pass2_l1_23_left ? x_i[751] : x_i[767];
-  wire pass2_l1_24_left = {live_2[48], x_i[782:768]} >= {live_2[49], x_i[798:784]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_24_key = pass2_l1_24_left ? {live_2[48], x_i[782:768]} : {live_2[49], x_i[798:784]};
-  wire [6:0] pass2_l1_24_idx = pass2_l1_24_left ? 7'd48 : 7'd49;
-  wire pass2_l1_24_data = pass2_l1_24_left ? x_i[783] : x_i[799];
-  wire pass2_l1_25_left = {live_2[50], x_i[814:800]} >= {live_2[51], x_i[830:816]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_25_key = pass2_l1_25_left ? {live_2[50], x_i[814:800]} : {live_2[51], x_i[830:816]};
-  wire [6:0] pass2_l1_25_idx = pass2_l1_25_left ? 7'd50 : 7'd51;
-  wire pass2_l1_25_data = pass2_l1_25_left ? x_i[815] : x_i[831];
-  wire pass2_l1_26_left = {live_2[52], x_i[846:832]} >= {live_2[53], x_i[862:848]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_26_key = pass2_l1_26_left ? {live_2[52], x_i[846:832]} : {live_2[53], x_i[862:848]};
-  wire [6:0] pass2_l1_26_idx = pass2_l1_26_left ? 7'd52 : 7'd53;
-  wire pass2_l1_26_data = pass2_l1_26_left ? x_i[847] : x_i[863];
-  wire pass2_l1_27_left = {live_2[54], x_i[878:864]} >= {live_2[55], x_i[894:880]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_27_key = pass2_l1_27_left ? {live_2[54], x_i[878:864]} : {live_2[55], x_i[894:880]};
-  wire [6:0] pass2_l1_27_idx = pass2_l1_27_left ? 7'd54 : 7'd55;
-  wire pass2_l1_27_data = pass2_l1_27_left ? x_i[879] : x_i[895];
-  wire pass2_l1_28_left = {live_2[56], x_i[910:896]} >= {live_2[57], x_i[926:912]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_28_key = pass2_l1_28_left ? {live_2[56], x_i[910:896]} : {live_2[57], x_i[926:912]};
-  wire [6:0] pass2_l1_28_idx = pass2_l1_28_left ? 7'd56 : 7'd57;
-  wire pass2_l1_28_data = pass2_l1_28_left ? x_i[911] : x_i[927];
-  wire pass2_l1_29_left = {live_2[58], x_i[942:928]} >= {live_2[59], x_i[958:944]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_29_key = pass2_l1_29_left ? {live_2[58], x_i[942:928]} : {live_2[59], x_i[958:944]};
-  wire [6:0] pass2_l1_29_idx = pass2_l1_29_left ? 7'd58 : 7'd59;
-  wire pass2_l1_29_data = pass2_l1_29_left ? x_i[943] : x_i[959];
-  wire pass2_l1_30_left = {live_2[60], x_i[974:960]} >= {live_2[61], x_i[990:976]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_30_key = pass2_l1_30_left ? {live_2[60], x_i[974:960]} : {live_2[61], x_i[990:976]};
-  wire [6:0] pass2_l1_30_idx = pass2_l1_30_left ? 7'd60 : 7'd61;
-  wire pass2_l1_30_data = pass2_l1_30_left ? x_i[975] : x_i[991];
-  wire pass2_l1_31_left = {live_2[62], x_i[1006:992]} >= {live_2[63], x_i[1022:1008]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_31_key = pass2_l1_31_left ? {live_2[62], x_i[1006:992]} : {live_2[63], x_i[1022:1008]};
-  wire [6:0] pass2_l1_31_idx = pass2_l1_31_left ? 7'd62 : 7'd63;
-  wire pass2_l1_31_data = pass2_l1_31_left ? x_i[1007] : x_i[1023];
-  wire pass2_l1_32_left = {live_2[64], x_i[1038:1024]} >= {live_2[65], x_i[1054:1040]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_32_key = pass2_l1_32_left ? {live_2[64], x_i[1038:1024]} : {live_2[65], x_i[1054:1040]};
-  wire [6:0] pass2_l1_32_idx = pass2_l1_32_left ? 7'd64 : 7'd65;
-  wire pass2_l1_32_data = pass2_l1_32_left ? x_i[1039] : x_i[1055];
-  wire pass2_l1_33_left = {live_2[66], x_i[1070:1056]} >= {live_2[67], x_i[1086:1072]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_33_key = pass2_l1_33_left ? {live_2[66], x_i[1070:1056]} : {live_2[67], x_i[1086:1072]};
-  wire [6:0] pass2_l1_33_idx = pass2_l1_33_left ? 7'd66 : 7'd67;
-  wire pass2_l1_33_data = pass2_l1_33_left ? x_i[1071] : x_i[1087];
-  wire pass2_l1_34_left = {live_2[68], x_i[1102:1088]} >= {live_2[69], x_i[1118:1104]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_34_key = pass2_l1_34_left ? {live_2[68], x_i[1102:1088]} : {live_2[69], x_i[1118:1104]};
-  wire [6:0] pass2_l1_34_idx = pass2_l1_34_left ? 7'd68 : 7'd69;
-  wire pass2_l1_34_data = pass2_l1_34_left ? x_i[1103] : x_i[1119];
-  wire pass2_l1_35_left = {live_2[70], x_i[1134:1120]} >= {live_2[71], x_i[1150:1136]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_35_key = pass2_l1_35_left ? {live_2[70], x_i[1134:1120]} : {live_2[71], x_i[1150:1136]};
-  wire [6:0] pass2_l1_35_idx = pass2_l1_35_left ? 7'd70 : 7'd71;
-  wire pass2_l1_35_data = pass2_l1_35_left ? x_i[1135] : x_i[1151];
-  wire pass2_l1_36_left = {live_2[72], x_i[1166:1152]} >= {live_2[73], x_i[1182:1168]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_36_key = pass2_l1_36_left ? {live_2[72], x_i[1166:1152]} : {live_2[73], x_i[1182:1168]};
-  wire [6:0] pass2_l1_36_idx = pass2_l1_36_left ? 7'd72 : 7'd73;
-  wire pass2_l1_36_data = pass2_l1_36_left ? x_i[1167] : x_i[1183];
-  wire pass2_l1_37_left = {live_2[74], x_i[1198:1184]} >= {live_2[75], x_i[1214:1200]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_37_key = pass2_l1_37_left ? {live_2[74], x_i[1198:1184]} : {live_2[75], x_i[1214:1200]};
-  wire [6:0] pass2_l1_37_idx = pass2_l1_37_left ? 7'd74 : 7'd75;
-  wire pass2_l1_37_data = pass2_l1_37_left ? x_i[1199] : x_i[1215];
-  wire pass2_l1_38_left = {live_2[76], x_i[1230:1216]} >= {live_2[77], x_i[1246:1232]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_38_key = pass2_l1_38_left ? {live_2[76], x_i[1230:1216]} : {live_2[77], x_i[1246:1232]};
-  wire [6:0] pass2_l1_38_idx = pass2_l1_38_left ? 7'd76 : 7'd77;
-  wire pass2_l1_38_data = pass2_l1_38_left ? x_i[1231] : x_i[1247];
-  wire pass2_l1_39_left = {live_2[78], x_i[1262:1248]} >= {live_2[79], x_i[1278:1264]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_39_key = pass2_l1_39_left ? {live_2[78], x_i[1262:1248]} : {live_2[79], x_i[1278:1264]};
-  wire [6:0] pass2_l1_39_idx = pass2_l1_39_left ? 7'd78 : 7'd79;
-  wire pass2_l1_39_data = pass2_l1_39_left ? x_i[1263] : x_i[1279];
-  wire pass2_l1_40_left = {live_2[80], x_i[1294:1280]} >= {live_2[81], x_i[1310:1296]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_40_key = pass2_l1_40_left ? {live_2[80], x_i[1294:1280]} : {live_2[81], x_i[1310:1296]};
-  wire [6:0] pass2_l1_40_idx = pass2_l1_40_left ? 7'd80 : 7'd81;
-  wire pass2_l1_40_data = pass2_l1_40_left ? x_i[1295] : x_i[1311];
-  wire pass2_l1_41_left = {live_2[82], x_i[1326:1312]} >= {live_2[83], x_i[1342:1328]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_41_key = pass2_l1_41_left ? {live_2[82], x_i[1326:1312]} : {live_2[83], x_i[1342:1328]};
-  wire [6:0] pass2_l1_41_idx = pass2_l1_41_left ? 7'd82 : 7'd83;
-  wire pass2_l1_41_data = pass2_l1_41_left ? x_i[1327] : x_i[1343];
-  wire pass2_l1_42_left = {live_2[84], x_i[1358:1344]} >= {live_2[85], x_i[1374:1360]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_42_key = pass2_l1_42_left ? {live_2[84], x_i[1358:1344]} : {live_2[85], x_i[1374:1360]};
-  wire [6:0] pass2_l1_42_idx = pass2_l1_42_left ? 7'd84 : 7'd85;
-  wire pass2_l1_42_data = pass2_l1_42_left ? x_i[1359] : x_i[1375];
-  wire pass2_l1_43_left = {live_2[86], x_i[1390:1376]} >= {live_2[87], x_i[1406:1392]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_43_key = pass2_l1_43_left ? {live_2[86], x_i[1390:1376]} : {live_2[87], x_i[1406:1392]};
-  wire [6:0] pass2_l1_43_idx = pass2_l1_43_left ? 7'd86 : 7'd87;
-  wire pass2_l1_43_data = pass2_l1_43_left ? x_i[1391] : x_i[1407];
-  wire pass2_l1_44_left = {live_2[88], x_i[1422:1408]} >= {live_2[89], x_i[1438:1424]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_44_key = pass2_l1_44_left ? {live_2[88], x_i[1422:1408]} : {live_2[89], x_i[1438:1424]};
-  wire [6:0] pass2_l1_44_idx = pass2_l1_44_left ? 7'd88 : 7'd89;
-  wire pass2_l1_44_data = pass2_l1_44_left ? x_i[1423] : x_i[1439];
-  wire pass2_l1_45_left = {live_2[90], x_i[1454:1440]} >= {live_2[91], x_i[1470:1456]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_45_key = pass2_l1_45_left ? {live_2[90], x_i[1454:1440]} : {live_2[91], x_i[1470:1456]};
-  wire [6:0] pass2_l1_45_idx = pass2_l1_45_left ? 7'd90 : 7'd91;
-  wire pass2_l1_45_data = pass2_l1_45_left ? x_i[1455] : x_i[1471];
-  wire pass2_l1_46_left = {live_2[92], x_i[1486:1472]} >= {live_2[93], x_i[1502:1488]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_46_key = pass2_l1_46_left ? {live_2[92], x_i[1486:1472]} : {live_2[93], x_i[1502:1488]};
-  wire [6:0] pass2_l1_46_idx = pass2_l1_46_left ? 7'd92 : 7'd93;
-  wire pass2_l1_46_data = pass2_l1_46_left ? x_i[1487] : x_i[1503];
-  wire pass2_l1_47_left = {live_2[94], x_i[1518:1504]} >= {live_2[95], x_i[1534:1520]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_47_key = pass2_l1_47_left ? {live_2[94], x_i[1518:1504]} : {live_2[95], x_i[1534:1520]};
-  wire [6:0] pass2_l1_47_idx = pass2_l1_47_left ? 7'd94 : 7'd95;
-  wire pass2_l1_47_data = pass2_l1_47_left ? x_i[1519] : x_i[1535];
-  wire pass2_l1_48_left = {live_2[96], x_i[1550:1536]} >= {live_2[97], x_i[1566:1552]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_48_key = pass2_l1_48_left ? {live_2[96], x_i[1550:1536]} : {live_2[97], x_i[1566:1552]};
-  wire [6:0] pass2_l1_48_idx = pass2_l1_48_left ? 7'd96 : 7'd97;
-  wire pass2_l1_48_data = pass2_l1_48_left ? x_i[1551] : x_i[1567];
-  wire pass2_l1_49_left = {live_2[98], x_i[1582:1568]} >= {live_2[99], x_i[1598:1584]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_49_key = pass2_l1_49_left ? {live_2[98], x_i[1582:1568]} : {live_2[99], x_i[1598:1584]};
-  wire [6:0] pass2_l1_49_idx = pass2_l1_49_left ? 7'd98 : 7'd99;
-  wire pass2_l1_49_data = pass2_l1_49_left ? x_i[1583] : x_i[1599];
-  wire pass2_l1_50_left = {live_2[100], x_i[1614:1600]} >= {live_2[101], x_i[1630:1616]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_50_key = pass2_l1_50_left ? {live_2[100], x_i[1614:1600]} : {live_2[101], x_i[1630:1616]};
-  wire [6:0] pass2_l1_50_idx = pass2_l1_50_left ? 7'd100 : 7'd101;
-  wire pass2_l1_50_data = pass2_l1_50_left ? x_i[1615] : x_i[1631];
-  wire pass2_l1_51_left = {live_2[102], x_i[1646:1632]} >= {live_2[103], x_i[1662:1648]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_51_key = pass2_l1_51_left ? {live_2[102], x_i[1646:1632]} : {live_2[103], x_i[1662:1648]};
-  wire [6:0] pass2_l1_51_idx = pass2_l1_51_left ? 7'd102 : 7'd103;
-  wire pass2_l1_51_data = pass2_l1_51_left ? x_i[1647] : x_i[1663];
-  wire pass2_l1_52_left = {live_2[104], x_i[1678:1664]} >= {live_2[105], x_i[1694:1680]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_52_key = pass2_l1_52_left ? {live_2[104], x_i[1678:1664]} : {live_2[105], x_i[1694:1680]};
-  wire [6:0] pass2_l1_52_idx = pass2_l1_52_left ? 7'd104 : 7'd105;
-  wire pass2_l1_52_data = pass2_l1_52_left ? x_i[1679] : x_i[1695];
-  wire pass2_l1_53_left = {live_2[106], x_i[1710:1696]} >= {live_2[107], x_i[1726:1712]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_53_key = pass2_l1_53_left ? {live_2[106], x_i[1710:1696]} : {live_2[107], x_i[1726:1712]};
-  wire [6:0] pass2_l1_53_idx = pass2_l1_53_left ? 7'd106 : 7'd107;
-  wire pass2_l1_53_data = pass2_l1_53_left ? x_i[1711] : x_i[1727];
-  wire pass2_l1_54_left = {live_2[108], x_i[1742:1728]} >= {live_2[109], x_i[1758:1744]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_54_key = pass2_l1_54_left ? {live_2[108], x_i[1742:1728]} : {live_2[109], x_i[1758:1744]};
-  wire [6:0] pass2_l1_54_idx = pass2_l1_54_left ? 7'd108 : 7'd109;
-  wire pass2_l1_54_data = pass2_l1_54_left ? x_i[1743] : x_i[1759];
-  wire pass2_l1_55_left = {live_2[110], x_i[1774:1760]} >= {live_2[111], x_i[1790:1776]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_55_key = pass2_l1_55_left ? {live_2[110], x_i[1774:1760]} : {live_2[111], x_i[1790:1776]};
-  wire [6:0] pass2_l1_55_idx = pass2_l1_55_left ? 7'd110 : 7'd111;
-  wire pass2_l1_55_data = pass2_l1_55_left ? x_i[1775] : x_i[1791];
-  wire pass2_l1_56_left = {live_2[112], x_i[1806:1792]} >= {live_2[113], x_i[1822:1808]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_56_key = pass2_l1_56_left ? {live_2[112], x_i[1806:1792]} : {live_2[113], x_i[1822:1808]};
-  wire [6:0] pass2_l1_56_idx = pass2_l1_56_left ? 7'd112 : 7'd113;
-  wire pass2_l1_56_data = pass2_l1_56_left ? x_i[1807] : x_i[1823];
-  wire pass2_l1_57_left = {live_2[114], x_i[1838:1824]} >= {live_2[115], x_i[1854:1840]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_57_key = pass2_l1_57_left ? {live_2[114], x_i[1838:1824]} : {live_2[115], x_i[1854:1840]};
-  wire [6:0] pass2_l1_57_idx = pass2_l1_57_left ? 7'd114 : 7'd115;
-  wire pass2_l1_57_data = pass2_l1_57_left ? x_i[1839] : x_i[1855];
-  wire pass2_l1_58_left = {live_2[116], x_i[1870:1856]} >= {live_2[117], x_i[1886:1872]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_58_key = pass2_l1_58_left ? {live_2[116], x_i[1870:1856]} : {live_2[117], x_i[1886:1872]};
-  wire [6:0] pass2_l1_58_idx = pass2_l1_58_left ? 7'd116 : 7'd117;
-  wire pass2_l1_58_data = pass2_l1_58_left ? x_i[1871] : x_i[1887];
-  wire pass2_l1_59_left = {live_2[118], x_i[1902:1888]} >= {live_2[119], x_i[1918:1904]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_59_key = pass2_l1_59_left ? {live_2[118], x_i[1902:1888]} : {live_2[119], x_i[1918:1904]};
-  wire [6:0] pass2_l1_59_idx = pass2_l1_59_left ? 7'd118 : 7'd119;
-  wire pass2_l1_59_data = pass2_l1_59_left ? x_i[1903] : x_i[1919];
-  wire pass2_l1_60_left = {live_2[120], x_i[1934:1920]} >= {live_2[121], x_i[1950:1936]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_60_key = pass2_l1_60_left ? {live_2[120], x_i[1934:1920]} : {live_2[121], x_i[1950:1936]};
-  wire [6:0] pass2_l1_60_idx = pass2_l1_60_left ? 7'd120 : 7'd121;
-  wire pass2_l1_60_data = pass2_l1_60_left ? x_i[1935] : x_i[1951];
-  wire pass2_l1_61_left = {live_2[122], x_i[1966:1952]} >= {live_2[123], x_i[1982:1968]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_61_key = pass2_l1_61_left ? {live_2[122], x_i[1966:1952]} : {live_2[123], x_i[1982:1968]};
-  wire [6:0] pass2_l1_61_idx = pass2_l1_61_left ? 7'd122 : 7'd123;
-  wire pass2_l1_61_data = pass2_l1_61_left ? x_i[1967] : x_i[1983];
-  wire pass2_l1_62_left = {live_2[124], x_i[1998:1984]} >= {live_2[125], x_i[2014:2000]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_62_key = pass2_l1_62_left ? {live_2[124], x_i[1998:1984]} : {live_2[125], x_i[2014:2000]};
-  wire [6:0] pass2_l1_62_idx = pass2_l1_62_left ? 7'd124 : 7'd125;
-  wire pass2_l1_62_data = pass2_l1_62_left ? x_i[1999] : x_i[2015];
-  wire pass2_l1_63_left = {live_2[126], x_i[2030:2016]} >= {live_2[127], x_i[2046:2032]};  // left wins ties: lower index
-  wire [15:0] pass2_l1_63_key = pass2_l1_63_left ? {live_2[126], x_i[2030:2016]} : {live_2[127], x_i[2046:2032]};
-  wire [6:0] pass2_l1_63_idx = pass2_l1_63_left ? 7'd126 : 7'd127;
-  wire pass2_l1_63_data = pass2_l1_63_left ? x_i[2031] : x_i[2047];
-  wire pass2_l2_0_left = pass2_l1_0_key >= pass2_l1_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_0_key = pass2_l2_0_left ? pass2_l1_0_key : pass2_l1_1_key;
-  wire [6:0] pass2_l2_0_idx = pass2_l2_0_left ? pass2_l1_0_idx : pass2_l1_1_idx;
-  wire pass2_l2_0_data = pass2_l2_0_left ? pass2_l1_0_data : pass2_l1_1_data;
-  wire pass2_l2_1_left = pass2_l1_2_key >= pass2_l1_3_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_1_key = pass2_l2_1_left ? pass2_l1_2_key : pass2_l1_3_key;
-  wire [6:0] pass2_l2_1_idx = pass2_l2_1_left ? pass2_l1_2_idx : pass2_l1_3_idx;
-  wire pass2_l2_1_data = pass2_l2_1_left ? pass2_l1_2_data : pass2_l1_3_data;
-  wire pass2_l2_2_left = pass2_l1_4_key >= pass2_l1_5_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_2_key = pass2_l2_2_left ? pass2_l1_4_key : pass2_l1_5_key;
-  wire [6:0] pass2_l2_2_idx = pass2_l2_2_left ? pass2_l1_4_idx : pass2_l1_5_idx;
-  wire pass2_l2_2_data = pass2_l2_2_left ? pass2_l1_4_data : pass2_l1_5_data;
-  wire pass2_l2_3_left = pass2_l1_6_key >= pass2_l1_7_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_3_key = pass2_l2_3_left ? pass2_l1_6_key : pass2_l1_7_key;
-  wire [6:0] pass2_l2_3_idx = pass2_l2_3_left ? pass2_l1_6_idx : pass2_l1_7_idx;
-  wire pass2_l2_3_data = pass2_l2_3_left ? pass2_l1_6_data : pass2_l1_7_data;
-  wire pass2_l2_4_left = pass2_l1_8_key >= pass2_l1_9_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_4_key = pass2_l2_4_left ? pass2_l1_8_key : pass2_l1_9_key;
-  wire [6:0] pass2_l2_4_idx = pass2_l2_4_left ? pass2_l1_8_idx : pass2_l1_9_idx;
-  wire pass2_l2_4_data = pass2_l2_4_left ? pass2_l1_8_data : pass2_l1_9_data;
-  wire pass2_l2_5_left = pass2_l1_10_key >= pass2_l1_11_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_5_key = pass2_l2_5_left ? pass2_l1_10_key : pass2_l1_11_key;
-  wire [6:0] pass2_l2_5_idx = pass2_l2_5_left ? pass2_l1_10_idx : pass2_l1_11_idx;
-  wire pass2_l2_5_data = pass2_l2_5_left ? pass2_l1_10_data : pass2_l1_11_data;
-  wire pass2_l2_6_left = pass2_l1_12_key >= pass2_l1_13_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_6_key = pass2_l2_6_left ? pass2_l1_12_key : pass2_l1_13_key;
-  wire [6:0] pass2_l2_6_idx = pass2_l2_6_left ? pass2_l1_12_idx : pass2_l1_13_idx;
-  wire pass2_l2_6_data = pass2_l2_6_left ? pass2_l1_12_data : pass2_l1_13_data;
-  wire pass2_l2_7_left = pass2_l1_14_key >= pass2_l1_15_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_7_key = pass2_l2_7_left ? pass2_l1_14_key : pass2_l1_15_key;
-  wire [6:0] pass2_l2_7_idx = pass2_l2_7_left ? pass2_l1_14_idx : pass2_l1_15_idx;
-  wire pass2_l2_7_data = pass2_l2_7_left ? pass2_l1_14_data : pass2_l1_15_data;
-  wire pass2_l2_8_left = pass2_l1_16_key >= pass2_l1_17_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_8_key = pass2_l2_8_left ? pass2_l1_16_key : pass2_l1_17_key;
-  wire [6:0] pass2_l2_8_idx = pass2_l2_8_left ? pass2_l1_16_idx : pass2_l1_17_idx;
-  wire pass2_l2_8_data = pass2_l2_8_left ? pass2_l1_16_data : pass2_l1_17_data;
-  wire pass2_l2_9_left = pass2_l1_18_key >= pass2_l1_19_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_9_key = pass2_l2_9_left ? pass2_l1_18_key : pass2_l1_19_key;
-  wire [6:0] pass2_l2_9_idx = pass2_l2_9_left ? pass2_l1_18_idx : pass2_l1_19_idx;
-  wire pass2_l2_9_data = pass2_l2_9_left ? pass2_l1_18_data : pass2_l1_19_data;
-  wire pass2_l2_10_left = pass2_l1_20_key >= pass2_l1_21_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_10_key = pass2_l2_10_left ? pass2_l1_20_key : pass2_l1_21_key;
-  wire [6:0] pass2_l2_10_idx = pass2_l2_10_left ? pass2_l1_20_idx : pass2_l1_21_idx;
-  wire pass2_l2_10_data = pass2_l2_10_left ? pass2_l1_20_data : pass2_l1_21_data;
-  wire pass2_l2_11_left = pass2_l1_22_key >= pass2_l1_23_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_11_key = pass2_l2_11_left ? pass2_l1_22_key : pass2_l1_23_key;
-  wire [6:0] pass2_l2_11_idx = pass2_l2_11_left ? pass2_l1_22_idx : pass2_l1_23_idx;
-  wire pass2_l2_11_data = pass2_l2_11_left ? pass2_l1_22_data : pass2_l1_23_data;
-  wire pass2_l2_12_left = pass2_l1_24_key >= pass2_l1_25_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_12_key = pass2_l2_12_left ? pass2_l1_24_key : pass2_l1_25_key;
-  wire [6:0] pass2_l2_12_idx = pass2_l2_12_left ? pass2_l1_24_idx : pass2_l1_25_idx;
-  wire pass2_l2_12_data = pass2_l2_12_left ? pass2_l1_24_data : pass2_l1_25_data;
-  wire pass2_l2_13_left = pass2_l1_26_key >= pass2_l1_27_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_13_key = pass2_l2_13_left ? pass2_l1_26_key : pass2_l1_27_key;
-  wire [6:0] pass2_l2_13_idx = pass2_l2_13_left ? pass2_l1_26_idx : pass2_l1_27_idx;
-  wire pass2_l2_13_data = pass2_l2_13_left ? pass2_l1_26_data : pass2_l1_27_data;
-  wire pass2_l2_14_left = pass2_l1_28_key >= pass2_l1_29_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_14_key = pass2_l2_14_left ? pass2_l1_28_key : pass2_l1_29_key;
-  wire [6:0] pass2_l2_14_idx = pass2_l2_14_left ? pass2_l1_28_idx : pass2_l1_29_idx;
-  wire pass2_l2_14_data = pass2_l2_14_left ? pass2_l1_28_data : pass2_l1_29_data;
-  wire pass2_l2_15_left = pass2_l1_30_key >= pass2_l1_31_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_15_key = pass2_l2_15_left ? pass2_l1_30_key : pass2_l1_31_key;
-  wire [6:0] pass2_l2_15_idx = pass2_l2_15_left ? pass2_l1_30_idx : pass2_l1_31_idx;
-  wire pass2_l2_15_data = pass2_l2_15_left ? pass2_l1_30_data : pass2_l1_31_data;
-  wire pass2_l2_16_left = pass2_l1_32_key >= pass2_l1_33_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_16_key = pass2_l2_16_left ? pass2_l1_32_key : pass2_l1_33_key;
-  wire [6:0] pass2_l2_16_idx = pass2_l2_16_left ? pass2_l1_32_idx : pass2_l1_33_idx;
-  wire pass2_l2_16_data = pass2_l2_16_left ? pass2_l1_32_data : pass2_l1_33_data;
-  wire pass2_l2_17_left = pass2_l1_34_key >= pass2_l1_35_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_17_key = pass2_l2_17_left ? pass2_l1_34_key : pass2_l1_35_key;
-  wire [6:0] pass2_l2_17_idx = pass2_l2_17_left ? pass2_l1_34_idx : pass2_l1_35_idx;
-  wire pass2_l2_17_data = pass2_l2_17_left ? pass2_l1_34_data : pass2_l1_35_data;
-  wire pass2_l2_18_left = pass2_l1_36_key >= pass2_l1_37_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_18_key = pass2_l2_18_left ? pass2_l1_36_key : pass2_l1_37_key;
-  wire [6:0] pass2_l2_18_idx = pass2_l2_18_left ? pass2_l1_36_idx : pass2_l1_37_idx;
-  wire pass2_l2_18_data = pass2_l2_18_left ? pass2_l1_36_data : pass2_l1_37_data;
-  wire pass2_l2_19_left = pass2_l1_38_key >= pass2_l1_39_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_19_key = pass2_l2_19_left ? pass2_l1_38_key : pass2_l1_39_key;
-  wire [6:0] pass2_l2_19_idx = pass2_l2_19_left ? pass2_l1_38_idx : pass2_l1_39_idx;
-  wire pass2_l2_19_data = pass2_l2_19_left ? pass2_l1_38_data : pass2_l1_39_data;
-  wire pass2_l2_20_left = pass2_l1_40_key >= pass2_l1_41_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_20_key = pass2_l2_20_left ? pass2_l1_40_key : pass2_l1_41_key;
-  wire [6:0] pass2_l2_20_idx = pass2_l2_20_left ? pass2_l1_40_idx : pass2_l1_41_idx;
-  wire pass2_l2_20_data = pass2_l2_20_left ? pass2_l1_40_data : pass2_l1_41_data;
-  wire pass2_l2_21_left = pass2_l1_42_key >= pass2_l1_43_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_21_key = pass2_l2_21_left ? pass2_l1_42_key : pass2_l1_43_key;
-  wire [6:0] pass2_l2_21_idx = pass2_l2_21_left ? pass2_l1_42_idx : pass2_l1_43_idx;
-  wire pass2_l2_21_data = pass2_l2_21_left ? pass2_l1_42_data : pass2_l1_43_data;
-  wire pass2_l2_22_left = pass2_l1_44_key >= pass2_l1_45_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_22_key = pass2_l2_22_left ? pass2_l1_44_key : pass2_l1_45_key;
-  wire [6:0] pass2_l2_22_idx = pass2_l2_22_left ? pass2_l1_44_idx : pass2_l1_45_idx;
-  wire pass2_l2_22_data = pass2_l2_22_left ? pass2_l1_44_data : pass2_l1_45_data;
-  wire pass2_l2_23_left = pass2_l1_46_key >= pass2_l1_47_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_23_key = pass2_l2_23_left ? pass2_l1_46_key : pass2_l1_47_key;
-  wire [6:0] pass2_l2_23_idx = pass2_l2_23_left ? pass2_l1_46_idx : pass2_l1_47_idx;
-  wire pass2_l2_23_data = pass2_l2_23_left ? pass2_l1_46_data : pass2_l1_47_data;
-  wire pass2_l2_24_left = pass2_l1_48_key >= pass2_l1_49_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_24_key = pass2_l2_24_left ? pass2_l1_48_key : pass2_l1_49_key;
-  wire [6:0] pass2_l2_24_idx = pass2_l2_24_left ? pass2_l1_48_idx : pass2_l1_49_idx;
-  wire pass2_l2_24_data = pass2_l2_24_left ? pass2_l1_48_data : pass2_l1_49_data;
-  wire pass2_l2_25_left = pass2_l1_50_key >= pass2_l1_51_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_25_key = pass2_l2_25_left ? pass2_l1_50_key : pass2_l1_51_key;
-  wire [6:0] pass2_l2_25_idx = pass2_l2_25_left ? pass2_l1_50_idx : pass2_l1_51_idx;
-  wire pass2_l2_25_data = pass2_l2_25_left ? pass2_l1_50_data : pass2_l1_51_data;
-  wire pass2_l2_26_left = pass2_l1_52_key >= pass2_l1_53_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_26_key = pass2_l2_26_left ? pass2_l1_52_key : pass2_l1_53_key;
-  wire [6:0] pass2_l2_26_idx = pass2_l2_26_left ? pass2_l1_52_idx : pass2_l1_53_idx;
-  wire pass2_l2_26_data = pass2_l2_26_left ? pass2_l1_52_data : pass2_l1_53_data;
-  wire pass2_l2_27_left = pass2_l1_54_key >= pass2_l1_55_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_27_key = pass2_l2_27_left ? pass2_l1_54_key : pass2_l1_55_key;
-  wire [6:0] pass2_l2_27_idx = pass2_l2_27_left ? pass2_l1_54_idx : pass2_l1_55_idx;
-  wire pass2_l2_27_data = pass2_l2_27_left ? pass2_l1_54_data : pass2_l1_55_data;
-  wire pass2_l2_28_left = pass2_l1_56_key >= pass2_l1_57_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_28_key = pass2_l2_28_left ? pass2_l1_56_key : pass2_l1_57_key;
-  wire [6:0] pass2_l2_28_idx = pass2_l2_28_left ? pass2_l1_56_idx : pass2_l1_57_idx;
-  wire pass2_l2_28_data = pass2_l2_28_left ? pass2_l1_56_data : pass2_l1_57_data;
-  wire pass2_l2_29_left = pass2_l1_58_key >= pass2_l1_59_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_29_key = pass2_l2_29_left ? pass2_l1_58_key : pass2_l1_59_key;
-  wire [6:0] pass2_l2_29_idx = pass2_l2_29_left ? pass2_l1_58_idx : pass2_l1_59_idx;
-  wire pass2_l2_29_data = pass2_l2_29_left ? pass2_l1_58_data : pass2_l1_59_data;
-  wire pass2_l2_30_left = pass2_l1_60_key >= pass2_l1_61_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_30_key = pass2_l2_30_left ? pass2_l1_60_key : pass2_l1_61_key;
-  wire [6:0] pass2_l2_30_idx = pass2_l2_30_left ? pass2_l1_60_idx : pass2_l1_61_idx;
-  wire pass2_l2_30_data = pass2_l2_30_left ? pass2_l1_60_data : pass2_l1_61_data;
-  wire pass2_l2_31_left = pass2_l1_62_key >= pass2_l1_63_key;  // left wins ties: lower index
-  wire [15:0] pass2_l2_31_key = pass2_l2_31_left ? pass2_l1_62_key : pass2_l1_63_key;
-  wire [6:0] pass2_l2_31_idx = pass2_l2_31_left ? pass2_l1_62_idx : pass2_l1_63_idx;
-  wire pass2_l2_31_data = pass2_l2_31_left ? pass2_l1_62_data : pass2_l1_63_data;
-  wire pass2_l3_0_left = pass2_l2_0_key >= pass2_l2_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_0_key = pass2_l3_0_left ? pass2_l2_0_key : pass2_l2_1_key;
-  wire [6:0] pass2_l3_0_idx = pass2_l3_0_left ? pass2_l2_0_idx : pass2_l2_1_idx;
-  wire pass2_l3_0_data = pass2_l3_0_left ? pass2_l2_0_data : pass2_l2_1_data;
-  wire pass2_l3_1_left = pass2_l2_2_key >= pass2_l2_3_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_1_key = pass2_l3_1_left ? pass2_l2_2_key : pass2_l2_3_key;
-  wire [6:0] pass2_l3_1_idx = pass2_l3_1_left ? pass2_l2_2_idx : pass2_l2_3_idx;
-  wire pass2_l3_1_data = pass2_l3_1_left ? pass2_l2_2_data : pass2_l2_3_data;
-  wire pass2_l3_2_left = pass2_l2_4_key >= pass2_l2_5_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_2_key = pass2_l3_2_left ? pass2_l2_4_key : pass2_l2_5_key;
-  wire [6:0] pass2_l3_2_idx = pass2_l3_2_left ? pass2_l2_4_idx : pass2_l2_5_idx;
-  wire pass2_l3_2_data = pass2_l3_2_left ? pass2_l2_4_data : pass2_l2_5_data;
-  wire pass2_l3_3_left = pass2_l2_6_key >= pass2_l2_7_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_3_key = pass2_l3_3_left ? pass2_l2_6_key : pass2_l2_7_key;
-  wire [6:0] pass2_l3_3_idx = pass2_l3_3_left ? pass2_l2_6_idx : pass2_l2_7_idx;
-  wire pass2_l3_3_data = pass2_l3_3_left ? pass2_l2_6_data : pass2_l2_7_data;
-  wire pass2_l3_4_left = pass2_l2_8_key >= pass2_l2_9_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_4_key = pass2_l3_4_left ? pass2_l2_8_key : pass2_l2_9_key;
-  wire [6:0] pass2_l3_4_idx = pass2_l3_4_left ? pass2_l2_8_idx : pass2_l2_9_idx;
-  wire pass2_l3_4_data = pass2_l3_4_left ? pass2_l2_8_data : pass2_l2_9_data;
-  wire pass2_l3_5_left = pass2_l2_10_key >= pass2_l2_11_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_5_key = pass2_l3_5_left ? pass2_l2_10_key : pass2_l2_11_key;
-  wire [6:0] pass2_l3_5_idx = pass2_l3_5_left ? pass2_l2_10_idx : pass2_l2_11_idx;
-  wire pass2_l3_5_data = pass2_l3_5_left ? pass2_l2_10_data : pass2_l2_11_data;
-  wire pass2_l3_6_left = pass2_l2_12_key >= pass2_l2_13_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_6_key = pass2_l3_6_left ? pass2_l2_12_key : pass2_l2_13_key;
-  wire [6:0] pass2_l3_6_idx = pass2_l3_6_left ? pass2_l2_12_idx : pass2_l2_13_idx;
-  wire pass2_l3_6_data = pass2_l3_6_left ? pass2_l2_12_data : pass2_l2_13_data;
-  wire pass2_l3_7_left = pass2_l2_14_key >= pass2_l2_15_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_7_key = pass2_l3_7_left ? pass2_l2_14_key : pass2_l2_15_key;
-  wire [6:0] pass2_l3_7_idx = pass2_l3_7_left ? pass2_l2_14_idx : pass2_l2_15_idx;
-  wire pass2_l3_7_data = pass2_l3_7_left ? pass2_l2_14_data : pass2_l2_15_data;
-  wire pass2_l3_8_left = pass2_l2_16_key >= pass2_l2_17_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_8_key = pass2_l3_8_left ? pass2_l2_16_key : pass2_l2_17_key;
-  wire [6:0] pass2_l3_8_idx = pass2_l3_8_left ? pass2_l2_16_idx : pass2_l2_17_idx;
-  wire pass2_l3_8_data = pass2_l3_8_left ? pass2_l2_16_data : pass2_l2_17_data;
-  wire pass2_l3_9_left = pass2_l2_18_key >= pass2_l2_19_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_9_key = pass2_l3_9_left ? pass2_l2_18_key : pass2_l2_19_key;
-  wire [6:0] pass2_l3_9_idx = pass2_l3_9_left ? pass2_l2_18_idx : pass2_l2_19_idx;
-  wire pass2_l3_9_data = pass2_l3_9_left ? pass2_l2_18_data : pass2_l2_19_data;
-  wire pass2_l3_10_left = pass2_l2_20_key >= pass2_l2_21_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_10_key = pass2_l3_10_left ? pass2_l2_20_key : pass2_l2_21_key;
-  wire [6:0] pass2_l3_10_idx = pass2_l3_10_left ? pass2_l2_20_idx : pass2_l2_21_idx;
-  wire pass2_l3_10_data = pass2_l3_10_left ? pass2_l2_20_data : pass2_l2_21_data;
-  wire pass2_l3_11_left = pass2_l2_22_key >= pass2_l2_23_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_11_key = pass2_l3_11_left ? pass2_l2_22_key : pass2_l2_23_key;
-  wire [6:0] pass2_l3_11_idx = pass2_l3_11_left ? pass2_l2_22_idx : pass2_l2_23_idx;
-  wire pass2_l3_11_data = pass2_l3_11_left ? pass2_l2_22_data : pass2_l2_23_data;
-  wire pass2_l3_12_left = pass2_l2_24_key >= pass2_l2_25_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_12_key = pass2_l3_12_left ? pass2_l2_24_key : pass2_l2_25_key;
-  wire [6:0] pass2_l3_12_idx = pass2_l3_12_left ? pass2_l2_24_idx : pass2_l2_25_idx;
-  wire pass2_l3_12_data = pass2_l3_12_left ? pass2_l2_24_data : pass2_l2_25_data;
-  wire pass2_l3_13_left = pass2_l2_26_key >= pass2_l2_27_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_13_key = pass2_l3_13_left ? pass2_l2_26_key : pass2_l2_27_key;
-  wire [6:0] pass2_l3_13_idx = pass2_l3_13_left ? pass2_l2_26_idx : pass2_l2_27_idx;
-  wire pass2_l3_13_data = pass2_l3_13_left ? pass2_l2_26_data : pass2_l2_27_data;
-  wire pass2_l3_14_left = pass2_l2_28_key >= pass2_l2_29_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_14_key = pass2_l3_14_left ? pass2_l2_28_key : pass2_l2_29_key;
-  wire [6:0] pass2_l3_14_idx = pass2_l3_14_left ? pass2_l2_28_idx : pass2_l2_29_idx;
-  wire pass2_l3_14_data = pass2_l3_14_left ? pass2_l2_28_data : pass2_l2_29_data;
-  wire pass2_l3_15_left = pass2_l2_30_key >= pass2_l2_31_key;  // left wins ties: lower index
-  wire [15:0] pass2_l3_15_key = pass2_l3_15_left ? pass2_l2_30_key : pass2_l2_31_key;
-  wire [6:0] pass2_l3_15_idx = pass2_l3_15_left ? pass2_l2_30_idx : pass2_l2_31_idx;
-  wire pass2_l3_15_data = pass2_l3_15_left ? pass2_l2_30_data : pass2_l2_31_data;
-  wire pass2_l4_0_left = pass2_l3_0_key >= pass2_l3_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_0_key = pass2_l4_0_left ? pass2_l3_0_key : pass2_l3_1_key;
-  wire [6:0] pass2_l4_0_idx = pass2_l4_0_left ? pass2_l3_0_idx : pass2_l3_1_idx;
-  wire pass2_l4_0_data = pass2_l4_0_left ? pass2_l3_0_data : pass2_l3_1_data;
-  wire pass2_l4_1_left = pass2_l3_2_key >= pass2_l3_3_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_1_key = pass2_l4_1_left ? pass2_l3_2_key : pass2_l3_3_key;
-  wire [6:0] pass2_l4_1_idx = pass2_l4_1_left ? pass2_l3_2_idx : pass2_l3_3_idx;
-  wire pass2_l4_1_data = pass2_l4_1_left ? pass2_l3_2_data : pass2_l3_3_data;
-  wire pass2_l4_2_left = pass2_l3_4_key >= pass2_l3_5_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_2_key = pass2_l4_2_left ? pass2_l3_4_key : pass2_l3_5_key;
-  wire [6:0] pass2_l4_2_idx = pass2_l4_2_left ? pass2_l3_4_idx : pass2_l3_5_idx;
-  wire pass2_l4_2_data = pass2_l4_2_left ? pass2_l3_4_data : pass2_l3_5_data;
-  wire pass2_l4_3_left = pass2_l3_6_key >= pass2_l3_7_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_3_key = pass2_l4_3_left ? pass2_l3_6_key : pass2_l3_7_key;
-  wire [6:0] pass2_l4_3_idx = pass2_l4_3_left ? pass2_l3_6_idx : pass2_l3_7_idx;
-  wire pass2_l4_3_data = pass2_l4_3_left ? pass2_l3_6_data : pass2_l3_7_data;
-  wire pass2_l4_4_left = pass2_l3_8_key >= pass2_l3_9_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_4_key = pass2_l4_4_left ? pass2_l3_8_key : pass2_l3_9_key;
-  wire [6:0] pass2_l4_4_idx = pass2_l4_4_left ? pass2_l3_8_idx : pass2_l3_9_idx;
-  wire pass2_l4_4_data = pass2_l4_4_left ? pass2_l3_8_data : pass2_l3_9_data;
-  wire pass2_l4_5_left = pass2_l3_10_key >= pass2_l3_11_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_5_key = pass2_l4_5_left ? pass2_l3_10_key : pass2_l3_11_key;
-  wire [6:0] pass2_l4_5_idx = pass2_l4_5_left ? pass2_l3_10_idx : pass2_l3_11_idx;
-  wire pass2_l4_5_data = pass2_l4_5_left ? pass2_l3_10_data : pass2_l3_11_data;
-  wire pass2_l4_6_left = pass2_l3_12_key >= pass2_l3_13_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_6_key = pass2_l4_6_left ? pass2_l3_12_key : pass2_l3_13_key;
-  wire [6:0] pass2_l4_6_idx = pass2_l4_6_left ? pass2_l3_12_idx : pass2_l3_13_idx;
-  wire pass2_l4_6_data = pass2_l4_6_left ? pass2_l3_12_data : pass2_l3_13_data;
-  wire pass2_l4_7_left = pass2_l3_14_key >= pass2_l3_15_key;  // left wins ties: lower index
-  wire [15:0] pass2_l4_7_key = pass2_l4_7_left ? pass2_l3_14_key : pass2_l3_15_key;
-  wire [6:0] pass2_l4_7_idx = pass2_l4_7_left ? pass2_l3_14_idx : pass2_l3_15_idx;
-  wire pass2_l4_7_data = pass2_l4_7_left ? pass2_l3_14_data : pass2_l3_15_data;
-  wire pass2_l5_0_left = pass2_l4_0_key >= pass2_l4_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l5_0_key = pass2_l5_0_left ? pass2_l4_0_key : pass2_l4_1_key;
-  wire [6:0] pass2_l5_0_idx = pass2_l5_0_left ? pass2_l4_0_idx : pass2_l4_1_idx;
-  wire pass2_l5_0_data = pass2_l5_0_left ? pass2_l4_0_data : pass2_l4_1_data;
-  wire pass2_l5_1_left = pass2_l4_2_key >= pass2_l4_3_key;  // left wins ties: lower index
-  wire [15:0] pass2_l5_1_key = pass2_l5_1_left ? pass2_l4_2_key : pass2_l4_3_key;
-  wire [6:0] pass2_l5_1_idx = pass2_l5_1_left ? pass2_l4_2_idx : pass2_l4_3_idx;
-  wire pass2_l5_1_data = pass2_l5_1_left ? pass2_l4_2_data : pass2_l4_3_data;
-  wire pass2_l5_2_left = pass2_l4_4_key >= pass2_l4_5_key;  // left wins ties: lower index
-  wire [15:0] pass2_l5_2_key = pass2_l5_2_left ? pass2_l4_4_key : pass2_l4_5_key;
-  wire [6:0] pass2_l5_2_idx = pass2_l5_2_left ? pass2_l4_4_idx : pass2_l4_5_idx;
-  wire pass2_l5_2_data = pass2_l5_2_left ? pass2_l4_4_data : pass2_l4_5_data;
-  wire pass2_l5_3_left = pass2_l4_6_key >= pass2_l4_7_key;  // left wins ties: lower index
-  wire [15:0] pass2_l5_3_key = pass2_l5_3_left ? pass2_l4_6_key : pass2_l4_7_key;
-  wire [6:0] pass2_l5_3_idx = pass2_l5_3_left ? pass2_l4_6_idx : pass2_l4_7_idx;
-  wire pass2_l5_3_data = pass2_l5_3_left ? pass2_l4_6_data : pass2_l4_7_data;
-  wire pass2_l6_0_left = pass2_l5_0_key >= pass2_l5_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l6_0_key = pass2_l6_0_left ? pass2_l5_0_key : pass2_l5_1_key;
-  wire [6:0] pass2_l6_0_idx = pass2_l6_0_left ? pass2_l5_0_idx : pass2_l5_1_idx;
-  wire pass2_l6_0_data = pass2_l6_0_left ? pass2_l5_0_data : pass2_l5_1_data;
-  wire pass2_l6_1_left = pass2_l5_2_key >= pass2_l5_3_key;  // left wins ties: lower index
-  wire [15:0] pass2_l6_1_key = pass2_l6_1_left ? pass2_l5_2_key : pass2_l5_3_key;
-  wire [6:0] pass2_l6_1_idx = pass2_l6_1_left ? pass2_l5_2_idx : pass2_l5_3_idx;
-  wire pass2_l6_1_data = pass2_l6_1_left ? pass2_l5_2_data : pass2_l5_3_data;
-  wire pass2_l7_0_left = pass2_l6_0_key >= pass2_l6_1_key;  // left wins ties: lower index
-  wire [15:0] pass2_l7_0_key = pass2_l7_0_left ? pass2_l6_0_key : pass2_l6_1_key;
-  wire [6:0] pass2_l7_0_idx = pass2_l7_0_left ? pass2_l6_0_idx : pass2_l6_1_idx;
-  wire pass2_l7_0_data = pass2_l7_0_left ? pass2_l6_0_data : pass2_l6_1_data;
-  wire [15:0] pass2_value = {pass2_l7_0_data, pass2_l7_0_key[14:0]};
-  wire unused_pass2_live = pass2_l7_0_key[15];  // always 1: n < k
-  wire [127:0] live_3 = live_2 & {(pass2_l7_0_idx != 7'd127), (pass2_l7_0_idx != 7'd126), (pass2_l7_0_idx != 7'd125), (pass2_l7_0_idx != 7'd124), (pass2_l7_0_idx != 7'd123), (pass2_l7_0_idx != 7'd122), (pass2_l7_0_idx != 7'd121), (pass2_l7_0_idx != 7'd120), (pass2_l7_0_idx != 7'd119), (pass2_l7_0_idx != 7'd118), (pass2_l7_0_idx != 7'd117), (pass2_l7_0_idx != 7'd116), (pass2_l7_0_idx != 7'd115), (pass2_l7_0_idx != 7'd114), (pass2_l7_0_idx != 7'd113), (pass2_l7_0_idx != 7'd112), (pass2_l7_0_idx != 7'd111), (pass2_l7_0_idx != 7'd110), (pass2_l7_0_idx != 7'd109), (pass2_l7_0_idx != 7'd108), (pass2_l7_0_idx != 7'd107), (pass2_l7_0_idx != 7'd106), (pass2_l7_0_idx != 7'd105), (pass2_l7_0_idx != 7'd104), (pass2_l7_0_idx != 7'd103), (pass2_l7_0_idx != 7'd102), (pass2_l7_0_idx != 7'd101), (pass2_l7_0_idx != 7'd100), (pass2_l7_0_idx != 7'd99), (pass2_l7_0_idx != 7'd98), (pass2_l7_0_idx != 7'd97), (pass2_l7_0_idx != 7'd96), (pass2_l7_0_idx != 7'd95), (pass2_l7_0_idx != 7'd94), (pass2_l7_0_idx != 7'd93), (pass2_l7_0_idx != 7'd92), (pass2_l7_0_idx != 7'd91), (pass2_l7_0_idx != 7'd90), (pass2_l7_0_idx != 7'd89), (pass2_l7_0_idx != 7'd88), (pass2_l7_0_idx != 7'd87), (pass2_l7_0_idx != 7'd86), (pass2_l7_0_idx != 7'd85), (pass2_l7_0_idx != 7'd84), (pass2_l7_0_idx != 7'd83), (pass2_l7_0_idx != 7'd82), (pass2_l7_0_idx != 7'd81), (pass2_l7_0_idx != 7'd80), (pass2_l7_0_idx != 7'd79), (pass2_l7_0_idx != 7'd78), (pass2_l7_0_idx != 7'd77), (pass2_l7_0_idx != 7'd76), (pass2_l7_0_idx != 7'd75), (pass2_l7_0_idx != 7'd74), (pass2_l7_0_idx != 7'd73), (pass2_l7_0_idx != 7'd72), (pass2_l7_0_idx != 7'd71), (pass2_l7_0_idx != 7'd70), (pass2_l7_0_idx != 7'd69), (pass2_l7_0_idx != 7'd68), (pass2_l7_0_idx != 7'd67), (pass2_l7_0_idx != 7'd66), (pass2_l7_0_idx != 7'd65), (pass2_l7_0_idx != 7'd64), (pass2_l7_0_idx != 7'd63), (pass2_l7_0_idx != 7'd62), (pass2_l7_0_idx != 7'd61), (pass2_l7_0_idx != 7'd60), (pass2_l7_0_idx != 7'd59), (pass2_l7_0_idx != 7'd58), (pass2_l7_0_idx != 7'd57), (pass2_l7_0_idx != 7'd56), (pass2_l7_0_idx != 7'd55), (pass2_l7_0_idx != 7'd54), (pass2_l7_0_idx != 7'd53), (pass2_l7_0_idx != 7'd52), (pass2_l7_0_idx != 7'd51), (pass2_l7_0_idx != 7'd50), (pass2_l7_0_idx != 7'd49), (pass2_l7_0_idx != 7'd48), (pass2_l7_0_idx != 7'd47), (pass2_l7_0_idx != 7'd46), (pass2_l7_0_idx != 7'd45), (pass2_l7_0_idx != 7'd44), (pass2_l7_0_idx != 7'd43), (pass2_l7_0_idx != 7'd42), (pass2_l7_0_idx != 7'd41), (pass2_l7_0_idx != 7'd40), (pass2_l7_0_idx != 7'd39), (pass2_l7_0_idx != 7'd38), (pass2_l7_0_idx != 7'd37), (pass2_l7_0_idx != 7'd36), (pass2_l7_0_idx != 7'd35), (pass2_l7_0_idx != 7'd34), (pass2_l7_0_idx != 7'd33), (pass2_l7_0_idx != 7'd32), (pass2_l7_0_idx != 7'd31), (pass2_l7_0_idx != 7'd30), (pass2_l7_0_idx != 7'd29), (pass2_l7_0_idx != 7'd28), (pass2_l7_0_idx != 7'd27), (pass2_l7_0_idx != 7'd26), (pass2_l7_0_idx != 7'd25), (pass2_l7_0_idx != 7'd24), (pass2_l7_0_idx != 7'd23), (pass2_l7_0_idx != 7'd22), (pass2_l7_0_idx != 7'd21), (pass2_l7_0_idx != 7'd20), (pass2_l7_0_idx != 7'd19), (pass2_l7_0_idx != 7'd18), (pass2_l7_0_idx != 7'd17), (pass2_l7_0_idx != 7'd16), (pass2_l7_0_idx != 7'd15), (pass2_l7_0_idx != 7'd14), (pass2_l7_0_idx != 7'd13), (pass2_l7_0_idx != 7'd12), (pass2_l7_0_idx != 7'd11), (pass2_l7_0_idx != 7'd10), (pass2_l7_0_idx != 7'd9), (pass2_l7_0_idx != 7'd8), (pass2_l7_0_idx != 7'd7), (pass2_l7_0_idx != 7'd6), (pass2_l7_0_idx != 7'd5), (pass2_l7_0_idx != 7'd4), (pass2_l7_0_idx != 7'd3), (pass2_l7_0_idx != 7'd2), (pass2_l7_0_idx != 7'd1), (pass2_l7_0_idx != 7'd0)};
+  wire [2047:0] pass2_keys = {{live_2[127], x_i[2046:2032]}, {live_2[126], x_i[2030:2016]}, {live_2[125], x_i[2014:2000]}, {live_2[124], x_i[1998:1984]}, {live_2[123], x_i[1982:1968]}, {live_2[122], x_i[1966:1952]}, {live_2[121], x_i[1950:1936]}, {live_2[120], x_i[1934:1920]}, {live_2[119], x_i[1918:1904]}, {live_2[118], x_i[1902:1888]}, {live_2[117], x_i[1886:1872]}, {live_2[116], x_i[1870:1856]}, {live_2[115], x_i[1854:1840]}, {live_2[114], x_i[1838:1824]}, {live_2[113], x_i[1822:1808]}, {live_2[112], x_i[1806:1792]}, {live_2[111], x_i[1790:1776]}, {live_2[110], x_i[1774:1760]}, {live_2[109], x_i[1758:1744]}, {live_2[108], x_i[1742:1728]}, {live_2[107], x_i[1726:1712]}, {live_2[106], x_i[1710:1696]}, {live_2[105], x_i[1694:1680]}, {live_2[104], x_i[1678:1664]}, {live_2[103], x_i[1662:1648]}, {live_2[102], x_i[1646:1632]}, {live_2[101], x_i[1630:1616]}, {live_2[100], x_i[1614:1600]}, {live_2[99], x_i[1598:1584]}, {live_2[98], x_i[1582:1568]}, {live_2[97], x_i[1566:1552]}, {live_2[96], x_i[1550:1536]}, {live_2[95], x_i[1534:1520]}, {live_2[94], x_i[1518:1504]}, {live_2[93], x_i[1502:1488]}, {live_2[92], x_i[1486:1472]}, {live_2[91], x_i[1470:1456]}, {live_2[90], x_i[1454:1440]}, {live_2[89], x_i[1438:1424]}, {live_2[88], x_i[1422:1408]}, {live_2[87], x_i[1406:1392]}, {live_2[86], x_i[1390:1376]}, {live_2[85], x_i[1374:1360]}, {live_2[84], x_i[1358:1344]}, {live_2[83], x_i[1342:1328]}, {live_2[82], x_i[1326:1312]}, {live_2[81], x_i[1310:1296]}, {live_2[80], x_i[1294:1280]}, {live_2[79], x_i[1278:1264]}, {live_2[78], x_i[1262:1248]}, {live_2[77], x_i[1246:1232]}, {live_2[76], x_i[1230:1216]}, {live_2[75], x_i[1214:1200]}, {live_2[74], x_i[1198:1184]}, {live_2[73], x_i[1182:1168]}, {live_2[72], x_i[1166:1152]}, {live_2[71], x_i[1150:1136]}, {live_2[70], x_i[1134:1120]}, {live_2[69], x_i[1118:1104]}, {live_2[68], x_i[1102:1088]}, {live_2[67], x_i[1086:1072]}, {live_2[66], x_i[1070:1056]}, {live_2[65], x_i[1054:1040]}, {live_2[64], x_i[1038:1024]}, {live_2[63], x_i[1022:1008]}, {live_2[62], x_i[1006:992]}, {live_2[61], x_i[990:976]}, {live_2[60], x_i[974:960]}, {live_2[59], x_i[958:944]}, {live_2[58], x_i[942:928]}, {live_2[57], x_i[926:912]}, {live_2[56], x_i[910:896]}, {live_2[55], x_i[894:880]}, {live_2[54], x_i[878:864]}, {live_2[53], x_i[862:848]}, {live_2[52], x_i[846:832]}, {live_2[51], x_i[830:816]}, {live_2[50], x_i[814:800]}, {live_2[49], x_i[798:784]}, {live_2[48], x_i[782:768]}, {live_2[47], x_i[766:752]}, {live_2[46], x_i[750:736]}, {live_2[45], x_i[734:720]}, {live_2[44], x_i[718:704]}, {live_2[43], x_i[702:688]}, {live_2[42], x_i[686:672]}, {live_2[41], x_i[670:656]}, {live_2[40], x_i[654:640]}, {live_2[39], x_i[638:624]}, {live_2[38], x_i[622:608]}, {live_2[37], x_i[606:592]}, {live_2[36], x_i[590:576]}, {live_2[35], x_i[574:560]}, {live_2[34], x_i[558:544]}, {live_2[33], x_i[542:528]}, {live_2[32], x_i[526:512]}, {live_2[31], x_i[510:496]}, {live_2[30], x_i[494:480]}, {live_2[29], x_i[478:464]}, {live_2[28], x_i[462:448]}, {live_2[27], x_i[446:432]}, {live_2[26], x_i[430:416]}, {live_2[25], x_i[414:400]}, {live_2[24], x_i[398:384]}, {live_2[23], x_i[382:368]}, {live_2[22], x_i[366:352]}, {live_2[21], x_i[350:336]}, {live_2[20], x_i[334:320]}, {live_2[19], x_i[318:304]}, {live_2[18], x_i[302:288]}, {live_2[17], x_i[286:272]}, {live_2[16], x_i[270:256]}, {live_2[15], x_i[254:240]}, {live_2[14], x_i[238:224]}, {live_2[13], x_i[222:208]}, {live_2[12], x_i[206:192]}, {live_2[11], x_i[190:176]}, {live_2[10], x_i[174:160]}, {live_2[9], x_i[158:144]}, {live_2[8], x_i[142:128]}, {live_2[7], x_i[126:112]}, {live_2[6], x_i[110:96]}, {live_2[5], x_i[94:80]}, {live_2[4], x_i[78:64]}, {live_2[3], x_i[62:48]}, {live_2[2], x_i[46:32]}, {live_2[1], x_i[30:16]}, {live_2[0], x_i[14:0]}};
+  wire [127:0] pass2_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [15:0] pass2_key;
+  wire [6:0] pass2_idx_raw;
+  wire pass2_data;
+
+  argmax_tree_n128_k16_p1 u_pass2 (
+    .key_i  (pass2_keys),
+    .data_i (pass2_payloads),
+    .key_o  (pass2_key),
+    .idx_o  (pass2_idx_raw),
+    .data_o (pass2_data)
+  );
+  wire [6:0] pass2_idx = pass2_idx_raw;
+  wire [15:0] pass2_value = {pass2_data, pass2_key[14:0]};
+  wire unused_pass2_live = pass2_key[15];  // always 1: n < k
+  wire [127:0] live_3 = live_2 & {(pass2_idx != 7'd127), (pass2_idx != 7'd126), (pass2_idx != 7'd125), (pass2_idx != 7'd124), (pass2_idx != 7'd123), (pass2_idx != 7'd122), (pass2_idx != 7'd121), (pass2_idx != 7'd120), (pass2_idx != 7'd119), (pass2_idx != 7'd118), (pass2_idx != 7'd117), (pass2_idx != 7'd116), (pass2_idx != 7'd115), (pass2_idx != 7'd114), (pass2_idx != 7'd113), (pass2_idx != 7'd112), (pass2_idx != 7'd111), (pass2_idx != 7'd110), (pass2_idx != 7'd109), (pass2_idx != 7'd108), (pass2_idx != 7'd107), (pass2_idx != 7'd106), (pass2_idx != 7'd105), (pass2_idx != 7'd104), (pass2_idx != 7'd103), (pass2_idx != 7'd102), (pass2_idx != 7'd101), (pass2_idx != 7'd100), (pass2_idx != 7'd99), (pass2_idx != 7'd98), (pass2_idx != 7'd97), (pass2_idx != 7'd96), (pass2_idx != 7'd95), (pass2_idx != 7'd94), (pass2_idx != 7'd93), (pass2_idx != 7'd92), (pass2_idx != 7'd91), (pass2_idx != 7'd90), (pass2_idx != 7'd89), (pass2_idx != 7'd88), (pass2_idx != 7'd87), (pass2_idx != 7'd86), (pass2_idx != 7'd85), (pass2_idx != 7'd84), (pass2_idx != 7'd83), (pass2_idx != 7'd82), (pass2_idx != 7'd81), (pass2_idx != 7'd80), (pass2_idx != 7'd79), (pass2_idx != 7'd78), (pass2_idx != 7'd77), (pass2_idx != 7'd76), (pass2_idx != 7'd75), (pass2_idx != 7'd74), (pass2_idx != 7'd73), (pass2_idx != 7'd72), (pass2_idx != 7'd71), (pass2_idx != 7'd70), (pass2_idx != 7'd69), (pass2_idx != 7'd68), (pass2_idx != 7'd67), (pass2_idx != 7'd66), (pass2_idx != 7'd65), (pass2_idx != 7'd64), (pass2_idx != 7'd63), (pass2_idx != 7'd62), (pass2_idx != 7'd61), (pass2_idx != 7'd60), (pass2_idx != 7'd59), (pass2_idx != 7'd58), (pass2_idx != 7'd57), (pass2_idx != 7'd56), (pass2_idx != 7'd55), (pass2_idx != 7'd54), (pass2_idx != 7'd53), (pass2_idx != 7'd52), (pass2_idx != 7'd51), (pass2_idx != 7'd50), (pass2_idx != 7'd49), (pass2_idx != 7'd48), (pass2_idx != 7'd47), (pass2_idx != 7'd46), (pass2_idx != 7'd45), (pass2_idx != 7'd44), (pass2_idx != 7'd43), (pass2_idx != 7'd42), (pass2_idx != 7'd41), (pass2_idx != 7'd40), (pass2_idx != 7'd39), (pass2_idx != 7'd38), (pass2_idx != 7'd37), (pass2_idx != 7'd36), (pass2_idx != 7'd35), (pass2_idx != 7'd34), (pass2_idx != 7'd33), (pass2_idx != 7'd32), (pass2_idx != 7'd31), (pass2_idx != 7'd30), (pass2_idx != 7'd29), (pass2_idx != 7'd28), (pass2_idx != 7'd27), (pass2_idx != 7'd26), (pass2_idx != 7'd25), (pass2_idx != 7'd24), (pass2_idx != 7'd23), (pass2_idx != 7'd22), (pass2_idx != 7'd21), (pass2_idx != 7'd20), (pass2_idx != 7'd19), (pass2_idx != 7'd18), (pass2_idx != 7'd17), (pass2_idx != 7'd16), (pass2_idx != 7'd15), (pass2_idx != 7'd14), (pass2_idx != 7'd13), (pass2_idx != 7'd12), (pass2_idx != 7'd11), (pass2_idx != 7'd10), (pass2_idx != 7'd9), (pass2_idx != 7'd8), (pass2_idx != 7'd7), (pass2_idx != 7'd6), (pass2_idx != 7'd5), (pass2_idx != 7'd4), (pass2_idx != 7'd3), (pass2_idx != 7'd2), (pass2_idx != 7'd1), (pass2_idx != 7'd0)};
 
   // Pass 3: the largest |x| among the live elements (lower index on ties)
-  wire pass3_l1_0_left = {live_3[0], x_i[14:0]} >= {live_3[1], x_i[30:16]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_0_key = pass3_l1_0_left ? {live_3[0], x_i[14:0]} : {live_3[1], x_i[30:16]};
-  wire [6:0] pass3_l1_0_idx = pass3_l1_0_left ? 7'd0 : 7'd1;
-  wire pass3_l1_0_data = pass3_l1_0_left ? x_i[15] : x_i[31];
-  wire pass3_l1_1_left = {live_3[2], x_i[46:32]} >= {live_3[3], x_i[62:48]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_1_key = pass3_l1_1_left ? {live_3[2], x_i[46:32]} : {live_3[3], x_i[62:48]};
-  wire [6:0] pass3_l1_1_idx = pass3_l1_1_left ? 7'd2 : 7'd3;
-  wire pass3_l1_1_data = pass3_l1_1_left ? x_i[47] : x_i[63];
-  wire pass3_l1_2_left = {live_3[4], x_i[78:64]} >= {live_3[5], x_i[94:80]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_2_key = pass3_l1_2_left ? {live_3[4], x_i[78:64]} : {live_3[5], x_i[94:80]};
-  wire [6:0] pass3_l1_2_idx = pass3_l1_2_left ? 7'd4 : 7'd5;
-  wire pass3_l1_2_data = pass3_l1_2_left ? x_i[79] : x_i[95];
-  wire pass3_l1_3_left = {live_3[6], x_i[110:96]} >= {live_3[7], x_i[126:112]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_3_key = pass3_l1_3_left ? {live_3[6], x_i[110:96]} : {live_3[7], x_i[126:112]};
-  wire [6:0] pass3_l1_3_idx = pass3_l1_3_left ? 7'd6 : 7'd7;
-  wire pass3_l1_3_data = pass3_l1_3_left ? x_i[111] : x_i[127];
-  wire pass3_l1_4_left = {live_3[8], x_i[142:128]} >= {live_3[9], x_i[158:144]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_4_key = pass3_l1_4_left ? {live_3[8], x_i[142:128]} : {live_3[9], x_i[158:144]};
-  wire [6:0] pass3_l1_4_idx = pass3_l1_4_left ? 7'd8 : 7'd9;
-  wire pass3_l1_4_data = pass3_l1_4_left ? x_i[143] : x_i[159];
-  wire pass3_l1_5_left = {live_3[10], x_i[174:160]} >= {live_3[11], x_i[190:176]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_5_key = pass3_l1_5_left ? {live_3[10], x_i[174:160]} : {live_3[11], x_i[190:176]};
-  wire [6:0] pass3_l1_5_idx = pass3_l1_5_left ? 7'd10 : 7'd11;
-  wire pass3_l1_5_data = pass3_l1_5_left ? x_i[175] : x_i[191];
-  wire pass3_l1_6_left = {live_3[12], x_i[206:192]} >= {live_3[13], x_i[222:208]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_6_key = pass3_l1_6_left ? {live_3[12], x_i[206:192]} : {live_3[13], x_i[222:208]};
-  wire [6:0] pass3_l1_6_idx = pass3_l1_6_left ? 7'd12 : 7'd13;
-  wire pass3_l1_6_data = pass3_l1_6_left ? x_i[207] : x_i[223];
-  wire pass3_l1_7_left = {live_3[14], x_i[238:224]} >= {live_3[15], x_i[254:240]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_7_key = pass3_l1_7_left ? {live_3[14], x_i[238:224]} : {live_3[15], x_i[254:240]};
-  wire [6:0] pass3_l1_7_idx = pass3_l1_7_left ? 7'd14 : 7'd15;
-  wire pass3_l1_7_data = pass3_l1_7_left ? x_i[239] : x_i[255];
-  wire pass3_l1_8_left = {live_3[16], x_i[270:256]} >= {live_3[17], x_i[286:272]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_8_key = pass3_l1_8_left ? {live_3[16], x_i[270:256]} : {live_3[17], x_i[286:272]};
-  wire [6:0] pass3_l1_8_idx = pass3_l1_8_left ? 7'd16 : 7'd17;
-  wire pass3_l1_8_data = pass3_l1_8_left ? x_i[271] : x_i[287];
-  wire pass3_l1_9_left = {live_3[18], x_i[302:288]} >= {live_3[19], x_i[318:304]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_9_key = pass3_l1_9_left ? {live_3[18], x_i[302:288]} : {live_3[19], x_i[318:304]};
-  wire [6:0] pass3_l1_9_idx = pass3_l1_9_left ? 7'd18 : 7'd19;
-  wire pass3_l1_9_data = pass3_l1_9_left ? x_i[303] : x_i[319];
-  wire pass3_l1_10_left = {live_3[20], x_i[334:320]} >= {live_3[21], x_i[350:336]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_10_key = pass3_l1_10_left ? {live_3[20], x_i[334:320]} : {live_3[21], x_i[350:336]};
-  wire [6:0] pass3_l1_10_idx = pass3_l1_10_left ? 7'd20 : 7'd21;
-  wire pass3_l1_10_data = pass3_l1_10_left ? x_i[335] : x_i[351];
-  wire pass3_l1_11_left = {live_3[22], x_i[366:352]} >= {live_3[23], x_i[382:368]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_11_key = pass3_l1_11_left ? {live_3[22], x_i[366:352]} : {live_3[23], x_i[382:368]};
-  wire [6:0] pass3_l1_11_idx = pass3_l1_11_left ? 7'd22 : 7'd23;
-  wire pass3_l1_11_data = pass3_l1_11_left ? x_i[367] : x_i[383];
-  wire pass3_l1_12_left = {live_3[24], x_i[398:384]} >= {live_3[25], x_i[414:400]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_12_key = pass3_l1_12_left ? {live_3[24], x_i[398:384]} : {live_3[25], x_i[414:400]};
-  wire [6:0] pass3_l1_12_idx = pass3_l1_12_left ? 7'd24 : 7'd25;
-  wire pass3_l1_12_data = pass3_l1_12_left ? x_i[399] : x_i[415];
-  wire pass3_l1_13_left = {live_3[26], x_i[430:416]} >= {live_3[27], x_i[446:432]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_13_key = pass3_l1_13_left ? {live_3[26], x_i[430:416]} : {live_3[27], x_i[446:432]};
-  wire [6:0] pass3_l1_13_idx = pass3_l1_13_left ? 7'd26 : 7'd27;
-  wire pass3_l1_13_data = pass3_l1_13_left ? x_i[431] : x_i[447];
-  wire pass3_l1_14_left = {live_3[28], x_i[462:448]} >= {live_3[29], x_i[478:464]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_14_key = pass3_l1_14_left ? {live_3[28], x_i[462:448]} : {live_3[29], x_i[478:464]};
-  wire [6:0] pass3_l1_14_idx = pass3_l1_14_left ? 7'd28 : 7'd29;
-  wire pass3_l1_14_data = pass3_l1_14_left ? x_i[463] : x_i[479];
-  wire pass3_l1_15_left = {live_3[30], x_i[494:480]} >= {live_3[31], x_i[510:496]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_15_key = pass3_l1_15_left ? {live_3[30], x_i[494:480]} : {live_3[31], x_i[510:496]};
-  wire [6:0] pass3_l1_15_idx = pass3_l1_15_left ? 7'd30 : 7'd31;
-  wire pass3_l1_15_data = pass3_l1_15_left ? x_i[495] : x_i[511];
-  wire pass3_l1_16_left = {live_3[32], x_i[526:512]} >= {live_3[33], x_i[542:528]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_16_key = pass3_l1_16_left ? {live_3[32], x_i[526:512]} : {live_3[33], x_i[542:528]};
-  wire [6:0] pass3_l1_16_idx = pass3_l1_16_left ? 7'd32 : 7'd33;
-  wire pass3_l1_16_data = pass3_l1_16_left ? x_i[527] : x_i[543];
-  wire pass3_l1_17_left = {live_3[34], x_i[558:544]} >= {live_3[35], x_i[574:560]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_17_key = pass3_l1_17_left ? {live_3[34], x_i[558:544]} : {live_3[35], x_i[574:560]};
-  wire [6:0] pass3_l1_17_idx = pass3_l1_17_left ? 7'd34 : 7'd35;
-  wire pass3_l1_17_data = pass3_l1_17_left ? x_i[559] : x_i[575];
-  wire pass3_l1_18_left = {live_3[36], x_i[590:576]} >= {live_3[37], x_i[606:592]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_18_key = pass3_l1_18_left ? {live_3[36], x_i[590:576]} : {live_3[37], x_i[606:592]};
-  wire [6:0] pass3_l1_18_idx = pass3_l1_18_left ? 7'd36 : 7'd37;
-  wire pass3_l1_18_data = pass3_l1_18_left ? x_i[591] : x_i[607];
-  wire pass3_l1_19_left = {live_3[38], x_i[622:608]} >= {live_3[39], x_i[638:624]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_19_key = pass3_l1_19_left ? {live_3[38], x_i[622:608]} : {live_3[39], x_i[638:624]};
-  wire [6:0] pass3_l1_19_idx = pass3_l1_19_left ? 7'd38 : 7'd39;
-  wire pass3_l1_19_data = pass3_l1_19_left ? x_i[623] : x_i[639];
-  wire pass3_l1_20_left = {live_3[40], x_i[654:640]} >= {live_3[41], x_i[670:656]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_20_key = pass3_l1_20_left ? {live_3[40], x_i[654:640]} : {live_3[41], x_i[670:656]};
-  wire [6:0] pass3_l1_20_idx = pass3_l1_20_left ? 7'd40 : 7'd41;
-  wire pass3_l1_20_data = pass3_l1_20_left ? x_i[655] : x_i[671];
-  wire pass3_l1_21_left = {live_3[42], x_i[686:672]} >= {live_3[43], x_i[702:688]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_21_key = pass3_l1_21_left ? {live_3[42], x_i[686:672]} : {live_3[43], x_i[702:688]};
-  wire [6:0] pass3_l1_21_idx = pass3_l1_21_left ? 7'd42 : 7'd43;
-  wire pass3_l1_21_data = pass3_l1_21_left ? x_i[687] : x_i[703];
-  wire pass3_l1_22_left = {live_3[44], x_i[718:704]} >= {live_3[45], x_i[734:720]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_22_key = pass3_l1_22_left ? {live_3[44], x_i[718:704]} : {live_3[45], x_i[734:720]};
-  wire [6:0] pass3_l1_22_idx = pass3_l1_22_left ? 7'd44 : 7'd45;
-  wire pass3_l1_22_data = pass3_l1_22_left ? x_i[719] : x_i[735];
-  wire pass3_l1_23_left = {live_3[46], x_i[750:736]} >= {live_3[47], x_i[766:752]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_23_key = pass3_l1_23_left ? {live_3[46], x_i[750:736]} : {live_3[47], x_i[766:752]};
-  wire [6:0] pass3_l1_23_idx = pass3_l1_23_left ? 7'd46 : 7'd47;
-  wire pass3_l1_23_data = pass3_l1_23_left ? x_i[751] : x_i[767];
-  wire pass3_l1_24_left = {live_3[48], x_i[782:768]} >= {live_3[49], x_i[798:784]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_24_key = pass3_l1_24_left ? {live_3[48], x_i[782:768]} : {live_3[49], x_i[798:784]};
-  wire [6:0] pass3_l1_24_idx = pass3_l1_24_left ? 7'd48 : 7'd49;
-  wire pass3_l1_24_data = pass3_l1_24_left ? x_i[783] : x_i[799];
-  wire pass3_l1_25_left = {live_3[50], x_i[814:800]} >= {live_3[51], x_i[830:816]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_25_key = pass3_l1_25_left ? {live_3[50], x_i[814:800]} : {live_3[51], x_i[830:816]};
-  wire [6:0] pass3_l1_25_idx = pass3_l1_25_left ? 7'd50 : 7'd51;
-  wire pass3_l1_25_data = pass3_l1_25_left ? x_i[815] : x_i[831];
-  wire pass3_l1_26_left = {live_3[52], x_i[846:832]} >= {live_3[53], x_i[862:848]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_26_key = pass3_l1_26_left ? {live_3[52], x_i[846:832]} : {live_3[53], x_i[862:848]};
-  wire [6:0] pass3_l1_26_idx = pass3_l1_26_left ? 7'd52 : 7'd53;
-  wire pass3_l1_26_data = pass3_l1_26_left ? x_i[847] : x_i[863];
-  wire pass3_l1_27_left = {live_3[54], x_i[878:864]} >= {live_3[55], x_i[894:880]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_27_key = pass3_l1_27_left ? {live_3[54], x_i[878:864]} : {live_3[55], x_i[894:880]};
-  wire [6:0] pass3_l1_27_idx = pass3_l1_27_left ? 7'd54 : 7'd55;
-  wire pass3_l1_27_data = pass3_l1_27_left ? x_i[879] : x_i[895];
-  wire pass3_l1_28_left = {live_3[56], x_i[910:896]} >= {live_3[57], x_i[926:912]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_28_key = pass3_l1_28_left ? {live_3[56], x_i[910:896]} : {live_3[57], x_i[926:912]};
-  wire [6:0] pass3_l1_28_idx = pass3_l1_28_left ? 7'd56 : 7'd57;
-  wire pass3_l1_28_data = pass3_l1_28_left ? x_i[911] : x_i[927];
-  wire pass3_l1_29_left = {live_3[58], x_i[942:928]} >= {live_3[59], x_i[958:944]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_29_key = pass3_l1_29_left ? {live_3[58], x_i[942:928]} : {live_3[59], x_i[958:944]};
-  wire [6:0] pass3_l1_29_idx = pass3_l1_29_left ? 7'd58 : 7'd59;
-  wire pass3_l1_29_data = pass3_l1_29_left ? x_i[943] : x_i[959];
-  wire pass3_l1_30_left = {live_3[60], x_i[974:960]} >= {live_3[61], x_i[990:976]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_30_key = pass3_l1_30_left ? {live_3[60], x_i[974:960]} : {live_3[61], x_i[990:976]};
-  wire [6:0] pass3_l1_30_idx = pass3_l1_30_left ? 7'd60 : 7'd61;
-  wire pass3_l1_30_data = pass3_l1_30_left ? x_i[975] : x_i[991];
-  wire pass3_l1_31_left = {live_3[62], x_i[1006:992]} >= {live_3[63], x_i[1022:1008]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_31_key = pass3_l1_31_left ? {live_3[62], x_i[1006:992]} : {live_3[63], x_i[1022:1008]};
-  wire [6:0] pass3_l1_31_idx = pass3_l1_31_left ? 7'd62 : 7'd63;
-  wire pass3_l1_31_data = pass3_l1_31_left ? x_i[1007] : x_i[1023];
-  wire pass3_l1_32_left = {live_3[64], x_i[1038:1024]} >= {live_3[65], x_i[1054:1040]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_32_key = pass3_l1_32_left ? {live_3[64], x_i[1038:1024]} : {live_3[65], x_i[1054:1040]};
-  wire [6:0] pass3_l1_32_idx = pass3_l1_32_left ? 7'd64 : 7'd65;
-  wire pass3_l1_32_data = pass3_l1_32_left ? x_i[1039] : x_i[1055];
-  wire pass3_l1_33_left = {live_3[66], x_i[1070:1056]} >= {live_3[67], x_i[1086:1072]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_33_key = pass3_l1_33_left ? {live_3[66], x_i[1070:1056]} : {live_3[67], x_i[1086:1072]};
-  wire [6:0] pass3_l1_33_idx = pass3_l1_33_left ? 7'd66 : 7'd67;
-  wire pass3_l1_33_data = pass3_l1_33_left ? x_i[1071] : x_i[1087];
-  wire pass3_l1_34_left = {live_3[68], x_i[1102:1088]} >= {live_3[69], x_i[1118:1104]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_34_key = pass3_l1_34_left ? {live_3[68], x_i[1102:1088]} : {live_3[69], x_i[1118:1104]};
-  wire [6:0] pass3_l1_34_idx = pass3_l1_34_left ? 7'd68 : 7'd69;
-  wire pass3_l1_34_data = pass3_l1_34_left ? x_i[1103] : x_i[1119];
-  wire pass3_l1_35_left = {live_3[70], x_i[1134:1120]} >= {live_3[71], x_i[1150:1136]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_35_key = pass3_l1_35_left ? {live_3[70], x_i[1134:1120]} : {live_3[71], x_i[1150:1136]};
-  wire [6:0] pass3_l1_35_idx = pass3_l1_35_left ? 7'd70 : 7'd71;
-  wire pass3_l1_35_data = pass3_l1_35_left ? x_i[1135] : x_i[1151];
-  wire pass3_l1_36_left = {live_3[72], x_i[1166:1152]} >= {live_3[73], x_i[1182:1168]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_36_key = pass3_l1_36_left ? {live_3[72], x_i[1166:1152]} : {live_3[73], x_i[1182:1168]};
-  wire [6:0] pass3_l1_36_idx = pass3_l1_36_left ? 7'd72 : 7'd73;
-  wire pass3_l1_36_data = pass3_l1_36_left ? x_i[1167] : x_i[1183];
-  wire pass3_l1_37_left = {live_3[74], x_i[1198:1184]} >= {live_3[75], x_i[1214:1200]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_37_key = pass3_l1_37_left ? {live_3[74], x_i[1198:1184]} : {live_3[75], x_i[1214:1200]};
-  wire [6:0] pass3_l1_37_idx = pass3_l1_37_left ? 7'd74 : 7'd75;
-  wire pass3_l1_37_data = pass3_l1_37_left ? x_i[1199] : x_i[1215];
-  wire pass3_l1_38_left = {live_3[76], x_i[1230:1216]} >= {live_3[77], x_i[1246:1232]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_38_key = pass3_l1_38_left ? {live_3[76], x_i[1230:1216]} : {live_3[77], x_i[1246:1232]};
-  wire [6:0] pass3_l1_38_idx = pass3_l1_38_left ? 7'd76 : 7'd77;
-  wire pass3_l1_38_data = pass3_l1_38_left ? x_i[1231] : x_i[1247];
-  wire pass3_l1_39_left = {live_3[78], x_i[1262:1248]} >= {live_3[79], x_i[1278:1264]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_39_key = pass3_l1_39_left ? {live_3[78], x_i[1262:1248]} : {live_3[79], x_i[1278:1264]};
-  wire [6:0] pass3_l1_39_idx = pass3_l1_39_left ? 7'd78 : 7'd79;
-  wire pass3_l1_39_data = pass3_l1_39_left ? x_i[1263] : x_i[1279];
-  wire pass3_l1_40_left = {live_3[80], x_i[1294:1280]} >= {live_3[81], x_i[1310:1296]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_40_key = pass3_l1_40_left ? {live_3[80], x_i[1294:1280]} : {live_3[81], x_i[1310:1296]};
-  wire [6:0] pass3_l1_40_idx = pass3_l1_40_left ? 7'd80 : 7'd81;
-  wire pass3_l1_40_data = pass3_l1_40_left ? x_i[1295] : x_i[1311];
-  wire pass3_l1_41_left = {live_3[82], x_i[1326:1312]} >= {live_3[83], x_i[1342:1328]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_41_key = pass3_l1_41_left ? {live_3[82], x_i[1326:1312]} : {live_3[83], x_i[1342:1328]};
-  wire [6:0] pass3_l1_41_idx = pass3_l1_41_left ? 7'd82 : 7'd83;
-  wire pass3_l1_41_data = pass3_l1_41_left ? x_i[1327] : x_i[1343];
-  wire pass3_l1_42_left = {live_3[84], x_i[1358:1344]} >= {live_3[85], x_i[1374:1360]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_42_key = pass3_l1_42_left ? {live_3[84], x_i[1358:1344]} : {live_3[85], x_i[1374:1360]};
-  wire [6:0] pass3_l1_42_idx = pass3_l1_42_left ? 7'd84 : 7'd85;
-  wire pass3_l1_42_data = pass3_l1_42_left ? x_i[1359] : x_i[1375];
-  wire pass3_l1_43_left = {live_3[86], x_i[1390:1376]} >= {live_3[87], x_i[1406:1392]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_43_key = pass3_l1_43_left ? {live_3[86], x_i[1390:1376]} : {live_3[87], x_i[1406:1392]};
-  wire [6:0] pass3_l1_43_idx = pass3_l1_43_left ? 7'd86 : 7'd87;
-  wire pass3_l1_43_data = pass3_l1_43_left ? x_i[1391] : x_i[1407];
-  wire pass3_l1_44_left = {live_3[88], x_i[1422:1408]} >= {live_3[89], x_i[1438:1424]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_44_key = pass3_l1_44_left ? {live_3[88], x_i[1422:1408]} : {live_3[89], x_i[1438:1424]};
-  wire [6:0] pass3_l1_44_idx = pass3_l1_44_left ? 7'd88 : 7'd89;
-  wire pass3_l1_44_data = pass3_l1_44_left ? x_i[1423] : x_i[1439];
-  wire pass3_l1_45_left = {live_3[90], x_i[1454:1440]} >= {live_3[91], x_i[1470:1456]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_45_key = pass3_l1_45_left ? {live_3[90], x_i[1454:1440]} : {live_3[91], x_i[1470:1456]};
-  wire [6:0] pass3_l1_45_idx = pass3_l1_45_left ? 7'd90 : 7'd91;
-  wire pass3_l1_45_data = pass3_l1_45_left ? x_i[1455] : x_i[1471];
-  wire pass3_l1_46_left = {live_3[92], x_i[1486:1472]} >= {live_3[93], x_i[1502:1488]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_46_key = pass3_l1_46_left ? {live_3[92], x_i[1486:1472]} : {live_3[93], x_i[1502:1488]};
-  wire [6:0] pass3_l1_46_idx = pass3_l1_46_left ? 7'd92 : 7'd93;
-  wire pass3_l1_46_data = pass3_l1_46_left ? x_i[1487] : x_i[1503];
-  wire pass3_l1_47_left = {live_3[94], x_i[1518:1504]} >= {live_3[95], x_i[1534:1520]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_47_key = pass3_l1_47_left ? {live_3[94], x_i[1518:1504]} : {live_3[95], x_i[1534:1520]};
-  wire [6:0] pass3_l1_47_idx = pass3_l1_47_left ? 7'd94 : 7'd95;
-  wire pass3_l1_47_data = pass3_l1_47_left ? x_i[1519] : x_i[1535];
-  wire pass3_l1_48_left = {live_3[96], x_i[1550:1536]} >= {live_3[97], x_i[1566:1552]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_48_key = pass3_l1_48_left ? {live_3[96], x_i[1550:1536]} : {live_3[97], x_i[1566:1552]};
-  wire [6:0] pass3_l1_48_idx = pass3_l1_48_left ? 7'd96 : 7'd97;
-  wire pass3_l1_48_data = pass3_l1_48_left ? x_i[1551] : x_i[1567];
-  wire pass3_l1_49_left = {live_3[98], x_i[1582:1568]} >= {live_3[99], x_i[1598:1584]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_49_key = pass3_l1_49_left ? {live_3[98], x_i[1582:1568]} : {live_3[99], x_i[1598:1584]};
-  wire [6:0] pass3_l1_49_idx = pass3_l1_49_left ? 7'd98 : 7'd99;
-  wire pass3_l1_49_data = pass3_l1_49_left ? x_i[1583] : x_i[1599];
-  wire pass3_l1_50_left = {live_3[100], x_i[1614:1600]} >= {live_3[101], x_i[1630:1616]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_50_key = pass3_l1_50_left ? {live_3[100], x_i[1614:1600]} : {live_3[101], x_i[1630:1616]};
-  wire [6:0] pass3_l1_50_idx = pass3_l1_50_left ? 7'd100 : 7'd101;
-  wire pass3_l1_50_data = pass3_l1_50_left ? x_i[1615] : x_i[1631];
-  wire pass3_l1_51_left = {live_3[102], x_i[1646:1632]} >= {live_3[103], x_i[1662:1648]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_51_key = pass3_l1_51_left ? {live_3[102], x_i[1646:1632]} : {live_3[103], x_i[1662:1648]};
-  wire [6:0] pass3_l1_51_idx = pass3_l1_51_left ? 7'd102 : 7'd103;
-  wire pass3_l1_51_data = pass3_l1_51_left ? x_i[1647] : x_i[1663];
-  wire pass3_l1_52_left = {live_3[104], x_i[1678:1664]} >= {live_3[105], x_i[1694:1680]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_52_key = pass3_l1_52_left ? {live_3[104], x_i[1678:1664]} : {live_3[105], x_i[1694:1680]};
-  wire [6:0] pass3_l1_52_idx = pass3_l1_52_left ? 7'd104 : 7'd105;
-  wire pass3_l1_52_data = pass3_l1_52_left ? x_i[1679] : x_i[1695];
-  wire pass3_l1_53_left = {live_3[106], x_i[1710:1696]} >= {live_3[107], x_i[1726:1712]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_53_key = pass3_l1_53_left ? {live_3[106], x_i[1710:1696]} : {live_3[107], x_i[1726:1712]};
-  wire [6:0] pass3_l1_53_idx = pass3_l1_53_left ? 7'd106 : 7'd107;
-  wire pass3_l1_53_data = pass3_l1_53_left ? x_i[1711] : x_i[1727];
-  wire pass3_l1_54_left = {live_3[108], x_i[1742:1728]} >= {live_3[109], x_i[1758:1744]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_54_key = pass3_l1_54_left ? {live_3[108], x_i[1742:1728]} : {live_3[109], x_i[1758:1744]};
-  wire [6:0] pass3_l1_54_idx = pass3_l1_54_left ? 7'd108 : 7'd109;
-  wire pass3_l1_54_data = pass3_l1_54_left ? x_i[1743] : x_i[1759];
-  wire pass3_l1_55_left = {live_3[110], x_i[1774:1760]} >= {live_3[111], x_i[1790:1776]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_55_key = pass3_l1_55_left ? {live_3[110], x_i[1774:1760]} : {live_3[111], x_i[1790:1776]};
-  wire [6:0] pass3_l1_55_idx = pass3_l1_55_left ? 7'd110 : 7'd111;
-  wire pass3_l1_55_data = pass3_l1_55_left ? x_i[1775] : x_i[1791];
-  wire pass3_l1_56_left = {live_3[112], x_i[1806:1792]} >= {live_3[113], x_i[1822:1808]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_56_key = pass3_l1_56_left ? {live_3[112], x_i[1806:1792]} : {live_3[113], x_i[1822:1808]};
-  wire [6:0] pass3_l1_56_idx = pass3_l1_56_left ? 7'd112 : 7'd113;
-  wire pass3_l1_56_data = pass3_l1_56_left ? x_i[1807] : x_i[1823];
-  wire pass3_l1_57_left = {live_3[114], x_i[1838:1824]} >= {live_3[115], x_i[1854:1840]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_57_key = pass3_l1_57_left ? {live_3[114], x_i[1838:1824]} : {live_3[115], x_i[1854:1840]};
-  wire [6:0] pass3_l1_57_idx = pass3_l1_57_left ? 7'd114 : 7'd115;
-  wire pass3_l1_57_data = pass3_l1_57_left ? x_i[1839] : x_i[1855];
-  wire pass3_l1_58_left = {live_3[116], x_i[1870:1856]} >= {live_3[117], x_i[1886:1872]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_58_key = pass3_l1_58_left ? {live_3[116], x_i[1870:1856]} : {live_3[117], x_i[1886:1872]};
-  wire [6:0] pass3_l1_58_idx = pass3_l1_58_left ? 7'd116 : 7'd117;
-  wire pass3_l1_58_data = pass3_l1_58_left ? x_i[1871] : x_i[1887];
-  wire pass3_l1_59_left = {live_3[118], x_i[1902:1888]} >= {live_3[119], x_i[1918:1904]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_59_key = pass3_l1_59_left ? {live_3[118], x_i[1902:1888]} : {live_3[119], x_i[1918:1904]};
-  wire [6:0] pass3_l1_59_idx = pass3_l1_59_left ? 7'd118 : 7'd119;
-  wire pass3_l1_59_data = pass3_l1_59_left ? x_i[1903] : x_i[1919];
-  wire pass3_l1_60_left = {live_3[120], x_i[1934:1920]} >= {live_3[121], x_i[1950:1936]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_60_key = pass3_l1_60_left ? {live_3[120], x_i[1934:1920]} : {live_3[121], x_i[1950:1936]};
-  wire [6:0] pass3_l1_60_idx = pass3_l1_60_left ? 7'd120 : 7'd121;
-  wire pass3_l1_60_data = pass3_l1_60_left ? x_i[1935] : x_i[1951];
-  wire pass3_l1_61_left = {live_3[122], x_i[1966:1952]} >= {live_3[123], x_i[1982:1968]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_61_key = pass3_l1_61_left ? {live_3[122], x_i[1966:1952]} : {live_3[123], x_i[1982:1968]};
-  wire [6:0] pass3_l1_61_idx = pass3_l1_61_left ? 7'd122 : 7'd123;
-  wire pass3_l1_61_data = pass3_l1_61_left ? x_i[1967] : x_i[1983];
-  wire pass3_l1_62_left = {live_3[124], x_i[1998:1984]} >= {live_3[125], x_i[2014:2000]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_62_key = pass3_l1_62_left ? {live_3[124], x_i[1998:1984]} : {live_3[125], x_i[2014:2000]};
-  wire [6:0] pass3_l1_62_idx = pass3_l1_62_left ? 7'd124 : 7'd125;
-  wire pass3_l1_62_data = pass3_l1_62_left ? x_i[1999] : x_i[2015];
-  wire pass3_l1_63_left = {live_3[126], x_i[2030:2016]} >= {live_3[127], x_i[2046:2032]};  // left wins ties: lower index
-  wire [15:0] pass3_l1_63_key = pass3_l1_63_left ? {live_3[126], x_i[2030:2016]} : {live_3[127], x_i[2046:2032]};
-  wire [6:0] pass3_l1_63_idx = pass3_l1_63_left ? 7'd126 : 7'd127;
-  wire pass3_l1_63_data = pass3_l1_63_left ? x_i[2031] : x_i[2047];
-  wire pass3_l2_0_left = pass3_l1_0_key >= pass3_l1_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_0_key = pass3_l2_0_left ? pass3_l1_0_key : pass3_l1_1_key;
-  wire [6:0] pass3_l2_0_idx = pass3_l2_0_left ? pass3_l1_0_idx : pass3_l1_1_idx;
-  wire pass3_l2_0_data = pass3_l2_0_left ? pass3_l1_0_data : pass3_l1_1_data;
-  wire pass3_l2_1_left = pass3_l1_2_key >= pass3_l1_3_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_1_key = pass3_l2_1_left ? pass3_l1_2_key : pass3_l1_3_key;
-  wire [6:0] pass3_l2_1_idx = pass3_l2_1_left ? pass3_l1_2_idx : pass3_l1_3_idx;
-  wire pass3_l2_1_data = pass3_l2_1_left ? pass3_l1_2_data : pass3_l1_3_data;
-  wire pass3_l2_2_left = pass3_l1_4_key >= pass3_l1_5_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_2_key = pass3_l2_2_left ? pass3_l1_4_key : pass3_l1_5_key;
-  wire [6:0] pass3_l2_2_idx = pass3_l2_2_left ? pass3_l1_4_idx : pass3_l1_5_idx;
-  wire pass3_l2_2_data = pass3_l2_2_left ? pass3_l1_4_data : pass3_l1_5_data;
-  wire pass3_l2_3_left = pass3_l1_6_key >= pass3_l1_7_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_3_key = pass3_l2_3_left ? pass3_l1_6_key : pass3_l1_7_key;
-  wire [6:0] pass3_l2_3_idx = pass3_l2_3_left ? pass3_l1_6_idx : pass3_l1_7_idx;
-  wire pass3_l2_3_data = pass3_l2_3_left ? pass3_l1_6_data : pass3_l1_7_data;
-  wire pass3_l2_4_left = pass3_l1_8_key >= pass3_l1_9_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_4_key = pass3_l2_4_left ? pass3_l1_8_key : pass3_l1_9_key;
-  wire [6:0] pass3_l2_4_idx = pass3_l2_4_left ? pass3_l1_8_idx : pass3_l1_9_idx;
-  wire pass3_l2_4_data = pass3_l2_4_left ? pass3_l1_8_data : pass3_l1_9_data;
-  wire pass3_l2_5_left = pass3_l1_10_key >= pass3_l1_11_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_5_key = pass3_l2_5_left ? pass3_l1_10_key : pass3_l1_11_key;
-  wire [6:0] pass3_l2_5_idx = pass3_l2_5_left ? pass3_l1_10_idx : pass3_l1_11_idx;
-  wire pass3_l2_5_data = pass3_l2_5_left ? pass3_l1_10_data : pass3_l1_11_data;
-  wire pass3_l2_6_left = pass3_l1_12_key >= pass3_l1_13_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_6_key = pass3_l2_6_left ? pass3_l1_12_key : pass3_l1_13_key;
-  wire [6:0] pass3_l2_6_idx = pass3_l2_6_left ? pass3_l1_12_idx : pass3_l1_13_idx;
-  wire pass3_l2_6_data = pass3_l2_6_left ? pass3_l1_12_data : pass3_l1_13_data;
-  wire pass3_l2_7_left = pass3_l1_14_key >= pass3_l1_15_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_7_key = pass3_l2_7_left ? pass3_l1_14_key : pass3_l1_15_key;
-  wire [6:0] pass3_l2_7_idx = pass3_l2_7_left ? pass3_l1_14_idx : pass3_l1_15_idx;
-  wire pass3_l2_7_data = pass3_l2_7_left ? pass3_l1_14_data : pass3_l1_15_data;
-  wire pass3_l2_8_left = pass3_l1_16_key >= pass3_l1_17_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_8_key = pass3_l2_8_left ? pass3_l1_16_key : pass3_l1_17_key;
-  wire [6:0] pass3_l2_8_idx = pass3_l2_8_left ? pass3_l1_16_idx : pass3_l1_17_idx;
-  wire pass3_l2_8_data = pass3_l2_8_left ? pass3_l1_16_data : pass3_l1_17_data;
-  wire pass3_l2_9_left = pass3_l1_18_key >= pass3_l1_19_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_9_key = pass3_l2_9_left ? pass3_l1_18_key : pass3_l1_19_key;
-  wire [6:0] pass3_l2_9_idx = pass3_l2_9_left ? pass3_l1_18_idx : pass3_l1_19_idx;
-  wire pass3_l2_9_data = pass3_l2_9_left ? pass3_l1_18_data : pass3_l1_19_data;
-  wire pass3_l2_10_left = pass3_l1_20_key >= pass3_l1_21_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_10_key = pass3_l2_10_left ? pass3_l1_20_key : pass3_l1_21_key;
-  wire [6:0] pass3_l2_10_idx = pass3_l2_10_left ? pass3_l1_20_idx : pass3_l1_21_idx;
-  wire pass3_l2_10_data = pass3_l2_10_left ? pass3_l1_20_data : pass3_l1_21_data;
-  wire pass3_l2_11_left = pass3_l1_22_key >= pass3_l1_23_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_11_key = pass3_l2_11_left ? pass3_l1_22_key : pass3_l1_23_key;
-  wire [6:0] pass3_l2_11_idx = pass3_l2_11_left ? pass3_l1_22_idx : pass3_l1_23_idx;
-  wire pass3_l2_11_data = pass3_l2_11_left ? pass3_l1_22_data : pass3_l1_23_data;
-  wire pass3_l2_12_left = pass3_l1_24_key >= pass3_l1_25_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_12_key = pass3_l2_12_left ? pass3_l1_24_key : pass3_l1_25_key;
-  wire [6:0] pass3_l2_12_idx = pass3_l2_12_left ? pass3_l1_24_idx : pass3_l1_25_idx;
-  wire pass3_l2_12_data = pass3_l2_12_left ? pass3_l1_24_data : pass3_l1_25_data;
-  wire pass3_l2_13_left = pass3_l1_26_key >= pass3_l1_27_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_13_key = pass3_l2_13_left ? pass3_l1_26_key : pass3_l1_27_key;
-  wire [6:0] pass3_l2_13_idx = pass3_l2_13_left ? pass3_l1_26_idx : pass3_l1_27_idx;
-  wire pass3_l2_13_data = pass3_l2_13_left ? pass3_l1_26_data : pass3_l1_27_data;
-  wire pass3_l2_14_left = pass3_l1_28_key >= pass3_l1_29_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_14_key = pass3_l2_14_left ? pass3_l1_28_key : pass3_l1_29_key;
-  wire [6:0] pass3_l2_14_idx = pass3_l2_14_left ? pass3_l1_28_idx : pass3_l1_29_idx;
-  wire pass3_l2_14_data = pass3_l2_14_left ? pass3_l1_28_data : pass3_l1_29_data;
-  wire pass3_l2_15_left = pass3_l1_30_key >= pass3_l1_31_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_15_key = pass3_l2_15_left ? pass3_l1_30_key : pass3_l1_31_key;
-  wire [6:0] pass3_l2_15_idx = pass3_l2_15_left ? pass3_l1_30_idx : pass3_l1_31_idx;
-  wire pass3_l2_15_data = pass3_l2_15_left ? pass3_l1_30_data : pass3_l1_31_data;
-  wire pass3_l2_16_left = pass3_l1_32_key >= pass3_l1_33_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_16_key = pass3_l2_16_left ? pass3_l1_32_key : pass3_l1_33_key;
-  wire [6:0] pass3_l2_16_idx = pass3_l2_16_left ? pass3_l1_32_idx : pass3_l1_33_idx;
-  wire pass3_l2_16_data = pass3_l2_16_left ? pass3_l1_32_data : pass3_l1_33_data;
-  wire pass3_l2_17_left = pass3_l1_34_key >= pass3_l1_35_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_17_key = pass3_l2_17_left ? pass3_l1_34_key : pass3_l1_35_key;
-  wire [6:0] pass3_l2_17_idx = pass3_l2_17_left ? pass3_l1_34_idx : pass3_l1_35_idx;
-  wire pass3_l2_17_data = pass3_l2_17_left ? pass3_l1_34_data : pass3_l1_35_data;
-  wire pass3_l2_18_left = pass3_l1_36_key >= pass3_l1_37_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_18_key = pass3_l2_18_left ? pass3_l1_36_key : pass3_l1_37_key;
-  wire [6:0] pass3_l2_18_idx = pass3_l2_18_left ? pass3_l1_36_idx : pass3_l1_37_idx;
-  wire pass3_l2_18_data = pass3_l2_18_left ? pass3_l1_36_data : pass3_l1_37_data;
-  wire pass3_l2_19_left = pass3_l1_38_key >= pass3_l1_39_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_19_key = pass3_l2_19_left ? pass3_l1_38_key : pass3_l1_39_key;
-  wire [6:0] pass3_l2_19_idx = pass3_l2_19_left ? pass3_l1_38_idx : pass3_l1_39_idx;
-  wire pass3_l2_19_data = pass3_l2_19_left ? pass3_l1_38_data : pass3_l1_39_data;
-  wire pass3_l2_20_left = pass3_l1_40_key >= pass3_l1_41_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_20_key = pass3_l2_20_left ? pass3_l1_40_key : pass3_l1_41_key;
-  wire [6:0] pass3_l2_20_idx = pass3_l2_20_left ? pass3_l1_40_idx : pass3_l1_41_idx;
-  wire pass3_l2_20_data = pass3_l2_20_left ? pass3_l1_40_data : pass3_l1_41_data;
-  wire pass3_l2_21_left = pass3_l1_42_key >= pass3_l1_43_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_21_key = pass3_l2_21_left ? pass3_l1_42_key : pass3_l1_43_key;
-  wire [6:0] pass3_l2_21_idx = pass3_l2_21_left ? pass3_l1_42_idx : pass3_l1_43_idx;
-  wire pass3_l2_21_data = pass3_l2_21_left ? pass3_l1_42_data : pass3_l1_43_data;
-  wire pass3_l2_22_left = pass3_l1_44_key >= pass3_l1_45_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_22_key = pass3_l2_22_left ? pass3_l1_44_key : pass3_l1_45_key;
-  wire [6:0] pass3_l2_22_idx = pass3_l2_22_left ? pass3_l1_44_idx : pass3_l1_45_idx;
-  wire pass3_l2_22_data = pass3_l2_22_left ? pass3_l1_44_data : pass3_l1_45_data;
-  wire pass3_l2_23_left = pass3_l1_46_key >= pass3_l1_47_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_23_key = pass3_l2_23_left ? pass3_l1_46_key : pass3_l1_47_key;
-  wire [6:0] pass3_l2_23_idx = pass3_l2_23_left ? pass3_l1_46_idx : pass3_l1_47_idx;
-  wire pass3_l2_23_data = pass3_l2_23_left ? pass3_l1_46_data : pass3_l1_47_data;
-  wire pass3_l2_24_left = pass3_l1_48_key >= pass3_l1_49_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_24_key = pass3_l2_24_left ? pass3_l1_48_key : pass3_l1_49_key;
-  wire [6:0] pass3_l2_24_idx = pass3_l2_24_left ? pass3_l1_48_idx : pass3_l1_49_idx;
-  wire pass3_l2_24_data = pass3_l2_24_left ? pass3_l1_48_data : pass3_l1_49_data;
-  wire pass3_l2_25_left = pass3_l1_50_key >= pass3_l1_51_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_25_key = pass3_l2_25_left ? pass3_l1_50_key : pass3_l1_51_key;
-  wire [6:0] pass3_l2_25_idx = pass3_l2_25_left ? pass3_l1_50_idx : pass3_l1_51_idx;
-  wire pass3_l2_25_data = pass3_l2_25_left ? pass3_l1_50_data : pass3_l1_51_data;
-  wire pass3_l2_26_left = pass3_l1_52_key >= pass3_l1_53_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_26_key = pass3_l2_26_left ? pass3_l1_52_key : pass3_l1_53_key;
-  wire [6:0] pass3_l2_26_idx = pass3_l2_26_left ? pass3_l1_52_idx : pass3_l1_53_idx;
-  wire pass3_l2_26_data = pass3_l2_26_left ? pass3_l1_52_data : pass3_l1_53_data;
-  wire pass3_l2_27_left = pass3_l1_54_key >= pass3_l1_55_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_27_key = pass3_l2_27_left ? pass3_l1_54_key : pass3_l1_55_key;
-  wire [6:0] pass3_l2_27_idx = pass3_l2_27_left ? pass3_l1_54_idx : pass3_l1_55_idx;
-  wire pass3_l2_27_data = pass3_l2_27_left ? pass3_l1_54_data : pass3_l1_55_data;
-  wire pass3_l2_28_left = pass3_l1_56_key >= pass3_l1_57_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_28_key = pass3_l2_28_left ? pass3_l1_56_key : pass3_l1_57_key;
-  wire [6:0] pass3_l2_28_idx = pass3_l2_28_left ? pass3_l1_56_idx : pass3_l1_57_idx;
-  wire pass3_l2_28_data = pass3_l2_28_left ? pass3_l1_56_data : pass3_l1_57_data;
-  wire pass3_l2_29_left = pass3_l1_58_key >= pass3_l1_59_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_29_key = pass3_l2_29_left ? pass3_l1_58_key : pass3_l1_59_key;
-  wire [6:0] pass3_l2_29_idx = pass3_l2_29_left ? pass3_l1_58_idx : pass3_l1_59_idx;
-  wire pass3_l2_29_data = pass3_l2_29_left ? pass3_l1_58_data : pass3_l1_59_data;
-  wire pass3_l2_30_left = pass3_l1_60_key >= pass3_l1_61_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_30_key = pass3_l2_30_left ? pass3_l1_60_key : pass3_l1_61_key;
-  wire [6:0] pass3_l2_30_idx = pass3_l2_30_left ? pass3_l1_60_idx : pass3_l1_61_idx;
-  wire pass3_l2_30_data = pass3_l2_30_left ? pass3_l1_60_data : pass3_l1_61_data;
-  wire pass3_l2_31_left = pass3_l1_62_key >= pass3_l1_63_key;  // left wins ties: lower index
-  wire [15:0] pass3_l2_31_key = pass3_l2_31_left ? pass3_l1_62_key : pass3_l1_63_key;
-  wire [6:0] pass3_l2_31_idx = pass3_l2_31_left ? pass3_l1_62_idx : pass3_l1_63_idx;
-  wire pass3_l2_31_data = pass3_l2_31_left ? pass3_l1_62_data : pass3_l1_63_data;
-  wire pass3_l3_0_left = pass3_l2_0_key >= pass3_l2_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_0_key = pass3_l3_0_left ? pass3_l2_0_key : pass3_l2_1_key;
-  wire [6:0] pass3_l3_0_idx = pass3_l3_0_left ? pass3_l2_0_idx : pass3_l2_1_idx;
-  wire pass3_l3_0_data = pass3_l3_0_left ? pass3_l2_0_data : pass3_l2_1_data;
-  wire pass3_l3_1_left = pass3_l2_2_key >= pass3_l2_3_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_1_key = pass3_l3_1_left ? pass3_l2_2_key : pass3_l2_3_key;
-  wire [6:0] pass3_l3_1_idx = pass3_l3_1_left ? pass3_l2_2_idx : pass3_l2_3_idx;
-  wire pass3_l3_1_data = pass3_l3_1_left ? pass3_l2_2_data : pass3_l2_3_data;
-  wire pass3_l3_2_left = pass3_l2_4_key >= pass3_l2_5_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_2_key = pass3_l3_2_left ? pass3_l2_4_key : pass3_l2_5_key;
-  wire [6:0] pass3_l3_2_idx = pass3_l3_2_left ? pass3_l2_4_idx : pass3_l2_5_idx;
-  wire pass3_l3_2_data = pass3_l3_2_left ? pass3_l2_4_data : pass3_l2_5_data;
-  wire pass3_l3_3_left = pass3_l2_6_key >= pass3_l2_7_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_3_key = pass3_l3_3_left ? pass3_l2_6_key : pass3_l2_7_key;
-  wire [6:0] pass3_l3_3_idx = pass3_l3_3_left ? pass3_l2_6_idx : pass3_l2_7_idx;
-  wire pass3_l3_3_data = pass3_l3_3_left ? pass3_l2_6_data : pass3_l2_7_data;
-  wire pass3_l3_4_left = pass3_l2_8_key >= pass3_l2_9_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_4_key = pass3_l3_4_left ? pass3_l2_8_key : pass3_l2_9_key;
-  wire [6:0] pass3_l3_4_idx = pass3_l3_4_left ? pass3_l2_8_idx : pass3_l2_9_idx;
-  wire pass3_l3_4_data = pass3_l3_4_left ? pass3_l2_8_data : pass3_l2_9_data;
-  wire pass3_l3_5_left = pass3_l2_10_key >= pass3_l2_11_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_5_key = pass3_l3_5_left ? pass3_l2_10_key : pass3_l2_11_key;
-  wire [6:0] pass3_l3_5_idx = pass3_l3_5_left ? pass3_l2_10_idx : pass3_l2_11_idx;
-  wire pass3_l3_5_data = pass3_l3_5_left ? pass3_l2_10_data : pass3_l2_11_data;
-  wire pass3_l3_6_left = pass3_l2_12_key >= pass3_l2_13_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_6_key = pass3_l3_6_left ? pass3_l2_12_key : pass3_l2_13_key;
-  wire [6:0] pass3_l3_6_idx = pass3_l3_6_left ? pass3_l2_12_idx : pass3_l2_13_idx;
-  wire pass3_l3_6_data = pass3_l3_6_left ? pass3_l2_12_data : pass3_l2_13_data;
-  wire pass3_l3_7_left = pass3_l2_14_key >= pass3_l2_15_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_7_key = pass3_l3_7_left ? pass3_l2_14_key : pass3_l2_15_key;
-  wire [6:0] pass3_l3_7_idx = pass3_l3_7_left ? pass3_l2_14_idx : pass3_l2_15_idx;
-  wire pass3_l3_7_data = pass3_l3_7_left ? pass3_l2_14_data : pass3_l2_15_data;
-  wire pass3_l3_8_left = pass3_l2_16_key >= pass3_l2_17_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_8_key = pass3_l3_8_left ? pass3_l2_16_key : pass3_l2_17_key;
-  wire [6:0] pass3_l3_8_idx = pass3_l3_8_left ? pass3_l2_16_idx : pass3_l2_17_idx;
-  wire pass3_l3_8_data = pass3_l3_8_left ? pass3_l2_16_data : pass3_l2_17_data;
-  wire pass3_l3_9_left = pass3_l2_18_key >= pass3_l2_19_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_9_key = pass3_l3_9_left ? pass3_l2_18_key : pass3_l2_19_key;
-  wire [6:0] pass3_l3_9_idx = pass3_l3_9_left ? pass3_l2_18_idx : pass3_l2_19_idx;
-  wire pass3_l3_9_data = pass3_l3_9_left ? pass3_l2_18_data : pass3_l2_19_data;
-  wire pass3_l3_10_left = pass3_l2_20_key >= pass3_l2_21_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_10_key = pass3_l3_10_left ? pass3_l2_20_key : pass3_l2_21_key;
-  wire [6:0] pass3_l3_10_idx = pass3_l3_10_left ? pass3_l2_20_idx : pass3_l2_21_idx;
-  wire pass3_l3_10_data = pass3_l3_10_left ? pass3_l2_20_data : pass3_l2_21_data;
-  wire pass3_l3_11_left = pass3_l2_22_key >= pass3_l2_23_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_11_key = pass3_l3_11_left ? pass3_l2_22_key : pass3_l2_23_key;
-  wire [6:0] pass3_l3_11_idx = pass3_l3_11_left ? pass3_l2_22_idx : pass3_l2_23_idx;
-  wire pass3_l3_11_data = pass3_l3_11_left ? pass3_l2_22_data : pass3_l2_23_data;
-  wire pass3_l3_12_left = pass3_l2_24_key >= pass3_l2_25_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_12_key = pass3_l3_12_left ? pass3_l2_24_key : pass3_l2_25_key;
-  wire [6:0] pass3_l3_12_idx = pass3_l3_12_left ? pass3_l2_24_idx : pass3_l2_25_idx;
-  wire pass3_l3_12_data = pass3_l3_12_left ? pass3_l2_24_data : pass3_l2_25_data;
-  wire pass3_l3_13_left = pass3_l2_26_key >= pass3_l2_27_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_13_key = pass3_l3_13_left ? pass3_l2_26_key : pass3_l2_27_key;
-  wire [6:0] pass3_l3_13_idx = pass3_l3_13_left ? pass3_l2_26_idx : pass3_l2_27_idx;
-  wire pass3_l3_13_data = pass3_l3_13_left ? pass3_l2_26_data : pass3_l2_27_data;
-  wire pass3_l3_14_left = pass3_l2_28_key >= pass3_l2_29_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_14_key = pass3_l3_14_left ? pass3_l2_28_key : pass3_l2_29_key;
-  wire [6:0] pass3_l3_14_idx = pass3_l3_14_left ? pass3_l2_28_idx : pass3_l2_29_idx;
-  wire pass3_l3_14_data = pass3_l3_14_left ? pass3_l2_28_data : pass3_l2_29_data;
-  wire pass3_l3_15_left = pass3_l2_30_key >= pass3_l2_31_key;  // left wins ties: lower index
-  wire [15:0] pass3_l3_15_key = pass3_l3_15_left ? pass3_l2_30_key : pass3_l2_31_key;
-  wire [6:0] pass3_l3_15_idx = pass3_l3_15_left ? pass3_l2_30_idx : pass3_l2_31_idx;
-  wire pass3_l3_15_data = pass3_l3_15_left ? pass3_l2_30_data : pass3_l2_31_data;
-  wire pass3_l4_0_left = pass3_l3_0_key >= pass3_l3_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_0_key = pass3_l4_0_left ? pass3_l3_0_key : pass3_l3_1_key;
-  wire [6:0] pass3_l4_0_idx = pass3_l4_0_left ? pass3_l3_0_idx : pass3_l3_1_idx;
-  wire pass3_l4_0_data = pass3_l4_0_left ? pass3_l3_0_data : pass3_l3_1_data;
-  wire pass3_l4_1_left = pass3_l3_2_key >= pass3_l3_3_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_1_key = pass3_l4_1_left ? pass3_l3_2_key : pass3_l3_3_key;
-  wire [6:0] pass3_l4_1_idx = pass3_l4_1_left ? pass3_l3_2_idx : pass3_l3_3_idx;
-  wire pass3_l4_1_data = pass3_l4_1_left ? pass3_l3_2_data : pass3_l3_3_data;
-  wire pass3_l4_2_left = pass3_l3_4_key >= pass3_l3_5_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_2_key = pass3_l4_2_left ? pass3_l3_4_key : pass3_l3_5_key;
-  wire [6:0] pass3_l4_2_idx = pass3_l4_2_left ? pass3_l3_4_idx : pass3_l3_5_idx;
-  wire pass3_l4_2_data = pass3_l4_2_left ? pass3_l3_4_data : pass3_l3_5_data;
-  wire pass3_l4_3_left = pass3_l3_6_key >= pass3_l3_7_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_3_key = pass3_l4_3_left ? pass3_l3_6_key : pass3_l3_7_key;
-  wire [6:0] pass3_l4_3_idx = pass3_l4_3_left ? pass3_l3_6_idx : pass3_l3_7_idx;
-  wire pass3_l4_3_data = pass3_l4_3_left ? pass3_l3_6_data : pass3_l3_7_data;
-  wire pass3_l4_4_left = pass3_l3_8_key >= pass3_l3_9_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_4_key = pass3_l4_4_left ? pass3_l3_8_key : pass3_l3_9_key;
-  wire [6:0] pass3_l4_4_idx = pass3_l4_4_left ? pass3_l3_8_idx : pass3_l3_9_idx;
-  wire pass3_l4_4_data = pass3_l4_4_left ? pass3_l3_8_data : pass3_l3_9_data;
-  wire pass3_l4_5_left = pass3_l3_10_key >= pass3_l3_11_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_5_key = pass3_l4_5_left ? pass3_l3_10_key : pass3_l3_11_key;
-  wire [6:0] pass3_l4_5_idx = pass3_l4_5_left ? pass3_l3_10_idx : pass3_l3_11_idx;
-  wire pass3_l4_5_data = pass3_l4_5_left ? pass3_l3_10_data : pass3_l3_11_data;
-  wire pass3_l4_6_left = pass3_l3_12_key >= pass3_l3_13_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_6_key = pass3_l4_6_left ? pass3_l3_12_key : pass3_l3_13_key;
-  wire [6:0] pass3_l4_6_idx = pass3_l4_6_left ? pass3_l3_12_idx : pass3_l3_13_idx;
-  wire pass3_l4_6_data = pass3_l4_6_left ? pass3_l3_12_data : pass3_l3_13_data;
-  wire pass3_l4_7_left = pass3_l3_14_key >= pass3_l3_15_key;  // left wins ties: lower index
-  wire [15:0] pass3_l4_7_key = pass3_l4_7_left ? pass3_l3_14_key : pass3_l3_15_key;
-  wire [6:0] pass3_l4_7_idx = pass3_l4_7_left ? pass3_l3_14_idx : pass3_l3_15_idx;
-  wire pass3_l4_7_data = pass3_l4_7_left ? pass3_l3_14_data : pass3_l3_15_data;
-  wire pass3_l5_0_left = pass3_l4_0_key >= pass3_l4_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l5_0_key = pass3_l5_0_left ? pass3_l4_0_key : pass3_l4_1_key;
-  wire [6:0] pass3_l5_0_idx = pass3_l5_0_left ? pass3_l4_0_idx : pass3_l4_1_idx;
-  wire pass3_l5_0_data = pass3_l5_0_left ? pass3_l4_0_data : pass3_l4_1_data;
-  wire pass3_l5_1_left = pass3_l4_2_key >= pass3_l4_3_key;  // left wins ties: lower index
-  wire [15:0] pass3_l5_1_key = pass3_l5_1_left ? pass3_l4_2_key : pass3_l4_3_key;
-  wire [6:0] pass3_l5_1_idx = pass3_l5_1_left ? pass3_l4_2_idx : pass3_l4_3_idx;
-  wire pass3_l5_1_data = pass3_l5_1_left ? pass3_l4_2_data : pass3_l4_3_data;
-  wire pass3_l5_2_left = pass3_l4_4_key >= pass3_l4_5_key;  // left wins ties: lower index
-  wire [15:0] pass3_l5_2_key = pass3_l5_2_left ? pass3_l4_4_key : pass3_l4_5_key;
-  wire [6:0] pass3_l5_2_idx = pass3_l5_2_left ? pass3_l4_4_idx : pass3_l4_5_idx;
-  wire pass3_l5_2_data = pass3_l5_2_left ? pass3_l4_4_data : pass3_l4_5_data;
-  wire pass3_l5_3_left = pass3_l4_6_key >= pass3_l4_7_key;  // left wins ties: lower index
-  wire [15:0] pass3_l5_3_key = pass3_l5_3_left ? pass3_l4_6_key : pass3_l4_7_key;
-  wire [6:0] pass3_l5_3_idx = pass3_l5_3_left ? pass3_l4_6_idx : pass3_l4_7_idx;
-  wire pass3_l5_3_data = pass3_l5_3_left ? pass3_l4_6_data : pass3_l4_7_data;
-  wire pass3_l6_0_left = pass3_l5_0_key >= pass3_l5_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l6_0_key = pass3_l6_0_left ? pass3_l5_0_key : pass3_l5_1_key;
-  wire [6:0] pass3_l6_0_idx = pass3_l6_0_left ? pass3_l5_0_idx : pass3_l5_1_idx;
-  wire pass3_l6_0_data = pass3_l6_0_left ? pass3_l5_0_data : pass3_l5_1_data;
-  wire pass3_l6_1_left = pass3_l5_2_key >= pass3_l5_3_key;  // left wins ties: lower index
-  wire [15:0] pass3_l6_1_key = pass3_l6_1_left ? pass3_l5_2_key : pass3_l5_3_key;
-  wire [6:0] pass3_l6_1_idx = pass3_l6_1_left ? pass3_l5_2_idx : pass3_l5_3_idx;
-  wire pass3_l6_1_data = pass3_l6_1_left ? pass3_l5_2_data : pass3_l5_3_data;
-  wire pass3_l7_0_left = pass3_l6_0_key >= pass3_l6_1_key;  // left wins ties: lower index
-  wire [15:0] pass3_l7_0_key = pass3_l7_0_left ? pass3_l6_0_key : pass3_l6_1_key;
-  wire [6:0] pass3_l7_0_idx = pass3_l7_0_left ? pass3_l6_0_idx : pass3_l6_1_idx;
-  wire pass3_l7_0_data = pass3_l7_0_left ? pass3_l6_0_data : pass3_l6_1_data;
-  wire [15:0] pass3_value = {pass3_l7_0_data, pass3_l7_0_key[14:0]};
-  wire unused_pass3_live = pass3_l7_0_key[15];  // always 1: n < k
-  wire [127:0] live_4 = live_3 & {(pass3_l7_0_idx != 7'd127), (pass3_l7_0_idx != 7'd126), (pass3_l7_0_idx != 7'd125), (pass3_l7_0_idx != 7'd124), (pass3_l7_0_idx != 7'd123), (pass3_l7_0_idx != 7'd122), (pass3_l7_0_idx != 7'd121), (pass3_l7_0_idx != 7'd120), (pass3_l7_0_idx != 7'd119), (pass3_l7_0_idx != 7'd118), (pass3_l7_0_idx != 7'd117), (pass3_l7_0_idx != 7'd116), (pass3_l7_0_idx != 7'd115), (pass3_l7_0_idx != 7'd114), (pass3_l7_0_idx != 7'd113), (pass3_l7_0_idx != 7'd112), (pass3_l7_0_idx != 7'd111), (pass3_l7_0_idx != 7'd110), (pass3_l7_0_idx != 7'd109), (pass3_l7_0_idx != 7'd108), (pass3_l7_0_idx != 7'd107), (pass3_l7_0_idx != 7'd106), (pass3_l7_0_idx != 7'd105), (pass3_l7_0_idx != 7'd104), (pass3_l7_0_idx != 7'd103), (pass3_l7_0_idx != 7'd102), (pass3_l7_0_idx != 7'd101), (pass3_l7_0_idx != 7'd100), (pass3_l7_0_idx != 7'd99), (pass3_l7_0_idx != 7'd98), (pass3_l7_0_idx != 7'd97), (pass3_l7_0_idx != 7'd96), (pass3_l7_0_idx != 7'd95), (pass3_l7_0_idx != 7'd94), (pass3_l7_0_idx != 7'd93), (pass3_l7_0_idx != 7'd92), (pass3_l7_0_idx != 7'd91), (pass3_l7_0_idx != 7'd90), (pass3_l7_0_idx != 7'd89), (pass3_l7_0_idx != 7'd88), (pass3_l7_0_idx != 7'd87), (pass3_l7_0_idx != 7'd86), (pass3_l7_0_idx != 7'd85), (pass3_l7_0_idx != 7'd84), (pass3_l7_0_idx != 7'd83), (pass3_l7_0_idx != 7'd82), (pass3_l7_0_idx != 7'd81), (pass3_l7_0_idx != 7'd80), (pass3_l7_0_idx != 7'd79), (pass3_l7_0_idx != 7'd78), (pass3_l7_0_idx != 7'd77), (pass3_l7_0_idx != 7'd76), (pass3_l7_0_idx != 7'd75), (pass3_l7_0_idx != 7'd74), (pass3_l7_0_idx != 7'd73), (pass3_l7_0_idx != 7'd72), (pass3_l7_0_idx != 7'd71), (pass3_l7_0_idx != 7'd70), (pass3_l7_0_idx != 7'd69), (pass3_l7_0_idx != 7'd68), (pass3_l7_0_idx != 7'd67), (pass3_l7_0_idx != 7'd66), (pass3_l7_0_idx != 7'd65), (pass3_l7_0_idx != 7'd64), (pass3_l7_0_idx != 7'd63), (pass3_l7_0_idx != 7'd62), (pass3_l7_0_idx != 7'd61), (pass3_l7_0_idx != 7'd60), (pass3_l7_0_idx != 7'd59), (pass3_l7_0_idx != 7'd58), (pass3_l7_0_idx != 7'd57), (pass3_l7_0_idx != 7'd56), (pass3_l7_0_idx != 7'd55), (pass3_l7_0_idx != 7'd54), (pass3_l7_0_idx != 7'd53), (pass3_l7_0_idx != 7'd52), (pass3_l7_0_idx != 7'd51), (pass3_l7_0_idx != 7'd50), (pass3_l7_0_idx != 7'd49), (pass3_l7_0_idx != 7'd48), (pass3_l7_0_idx != 7'd47), (pass3_l7_0_idx != 7'd46), (pass3_l7_0_idx != 7'd45), (pass3_l7_0_idx != 7'd44), (pass3_l7_0_idx != 7'd43), (pass3_l7_0_idx != 7'd42), (pass3_l7_0_idx != 7'd41), (pass3_l7_0_idx != 7'd40), (pass3_l7_0_idx != 7'd39), (pass3_l7_0_idx != 7'd38), (pass3_l7_0_idx != 7'd37), (pass3_l7_0_idx != 7'd36), (pass3_l7_0_idx != 7'd35), (pass3_l7_0_idx != 7'd34), (pass3_l7_0_idx != 7'd33), (pass3_l7_0_idx != 7'd32), (pass3_l7_0_idx != 7'd31), (pass3_l7_0_idx != 7'd30), (pass3_l7_0_idx != 7'd29), (pass3_l7_0_idx != 7'd28), (pass3_l7_0_idx != 7'd27), (pass3_l7_0_idx != 7'd26), (pass3_l7_0_idx != 7'd25), (pass3_l7_0_idx != 7'd24), (pass3_l7_0_idx != 7'd23), (pass3_l7_0_idx != 7'd22), (pass3_l7_0_idx != 7'd21), (pass3_l7_0_idx != 7'd20), (pass3_l7_0_idx != 7'd19), (pass3_l7_0_idx != 7'd18), (pass3_l7_0_idx != 7'd17), (pass3_l7_0_idx != 7'd16), (pass3_l7_0_idx != 7'd15), (pass3_l7_0_idx != 7'd14), (pass3_l7_0_idx != 7'd13), (pass3_l7_0_idx != 7'd12), (pass3_l7_0_idx != 7'd11), (pass3_l7_0_idx != 7'd10), (pass3_l7_0_idx != 7'd9), (pass3_l7_0_idx != 7'd8), (pass3_l7_0_idx != 7'd7), (pass3_l7_0_idx != 7'd6), (pass3_l7_0_idx != 7'd5), (pass3_l7_0_idx != 7'd4), (pass3_l7_0_idx != 7'd3), (pass3_l7_0_idx != 7'd2), (pass3_l7_0_idx != 7'd1), (pass3_l7_0_idx != 7'd0)};
+  wire [2047:0] pass3_keys = {{live_3[127], x_i[2046:2032]}, {live_3[126], x_i[2030:2016]}, {live_3[125], x_i[2014:2000]}, {live_3[124], x_i[1998:1984]}, {live_3[123], x_i[1982:1968]}, {live_3[122], x_i[1966:1952]}, {live_3[121], x_i[1950:1936]}, {live_3[120], x_i[1934:1920]}, {live_3[119], x_i[1918:1904]}, {live_3[118], x_i[1902:1888]}, {live_3[117], x_i[1886:1872]}, {live_3[116], x_i[1870:1856]}, {live_3[115], x_i[1854:1840]}, {live_3[114], x_i[1838:1824]}, {live_3[113], x_i[1822:1808]}, {live_3[112], x_i[1806:1792]}, {live_3[111], x_i[1790:1776]}, {live_3[110], x_i[1774:1760]}, {live_3[109], x_i[1758:1744]}, {live_3[108], x_i[1742:1728]}, {live_3[107], x_i[1726:1712]}, {live_3[106], x_i[1710:1696]}, {live_3[105], x_i[1694:1680]}, {live_3[104], x_i[1678:1664]}, {live_3[103], x_i[1662:1648]}, {live_3[102], x_i[1646:1632]}, {live_3[101], x_i[1630:1616]}, {live_3[100], x_i[1614:1600]}, {live_3[99], x_i[1598:1584]}, {live_3[98], x_i[1582:1568]}, {live_3[97], x_i[1566:1552]}, {live_3[96], x_i[1550:1536]}, {live_3[95], x_i[1534:1520]}, {live_3[94], x_i[1518:1504]}, {live_3[93], x_i[1502:1488]}, {live_3[92], x_i[1486:1472]}, {live_3[91], x_i[1470:1456]}, {live_3[90], x_i[1454:1440]}, {live_3[89], x_i[1438:1424]}, {live_3[88], x_i[1422:1408]}, {live_3[87], x_i[1406:1392]}, {live_3[86], x_i[1390:1376]}, {live_3[85], x_i[1374:1360]}, {live_3[84], x_i[1358:1344]}, {live_3[83], x_i[1342:1328]}, {live_3[82], x_i[1326:1312]}, {live_3[81], x_i[1310:1296]}, {live_3[80], x_i[1294:1280]}, {live_3[79], x_i[1278:1264]}, {live_3[78], x_i[1262:1248]}, {live_3[77], x_i[1246:1232]}, {live_3[76], x_i[1230:1216]}, {live_3[75], x_i[1214:1200]}, {live_3[74], x_i[1198:1184]}, {live_3[73], x_i[1182:1168]}, {live_3[72], x_i[1166:1152]}, {live_3[71], x_i[1150:1136]}, {live_3[70], x_i[1134:1120]}, {live_3[69], x_i[1118:1104]}, {live_3[68], x_i[1102:1088]}, {live_3[67], x_i[1086:1072]}, {live_3[66], x_i[1070:1056]}, {live_3[65], x_i[1054:1040]}, {live_3[64], x_i[1038:1024]}, {live_3[63], x_i[1022:1008]}, {live_3[62], x_i[1006:992]}, {live_3[61], x_i[990:976]}, {live_3[60], x_i[974:960]}, {live_3[59], x_i[958:944]}, {live_3[58], x_i[942:928]}, {live_3[57], x_i[926:912]}, {live_3[56], x_i[910:896]}, {live_3[55], x_i[894:880]}, {live_3[54], x_i[878:864]}, {live_3[53], x_i[862:848]}, {live_3[52], x_i[846:832]}, {live_3[51], x_i[830:816]}, {live_3[50], x_i[814:800]}, {live_3[49], x_i[798:784]}, {live_3[48], x_i[782:768]}, {live_3[47], x_i[766:752]}, {live_3[46], x_i[750:736]}, {live_3[45], x_i[734:720]}, {live_3[44], x_i[718:704]}, {live_3[43], x_i[702:688]}, {live_3[42], x_i[686:672]}, {live_3[41], x_i[670:656]}, {live_3[40], x_i[654:640]}, {live_3[39], x_i[638:624]}, {live_3[38], x_i[622:608]}, {live_3[37], x_i[606:592]}, {live_3[36], x_i[590:576]}, {live_3[35], x_i[574:560]}, {live_3[34], x_i[558:544]}, {live_3[33], x_i[542:528]}, {live_3[32], x_i[526:512]}, {live_3[31], x_i[510:496]}, {live_3[30], x_i[494:480]}, {live_3[29], x_i[478:464]}, {live_3[28], x_i[462:448]}, {live_3[27], x_i[446:432]}, {live_3[26], x_i[430:416]}, {live_3[25], x_i[414:400]}, {live_3[24], x_i[398:384]}, {live_3[23], x_i[382:368]}, {live_3[22], x_i[366:352]}, {live_3[21], x_i[350:336]}, {live_3[20], x_i[334:320]}, {live_3[19], x_i[318:304]}, {live_3[18], x_i[302:288]}, {live_3[17], x_i[286:272]}, {live_3[16], x_i[270:256]}, {live_3[15], x_i[254:240]}, {live_3[14], x_i[238:224]}, {live_3[13], x_i[222:208]}, {live_3[12], x_i[206:192]}, {live_3[11], x_i[190:176]}, {live_3[10], x_i[174:160]}, {live_3[9], x_i[158:144]}, {live_3[8], x_i[142:128]}, {live_3[7], x_i[126:112]}, {live_3[6], x_i[110:96]}, {live_3[5], x_i[94:80]}, {live_3[4], x_i[78:64]}, {live_3[3], x_i[62:48]}, {live_3[2], x_i[46:32]}, {live_3[1], x_i[30:16]}, {live_3[0], x_i[14:0]}};
+  wire [127:0] pass3_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [15:0] pass3_key;
+  wire [6:0] pass3_idx_raw;
+  wire pass3_data;
+
+  argmax_tree_n128_k16_p1 u_pass3 (
+    .key_i  (pass3_keys),
+    .data_i (pass3_payloads),
+    .key_o  (pass3_key),
+    .idx_o  (pass3_idx_raw),
+    .data_o (pass3_data)
+  );
+  wire [6:0] pass3_idx = pass3_idx_raw;
+  wire [15:0] pass3_value = {pass3_data, pass3_key[14:0]};
+  wire unused_pass3_live = pass3_key[15];  // always 1: n < k
+  wire [127:0] live_4 = live_3 & {(pass3_idx != 7'd127), (pass3_idx != 7'd126), (pass3_idx != 7'd125), (pass3_idx != 7'd124), (pass3_idx != 7'd123), (pass3_idx != 7'd122), (pass3_idx != 7'd121), (pass3_idx != 7'd120), (pass3_idx != 7'd119), (pass3_idx != 7'd118), (pass3_idx != 7'd117), (pass3_idx != 7'd116), (pass3_idx != 7'd115), (pass3_idx != 7'd114), (pass3_idx != 7'd113), (pass3_idx != 7'd112), (pass3_idx != 7'd111), (pass3_idx != 7'd110), (pass3_idx != 7'd109), (pass3_idx != 7'd108), (pass3_idx != 7'd107), (pass3_idx != 7'd106), (pass3_idx != 7'd105), (pass3_idx != 7'd104), (pass3_idx != 7'd103), (pass3_idx != 7'd102), (pass3_idx != 7'd101), (pass3_idx != 7'd100), (pass3_idx != 7'd99), (pass3_idx != 7'd98), (pass3_idx != 7'd97), (pass3_idx != 7'd96), (pass3_idx != 7'd95), (pass3_idx != 7'd94), (pass3_idx != 7'd93), (pass3_idx != 7'd92), (pass3_idx != 7'd91), (pass3_idx != 7'd90), (pass3_idx != 7'd89), (pass3_idx != 7'd88), (pass3_idx != 7'd87), (pass3_idx != 7'd86), (pass3_idx != 7'd85), (pass3_idx != 7'd84), (pass3_idx != 7'd83), (pass3_idx != 7'd82), (pass3_idx != 7'd81), (pass3_idx != 7'd80), (pass3_idx != 7'd79), (pass3_idx != 7'd78), (pass3_idx != 7'd77), (pass3_idx != 7'd76), (pass3_idx != 7'd75), (pass3_idx != 7'd74), (pass3_idx != 7'd73), (pass3_idx != 7'd72), (pass3_idx != 7'd71), (pass3_idx != 7'd70), (pass3_idx != 7'd69), (pass3_idx != 7'd68), (pass3_idx != 7'd67), (pass3_idx != 7'd66), (pass3_idx != 7'd65), (pass3_idx != 7'd64), (pass3_idx != 7'd63), (pass3_idx != 7'd62), (pass3_idx != 7'd61), (pass3_idx != 7'd60), (pass3_idx != 7'd59), (pass3_idx != 7'd58), (pass3_idx != 7'd57), (pass3_idx != 7'd56), (pass3_idx != 7'd55), (pass3_idx != 7'd54), (pass3_idx != 7'd53), (pass3_idx != 7'd52), (pass3_idx != 7'd51), (pass3_idx != 7'd50), (pass3_idx != 7'd49), (pass3_idx != 7'd48), (pass3_idx != 7'd47), (pass3_idx != 7'd46), (pass3_idx != 7'd45), (pass3_idx != 7'd44), (pass3_idx != 7'd43), (pass3_idx != 7'd42), (pass3_idx != 7'd41), (pass3_idx != 7'd40), (pass3_idx != 7'd39), (pass3_idx != 7'd38), (pass3_idx != 7'd37), (pass3_idx != 7'd36), (pass3_idx != 7'd35), (pass3_idx != 7'd34), (pass3_idx != 7'd33), (pass3_idx != 7'd32), (pass3_idx != 7'd31), (pass3_idx != 7'd30), (pass3_idx != 7'd29), (pass3_idx != 7'd28), (pass3_idx != 7'd27), (pass3_idx != 7'd26), (pass3_idx != 7'd25), (pass3_idx != 7'd24), (pass3_idx != 7'd23), (pass3_idx != 7'd22), (pass3_idx != 7'd21), (pass3_idx != 7'd20), (pass3_idx != 7'd19), (pass3_idx != 7'd18), (pass3_idx != 7'd17), (pass3_idx != 7'd16), (pass3_idx != 7'd15), (pass3_idx != 7'd14), (pass3_idx != 7'd13), (pass3_idx != 7'd12), (pass3_idx != 7'd11), (pass3_idx != 7'd10), (pass3_idx != 7'd9), (pass3_idx != 7'd8), (pass3_idx != 7'd7), (pass3_idx != 7'd6), (pass3_idx != 7'd5), (pass3_idx != 7'd4), (pass3_idx != 7'd3), (pass3_idx != 7'd2), (pass3_idx != 7'd1), (pass3_idx != 7'd0)};
 
   // Outliers in ascending index order (storage order).
-  wire order_st0_0_swap = pass0_l7_0_idx > pass1_l7_0_idx;
-  wire [6:0] order_st0_0_lo_key = order_st0_0_swap ? pass1_l7_0_idx : pass0_l7_0_idx;
-  wire [6:0] order_st0_0_hi_key = order_st0_0_swap ? pass0_l7_0_idx : pass1_l7_0_idx;
+  wire order_st0_0_swap = pass0_idx > pass1_idx;
+  wire [6:0] order_st0_0_lo_key = order_st0_0_swap ? pass1_idx : pass0_idx;
+  wire [6:0] order_st0_0_hi_key = order_st0_0_swap ? pass0_idx : pass1_idx;
   wire [15:0] order_st0_0_lo_data = order_st0_0_swap ? pass1_value : pass0_value;
   wire [15:0] order_st0_0_hi_data = order_st0_0_swap ? pass0_value : pass1_value;
-  wire order_st0_2_swap = pass2_l7_0_idx > pass3_l7_0_idx;
-  wire [6:0] order_st0_2_lo_key = order_st0_2_swap ? pass3_l7_0_idx : pass2_l7_0_idx;
-  wire [6:0] order_st0_2_hi_key = order_st0_2_swap ? pass2_l7_0_idx : pass3_l7_0_idx;
+  wire order_st0_2_swap = pass2_idx > pass3_idx;
+  wire [6:0] order_st0_2_lo_key = order_st0_2_swap ? pass3_idx : pass2_idx;
+  wire [6:0] order_st0_2_hi_key = order_st0_2_swap ? pass2_idx : pass3_idx;
   wire [15:0] order_st0_2_lo_data = order_st0_2_swap ? pass3_value : pass2_value;
   wire [15:0] order_st0_2_hi_data = order_st0_2_swap ? pass2_value : pass3_value;
   wire order_st1_1_swap = order_st0_0_hi_key > order_st0_2_lo_key;
@@ -3061,133 +1085,13 @@ module opal_quantizer (
   wire [7:0] field_125 = is_outlier_q1[125] ? 8'd0 : x_q1[2014:2007];
   wire [7:0] field_126 = is_outlier_q1[126] ? 8'd0 : x_q1[2030:2023];
   wire [7:0] field_127 = is_outlier_q1[127] ? 8'd0 : x_q1[2046:2039];
-  wire [7:0] maxf_l1_0 = (field_0 > field_1) ? field_0 : field_1;
-  wire [7:0] maxf_l1_1 = (field_2 > field_3) ? field_2 : field_3;
-  wire [7:0] maxf_l1_2 = (field_4 > field_5) ? field_4 : field_5;
-  wire [7:0] maxf_l1_3 = (field_6 > field_7) ? field_6 : field_7;
-  wire [7:0] maxf_l1_4 = (field_8 > field_9) ? field_8 : field_9;
-  wire [7:0] maxf_l1_5 = (field_10 > field_11) ? field_10 : field_11;
-  wire [7:0] maxf_l1_6 = (field_12 > field_13) ? field_12 : field_13;
-  wire [7:0] maxf_l1_7 = (field_14 > field_15) ? field_14 : field_15;
-  wire [7:0] maxf_l1_8 = (field_16 > field_17) ? field_16 : field_17;
-  wire [7:0] maxf_l1_9 = (field_18 > field_19) ? field_18 : field_19;
-  wire [7:0] maxf_l1_10 = (field_20 > field_21) ? field_20 : field_21;
-  wire [7:0] maxf_l1_11 = (field_22 > field_23) ? field_22 : field_23;
-  wire [7:0] maxf_l1_12 = (field_24 > field_25) ? field_24 : field_25;
-  wire [7:0] maxf_l1_13 = (field_26 > field_27) ? field_26 : field_27;
-  wire [7:0] maxf_l1_14 = (field_28 > field_29) ? field_28 : field_29;
-  wire [7:0] maxf_l1_15 = (field_30 > field_31) ? field_30 : field_31;
-  wire [7:0] maxf_l1_16 = (field_32 > field_33) ? field_32 : field_33;
-  wire [7:0] maxf_l1_17 = (field_34 > field_35) ? field_34 : field_35;
-  wire [7:0] maxf_l1_18 = (field_36 > field_37) ? field_36 : field_37;
-  wire [7:0] maxf_l1_19 = (field_38 > field_39) ? field_38 : field_39;
-  wire [7:0] maxf_l1_20 = (field_40 > field_41) ? field_40 : field_41;
-  wire [7:0] maxf_l1_21 = (field_42 > field_43) ? field_42 : field_43;
-  wire [7:0] maxf_l1_22 = (field_44 > field_45) ? field_44 : field_45;
-  wire [7:0] maxf_l1_23 = (field_46 > field_47) ? field_46 : field_47;
-  wire [7:0] maxf_l1_24 = (field_48 > field_49) ? field_48 : field_49;
-  wire [7:0] maxf_l1_25 = (field_50 > field_51) ? field_50 : field_51;
-  wire [7:0] maxf_l1_26 = (field_52 > field_53) ? field_52 : field_53;
-  wire [7:0] maxf_l1_27 = (field_54 > field_55) ? field_54 : field_55;
-  wire [7:0] maxf_l1_28 = (field_56 > field_57) ? field_56 : field_57;
-  wire [7:0] maxf_l1_29 = (field_58 > field_59) ? field_58 : field_59;
-  wire [7:0] maxf_l1_30 = (field_60 > field_61) ? field_60 : field_61;
-  wire [7:0] maxf_l1_31 = (field_62 > field_63) ? field_62 : field_63;
-  wire [7:0] maxf_l1_32 = (field_64 > field_65) ? field_64 : field_65;
-  wire [7:0] maxf_l1_33 = (field_66 > field_67) ? field_66 : field_67;
-  wire [7:0] maxf_l1_34 = (field_68 > field_69) ? field_68 : field_69;
-  wire [7:0] maxf_l1_35 = (field_70 > field_71) ? field_70 : field_71;
-  wire [7:0] maxf_l1_36 = (field_72 > field_73) ? field_72 : field_73;
-  wire [7:0] maxf_l1_37 = (field_74 > field_75) ? field_74 : field_75;
-  wire [7:0] maxf_l1_38 = (field_76 > field_77) ? field_76 : field_77;
-  wire [7:0] maxf_l1_39 = (field_78 > field_79) ? field_78 : field_79;
-  wire [7:0] maxf_l1_40 = (field_80 > field_81) ? field_80 : field_81;
-  wire [7:0] maxf_l1_41 = (field_82 > field_83) ? field_82 : field_83;
-  wire [7:0] maxf_l1_42 = (field_84 > field_85) ? field_84 : field_85;
-  wire [7:0] maxf_l1_43 = (field_86 > field_87) ? field_86 : field_87;
-  wire [7:0] maxf_l1_44 = (field_88 > field_89) ? field_88 : field_89;
-  wire [7:0] maxf_l1_45 = (field_90 > field_91) ? field_90 : field_91;
-  wire [7:0] maxf_l1_46 = (field_92 > field_93) ? field_92 : field_93;
-  wire [7:0] maxf_l1_47 = (field_94 > field_95) ? field_94 : field_95;
-  wire [7:0] maxf_l1_48 = (field_96 > field_97) ? field_96 : field_97;
-  wire [7:0] maxf_l1_49 = (field_98 > field_99) ? field_98 : field_99;
-  wire [7:0] maxf_l1_50 = (field_100 > field_101) ? field_100 : field_101;
-  wire [7:0] maxf_l1_51 = (field_102 > field_103) ? field_102 : field_103;
-  wire [7:0] maxf_l1_52 = (field_104 > field_105) ? field_104 : field_105;
-  wire [7:0] maxf_l1_53 = (field_106 > field_107) ? field_106 : field_107;
-  wire [7:0] maxf_l1_54 = (field_108 > field_109) ? field_108 : field_109;
-  wire [7:0] maxf_l1_55 = (field_110 > field_111) ? field_110 : field_111;
-  wire [7:0] maxf_l1_56 = (field_112 > field_113) ? field_112 : field_113;
-  wire [7:0] maxf_l1_57 = (field_114 > field_115) ? field_114 : field_115;
-  wire [7:0] maxf_l1_58 = (field_116 > field_117) ? field_116 : field_117;
-  wire [7:0] maxf_l1_59 = (field_118 > field_119) ? field_118 : field_119;
-  wire [7:0] maxf_l1_60 = (field_120 > field_121) ? field_120 : field_121;
-  wire [7:0] maxf_l1_61 = (field_122 > field_123) ? field_122 : field_123;
-  wire [7:0] maxf_l1_62 = (field_124 > field_125) ? field_124 : field_125;
-  wire [7:0] maxf_l1_63 = (field_126 > field_127) ? field_126 : field_127;
-  wire [7:0] maxf_l2_0 = (maxf_l1_0 > maxf_l1_1) ? maxf_l1_0 : maxf_l1_1;
-  wire [7:0] maxf_l2_1 = (maxf_l1_2 > maxf_l1_3) ? maxf_l1_2 : maxf_l1_3;
-  wire [7:0] maxf_l2_2 = (maxf_l1_4 > maxf_l1_5) ? maxf_l1_4 : maxf_l1_5;
-  wire [7:0] maxf_l2_3 = (maxf_l1_6 > maxf_l1_7) ? maxf_l1_6 : maxf_l1_7;
-  wire [7:0] maxf_l2_4 = (maxf_l1_8 > maxf_l1_9) ? maxf_l1_8 : maxf_l1_9;
-  wire [7:0] maxf_l2_5 = (maxf_l1_10 > maxf_l1_11) ? maxf_l1_10 : maxf_l1_11;
-  wire [7:0] maxf_l2_6 = (maxf_l1_12 > maxf_l1_13) ? maxf_l1_12 : maxf_l1_13;
-  wire [7:0] maxf_l2_7 = (maxf_l1_14 > maxf_l1_15) ? maxf_l1_14 : maxf_l1_15;
-  wire [7:0] maxf_l2_8 = (maxf_l1_16 > maxf_l1_17) ? maxf_l1_16 : maxf_l1_17;
-  wire [7:0] maxf_l2_9 = (maxf_l1_18 > maxf_l1_19) ? maxf_l1_18 : maxf_l1_19;
-  wire [7:0] maxf_l2_10 = (maxf_l1_20 > maxf_l1_21) ? maxf_l1_20 : maxf_l1_21;
-  wire [7:0] maxf_l2_11 = (maxf_l1_22 > maxf_l1_23) ? maxf_l1_22 : maxf_l1_23;
-  wire [7:0] maxf_l2_12 = (maxf_l1_24 > maxf_l1_25) ? maxf_l1_24 : maxf_l1_25;
-  wire [7:0] maxf_l2_13 = (maxf_l1_26 > maxf_l1_27) ? maxf_l1_26 : maxf_l1_27;
-  wire [7:0] maxf_l2_14 = (maxf_l1_28 > maxf_l1_29) ? maxf_l1_28 : maxf_l1_29;
-  wire [7:0] maxf_l2_15 = (maxf_l1_30 > maxf_l1_31) ? maxf_l1_30 : maxf_l1_31;
-  wire [7:0] maxf_l2_16 = (maxf_l1_32 > maxf_l1_33) ? maxf_l1_32 : maxf_l1_33;
-  wire [7:0] maxf_l2_17 = (maxf_l1_34 > maxf_l1_35) ? maxf_l1_34 : maxf_l1_35;
-  wire [7:0] maxf_l2_18 = (maxf_l1_36 > maxf_l1_37) ? maxf_l1_36 : maxf_l1_37;
-  wire [7:0] maxf_l2_19 = (maxf_l1_38 > maxf_l1_39) ? maxf_l1_38 : maxf_l1_39;
-  wire [7:0] maxf_l2_20 = (maxf_l1_40 > maxf_l1_41) ? maxf_l1_40 : maxf_l1_41;
-  wire [7:0] maxf_l2_21 = (maxf_l1_42 > maxf_l1_43) ? maxf_l1_42 : maxf_l1_43;
-  wire [7:0] maxf_l2_22 = (maxf_l1_44 > maxf_l1_45) ? maxf_l1_44 : maxf_l1_45;
-  wire [7:0] maxf_l2_23 = (maxf_l1_46 > maxf_l1_47) ? maxf_l1_46 : maxf_l1_47;
-  wire [7:0] maxf_l2_24 = (maxf_l1_48 > maxf_l1_49) ? maxf_l1_48 : maxf_l1_49;
-  wire [7:0] maxf_l2_25 = (maxf_l1_50 > maxf_l1_51) ? maxf_l1_50 : maxf_l1_51;
-  wire [7:0] maxf_l2_26 = (maxf_l1_52 > maxf_l1_53) ? maxf_l1_52 : maxf_l1_53;
-  wire [7:0] maxf_l2_27 = (maxf_l1_54 > maxf_l1_55) ? maxf_l1_54 : maxf_l1_55;
-  wire [7:0] maxf_l2_28 = (maxf_l1_56 > maxf_l1_57) ? maxf_l1_56 : maxf_l1_57;
-  wire [7:0] maxf_l2_29 = (maxf_l1_58 > maxf_l1_59) ? maxf_l1_58 : maxf_l1_59;
-  wire [7:0] maxf_l2_30 = (maxf_l1_60 > maxf_l1_61) ? maxf_l1_60 : maxf_l1_61;
-  wire [7:0] maxf_l2_31 = (maxf_l1_62 > maxf_l1_63) ? maxf_l1_62 : maxf_l1_63;
-  wire [7:0] maxf_l3_0 = (maxf_l2_0 > maxf_l2_1) ? maxf_l2_0 : maxf_l2_1;
-  wire [7:0] maxf_l3_1 = (maxf_l2_2 > maxf_l2_3) ? maxf_l2_2 : maxf_l2_3;
-  wire [7:0] maxf_l3_2 = (maxf_l2_4 > maxf_l2_5) ? maxf_l2_4 : maxf_l2_5;
-  wire [7:0] maxf_l3_3 = (maxf_l2_6 > maxf_l2_7) ? maxf_l2_6 : maxf_l2_7;
-  wire [7:0] maxf_l3_4 = (maxf_l2_8 > maxf_l2_9) ? maxf_l2_8 : maxf_l2_9;
-  wire [7:0] maxf_l3_5 = (maxf_l2_10 > maxf_l2_11) ? maxf_l2_10 : maxf_l2_11;
-  wire [7:0] maxf_l3_6 = (maxf_l2_12 > maxf_l2_13) ? maxf_l2_12 : maxf_l2_13;
-  wire [7:0] maxf_l3_7 = (maxf_l2_14 > maxf_l2_15) ? maxf_l2_14 : maxf_l2_15;
-  wire [7:0] maxf_l3_8 = (maxf_l2_16 > maxf_l2_17) ? maxf_l2_16 : maxf_l2_17;
-  wire [7:0] maxf_l3_9 = (maxf_l2_18 > maxf_l2_19) ? maxf_l2_18 : maxf_l2_19;
-  wire [7:0] maxf_l3_10 = (maxf_l2_20 > maxf_l2_21) ? maxf_l2_20 : maxf_l2_21;
-  wire [7:0] maxf_l3_11 = (maxf_l2_22 > maxf_l2_23) ? maxf_l2_22 : maxf_l2_23;
-  wire [7:0] maxf_l3_12 = (maxf_l2_24 > maxf_l2_25) ? maxf_l2_24 : maxf_l2_25;
-  wire [7:0] maxf_l3_13 = (maxf_l2_26 > maxf_l2_27) ? maxf_l2_26 : maxf_l2_27;
-  wire [7:0] maxf_l3_14 = (maxf_l2_28 > maxf_l2_29) ? maxf_l2_28 : maxf_l2_29;
-  wire [7:0] maxf_l3_15 = (maxf_l2_30 > maxf_l2_31) ? maxf_l2_30 : maxf_l2_31;
-  wire [7:0] maxf_l4_0 = (maxf_l3_0 > maxf_l3_1) ? maxf_l3_0 : maxf_l3_1;
-  wire [7:0] maxf_l4_1 = (maxf_l3_2 > maxf_l3_3) ? maxf_l3_2 : maxf_l3_3;
-  wire [7:0] maxf_l4_2 = (maxf_l3_4 > maxf_l3_5) ? maxf_l3_4 : maxf_l3_5;
-  wire [7:0] maxf_l4_3 = (maxf_l3_6 > maxf_l3_7) ? maxf_l3_6 : maxf_l3_7;
-  wire [7:0] maxf_l4_4 = (maxf_l3_8 > maxf_l3_9) ? maxf_l3_8 : maxf_l3_9;
-  wire [7:0] maxf_l4_5 = (maxf_l3_10 > maxf_l3_11) ? maxf_l3_10 : maxf_l3_11;
-  wire [7:0] maxf_l4_6 = (maxf_l3_12 > maxf_l3_13) ? maxf_l3_12 : maxf_l3_13;
-  wire [7:0] maxf_l4_7 = (maxf_l3_14 > maxf_l3_15) ? maxf_l3_14 : maxf_l3_15;
-  wire [7:0] maxf_l5_0 = (maxf_l4_0 > maxf_l4_1) ? maxf_l4_0 : maxf_l4_1;
-  wire [7:0] maxf_l5_1 = (maxf_l4_2 > maxf_l4_3) ? maxf_l4_2 : maxf_l4_3;
-  wire [7:0] maxf_l5_2 = (maxf_l4_4 > maxf_l4_5) ? maxf_l4_4 : maxf_l4_5;
-  wire [7:0] maxf_l5_3 = (maxf_l4_6 > maxf_l4_7) ? maxf_l4_6 : maxf_l4_7;
-  wire [7:0] maxf_l6_0 = (maxf_l5_0 > maxf_l5_1) ? maxf_l5_0 : maxf_l5_1;
-  wire [7:0] maxf_l6_1 = (maxf_l5_2 > maxf_l5_3) ? maxf_l5_2 : maxf_l5_3;
-  wire [7:0] maxf_l7_0 = (maxf_l6_0 > maxf_l6_1) ? maxf_l6_0 : maxf_l6_1;
+  wire [1023:0] maxf_values = {field_127, field_126, field_125, field_124, field_123, field_122, field_121, field_120, field_119, field_118, field_117, field_116, field_115, field_114, field_113, field_112, field_111, field_110, field_109, field_108, field_107, field_106, field_105, field_104, field_103, field_102, field_101, field_100, field_99, field_98, field_97, field_96, field_95, field_94, field_93, field_92, field_91, field_90, field_89, field_88, field_87, field_86, field_85, field_84, field_83, field_82, field_81, field_80, field_79, field_78, field_77, field_76, field_75, field_74, field_73, field_72, field_71, field_70, field_69, field_68, field_67, field_66, field_65, field_64, field_63, field_62, field_61, field_60, field_59, field_58, field_57, field_56, field_55, field_54, field_53, field_52, field_51, field_50, field_49, field_48, field_47, field_46, field_45, field_44, field_43, field_42, field_41, field_40, field_39, field_38, field_37, field_36, field_35, field_34, field_33, field_32, field_31, field_30, field_29, field_28, field_27, field_26, field_25, field_24, field_23, field_22, field_21, field_20, field_19, field_18, field_17, field_16, field_15, field_14, field_13, field_12, field_11, field_10, field_9, field_8, field_7, field_6, field_5, field_4, field_3, field_2, field_1, field_0};
+  wire [7:0] maxf_max;
+
+  max_tree_n128_w8 u_maxf (
+    .value_i (maxf_values),
+    .value_o (maxf_max)
+  );
   wire nan_block = (&field_0) | (&field_1) | (&field_2) | (&field_3) | (&field_4) | (&field_5) | (&field_6) | (&field_7) | (&field_8) | (&field_9) | (&field_10) | (&field_11) | (&field_12) | (&field_13) | (&field_14) | (&field_15) | (&field_16) | (&field_17) | (&field_18) | (&field_19) | (&field_20) | (&field_21) | (&field_22) | (&field_23) | (&field_24) | (&field_25) | (&field_26) | (&field_27) | (&field_28) | (&field_29) | (&field_30) | (&field_31) | (&field_32) | (&field_33) | (&field_34) | (&field_35) | (&field_36) | (&field_37) | (&field_38) | (&field_39) | (&field_40) | (&field_41) | (&field_42) | (&field_43) | (&field_44) | (&field_45) | (&field_46) | (&field_47) | (&field_48) | (&field_49) | (&field_50) | (&field_51) | (&field_52) | (&field_53) | (&field_54) | (&field_55) | (&field_56) | (&field_57) | (&field_58) | (&field_59) | (&field_60) | (&field_61) | (&field_62) | (&field_63) | (&field_64) | (&field_65) | (&field_66) | (&field_67) | (&field_68) | (&field_69) | (&field_70) | (&field_71) | (&field_72) | (&field_73) | (&field_74) | (&field_75) | (&field_76) | (&field_77) | (&field_78) | (&field_79) | (&field_80) | (&field_81) | (&field_82) | (&field_83) | (&field_84) | (&field_85) | (&field_86) | (&field_87) | (&field_88) | (&field_89) | (&field_90) | (&field_91) | (&field_92) | (&field_93) | (&field_94) | (&field_95) | (&field_96) | (&field_97) | (&field_98) | (&field_99) | (&field_100) | (&field_101) | (&field_102) | (&field_103) | (&field_104) | (&field_105) | (&field_106) | (&field_107) | (&field_108) | (&field_109) | (&field_110) | (&field_111) | (&field_112) | (&field_113) | (&field_114) | (&field_115) | (&field_116) | (&field_117) | (&field_118) | (&field_119) | (&field_120) | (&field_121) | (&field_122) | (&field_123) | (&field_124) | (&field_125) | (&field_126) | (&field_127);  // an Inf or NaN inlier makes the inliers NaN
 
   // Element quantizers (one per position; outlier positions are dropped below).
@@ -3195,642 +1099,642 @@ module opal_quantizer (
 
   opal_quantizer_elem u_elem_0 (
     .x_i     (x_q1[15:0]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[2:0])
   );
   opal_quantizer_elem u_elem_1 (
     .x_i     (x_q1[31:16]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[5:3])
   );
   opal_quantizer_elem u_elem_2 (
     .x_i     (x_q1[47:32]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[8:6])
   );
   opal_quantizer_elem u_elem_3 (
     .x_i     (x_q1[63:48]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[11:9])
   );
   opal_quantizer_elem u_elem_4 (
     .x_i     (x_q1[79:64]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[14:12])
   );
   opal_quantizer_elem u_elem_5 (
     .x_i     (x_q1[95:80]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[17:15])
   );
   opal_quantizer_elem u_elem_6 (
     .x_i     (x_q1[111:96]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[20:18])
   );
   opal_quantizer_elem u_elem_7 (
     .x_i     (x_q1[127:112]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[23:21])
   );
   opal_quantizer_elem u_elem_8 (
     .x_i     (x_q1[143:128]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[26:24])
   );
   opal_quantizer_elem u_elem_9 (
     .x_i     (x_q1[159:144]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[29:27])
   );
   opal_quantizer_elem u_elem_10 (
     .x_i     (x_q1[175:160]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[32:30])
   );
   opal_quantizer_elem u_elem_11 (
     .x_i     (x_q1[191:176]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[35:33])
   );
   opal_quantizer_elem u_elem_12 (
     .x_i     (x_q1[207:192]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[38:36])
   );
   opal_quantizer_elem u_elem_13 (
     .x_i     (x_q1[223:208]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[41:39])
   );
   opal_quantizer_elem u_elem_14 (
     .x_i     (x_q1[239:224]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[44:42])
   );
   opal_quantizer_elem u_elem_15 (
     .x_i     (x_q1[255:240]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[47:45])
   );
   opal_quantizer_elem u_elem_16 (
     .x_i     (x_q1[271:256]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[50:48])
   );
   opal_quantizer_elem u_elem_17 (
     .x_i     (x_q1[287:272]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[53:51])
   );
   opal_quantizer_elem u_elem_18 (
     .x_i     (x_q1[303:288]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[56:54])
   );
   opal_quantizer_elem u_elem_19 (
     .x_i     (x_q1[319:304]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[59:57])
   );
   opal_quantizer_elem u_elem_20 (
     .x_i     (x_q1[335:320]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[62:60])
   );
   opal_quantizer_elem u_elem_21 (
     .x_i     (x_q1[351:336]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[65:63])
   );
   opal_quantizer_elem u_elem_22 (
     .x_i     (x_q1[367:352]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[68:66])
   );
   opal_quantizer_elem u_elem_23 (
     .x_i     (x_q1[383:368]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[71:69])
   );
   opal_quantizer_elem u_elem_24 (
     .x_i     (x_q1[399:384]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[74:72])
   );
   opal_quantizer_elem u_elem_25 (
     .x_i     (x_q1[415:400]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[77:75])
   );
   opal_quantizer_elem u_elem_26 (
     .x_i     (x_q1[431:416]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[80:78])
   );
   opal_quantizer_elem u_elem_27 (
     .x_i     (x_q1[447:432]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[83:81])
   );
   opal_quantizer_elem u_elem_28 (
     .x_i     (x_q1[463:448]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[86:84])
   );
   opal_quantizer_elem u_elem_29 (
     .x_i     (x_q1[479:464]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[89:87])
   );
   opal_quantizer_elem u_elem_30 (
     .x_i     (x_q1[495:480]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[92:90])
   );
   opal_quantizer_elem u_elem_31 (
     .x_i     (x_q1[511:496]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[95:93])
   );
   opal_quantizer_elem u_elem_32 (
     .x_i     (x_q1[527:512]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[98:96])
   );
   opal_quantizer_elem u_elem_33 (
     .x_i     (x_q1[543:528]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[101:99])
   );
   opal_quantizer_elem u_elem_34 (
     .x_i     (x_q1[559:544]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[104:102])
   );
   opal_quantizer_elem u_elem_35 (
     .x_i     (x_q1[575:560]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[107:105])
   );
   opal_quantizer_elem u_elem_36 (
     .x_i     (x_q1[591:576]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[110:108])
   );
   opal_quantizer_elem u_elem_37 (
     .x_i     (x_q1[607:592]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[113:111])
   );
   opal_quantizer_elem u_elem_38 (
     .x_i     (x_q1[623:608]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[116:114])
   );
   opal_quantizer_elem u_elem_39 (
     .x_i     (x_q1[639:624]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[119:117])
   );
   opal_quantizer_elem u_elem_40 (
     .x_i     (x_q1[655:640]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[122:120])
   );
   opal_quantizer_elem u_elem_41 (
     .x_i     (x_q1[671:656]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[125:123])
   );
   opal_quantizer_elem u_elem_42 (
     .x_i     (x_q1[687:672]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[128:126])
   );
   opal_quantizer_elem u_elem_43 (
     .x_i     (x_q1[703:688]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[131:129])
   );
   opal_quantizer_elem u_elem_44 (
     .x_i     (x_q1[719:704]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[134:132])
   );
   opal_quantizer_elem u_elem_45 (
     .x_i     (x_q1[735:720]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[137:135])
   );
   opal_quantizer_elem u_elem_46 (
     .x_i     (x_q1[751:736]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[140:138])
   );
   opal_quantizer_elem u_elem_47 (
     .x_i     (x_q1[767:752]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[143:141])
   );
   opal_quantizer_elem u_elem_48 (
     .x_i     (x_q1[783:768]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[146:144])
   );
   opal_quantizer_elem u_elem_49 (
     .x_i     (x_q1[799:784]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[149:147])
   );
   opal_quantizer_elem u_elem_50 (
     .x_i     (x_q1[815:800]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[152:150])
   );
   opal_quantizer_elem u_elem_51 (
     .x_i     (x_q1[831:816]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[155:153])
   );
   opal_quantizer_elem u_elem_52 (
     .x_i     (x_q1[847:832]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[158:156])
   );
   opal_quantizer_elem u_elem_53 (
     .x_i     (x_q1[863:848]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[161:159])
   );
   opal_quantizer_elem u_elem_54 (
     .x_i     (x_q1[879:864]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[164:162])
   );
   opal_quantizer_elem u_elem_55 (
     .x_i     (x_q1[895:880]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[167:165])
   );
   opal_quantizer_elem u_elem_56 (
     .x_i     (x_q1[911:896]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[170:168])
   );
   opal_quantizer_elem u_elem_57 (
     .x_i     (x_q1[927:912]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[173:171])
   );
   opal_quantizer_elem u_elem_58 (
     .x_i     (x_q1[943:928]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[176:174])
   );
   opal_quantizer_elem u_elem_59 (
     .x_i     (x_q1[959:944]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[179:177])
   );
   opal_quantizer_elem u_elem_60 (
     .x_i     (x_q1[975:960]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[182:180])
   );
   opal_quantizer_elem u_elem_61 (
     .x_i     (x_q1[991:976]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[185:183])
   );
   opal_quantizer_elem u_elem_62 (
     .x_i     (x_q1[1007:992]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[188:186])
   );
   opal_quantizer_elem u_elem_63 (
     .x_i     (x_q1[1023:1008]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[191:189])
   );
   opal_quantizer_elem u_elem_64 (
     .x_i     (x_q1[1039:1024]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[194:192])
   );
   opal_quantizer_elem u_elem_65 (
     .x_i     (x_q1[1055:1040]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[197:195])
   );
   opal_quantizer_elem u_elem_66 (
     .x_i     (x_q1[1071:1056]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[200:198])
   );
   opal_quantizer_elem u_elem_67 (
     .x_i     (x_q1[1087:1072]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[203:201])
   );
   opal_quantizer_elem u_elem_68 (
     .x_i     (x_q1[1103:1088]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[206:204])
   );
   opal_quantizer_elem u_elem_69 (
     .x_i     (x_q1[1119:1104]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[209:207])
   );
   opal_quantizer_elem u_elem_70 (
     .x_i     (x_q1[1135:1120]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[212:210])
   );
   opal_quantizer_elem u_elem_71 (
     .x_i     (x_q1[1151:1136]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[215:213])
   );
   opal_quantizer_elem u_elem_72 (
     .x_i     (x_q1[1167:1152]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[218:216])
   );
   opal_quantizer_elem u_elem_73 (
     .x_i     (x_q1[1183:1168]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[221:219])
   );
   opal_quantizer_elem u_elem_74 (
     .x_i     (x_q1[1199:1184]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[224:222])
   );
   opal_quantizer_elem u_elem_75 (
     .x_i     (x_q1[1215:1200]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[227:225])
   );
   opal_quantizer_elem u_elem_76 (
     .x_i     (x_q1[1231:1216]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[230:228])
   );
   opal_quantizer_elem u_elem_77 (
     .x_i     (x_q1[1247:1232]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[233:231])
   );
   opal_quantizer_elem u_elem_78 (
     .x_i     (x_q1[1263:1248]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[236:234])
   );
   opal_quantizer_elem u_elem_79 (
     .x_i     (x_q1[1279:1264]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[239:237])
   );
   opal_quantizer_elem u_elem_80 (
     .x_i     (x_q1[1295:1280]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[242:240])
   );
   opal_quantizer_elem u_elem_81 (
     .x_i     (x_q1[1311:1296]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[245:243])
   );
   opal_quantizer_elem u_elem_82 (
     .x_i     (x_q1[1327:1312]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[248:246])
   );
   opal_quantizer_elem u_elem_83 (
     .x_i     (x_q1[1343:1328]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[251:249])
   );
   opal_quantizer_elem u_elem_84 (
     .x_i     (x_q1[1359:1344]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[254:252])
   );
   opal_quantizer_elem u_elem_85 (
     .x_i     (x_q1[1375:1360]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[257:255])
   );
   opal_quantizer_elem u_elem_86 (
     .x_i     (x_q1[1391:1376]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[260:258])
   );
   opal_quantizer_elem u_elem_87 (
     .x_i     (x_q1[1407:1392]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[263:261])
   );
   opal_quantizer_elem u_elem_88 (
     .x_i     (x_q1[1423:1408]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[266:264])
   );
   opal_quantizer_elem u_elem_89 (
     .x_i     (x_q1[1439:1424]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[269:267])
   );
   opal_quantizer_elem u_elem_90 (
     .x_i     (x_q1[1455:1440]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[272:270])
   );
   opal_quantizer_elem u_elem_91 (
     .x_i     (x_q1[1471:1456]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[275:273])
   );
   opal_quantizer_elem u_elem_92 (
     .x_i     (x_q1[1487:1472]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[278:276])
   );
   opal_quantizer_elem u_elem_93 (
     .x_i     (x_q1[1503:1488]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[281:279])
   );
   opal_quantizer_elem u_elem_94 (
     .x_i     (x_q1[1519:1504]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[284:282])
   );
   opal_quantizer_elem u_elem_95 (
     .x_i     (x_q1[1535:1520]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[287:285])
   );
   opal_quantizer_elem u_elem_96 (
     .x_i     (x_q1[1551:1536]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[290:288])
   );
   opal_quantizer_elem u_elem_97 (
     .x_i     (x_q1[1567:1552]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[293:291])
   );
   opal_quantizer_elem u_elem_98 (
     .x_i     (x_q1[1583:1568]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[296:294])
   );
   opal_quantizer_elem u_elem_99 (
     .x_i     (x_q1[1599:1584]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[299:297])
   );
   opal_quantizer_elem u_elem_100 (
     .x_i     (x_q1[1615:1600]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[302:300])
   );
   opal_quantizer_elem u_elem_101 (
     .x_i     (x_q1[1631:1616]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[305:303])
   );
   opal_quantizer_elem u_elem_102 (
     .x_i     (x_q1[1647:1632]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[308:306])
   );
   opal_quantizer_elem u_elem_103 (
     .x_i     (x_q1[1663:1648]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[311:309])
   );
   opal_quantizer_elem u_elem_104 (
     .x_i     (x_q1[1679:1664]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[314:312])
   );
   opal_quantizer_elem u_elem_105 (
     .x_i     (x_q1[1695:1680]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[317:315])
   );
   opal_quantizer_elem u_elem_106 (
     .x_i     (x_q1[1711:1696]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[320:318])
   );
   opal_quantizer_elem u_elem_107 (
     .x_i     (x_q1[1727:1712]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[323:321])
   );
   opal_quantizer_elem u_elem_108 (
     .x_i     (x_q1[1743:1728]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[326:324])
   );
   opal_quantizer_elem u_elem_109 (
     .x_i     (x_q1[1759:1744]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[329:327])
   );
   opal_quantizer_elem u_elem_110 (
     .x_i     (x_q1[1775:1760]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[332:330])
   );
   opal_quantizer_elem u_elem_111 (
     .x_i     (x_q1[1791:1776]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[335:333])
   );
   opal_quantizer_elem u_elem_112 (
     .x_i     (x_q1[1807:1792]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[338:336])
   );
   opal_quantizer_elem u_elem_113 (
     .x_i     (x_q1[1823:1808]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[341:339])
   );
   opal_quantizer_elem u_elem_114 (
     .x_i     (x_q1[1839:1824]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[344:342])
   );
   opal_quantizer_elem u_elem_115 (
     .x_i     (x_q1[1855:1840]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[347:345])
   );
   opal_quantizer_elem u_elem_116 (
     .x_i     (x_q1[1871:1856]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[350:348])
   );
   opal_quantizer_elem u_elem_117 (
     .x_i     (x_q1[1887:1872]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[353:351])
   );
   opal_quantizer_elem u_elem_118 (
     .x_i     (x_q1[1903:1888]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[356:354])
   );
   opal_quantizer_elem u_elem_119 (
     .x_i     (x_q1[1919:1904]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[359:357])
   );
   opal_quantizer_elem u_elem_120 (
     .x_i     (x_q1[1935:1920]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[362:360])
   );
   opal_quantizer_elem u_elem_121 (
     .x_i     (x_q1[1951:1936]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[365:363])
   );
   opal_quantizer_elem u_elem_122 (
     .x_i     (x_q1[1967:1952]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[368:366])
   );
   opal_quantizer_elem u_elem_123 (
     .x_i     (x_q1[1983:1968]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[371:369])
   );
   opal_quantizer_elem u_elem_124 (
     .x_i     (x_q1[1999:1984]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[374:372])
   );
   opal_quantizer_elem u_elem_125 (
     .x_i     (x_q1[2015:2000]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[377:375])
   );
   opal_quantizer_elem u_elem_126 (
     .x_i     (x_q1[2031:2016]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[380:378])
   );
   opal_quantizer_elem u_elem_127 (
     .x_i     (x_q1[2047:2032]),
-    .scale_i (maxf_l7_0),
+    .scale_i (maxf_max),
     .code_o  (codes_all[383:381])
   );
   // Compaction: inlier slot j takes element j + t, where t outliers precede it.
@@ -3838,7 +1742,7 @@ module opal_quantizer (
 
   // Output register.
   reg  [7:0] scale_q;
-  wire [7:0] scale_d = nan_block ? 8'hff : maxf_l7_0;  // S = max inlier field (emax 0)
+  wire [7:0] scale_d = nan_block ? 8'hff : maxf_max;  // S = max inlier field (emax 0)
   reg  [371:0] codes_q;
   reg  [27:0] idx_q;
   reg  [63:0] outl_q;

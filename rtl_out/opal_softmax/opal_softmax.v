@@ -104,542 +104,421 @@ module opal_softmax (
   wire [15:0] x_off_61 = x_off[991:976];
   wire [15:0] x_off_62 = x_off[1007:992];
   wire [15:0] x_off_63 = x_off[1023:1008];
-  wire [15:0] maxt_l1_0 = (x_off_0 > x_off_1) ? x_off_0 : x_off_1;
-  wire [15:0] maxt_l1_1 = (x_off_2 > x_off_3) ? x_off_2 : x_off_3;
-  wire [15:0] maxt_l1_2 = (x_off_4 > x_off_5) ? x_off_4 : x_off_5;
-  wire [15:0] maxt_l1_3 = (x_off_6 > x_off_7) ? x_off_6 : x_off_7;
-  wire [15:0] maxt_l1_4 = (x_off_8 > x_off_9) ? x_off_8 : x_off_9;
-  wire [15:0] maxt_l1_5 = (x_off_10 > x_off_11) ? x_off_10 : x_off_11;
-  wire [15:0] maxt_l1_6 = (x_off_12 > x_off_13) ? x_off_12 : x_off_13;
-  wire [15:0] maxt_l1_7 = (x_off_14 > x_off_15) ? x_off_14 : x_off_15;
-  wire [15:0] maxt_l1_8 = (x_off_16 > x_off_17) ? x_off_16 : x_off_17;
-  wire [15:0] maxt_l1_9 = (x_off_18 > x_off_19) ? x_off_18 : x_off_19;
-  wire [15:0] maxt_l1_10 = (x_off_20 > x_off_21) ? x_off_20 : x_off_21;
-  wire [15:0] maxt_l1_11 = (x_off_22 > x_off_23) ? x_off_22 : x_off_23;
-  wire [15:0] maxt_l1_12 = (x_off_24 > x_off_25) ? x_off_24 : x_off_25;
-  wire [15:0] maxt_l1_13 = (x_off_26 > x_off_27) ? x_off_26 : x_off_27;
-  wire [15:0] maxt_l1_14 = (x_off_28 > x_off_29) ? x_off_28 : x_off_29;
-  wire [15:0] maxt_l1_15 = (x_off_30 > x_off_31) ? x_off_30 : x_off_31;
-  wire [15:0] maxt_l1_16 = (x_off_32 > x_off_33) ? x_off_32 : x_off_33;
-  wire [15:0] maxt_l1_17 = (x_off_34 > x_off_35) ? x_off_34 : x_off_35;
-  wire [15:0] maxt_l1_18 = (x_off_36 > x_off_37) ? x_off_36 : x_off_37;
-  wire [15:0] maxt_l1_19 = (x_off_38 > x_off_39) ? x_off_38 : x_off_39;
-  wire [15:0] maxt_l1_20 = (x_off_40 > x_off_41) ? x_off_40 : x_off_41;
-  wire [15:0] maxt_l1_21 = (x_off_42 > x_off_43) ? x_off_42 : x_off_43;
-  wire [15:0] maxt_l1_22 = (x_off_44 > x_off_45) ? x_off_44 : x_off_45;
-  wire [15:0] maxt_l1_23 = (x_off_46 > x_off_47) ? x_off_46 : x_off_47;
-  wire [15:0] maxt_l1_24 = (x_off_48 > x_off_49) ? x_off_48 : x_off_49;
-  wire [15:0] maxt_l1_25 = (x_off_50 > x_off_51) ? x_off_50 : x_off_51;
-  wire [15:0] maxt_l1_26 = (x_off_52 > x_off_53) ? x_off_52 : x_off_53;
-  wire [15:0] maxt_l1_27 = (x_off_54 > x_off_55) ? x_off_54 : x_off_55;
-  wire [15:0] maxt_l1_28 = (x_off_56 > x_off_57) ? x_off_56 : x_off_57;
-  wire [15:0] maxt_l1_29 = (x_off_58 > x_off_59) ? x_off_58 : x_off_59;
-  wire [15:0] maxt_l1_30 = (x_off_60 > x_off_61) ? x_off_60 : x_off_61;
-  wire [15:0] maxt_l1_31 = (x_off_62 > x_off_63) ? x_off_62 : x_off_63;
-  wire [15:0] maxt_l2_0 = (maxt_l1_0 > maxt_l1_1) ? maxt_l1_0 : maxt_l1_1;
-  wire [15:0] maxt_l2_1 = (maxt_l1_2 > maxt_l1_3) ? maxt_l1_2 : maxt_l1_3;
-  wire [15:0] maxt_l2_2 = (maxt_l1_4 > maxt_l1_5) ? maxt_l1_4 : maxt_l1_5;
-  wire [15:0] maxt_l2_3 = (maxt_l1_6 > maxt_l1_7) ? maxt_l1_6 : maxt_l1_7;
-  wire [15:0] maxt_l2_4 = (maxt_l1_8 > maxt_l1_9) ? maxt_l1_8 : maxt_l1_9;
-  wire [15:0] maxt_l2_5 = (maxt_l1_10 > maxt_l1_11) ? maxt_l1_10 : maxt_l1_11;
-  wire [15:0] maxt_l2_6 = (maxt_l1_12 > maxt_l1_13) ? maxt_l1_12 : maxt_l1_13;
-  wire [15:0] maxt_l2_7 = (maxt_l1_14 > maxt_l1_15) ? maxt_l1_14 : maxt_l1_15;
-  wire [15:0] maxt_l2_8 = (maxt_l1_16 > maxt_l1_17) ? maxt_l1_16 : maxt_l1_17;
-  wire [15:0] maxt_l2_9 = (maxt_l1_18 > maxt_l1_19) ? maxt_l1_18 : maxt_l1_19;
-  wire [15:0] maxt_l2_10 = (maxt_l1_20 > maxt_l1_21) ? maxt_l1_20 : maxt_l1_21;
-  wire [15:0] maxt_l2_11 = (maxt_l1_22 > maxt_l1_23) ? maxt_l1_22 : maxt_l1_23;
-  wire [15:0] maxt_l2_12 = (maxt_l1_24 > maxt_l1_25) ? maxt_l1_24 : maxt_l1_25;
-  wire [15:0] maxt_l2_13 = (maxt_l1_26 > maxt_l1_27) ? maxt_l1_26 : maxt_l1_27;
-  wire [15:0] maxt_l2_14 = (maxt_l1_28 > maxt_l1_29) ? maxt_l1_28 : maxt_l1_29;
-  wire [15:0] maxt_l2_15 = (maxt_l1_30 > maxt_l1_31) ? maxt_l1_30 : maxt_l1_31;
-  wire [15:0] maxt_l3_0 = (maxt_l2_0 > maxt_l2_1) ? maxt_l2_0 : maxt_l2_1;
-  wire [15:0] maxt_l3_1 = (maxt_l2_2 > maxt_l2_3) ? maxt_l2_2 : maxt_l2_3;
-  wire [15:0] maxt_l3_2 = (maxt_l2_4 > maxt_l2_5) ? maxt_l2_4 : maxt_l2_5;
-  wire [15:0] maxt_l3_3 = (maxt_l2_6 > maxt_l2_7) ? maxt_l2_6 : maxt_l2_7;
-  wire [15:0] maxt_l3_4 = (maxt_l2_8 > maxt_l2_9) ? maxt_l2_8 : maxt_l2_9;
-  wire [15:0] maxt_l3_5 = (maxt_l2_10 > maxt_l2_11) ? maxt_l2_10 : maxt_l2_11;
-  wire [15:0] maxt_l3_6 = (maxt_l2_12 > maxt_l2_13) ? maxt_l2_12 : maxt_l2_13;
-  wire [15:0] maxt_l3_7 = (maxt_l2_14 > maxt_l2_15) ? maxt_l2_14 : maxt_l2_15;
-  wire [15:0] maxt_l4_0 = (maxt_l3_0 > maxt_l3_1) ? maxt_l3_0 : maxt_l3_1;
-  wire [15:0] maxt_l4_1 = (maxt_l3_2 > maxt_l3_3) ? maxt_l3_2 : maxt_l3_3;
-  wire [15:0] maxt_l4_2 = (maxt_l3_4 > maxt_l3_5) ? maxt_l3_4 : maxt_l3_5;
-  wire [15:0] maxt_l4_3 = (maxt_l3_6 > maxt_l3_7) ? maxt_l3_6 : maxt_l3_7;
-  wire [15:0] maxt_l5_0 = (maxt_l4_0 > maxt_l4_1) ? maxt_l4_0 : maxt_l4_1;
-  wire [15:0] maxt_l5_1 = (maxt_l4_2 > maxt_l4_3) ? maxt_l4_2 : maxt_l4_3;
-  wire [15:0] maxt_l6_0 = (maxt_l5_0 > maxt_l5_1) ? maxt_l5_0 : maxt_l5_1;
+  wire [1023:0] maxt_values = {x_off_63, x_off_62, x_off_61, x_off_60, x_off_59, x_off_58, x_off_57, x_off_56, x_off_55, x_off_54, x_off_53, x_off_52, x_off_51, x_off_50, x_off_49, x_off_48, x_off_47, x_off_46, x_off_45, x_off_44, x_off_43, x_off_42, x_off_41, x_off_40, x_off_39, x_off_38, x_off_37, x_off_36, x_off_35, x_off_34, x_off_33, x_off_32, x_off_31, x_off_30, x_off_29, x_off_28, x_off_27, x_off_26, x_off_25, x_off_24, x_off_23, x_off_22, x_off_21, x_off_20, x_off_19, x_off_18, x_off_17, x_off_16, x_off_15, x_off_14, x_off_13, x_off_12, x_off_11, x_off_10, x_off_9, x_off_8, x_off_7, x_off_6, x_off_5, x_off_4, x_off_3, x_off_2, x_off_1, x_off_0};
+  wire [15:0] maxt_max;
 
+  max_tree_n64_w16 u_maxt (
+    .value_i (maxt_values),
+    .value_o (maxt_max)
+  );
   // Steps 2-6: per element, scaled difference t and sum term p.
   wire [575:0] t_all;  // t of element i at [9*i +: 9]
   wire [831:0] p_all;  // p of element i at [13*i +: 13]
 
   opal_softmax_term u_term_0 (
     .x_i   (x_off[15:0]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[8:0]),
     .p_o   (p_all[12:0])
   );
   opal_softmax_term u_term_1 (
     .x_i   (x_off[31:16]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[17:9]),
     .p_o   (p_all[25:13])
   );
   opal_softmax_term u_term_2 (
     .x_i   (x_off[47:32]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[26:18]),
     .p_o   (p_all[38:26])
   );
   opal_softmax_term u_term_3 (
     .x_i   (x_off[63:48]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[35:27]),
     .p_o   (p_all[51:39])
   );
   opal_softmax_term u_term_4 (
     .x_i   (x_off[79:64]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[44:36]),
     .p_o   (p_all[64:52])
   );
   opal_softmax_term u_term_5 (
     .x_i   (x_off[95:80]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[53:45]),
     .p_o   (p_all[77:65])
   );
   opal_softmax_term u_term_6 (
     .x_i   (x_off[111:96]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[62:54]),
     .p_o   (p_all[90:78])
   );
   opal_softmax_term u_term_7 (
     .x_i   (x_off[127:112]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[71:63]),
     .p_o   (p_all[103:91])
   );
   opal_softmax_term u_term_8 (
     .x_i   (x_off[143:128]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[80:72]),
     .p_o   (p_all[116:104])
   );
   opal_softmax_term u_term_9 (
     .x_i   (x_off[159:144]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[89:81]),
     .p_o   (p_all[129:117])
   );
   opal_softmax_term u_term_10 (
     .x_i   (x_off[175:160]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[98:90]),
     .p_o   (p_all[142:130])
   );
   opal_softmax_term u_term_11 (
     .x_i   (x_off[191:176]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[107:99]),
     .p_o   (p_all[155:143])
   );
   opal_softmax_term u_term_12 (
     .x_i   (x_off[207:192]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[116:108]),
     .p_o   (p_all[168:156])
   );
   opal_softmax_term u_term_13 (
     .x_i   (x_off[223:208]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[125:117]),
     .p_o   (p_all[181:169])
   );
   opal_softmax_term u_term_14 (
     .x_i   (x_off[239:224]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[134:126]),
     .p_o   (p_all[194:182])
   );
   opal_softmax_term u_term_15 (
     .x_i   (x_off[255:240]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[143:135]),
     .p_o   (p_all[207:195])
   );
   opal_softmax_term u_term_16 (
     .x_i   (x_off[271:256]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[152:144]),
     .p_o   (p_all[220:208])
   );
   opal_softmax_term u_term_17 (
     .x_i   (x_off[287:272]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[161:153]),
     .p_o   (p_all[233:221])
   );
   opal_softmax_term u_term_18 (
     .x_i   (x_off[303:288]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[170:162]),
     .p_o   (p_all[246:234])
   );
   opal_softmax_term u_term_19 (
     .x_i   (x_off[319:304]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[179:171]),
     .p_o   (p_all[259:247])
   );
   opal_softmax_term u_term_20 (
     .x_i   (x_off[335:320]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[188:180]),
     .p_o   (p_all[272:260])
   );
   opal_softmax_term u_term_21 (
     .x_i   (x_off[351:336]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[197:189]),
     .p_o   (p_all[285:273])
   );
   opal_softmax_term u_term_22 (
     .x_i   (x_off[367:352]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[206:198]),
     .p_o   (p_all[298:286])
   );
   opal_softmax_term u_term_23 (
     .x_i   (x_off[383:368]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[215:207]),
     .p_o   (p_all[311:299])
   );
   opal_softmax_term u_term_24 (
     .x_i   (x_off[399:384]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[224:216]),
     .p_o   (p_all[324:312])
   );
   opal_softmax_term u_term_25 (
     .x_i   (x_off[415:400]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[233:225]),
     .p_o   (p_all[337:325])
   );
   opal_softmax_term u_term_26 (
     .x_i   (x_off[431:416]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[242:234]),
     .p_o   (p_all[350:338])
   );
   opal_softmax_term u_term_27 (
     .x_i   (x_off[447:432]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[251:243]),
     .p_o   (p_all[363:351])
   );
   opal_softmax_term u_term_28 (
     .x_i   (x_off[463:448]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[260:252]),
     .p_o   (p_all[376:364])
   );
   opal_softmax_term u_term_29 (
     .x_i   (x_off[479:464]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[269:261]),
     .p_o   (p_all[389:377])
   );
   opal_softmax_term u_term_30 (
     .x_i   (x_off[495:480]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[278:270]),
     .p_o   (p_all[402:390])
   );
   opal_softmax_term u_term_31 (
     .x_i   (x_off[511:496]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[287:279]),
     .p_o   (p_all[415:403])
   );
   opal_softmax_term u_term_32 (
     .x_i   (x_off[527:512]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[296:288]),
     .p_o   (p_all[428:416])
   );
   opal_softmax_term u_term_33 (
     .x_i   (x_off[543:528]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[305:297]),
     .p_o   (p_all[441:429])
   );
   opal_softmax_term u_term_34 (
     .x_i   (x_off[559:544]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[314:306]),
     .p_o   (p_all[454:442])
   );
   opal_softmax_term u_term_35 (
     .x_i   (x_off[575:560]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[323:315]),
     .p_o   (p_all[467:455])
   );
   opal_softmax_term u_term_36 (
     .x_i   (x_off[591:576]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[332:324]),
     .p_o   (p_all[480:468])
   );
   opal_softmax_term u_term_37 (
     .x_i   (x_off[607:592]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[341:333]),
     .p_o   (p_all[493:481])
   );
   opal_softmax_term u_term_38 (
     .x_i   (x_off[623:608]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[350:342]),
     .p_o   (p_all[506:494])
   );
   opal_softmax_term u_term_39 (
     .x_i   (x_off[639:624]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[359:351]),
     .p_o   (p_all[519:507])
   );
   opal_softmax_term u_term_40 (
     .x_i   (x_off[655:640]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[368:360]),
     .p_o   (p_all[532:520])
   );
   opal_softmax_term u_term_41 (
     .x_i   (x_off[671:656]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[377:369]),
     .p_o   (p_all[545:533])
   );
   opal_softmax_term u_term_42 (
     .x_i   (x_off[687:672]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[386:378]),
     .p_o   (p_all[558:546])
   );
   opal_softmax_term u_term_43 (
     .x_i   (x_off[703:688]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[395:387]),
     .p_o   (p_all[571:559])
   );
   opal_softmax_term u_term_44 (
     .x_i   (x_off[719:704]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[404:396]),
     .p_o   (p_all[584:572])
   );
   opal_softmax_term u_term_45 (
     .x_i   (x_off[735:720]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[413:405]),
     .p_o   (p_all[597:585])
   );
   opal_softmax_term u_term_46 (
     .x_i   (x_off[751:736]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[422:414]),
     .p_o   (p_all[610:598])
   );
   opal_softmax_term u_term_47 (
     .x_i   (x_off[767:752]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[431:423]),
     .p_o   (p_all[623:611])
   );
   opal_softmax_term u_term_48 (
     .x_i   (x_off[783:768]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[440:432]),
     .p_o   (p_all[636:624])
   );
   opal_softmax_term u_term_49 (
     .x_i   (x_off[799:784]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[449:441]),
     .p_o   (p_all[649:637])
   );
   opal_softmax_term u_term_50 (
     .x_i   (x_off[815:800]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[458:450]),
     .p_o   (p_all[662:650])
   );
   opal_softmax_term u_term_51 (
     .x_i   (x_off[831:816]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[467:459]),
     .p_o   (p_all[675:663])
   );
   opal_softmax_term u_term_52 (
     .x_i   (x_off[847:832]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[476:468]),
     .p_o   (p_all[688:676])
   );
   opal_softmax_term u_term_53 (
     .x_i   (x_off[863:848]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[485:477]),
     .p_o   (p_all[701:689])
   );
   opal_softmax_term u_term_54 (
     .x_i   (x_off[879:864]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[494:486]),
     .p_o   (p_all[714:702])
   );
   opal_softmax_term u_term_55 (
     .x_i   (x_off[895:880]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[503:495]),
     .p_o   (p_all[727:715])
   );
   opal_softmax_term u_term_56 (
     .x_i   (x_off[911:896]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[512:504]),
     .p_o   (p_all[740:728])
   );
   opal_softmax_term u_term_57 (
     .x_i   (x_off[927:912]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[521:513]),
     .p_o   (p_all[753:741])
   );
   opal_softmax_term u_term_58 (
     .x_i   (x_off[943:928]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[530:522]),
     .p_o   (p_all[766:754])
   );
   opal_softmax_term u_term_59 (
     .x_i   (x_off[959:944]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[539:531]),
     .p_o   (p_all[779:767])
   );
   opal_softmax_term u_term_60 (
     .x_i   (x_off[975:960]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[548:540]),
     .p_o   (p_all[792:780])
   );
   opal_softmax_term u_term_61 (
     .x_i   (x_off[991:976]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[557:549]),
     .p_o   (p_all[805:793])
   );
   opal_softmax_term u_term_62 (
     .x_i   (x_off[1007:992]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[566:558]),
     .p_o   (p_all[818:806])
   );
   opal_softmax_term u_term_63 (
     .x_i   (x_off[1023:1008]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .t_o   (t_all[575:567]),
     .p_o   (p_all[831:819])
   );
   // Step 6: sum of the terms, balanced adder tree (19 bits).
-  wire [13:0] sumt_l1_0 = {1'd0, p_all[12:0]} + {1'd0, p_all[25:13]};
-  wire [13:0] sumt_l1_1 = {1'd0, p_all[38:26]} + {1'd0, p_all[51:39]};
-  wire [13:0] sumt_l1_2 = {1'd0, p_all[64:52]} + {1'd0, p_all[77:65]};
-  wire [13:0] sumt_l1_3 = {1'd0, p_all[90:78]} + {1'd0, p_all[103:91]};
-  wire [13:0] sumt_l1_4 = {1'd0, p_all[116:104]} + {1'd0, p_all[129:117]};
-  wire [13:0] sumt_l1_5 = {1'd0, p_all[142:130]} + {1'd0, p_all[155:143]};
-  wire [13:0] sumt_l1_6 = {1'd0, p_all[168:156]} + {1'd0, p_all[181:169]};
-  wire [13:0] sumt_l1_7 = {1'd0, p_all[194:182]} + {1'd0, p_all[207:195]};
-  wire [13:0] sumt_l1_8 = {1'd0, p_all[220:208]} + {1'd0, p_all[233:221]};
-  wire [13:0] sumt_l1_9 = {1'd0, p_all[246:234]} + {1'd0, p_all[259:247]};
-  wire [13:0] sumt_l1_10 = {1'd0, p_all[272:260]} + {1'd0, p_all[285:273]};
-  wire [13:0] sumt_l1_11 = {1'd0, p_all[298:286]} + {1'd0, p_all[311:299]};
-  wire [13:0] sumt_l1_12 = {1'd0, p_all[324:312]} + {1'd0, p_all[337:325]};
-  wire [13:0] sumt_l1_13 = {1'd0, p_all[350:338]} + {1'd0, p_all[363:351]};
-  wire [13:0] sumt_l1_14 = {1'd0, p_all[376:364]} + {1'd0, p_all[389:377]};
-  wire [13:0] sumt_l1_15 = {1'd0, p_all[402:390]} + {1'd0, p_all[415:403]};
-  wire [13:0] sumt_l1_16 = {1'd0, p_all[428:416]} + {1'd0, p_all[441:429]};
-  wire [13:0] sumt_l1_17 = {1'd0, p_all[454:442]} + {1'd0, p_all[467:455]};
-  wire [13:0] sumt_l1_18 = {1'd0, p_all[480:468]} + {1'd0, p_all[493:481]};
-  wire [13:0] sumt_l1_19 = {1'd0, p_all[506:494]} + {1'd0, p_all[519:507]};
-  wire [13:0] sumt_l1_20 = {1'd0, p_all[532:520]} + {1'd0, p_all[545:533]};
-  wire [13:0] sumt_l1_21 = {1'd0, p_all[558:546]} + {1'd0, p_all[571:559]};
-  wire [13:0] sumt_l1_22 = {1'd0, p_all[584:572]} + {1'd0, p_all[597:585]};
-  wire [13:0] sumt_l1_23 = {1'd0, p_all[610:598]} + {1'd0, p_all[623:611]};
-  wire [13:0] sumt_l1_24 = {1'd0, p_all[636:624]} + {1'd0, p_all[649:637]};
-  wire [13:0] sumt_l1_25 = {1'd0, p_all[662:650]} + {1'd0, p_all[675:663]};
-  wire [13:0] sumt_l1_26 = {1'd0, p_all[688:676]} + {1'd0, p_all[701:689]};
-  wire [13:0] sumt_l1_27 = {1'd0, p_all[714:702]} + {1'd0, p_all[727:715]};
-  wire [13:0] sumt_l1_28 = {1'd0, p_all[740:728]} + {1'd0, p_all[753:741]};
-  wire [13:0] sumt_l1_29 = {1'd0, p_all[766:754]} + {1'd0, p_all[779:767]};
-  wire [13:0] sumt_l1_30 = {1'd0, p_all[792:780]} + {1'd0, p_all[805:793]};
-  wire [13:0] sumt_l1_31 = {1'd0, p_all[818:806]} + {1'd0, p_all[831:819]};
-  wire [14:0] sumt_l2_0 = {1'd0, sumt_l1_0} + {1'd0, sumt_l1_1};
-  wire [14:0] sumt_l2_1 = {1'd0, sumt_l1_2} + {1'd0, sumt_l1_3};
-  wire [14:0] sumt_l2_2 = {1'd0, sumt_l1_4} + {1'd0, sumt_l1_5};
-  wire [14:0] sumt_l2_3 = {1'd0, sumt_l1_6} + {1'd0, sumt_l1_7};
-  wire [14:0] sumt_l2_4 = {1'd0, sumt_l1_8} + {1'd0, sumt_l1_9};
-  wire [14:0] sumt_l2_5 = {1'd0, sumt_l1_10} + {1'd0, sumt_l1_11};
-  wire [14:0] sumt_l2_6 = {1'd0, sumt_l1_12} + {1'd0, sumt_l1_13};
-  wire [14:0] sumt_l2_7 = {1'd0, sumt_l1_14} + {1'd0, sumt_l1_15};
-  wire [14:0] sumt_l2_8 = {1'd0, sumt_l1_16} + {1'd0, sumt_l1_17};
-  wire [14:0] sumt_l2_9 = {1'd0, sumt_l1_18} + {1'd0, sumt_l1_19};
-  wire [14:0] sumt_l2_10 = {1'd0, sumt_l1_20} + {1'd0, sumt_l1_21};
-  wire [14:0] sumt_l2_11 = {1'd0, sumt_l1_22} + {1'd0, sumt_l1_23};
-  wire [14:0] sumt_l2_12 = {1'd0, sumt_l1_24} + {1'd0, sumt_l1_25};
-  wire [14:0] sumt_l2_13 = {1'd0, sumt_l1_26} + {1'd0, sumt_l1_27};
-  wire [14:0] sumt_l2_14 = {1'd0, sumt_l1_28} + {1'd0, sumt_l1_29};
-  wire [14:0] sumt_l2_15 = {1'd0, sumt_l1_30} + {1'd0, sumt_l1_31};
-  wire [15:0] sumt_l3_0 = {1'd0, sumt_l2_0} + {1'd0, sumt_l2_1};
-  wire [15:0] sumt_l3_1 = {1'd0, sumt_l2_2} + {1'd0, sumt_l2_3};
-  wire [15:0] sumt_l3_2 = {1'd0, sumt_l2_4} + {1'd0, sumt_l2_5};
-  wire [15:0] sumt_l3_3 = {1'd0, sumt_l2_6} + {1'd0, sumt_l2_7};
-  wire [15:0] sumt_l3_4 = {1'd0, sumt_l2_8} + {1'd0, sumt_l2_9};
-  wire [15:0] sumt_l3_5 = {1'd0, sumt_l2_10} + {1'd0, sumt_l2_11};
-  wire [15:0] sumt_l3_6 = {1'd0, sumt_l2_12} + {1'd0, sumt_l2_13};
-  wire [15:0] sumt_l3_7 = {1'd0, sumt_l2_14} + {1'd0, sumt_l2_15};
-  wire [16:0] sumt_l4_0 = {1'd0, sumt_l3_0} + {1'd0, sumt_l3_1};
-  wire [16:0] sumt_l4_1 = {1'd0, sumt_l3_2} + {1'd0, sumt_l3_3};
-  wire [16:0] sumt_l4_2 = {1'd0, sumt_l3_4} + {1'd0, sumt_l3_5};
-  wire [16:0] sumt_l4_3 = {1'd0, sumt_l3_6} + {1'd0, sumt_l3_7};
-  wire [17:0] sumt_l5_0 = {1'd0, sumt_l4_0} + {1'd0, sumt_l4_1};
-  wire [17:0] sumt_l5_1 = {1'd0, sumt_l4_2} + {1'd0, sumt_l4_3};
-  wire [18:0] sumt_l6_0 = {1'd0, sumt_l5_0} + {1'd0, sumt_l5_1};
+  wire [18:0] sumt_sum;
+  wire [831:0] sumt_operands = {p_all[831:819], p_all[818:806], p_all[805:793], p_all[792:780], p_all[779:767], p_all[766:754], p_all[753:741], p_all[740:728], p_all[727:715], p_all[714:702], p_all[701:689], p_all[688:676], p_all[675:663], p_all[662:650], p_all[649:637], p_all[636:624], p_all[623:611], p_all[610:598], p_all[597:585], p_all[584:572], p_all[571:559], p_all[558:546], p_all[545:533], p_all[532:520], p_all[519:507], p_all[506:494], p_all[493:481], p_all[480:468], p_all[467:455], p_all[454:442], p_all[441:429], p_all[428:416], p_all[415:403], p_all[402:390], p_all[389:377], p_all[376:364], p_all[363:351], p_all[350:338], p_all[337:325], p_all[324:312], p_all[311:299], p_all[298:286], p_all[285:273], p_all[272:260], p_all[259:247], p_all[246:234], p_all[233:221], p_all[220:208], p_all[207:195], p_all[194:182], p_all[181:169], p_all[168:156], p_all[155:143], p_all[142:130], p_all[129:117], p_all[116:104], p_all[103:91], p_all[90:78], p_all[77:65], p_all[64:52], p_all[51:39], p_all[38:26], p_all[25:13], p_all[12:0]};
 
+  add_tree_u_n64_a13_y19 u_sumt (
+    .sum_i (sumt_operands),
+    .sum_o (sumt_sum)
+  );
   // Step 7: lg = L * 2^4 + ((r + 1) >> 1) + 1: L = leading-one position of sum / 2^12, r = the 5 bits after it.
-  wire [6:0] sum_int = sumt_l6_0[18:12];  // sum >> P: 1 .. n
-  wire [7:0] lzc_pad = {sum_int, 1'b1};
-  wire lzc_7_6_cnt = ~lzc_pad[7];
-  wire lzc_7_6_zero = ~(lzc_pad[7] | lzc_pad[6]);
-  wire lzc_5_4_cnt = ~lzc_pad[5];
-  wire lzc_5_4_zero = ~(lzc_pad[5] | lzc_pad[4]);
-  wire [1:0] lzc_7_4_cnt = lzc_7_6_zero ? {1'b1, lzc_5_4_cnt} : {1'b0, lzc_7_6_cnt};
-  wire lzc_7_4_zero = lzc_7_6_zero & lzc_5_4_zero;
-  wire lzc_3_2_cnt = ~lzc_pad[3];
-  wire lzc_3_2_zero = ~(lzc_pad[3] | lzc_pad[2]);
-  wire lzc_1_0_cnt = ~lzc_pad[1];
-  wire [1:0] lzc_3_0_cnt = lzc_3_2_zero ? {1'b1, lzc_1_0_cnt} : {1'b0, lzc_3_2_cnt};
-  wire [2:0] lzc_7_0_cnt = lzc_7_4_zero ? {1'b1, lzc_3_0_cnt} : {1'b0, lzc_7_4_cnt};
-  wire unused_lzc_pad_lsb = lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [2:0] lead_full = 3'd6 - lzc_7_0_cnt;
+  wire [6:0] sum_int = sumt_sum[18:12];  // sum >> P: 1 .. n
+  wire [2:0] lzc_count;
+
+  lzc_w7 u_lzc (
+    .x_i     (sum_int),
+    .count_o (lzc_count)
+  );
+  wire [2:0] lead_full = 3'd6 - lzc_count;
   wire [2:0] lead = lead_full;  // L = floor(log2(sum)) - P
-  wire [10:0] lead_window = sumt_l6_0[17:7];  // the bits that can follow the leading one
-  wire unused_sum_lo = |sumt_l6_0[6:0];  // truncated: below the G + 1 bits read
+  wire [10:0] lead_window = sumt_sum[17:7];  // the bits that can follow the leading one
+  wire unused_sum_lo = |sumt_sum[6:0];  // truncated: below the G + 1 bits read
   wire [10:0] lead_window_sh = lead_window >> lead;
   wire [4:0] lead_frac = lead_window_sh[4:0];  // r: G + 1 bits after the leading one
   wire unused_lead_window_hi = |lead_window_sh[10:5];  // the leading one and above

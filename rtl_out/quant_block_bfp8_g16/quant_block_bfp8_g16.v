@@ -53,23 +53,15 @@ module quant_block_bfp8_g16 (
   wire [7:0] field_14 = x_i[478:471];
   wire [7:0] field_15 = x_i[510:503];
   wire nan_block = (&field_0) | (&field_1) | (&field_2) | (&field_3) | (&field_4) | (&field_5) | (&field_6) | (&field_7) | (&field_8) | (&field_9) | (&field_10) | (&field_11) | (&field_12) | (&field_13) | (&field_14) | (&field_15);  // an Inf or NaN input makes the whole block NaN
-  wire [7:0] maxf_l1_0 = (field_0 > field_1) ? field_0 : field_1;
-  wire [7:0] maxf_l1_1 = (field_2 > field_3) ? field_2 : field_3;
-  wire [7:0] maxf_l1_2 = (field_4 > field_5) ? field_4 : field_5;
-  wire [7:0] maxf_l1_3 = (field_6 > field_7) ? field_6 : field_7;
-  wire [7:0] maxf_l1_4 = (field_8 > field_9) ? field_8 : field_9;
-  wire [7:0] maxf_l1_5 = (field_10 > field_11) ? field_10 : field_11;
-  wire [7:0] maxf_l1_6 = (field_12 > field_13) ? field_12 : field_13;
-  wire [7:0] maxf_l1_7 = (field_14 > field_15) ? field_14 : field_15;
-  wire [7:0] maxf_l2_0 = (maxf_l1_0 > maxf_l1_1) ? maxf_l1_0 : maxf_l1_1;
-  wire [7:0] maxf_l2_1 = (maxf_l1_2 > maxf_l1_3) ? maxf_l1_2 : maxf_l1_3;
-  wire [7:0] maxf_l2_2 = (maxf_l1_4 > maxf_l1_5) ? maxf_l1_4 : maxf_l1_5;
-  wire [7:0] maxf_l2_3 = (maxf_l1_6 > maxf_l1_7) ? maxf_l1_6 : maxf_l1_7;
-  wire [7:0] maxf_l3_0 = (maxf_l2_0 > maxf_l2_1) ? maxf_l2_0 : maxf_l2_1;
-  wire [7:0] maxf_l3_1 = (maxf_l2_2 > maxf_l2_3) ? maxf_l2_2 : maxf_l2_3;
-  wire [7:0] maxf_l4_0 = (maxf_l3_0 > maxf_l3_1) ? maxf_l3_0 : maxf_l3_1;
+  wire [127:0] maxf_values = {field_15, field_14, field_13, field_12, field_11, field_10, field_9, field_8, field_7, field_6, field_5, field_4, field_3, field_2, field_1, field_0};
+  wire [7:0] maxf_max;
+
+  max_tree_n16_w8 u_maxf (
+    .value_i (maxf_values),
+    .value_o (maxf_max)
+  );
   wire [7:0] scale;  // scale field of a finite block
-  wire [7:0] e_max = (|maxf_l4_0) ? maxf_l4_0 : 8'd1;  // E = max(maxfield, 1)
+  wire [7:0] e_max = (|maxf_max) ? maxf_max : 8'd1;  // E = max(maxfield, 1)
   assign scale = e_max;  // s = E (fp32 exponent)
 
   // Stage B: element quantizers

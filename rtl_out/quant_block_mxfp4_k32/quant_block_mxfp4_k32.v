@@ -69,38 +69,14 @@ module quant_block_mxfp4_k32 (
   wire [7:0] field_30 = x_i[494:487];
   wire [7:0] field_31 = x_i[510:503];
   wire nan_block = (&field_0) | (&field_1) | (&field_2) | (&field_3) | (&field_4) | (&field_5) | (&field_6) | (&field_7) | (&field_8) | (&field_9) | (&field_10) | (&field_11) | (&field_12) | (&field_13) | (&field_14) | (&field_15) | (&field_16) | (&field_17) | (&field_18) | (&field_19) | (&field_20) | (&field_21) | (&field_22) | (&field_23) | (&field_24) | (&field_25) | (&field_26) | (&field_27) | (&field_28) | (&field_29) | (&field_30) | (&field_31);  // an Inf or NaN input makes the whole block NaN
-  wire [7:0] maxf_l1_0 = (field_0 > field_1) ? field_0 : field_1;
-  wire [7:0] maxf_l1_1 = (field_2 > field_3) ? field_2 : field_3;
-  wire [7:0] maxf_l1_2 = (field_4 > field_5) ? field_4 : field_5;
-  wire [7:0] maxf_l1_3 = (field_6 > field_7) ? field_6 : field_7;
-  wire [7:0] maxf_l1_4 = (field_8 > field_9) ? field_8 : field_9;
-  wire [7:0] maxf_l1_5 = (field_10 > field_11) ? field_10 : field_11;
-  wire [7:0] maxf_l1_6 = (field_12 > field_13) ? field_12 : field_13;
-  wire [7:0] maxf_l1_7 = (field_14 > field_15) ? field_14 : field_15;
-  wire [7:0] maxf_l1_8 = (field_16 > field_17) ? field_16 : field_17;
-  wire [7:0] maxf_l1_9 = (field_18 > field_19) ? field_18 : field_19;
-  wire [7:0] maxf_l1_10 = (field_20 > field_21) ? field_20 : field_21;
-  wire [7:0] maxf_l1_11 = (field_22 > field_23) ? field_22 : field_23;
-  wire [7:0] maxf_l1_12 = (field_24 > field_25) ? field_24 : field_25;
-  wire [7:0] maxf_l1_13 = (field_26 > field_27) ? field_26 : field_27;
-  wire [7:0] maxf_l1_14 = (field_28 > field_29) ? field_28 : field_29;
-  wire [7:0] maxf_l1_15 = (field_30 > field_31) ? field_30 : field_31;
-  wire [7:0] maxf_l2_0 = (maxf_l1_0 > maxf_l1_1) ? maxf_l1_0 : maxf_l1_1;
-  wire [7:0] maxf_l2_1 = (maxf_l1_2 > maxf_l1_3) ? maxf_l1_2 : maxf_l1_3;
-  wire [7:0] maxf_l2_2 = (maxf_l1_4 > maxf_l1_5) ? maxf_l1_4 : maxf_l1_5;
-  wire [7:0] maxf_l2_3 = (maxf_l1_6 > maxf_l1_7) ? maxf_l1_6 : maxf_l1_7;
-  wire [7:0] maxf_l2_4 = (maxf_l1_8 > maxf_l1_9) ? maxf_l1_8 : maxf_l1_9;
-  wire [7:0] maxf_l2_5 = (maxf_l1_10 > maxf_l1_11) ? maxf_l1_10 : maxf_l1_11;
-  wire [7:0] maxf_l2_6 = (maxf_l1_12 > maxf_l1_13) ? maxf_l1_12 : maxf_l1_13;
-  wire [7:0] maxf_l2_7 = (maxf_l1_14 > maxf_l1_15) ? maxf_l1_14 : maxf_l1_15;
-  wire [7:0] maxf_l3_0 = (maxf_l2_0 > maxf_l2_1) ? maxf_l2_0 : maxf_l2_1;
-  wire [7:0] maxf_l3_1 = (maxf_l2_2 > maxf_l2_3) ? maxf_l2_2 : maxf_l2_3;
-  wire [7:0] maxf_l3_2 = (maxf_l2_4 > maxf_l2_5) ? maxf_l2_4 : maxf_l2_5;
-  wire [7:0] maxf_l3_3 = (maxf_l2_6 > maxf_l2_7) ? maxf_l2_6 : maxf_l2_7;
-  wire [7:0] maxf_l4_0 = (maxf_l3_0 > maxf_l3_1) ? maxf_l3_0 : maxf_l3_1;
-  wire [7:0] maxf_l4_1 = (maxf_l3_2 > maxf_l3_3) ? maxf_l3_2 : maxf_l3_3;
-  wire [7:0] maxf_l5_0 = (maxf_l4_0 > maxf_l4_1) ? maxf_l4_0 : maxf_l4_1;
-  wire [7:0] scale = (maxf_l5_0 > 8'd2) ? (maxf_l5_0 - 8'd2) : 8'd0;  // S = max(maxfield - emax_elem, 0), emax_elem = 2
+  wire [255:0] maxf_values = {field_31, field_30, field_29, field_28, field_27, field_26, field_25, field_24, field_23, field_22, field_21, field_20, field_19, field_18, field_17, field_16, field_15, field_14, field_13, field_12, field_11, field_10, field_9, field_8, field_7, field_6, field_5, field_4, field_3, field_2, field_1, field_0};
+  wire [7:0] maxf_max;
+
+  max_tree_n32_w8 u_maxf (
+    .value_i (maxf_values),
+    .value_o (maxf_max)
+  );
+  wire [7:0] scale = (maxf_max > 8'd2) ? (maxf_max - 8'd2) : 8'd0;  // S = max(maxfield - emax_elem, 0), emax_elem = 2
 
   // Stage register after the shared-exponent reduction (pipeline_stages >= 1).
   reg  valid_q1;

@@ -31,20 +31,13 @@ module quant_block_mxfp4_k32_elem (
 
   // MX float element e2m1: emin 0, emax 2, max code 0x7
   wire zero = ~hidden & ~(|mant);
-  wire [7:0] lzc_pad = {mant, 1'b1};
-  wire lzc_7_6_cnt = ~lzc_pad[7];
-  wire lzc_7_6_zero = ~(lzc_pad[7] | lzc_pad[6]);
-  wire lzc_5_4_cnt = ~lzc_pad[5];
-  wire lzc_5_4_zero = ~(lzc_pad[5] | lzc_pad[4]);
-  wire [1:0] lzc_7_4_cnt = lzc_7_6_zero ? {1'b1, lzc_5_4_cnt} : {1'b0, lzc_7_6_cnt};
-  wire lzc_7_4_zero = lzc_7_6_zero & lzc_5_4_zero;
-  wire lzc_3_2_cnt = ~lzc_pad[3];
-  wire lzc_3_2_zero = ~(lzc_pad[3] | lzc_pad[2]);
-  wire lzc_1_0_cnt = ~lzc_pad[1];
-  wire [1:0] lzc_3_0_cnt = lzc_3_2_zero ? {1'b1, lzc_1_0_cnt} : {1'b0, lzc_3_2_cnt};
-  wire [2:0] lzc_7_0_cnt = lzc_7_4_zero ? {1'b1, lzc_3_0_cnt} : {1'b0, lzc_7_4_cnt};
-  wire unused_lzc_pad_lsb = lzc_pad[0];  // a nonzero vector's count never depends on its LSB
-  wire [10:0] t_off = hidden ? ({3'b0, field} + 11'd512 - {3'b0, scale_i}) : (11'd512 - {3'b0, scale_i} - {8'd0, lzc_7_0_cnt});  // element exponent t = L - se, plus 512
+  wire [2:0] lzc_count;
+
+  lzc_w7 u_lzc (
+    .x_i     (mant),
+    .count_o (lzc_count)
+  );
+  wire [10:0] t_off = hidden ? ({3'b0, field} + 11'd512 - {3'b0, scale_i}) : (11'd512 - {3'b0, scale_i} - {8'd0, lzc_count});  // element exponent t = L - se, plus 512
   wire [10:0] u = (zero | (t_off <= 11'd512)) ? 11'd0 : (t_off - 11'd512);  // max(t, emin) - emin (0 for zero inputs)
   wire [10:0] r = u + {3'b0, scale_i} + 11'd22 - {3'b0, ee};  // shift
   wire [10:0] rnd_r = r;

@@ -100,457 +100,344 @@ module softmax_exp_baseline (
   wire [15:0] x_off_61 = x_off[991:976];
   wire [15:0] x_off_62 = x_off[1007:992];
   wire [15:0] x_off_63 = x_off[1023:1008];
-  wire [15:0] maxt_l1_0 = (x_off_0 > x_off_1) ? x_off_0 : x_off_1;
-  wire [15:0] maxt_l1_1 = (x_off_2 > x_off_3) ? x_off_2 : x_off_3;
-  wire [15:0] maxt_l1_2 = (x_off_4 > x_off_5) ? x_off_4 : x_off_5;
-  wire [15:0] maxt_l1_3 = (x_off_6 > x_off_7) ? x_off_6 : x_off_7;
-  wire [15:0] maxt_l1_4 = (x_off_8 > x_off_9) ? x_off_8 : x_off_9;
-  wire [15:0] maxt_l1_5 = (x_off_10 > x_off_11) ? x_off_10 : x_off_11;
-  wire [15:0] maxt_l1_6 = (x_off_12 > x_off_13) ? x_off_12 : x_off_13;
-  wire [15:0] maxt_l1_7 = (x_off_14 > x_off_15) ? x_off_14 : x_off_15;
-  wire [15:0] maxt_l1_8 = (x_off_16 > x_off_17) ? x_off_16 : x_off_17;
-  wire [15:0] maxt_l1_9 = (x_off_18 > x_off_19) ? x_off_18 : x_off_19;
-  wire [15:0] maxt_l1_10 = (x_off_20 > x_off_21) ? x_off_20 : x_off_21;
-  wire [15:0] maxt_l1_11 = (x_off_22 > x_off_23) ? x_off_22 : x_off_23;
-  wire [15:0] maxt_l1_12 = (x_off_24 > x_off_25) ? x_off_24 : x_off_25;
-  wire [15:0] maxt_l1_13 = (x_off_26 > x_off_27) ? x_off_26 : x_off_27;
-  wire [15:0] maxt_l1_14 = (x_off_28 > x_off_29) ? x_off_28 : x_off_29;
-  wire [15:0] maxt_l1_15 = (x_off_30 > x_off_31) ? x_off_30 : x_off_31;
-  wire [15:0] maxt_l1_16 = (x_off_32 > x_off_33) ? x_off_32 : x_off_33;
-  wire [15:0] maxt_l1_17 = (x_off_34 > x_off_35) ? x_off_34 : x_off_35;
-  wire [15:0] maxt_l1_18 = (x_off_36 > x_off_37) ? x_off_36 : x_off_37;
-  wire [15:0] maxt_l1_19 = (x_off_38 > x_off_39) ? x_off_38 : x_off_39;
-  wire [15:0] maxt_l1_20 = (x_off_40 > x_off_41) ? x_off_40 : x_off_41;
-  wire [15:0] maxt_l1_21 = (x_off_42 > x_off_43) ? x_off_42 : x_off_43;
-  wire [15:0] maxt_l1_22 = (x_off_44 > x_off_45) ? x_off_44 : x_off_45;
-  wire [15:0] maxt_l1_23 = (x_off_46 > x_off_47) ? x_off_46 : x_off_47;
-  wire [15:0] maxt_l1_24 = (x_off_48 > x_off_49) ? x_off_48 : x_off_49;
-  wire [15:0] maxt_l1_25 = (x_off_50 > x_off_51) ? x_off_50 : x_off_51;
-  wire [15:0] maxt_l1_26 = (x_off_52 > x_off_53) ? x_off_52 : x_off_53;
-  wire [15:0] maxt_l1_27 = (x_off_54 > x_off_55) ? x_off_54 : x_off_55;
-  wire [15:0] maxt_l1_28 = (x_off_56 > x_off_57) ? x_off_56 : x_off_57;
-  wire [15:0] maxt_l1_29 = (x_off_58 > x_off_59) ? x_off_58 : x_off_59;
-  wire [15:0] maxt_l1_30 = (x_off_60 > x_off_61) ? x_off_60 : x_off_61;
-  wire [15:0] maxt_l1_31 = (x_off_62 > x_off_63) ? x_off_62 : x_off_63;
-  wire [15:0] maxt_l2_0 = (maxt_l1_0 > maxt_l1_1) ? maxt_l1_0 : maxt_l1_1;
-  wire [15:0] maxt_l2_1 = (maxt_l1_2 > maxt_l1_3) ? maxt_l1_2 : maxt_l1_3;
-  wire [15:0] maxt_l2_2 = (maxt_l1_4 > maxt_l1_5) ? maxt_l1_4 : maxt_l1_5;
-  wire [15:0] maxt_l2_3 = (maxt_l1_6 > maxt_l1_7) ? maxt_l1_6 : maxt_l1_7;
-  wire [15:0] maxt_l2_4 = (maxt_l1_8 > maxt_l1_9) ? maxt_l1_8 : maxt_l1_9;
-  wire [15:0] maxt_l2_5 = (maxt_l1_10 > maxt_l1_11) ? maxt_l1_10 : maxt_l1_11;
-  wire [15:0] maxt_l2_6 = (maxt_l1_12 > maxt_l1_13) ? maxt_l1_12 : maxt_l1_13;
-  wire [15:0] maxt_l2_7 = (maxt_l1_14 > maxt_l1_15) ? maxt_l1_14 : maxt_l1_15;
-  wire [15:0] maxt_l2_8 = (maxt_l1_16 > maxt_l1_17) ? maxt_l1_16 : maxt_l1_17;
-  wire [15:0] maxt_l2_9 = (maxt_l1_18 > maxt_l1_19) ? maxt_l1_18 : maxt_l1_19;
-  wire [15:0] maxt_l2_10 = (maxt_l1_20 > maxt_l1_21) ? maxt_l1_20 : maxt_l1_21;
-  wire [15:0] maxt_l2_11 = (maxt_l1_22 > maxt_l1_23) ? maxt_l1_22 : maxt_l1_23;
-  wire [15:0] maxt_l2_12 = (maxt_l1_24 > maxt_l1_25) ? maxt_l1_24 : maxt_l1_25;
-  wire [15:0] maxt_l2_13 = (maxt_l1_26 > maxt_l1_27) ? maxt_l1_26 : maxt_l1_27;
-  wire [15:0] maxt_l2_14 = (maxt_l1_28 > maxt_l1_29) ? maxt_l1_28 : maxt_l1_29;
-  wire [15:0] maxt_l2_15 = (maxt_l1_30 > maxt_l1_31) ? maxt_l1_30 : maxt_l1_31;
-  wire [15:0] maxt_l3_0 = (maxt_l2_0 > maxt_l2_1) ? maxt_l2_0 : maxt_l2_1;
-  wire [15:0] maxt_l3_1 = (maxt_l2_2 > maxt_l2_3) ? maxt_l2_2 : maxt_l2_3;
-  wire [15:0] maxt_l3_2 = (maxt_l2_4 > maxt_l2_5) ? maxt_l2_4 : maxt_l2_5;
-  wire [15:0] maxt_l3_3 = (maxt_l2_6 > maxt_l2_7) ? maxt_l2_6 : maxt_l2_7;
-  wire [15:0] maxt_l3_4 = (maxt_l2_8 > maxt_l2_9) ? maxt_l2_8 : maxt_l2_9;
-  wire [15:0] maxt_l3_5 = (maxt_l2_10 > maxt_l2_11) ? maxt_l2_10 : maxt_l2_11;
-  wire [15:0] maxt_l3_6 = (maxt_l2_12 > maxt_l2_13) ? maxt_l2_12 : maxt_l2_13;
-  wire [15:0] maxt_l3_7 = (maxt_l2_14 > maxt_l2_15) ? maxt_l2_14 : maxt_l2_15;
-  wire [15:0] maxt_l4_0 = (maxt_l3_0 > maxt_l3_1) ? maxt_l3_0 : maxt_l3_1;
-  wire [15:0] maxt_l4_1 = (maxt_l3_2 > maxt_l3_3) ? maxt_l3_2 : maxt_l3_3;
-  wire [15:0] maxt_l4_2 = (maxt_l3_4 > maxt_l3_5) ? maxt_l3_4 : maxt_l3_5;
-  wire [15:0] maxt_l4_3 = (maxt_l3_6 > maxt_l3_7) ? maxt_l3_6 : maxt_l3_7;
-  wire [15:0] maxt_l5_0 = (maxt_l4_0 > maxt_l4_1) ? maxt_l4_0 : maxt_l4_1;
-  wire [15:0] maxt_l5_1 = (maxt_l4_2 > maxt_l4_3) ? maxt_l4_2 : maxt_l4_3;
-  wire [15:0] maxt_l6_0 = (maxt_l5_0 > maxt_l5_1) ? maxt_l5_0 : maxt_l5_1;
+  wire [1023:0] maxt_values = {x_off_63, x_off_62, x_off_61, x_off_60, x_off_59, x_off_58, x_off_57, x_off_56, x_off_55, x_off_54, x_off_53, x_off_52, x_off_51, x_off_50, x_off_49, x_off_48, x_off_47, x_off_46, x_off_45, x_off_44, x_off_43, x_off_42, x_off_41, x_off_40, x_off_39, x_off_38, x_off_37, x_off_36, x_off_35, x_off_34, x_off_33, x_off_32, x_off_31, x_off_30, x_off_29, x_off_28, x_off_27, x_off_26, x_off_25, x_off_24, x_off_23, x_off_22, x_off_21, x_off_20, x_off_19, x_off_18, x_off_17, x_off_16, x_off_15, x_off_14, x_off_13, x_off_12, x_off_11, x_off_10, x_off_9, x_off_8, x_off_7, x_off_6, x_off_5, x_off_4, x_off_3, x_off_2, x_off_1, x_off_0};
+  wire [15:0] maxt_max;
 
+  max_tree_n64_w16 u_maxt (
+    .value_i (maxt_values),
+    .value_o (maxt_max)
+  );
   // Steps 2-4: per element exp(x - max) as a sum term.
   wire [1535:0] e_all;
 
   softmax_exp_baseline_exp u_exp_0 (
     .x_i   (x_off[15:0]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[23:0])
   );
   softmax_exp_baseline_exp u_exp_1 (
     .x_i   (x_off[31:16]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[47:24])
   );
   softmax_exp_baseline_exp u_exp_2 (
     .x_i   (x_off[47:32]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[71:48])
   );
   softmax_exp_baseline_exp u_exp_3 (
     .x_i   (x_off[63:48]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[95:72])
   );
   softmax_exp_baseline_exp u_exp_4 (
     .x_i   (x_off[79:64]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[119:96])
   );
   softmax_exp_baseline_exp u_exp_5 (
     .x_i   (x_off[95:80]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[143:120])
   );
   softmax_exp_baseline_exp u_exp_6 (
     .x_i   (x_off[111:96]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[167:144])
   );
   softmax_exp_baseline_exp u_exp_7 (
     .x_i   (x_off[127:112]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[191:168])
   );
   softmax_exp_baseline_exp u_exp_8 (
     .x_i   (x_off[143:128]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[215:192])
   );
   softmax_exp_baseline_exp u_exp_9 (
     .x_i   (x_off[159:144]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[239:216])
   );
   softmax_exp_baseline_exp u_exp_10 (
     .x_i   (x_off[175:160]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[263:240])
   );
   softmax_exp_baseline_exp u_exp_11 (
     .x_i   (x_off[191:176]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[287:264])
   );
   softmax_exp_baseline_exp u_exp_12 (
     .x_i   (x_off[207:192]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[311:288])
   );
   softmax_exp_baseline_exp u_exp_13 (
     .x_i   (x_off[223:208]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[335:312])
   );
   softmax_exp_baseline_exp u_exp_14 (
     .x_i   (x_off[239:224]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[359:336])
   );
   softmax_exp_baseline_exp u_exp_15 (
     .x_i   (x_off[255:240]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[383:360])
   );
   softmax_exp_baseline_exp u_exp_16 (
     .x_i   (x_off[271:256]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[407:384])
   );
   softmax_exp_baseline_exp u_exp_17 (
     .x_i   (x_off[287:272]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[431:408])
   );
   softmax_exp_baseline_exp u_exp_18 (
     .x_i   (x_off[303:288]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[455:432])
   );
   softmax_exp_baseline_exp u_exp_19 (
     .x_i   (x_off[319:304]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[479:456])
   );
   softmax_exp_baseline_exp u_exp_20 (
     .x_i   (x_off[335:320]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[503:480])
   );
   softmax_exp_baseline_exp u_exp_21 (
     .x_i   (x_off[351:336]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[527:504])
   );
   softmax_exp_baseline_exp u_exp_22 (
     .x_i   (x_off[367:352]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[551:528])
   );
   softmax_exp_baseline_exp u_exp_23 (
     .x_i   (x_off[383:368]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[575:552])
   );
   softmax_exp_baseline_exp u_exp_24 (
     .x_i   (x_off[399:384]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[599:576])
   );
   softmax_exp_baseline_exp u_exp_25 (
     .x_i   (x_off[415:400]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[623:600])
   );
   softmax_exp_baseline_exp u_exp_26 (
     .x_i   (x_off[431:416]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[647:624])
   );
   softmax_exp_baseline_exp u_exp_27 (
     .x_i   (x_off[447:432]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[671:648])
   );
   softmax_exp_baseline_exp u_exp_28 (
     .x_i   (x_off[463:448]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[695:672])
   );
   softmax_exp_baseline_exp u_exp_29 (
     .x_i   (x_off[479:464]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[719:696])
   );
   softmax_exp_baseline_exp u_exp_30 (
     .x_i   (x_off[495:480]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[743:720])
   );
   softmax_exp_baseline_exp u_exp_31 (
     .x_i   (x_off[511:496]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[767:744])
   );
   softmax_exp_baseline_exp u_exp_32 (
     .x_i   (x_off[527:512]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[791:768])
   );
   softmax_exp_baseline_exp u_exp_33 (
     .x_i   (x_off[543:528]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[815:792])
   );
   softmax_exp_baseline_exp u_exp_34 (
     .x_i   (x_off[559:544]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[839:816])
   );
   softmax_exp_baseline_exp u_exp_35 (
     .x_i   (x_off[575:560]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[863:840])
   );
   softmax_exp_baseline_exp u_exp_36 (
     .x_i   (x_off[591:576]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[887:864])
   );
   softmax_exp_baseline_exp u_exp_37 (
     .x_i   (x_off[607:592]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[911:888])
   );
   softmax_exp_baseline_exp u_exp_38 (
     .x_i   (x_off[623:608]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[935:912])
   );
   softmax_exp_baseline_exp u_exp_39 (
     .x_i   (x_off[639:624]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[959:936])
   );
   softmax_exp_baseline_exp u_exp_40 (
     .x_i   (x_off[655:640]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[983:960])
   );
   softmax_exp_baseline_exp u_exp_41 (
     .x_i   (x_off[671:656]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1007:984])
   );
   softmax_exp_baseline_exp u_exp_42 (
     .x_i   (x_off[687:672]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1031:1008])
   );
   softmax_exp_baseline_exp u_exp_43 (
     .x_i   (x_off[703:688]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1055:1032])
   );
   softmax_exp_baseline_exp u_exp_44 (
     .x_i   (x_off[719:704]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1079:1056])
   );
   softmax_exp_baseline_exp u_exp_45 (
     .x_i   (x_off[735:720]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1103:1080])
   );
   softmax_exp_baseline_exp u_exp_46 (
     .x_i   (x_off[751:736]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1127:1104])
   );
   softmax_exp_baseline_exp u_exp_47 (
     .x_i   (x_off[767:752]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1151:1128])
   );
   softmax_exp_baseline_exp u_exp_48 (
     .x_i   (x_off[783:768]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1175:1152])
   );
   softmax_exp_baseline_exp u_exp_49 (
     .x_i   (x_off[799:784]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1199:1176])
   );
   softmax_exp_baseline_exp u_exp_50 (
     .x_i   (x_off[815:800]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1223:1200])
   );
   softmax_exp_baseline_exp u_exp_51 (
     .x_i   (x_off[831:816]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1247:1224])
   );
   softmax_exp_baseline_exp u_exp_52 (
     .x_i   (x_off[847:832]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1271:1248])
   );
   softmax_exp_baseline_exp u_exp_53 (
     .x_i   (x_off[863:848]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1295:1272])
   );
   softmax_exp_baseline_exp u_exp_54 (
     .x_i   (x_off[879:864]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1319:1296])
   );
   softmax_exp_baseline_exp u_exp_55 (
     .x_i   (x_off[895:880]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1343:1320])
   );
   softmax_exp_baseline_exp u_exp_56 (
     .x_i   (x_off[911:896]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1367:1344])
   );
   softmax_exp_baseline_exp u_exp_57 (
     .x_i   (x_off[927:912]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1391:1368])
   );
   softmax_exp_baseline_exp u_exp_58 (
     .x_i   (x_off[943:928]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1415:1392])
   );
   softmax_exp_baseline_exp u_exp_59 (
     .x_i   (x_off[959:944]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1439:1416])
   );
   softmax_exp_baseline_exp u_exp_60 (
     .x_i   (x_off[975:960]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1463:1440])
   );
   softmax_exp_baseline_exp u_exp_61 (
     .x_i   (x_off[991:976]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1487:1464])
   );
   softmax_exp_baseline_exp u_exp_62 (
     .x_i   (x_off[1007:992]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1511:1488])
   );
   softmax_exp_baseline_exp u_exp_63 (
     .x_i   (x_off[1023:1008]),
-    .max_i (maxt_l6_0),
+    .max_i (maxt_max),
     .e_o   (e_all[1535:1512])
   );
   // Step 4: sum of the terms, balanced adder tree (30 bits).
-  wire [24:0] sumt_l1_0 = {1'd0, e_all[23:0]} + {1'd0, e_all[47:24]};
-  wire [24:0] sumt_l1_1 = {1'd0, e_all[71:48]} + {1'd0, e_all[95:72]};
-  wire [24:0] sumt_l1_2 = {1'd0, e_all[119:96]} + {1'd0, e_all[143:120]};
-  wire [24:0] sumt_l1_3 = {1'd0, e_all[167:144]} + {1'd0, e_all[191:168]};
-  wire [24:0] sumt_l1_4 = {1'd0, e_all[215:192]} + {1'd0, e_all[239:216]};
-  wire [24:0] sumt_l1_5 = {1'd0, e_all[263:240]} + {1'd0, e_all[287:264]};
-  wire [24:0] sumt_l1_6 = {1'd0, e_all[311:288]} + {1'd0, e_all[335:312]};
-  wire [24:0] sumt_l1_7 = {1'd0, e_all[359:336]} + {1'd0, e_all[383:360]};
-  wire [24:0] sumt_l1_8 = {1'd0, e_all[407:384]} + {1'd0, e_all[431:408]};
-  wire [24:0] sumt_l1_9 = {1'd0, e_all[455:432]} + {1'd0, e_all[479:456]};
-  wire [24:0] sumt_l1_10 = {1'd0, e_all[503:480]} + {1'd0, e_all[527:504]};
-  wire [24:0] sumt_l1_11 = {1'd0, e_all[551:528]} + {1'd0, e_all[575:552]};
-  wire [24:0] sumt_l1_12 = {1'd0, e_all[599:576]} + {1'd0, e_all[623:600]};
-  wire [24:0] sumt_l1_13 = {1'd0, e_all[647:624]} + {1'd0, e_all[671:648]};
-  wire [24:0] sumt_l1_14 = {1'd0, e_all[695:672]} + {1'd0, e_all[719:696]};
-  wire [24:0] sumt_l1_15 = {1'd0, e_all[743:720]} + {1'd0, e_all[767:744]};
-  wire [24:0] sumt_l1_16 = {1'd0, e_all[791:768]} + {1'd0, e_all[815:792]};
-  wire [24:0] sumt_l1_17 = {1'd0, e_all[839:816]} + {1'd0, e_all[863:840]};
-  wire [24:0] sumt_l1_18 = {1'd0, e_all[887:864]} + {1'd0, e_all[911:888]};
-  wire [24:0] sumt_l1_19 = {1'd0, e_all[935:912]} + {1'd0, e_all[959:936]};
-  wire [24:0] sumt_l1_20 = {1'd0, e_all[983:960]} + {1'd0, e_all[1007:984]};
-  wire [24:0] sumt_l1_21 = {1'd0, e_all[1031:1008]} + {1'd0, e_all[1055:1032]};
-  wire [24:0] sumt_l1_22 = {1'd0, e_all[1079:1056]} + {1'd0, e_all[1103:1080]};
-  wire [24:0] sumt_l1_23 = {1'd0, e_all[1127:1104]} + {1'd0, e_all[1151:1128]};
-  wire [24:0] sumt_l1_24 = {1'd0, e_all[1175:1152]} + {1'd0, e_all[1199:1176]};
-  wire [24:0] sumt_l1_25 = {1'd0, e_all[1223:1200]} + {1'd0, e_all[1247:1224]};
-  wire [24:0] sumt_l1_26 = {1'd0, e_all[1271:1248]} + {1'd0, e_all[1295:1272]};
-  wire [24:0] sumt_l1_27 = {1'd0, e_all[1319:1296]} + {1'd0, e_all[1343:1320]};
-  wire [24:0] sumt_l1_28 = {1'd0, e_all[1367:1344]} + {1'd0, e_all[1391:1368]};
-  wire [24:0] sumt_l1_29 = {1'd0, e_all[1415:1392]} + {1'd0, e_all[1439:1416]};
-  wire [24:0] sumt_l1_30 = {1'd0, e_all[1463:1440]} + {1'd0, e_all[1487:1464]};
-  wire [24:0] sumt_l1_31 = {1'd0, e_all[1511:1488]} + {1'd0, e_all[1535:1512]};
-  wire [25:0] sumt_l2_0 = {1'd0, sumt_l1_0} + {1'd0, sumt_l1_1};
-  wire [25:0] sumt_l2_1 = {1'd0, sumt_l1_2} + {1'd0, sumt_l1_3};
-  wire [25:0] sumt_l2_2 = {1'd0, sumt_l1_4} + {1'd0, sumt_l1_5};
-  wire [25:0] sumt_l2_3 = {1'd0, sumt_l1_6} + {1'd0, sumt_l1_7};
-  wire [25:0] sumt_l2_4 = {1'd0, sumt_l1_8} + {1'd0, sumt_l1_9};
-  wire [25:0] sumt_l2_5 = {1'd0, sumt_l1_10} + {1'd0, sumt_l1_11};
-  wire [25:0] sumt_l2_6 = {1'd0, sumt_l1_12} + {1'd0, sumt_l1_13};
-  wire [25:0] sumt_l2_7 = {1'd0, sumt_l1_14} + {1'd0, sumt_l1_15};
-  wire [25:0] sumt_l2_8 = {1'd0, sumt_l1_16} + {1'd0, sumt_l1_17};
-  wire [25:0] sumt_l2_9 = {1'd0, sumt_l1_18} + {1'd0, sumt_l1_19};
-  wire [25:0] sumt_l2_10 = {1'd0, sumt_l1_20} + {1'd0, sumt_l1_21};
-  wire [25:0] sumt_l2_11 = {1'd0, sumt_l1_22} + {1'd0, sumt_l1_23};
-  wire [25:0] sumt_l2_12 = {1'd0, sumt_l1_24} + {1'd0, sumt_l1_25};
-  wire [25:0] sumt_l2_13 = {1'd0, sumt_l1_26} + {1'd0, sumt_l1_27};
-  wire [25:0] sumt_l2_14 = {1'd0, sumt_l1_28} + {1'd0, sumt_l1_29};
-  wire [25:0] sumt_l2_15 = {1'd0, sumt_l1_30} + {1'd0, sumt_l1_31};
-  wire [26:0] sumt_l3_0 = {1'd0, sumt_l2_0} + {1'd0, sumt_l2_1};
-  wire [26:0] sumt_l3_1 = {1'd0, sumt_l2_2} + {1'd0, sumt_l2_3};
-  wire [26:0] sumt_l3_2 = {1'd0, sumt_l2_4} + {1'd0, sumt_l2_5};
-  wire [26:0] sumt_l3_3 = {1'd0, sumt_l2_6} + {1'd0, sumt_l2_7};
-  wire [26:0] sumt_l3_4 = {1'd0, sumt_l2_8} + {1'd0, sumt_l2_9};
-  wire [26:0] sumt_l3_5 = {1'd0, sumt_l2_10} + {1'd0, sumt_l2_11};
-  wire [26:0] sumt_l3_6 = {1'd0, sumt_l2_12} + {1'd0, sumt_l2_13};
-  wire [26:0] sumt_l3_7 = {1'd0, sumt_l2_14} + {1'd0, sumt_l2_15};
-  wire [27:0] sumt_l4_0 = {1'd0, sumt_l3_0} + {1'd0, sumt_l3_1};
-  wire [27:0] sumt_l4_1 = {1'd0, sumt_l3_2} + {1'd0, sumt_l3_3};
-  wire [27:0] sumt_l4_2 = {1'd0, sumt_l3_4} + {1'd0, sumt_l3_5};
-  wire [27:0] sumt_l4_3 = {1'd0, sumt_l3_6} + {1'd0, sumt_l3_7};
-  wire [28:0] sumt_l5_0 = {1'd0, sumt_l4_0} + {1'd0, sumt_l4_1};
-  wire [28:0] sumt_l5_1 = {1'd0, sumt_l4_2} + {1'd0, sumt_l4_3};
-  wire [29:0] sumt_l6_0 = {1'd0, sumt_l5_0} + {1'd0, sumt_l5_1};
+  wire [29:0] sumt_sum;
+  wire [1535:0] sumt_operands = {e_all[1535:1512], e_all[1511:1488], e_all[1487:1464], e_all[1463:1440], e_all[1439:1416], e_all[1415:1392], e_all[1391:1368], e_all[1367:1344], e_all[1343:1320], e_all[1319:1296], e_all[1295:1272], e_all[1271:1248], e_all[1247:1224], e_all[1223:1200], e_all[1199:1176], e_all[1175:1152], e_all[1151:1128], e_all[1127:1104], e_all[1103:1080], e_all[1079:1056], e_all[1055:1032], e_all[1031:1008], e_all[1007:984], e_all[983:960], e_all[959:936], e_all[935:912], e_all[911:888], e_all[887:864], e_all[863:840], e_all[839:816], e_all[815:792], e_all[791:768], e_all[767:744], e_all[743:720], e_all[719:696], e_all[695:672], e_all[671:648], e_all[647:624], e_all[623:600], e_all[599:576], e_all[575:552], e_all[551:528], e_all[527:504], e_all[503:480], e_all[479:456], e_all[455:432], e_all[431:408], e_all[407:384], e_all[383:360], e_all[359:336], e_all[335:312], e_all[311:288], e_all[287:264], e_all[263:240], e_all[239:216], e_all[215:192], e_all[191:168], e_all[167:144], e_all[143:120], e_all[119:96], e_all[95:72], e_all[71:48], e_all[47:24], e_all[23:0]};
+
+  add_tree_u_n64_a24_y30 u_sumt (
+    .sum_i (sumt_operands),
+    .sum_o (sumt_sum)
+  );
   // Step 6 operands: the top 18 bits of each term, w = e >> 6.
   wire [1151:0] w_all = {e_all[1535:1518], e_all[1511:1494], e_all[1487:1470], e_all[1463:1446], e_all[1439:1422], e_all[1415:1398], e_all[1391:1374], e_all[1367:1350], e_all[1343:1326], e_all[1319:1302], e_all[1295:1278], e_all[1271:1254], e_all[1247:1230], e_all[1223:1206], e_all[1199:1182], e_all[1175:1158], e_all[1151:1134], e_all[1127:1110], e_all[1103:1086], e_all[1079:1062], e_all[1055:1038], e_all[1031:1014], e_all[1007:990], e_all[983:966], e_all[959:942], e_all[935:918], e_all[911:894], e_all[887:870], e_all[863:846], e_all[839:822], e_all[815:798], e_all[791:774], e_all[767:750], e_all[743:726], e_all[719:702], e_all[695:678], e_all[671:654], e_all[647:630], e_all[623:606], e_all[599:582], e_all[575:558], e_all[551:534], e_all[527:510], e_all[503:486], e_all[479:462], e_all[455:438], e_all[431:414], e_all[407:390], e_all[383:366], e_all[359:342], e_all[335:318], e_all[311:294], e_all[287:270], e_all[263:246], e_all[239:222], e_all[215:198], e_all[191:174], e_all[167:150], e_all[143:126], e_all[119:102], e_all[95:78], e_all[71:54], e_all[47:30], e_all[23:6]};
 
@@ -565,7 +452,7 @@ module softmax_exp_baseline (
   always @(posedge clk_i)
     if (advance) begin
       w_q1 <= w_all;
-      sum_q1 <= sumt_l6_0;
+      sum_q1 <= sumt_sum;
     end
   // Step 5: R = floor(2^40 / sum), restoring array (18 quotient bits).
   wire [40:0] rcp_dividend = 41'd1099511627776;
