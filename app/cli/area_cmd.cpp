@@ -1,9 +1,12 @@
-// `blockforge area CONFIG... [--relative-to CONFIG] [--jobs N] [--json]`:
-// Yosys area of the generated designs. One config prints the full report;
-// several print one comparison table (area, NAND2-eq, flops, depth, latency,
-// and each design's area ratio to the reference), running Yosys on up to
-// --jobs designs at once.
+// `blockforge area CONFIG... [--flat] [--share on|off] [--cache DIR | --no-cache]
+//  [--relative-to CONFIG] [-j N] [--json]`: Yosys area of the generated designs.
+// One config prints the full report with its per-module breakdown; several
+// print one comparison table (area, NAND2-eq, flops, depth, latency, and each
+// design's area ratio to the reference). Designs run side by side and each
+// synthesizes its unique modules side by side; -j caps the Yosys processes
+// of the whole call.
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -12,14 +15,50 @@
 #include <thread>
 
 #include "app/cli/cli.hpp"
-#include "generator/design/rtl_writer.hpp"
 #include "app/cli/work_dir.hpp"
 #include "generator/design/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
 #include "synth/area.hpp"
+#include "util/process.hpp"
 
 namespace bf::cli {
 
 namespace {
+
+// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+constexpr int kInterruptedExit = 130;
+
+// Set by SIGINT/SIGTERM while designs are synthesized. The Yosys runs are
+// cancelled with it: they run in their own process groups, which the
+// terminal's Ctrl-C does not reach.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
+void on_stop_signal(int) { g_stop.store(true); }
+
+// Installs the handler for its lifetime; it resets itself, so a second
+// Ctrl-C ends the process at once.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 struct Entry {
   std::string config;
@@ -27,17 +66,27 @@ struct Entry {
   std::string dir;  // work directory
   synth::AreaReport report;
   std::string error;
+  bool cancelled = false;
 };
 
-// Runs Yosys for every entry, `jobs` at a time. Errors stay with their entry.
-void synthesize(std::vector<Entry>& entries, int jobs) {
+// Runs the area flow for every entry, designs side by side; `jobs` caps the
+// Yosys processes of all of them together. Errors stay with their entry.
+void synthesize(std::vector<Entry>& entries, const synth::AreaOptions& base, int jobs) {
+  synth::JobSlots slots(jobs);
+  synth::AreaOptions options = base;
+  options.jobs = jobs;
+  options.slots = &slots;
+  options.budget = util::ToolBudget(0, &g_stop);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < entries.size(); i = next++) {
       Entry& e = entries[i];
       try {
         const auto rtl = write_rtl(*e.design, e.dir + "/rtl");
-        e.report = synth::run_area(rtl.files, e.design->top_name(), e.dir + "/area");
+        e.report = synth::run_area(rtl.files, e.design->top_name(), e.dir + "/area", options);
+      } catch (const util::ToolCancelled& ex) {
+        e.cancelled = true;
+        e.error = ex.what();
       } catch (const std::exception& ex) {
         e.error = ex.what();
       }
@@ -61,16 +110,24 @@ nlohmann::ordered_json entry_json(const Entry& e) {
 
 std::string comparison_table(const std::vector<Entry>& entries, const Entry& ref) {
   std::string out =
-      fmt::format("{:<26} {:<20} {:>12} {:>10} {:>6} {:>6} {:>8} {:>8}\n", "design", "unit",
-                  "area um^2", "NAND2-eq", "flops", "depth", "latency", "ratio");
+      fmt::format("{:<26} {:<20} {:>12} {:>10} {:>6} {:>6} {:>8} {:>8} {:>9}\n", "design", "unit",
+                  "area um^2", "NAND2-eq", "flops", "depth", "latency", "ratio", "seconds");
+  long hits = 0, misses = 0;
   for (const auto& e : entries) {
-    out += fmt::format("{:<26} {:<20} {:>12.1f} {:>10.0f} {:>6} {:>6} {:>8} {:>8.2f}\n",
+    hits += e.report.cache_hits;
+    misses += e.report.cache_misses;
+    out += fmt::format("{:<26} {:<20} {:>12.1f} {:>10.0f} {:>6} {:>6} {:>8} {:>8.2f} {:>9.1f}\n",
                        e.design->top_name(), e.design->unit_name(), e.report.area_um2,
                        e.report.nand2_eq, e.report.flops, e.report.logic_depth, e.design->latency(),
-                       ref.report.area_um2 / e.report.area_um2);
+                       ref.report.area_um2 / e.report.area_um2, e.report.seconds);
   }
   out += fmt::format("ratio = area of {} / area of the design (2.00: half the area)\n",
                      ref.design->top_name());
+  const auto& r = ref.report;
+  out += r.mode == "flat"
+             ? fmt::format("flat synthesis, share {}\n", r.share ? "on" : "off")
+             : fmt::format("hierarchical synthesis, share {}; modules: {} cached, {} synthesized\n",
+                           r.share ? "on" : "off", hits, misses);
   return out;
 }
 
@@ -84,6 +141,10 @@ void add_area_command(CLI::App& app, int& exit_code) {
   auto reference = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto jobs = std::make_shared<int>(2);
+  auto flat = std::make_shared<bool>(false);
+  auto share = std::make_shared<std::string>(synth::kDefaultShare ? "on" : "off");
+  auto cache_dir = std::make_shared<std::string>();
+  auto no_cache = std::make_shared<bool>(false);
   cmd->add_option("config", *configs, "design file(s) (TOML)")->required();
   cmd->add_flag("--json", *json, "print JSON (an object, or an array for several designs)");
   cmd->add_option("--work", *work,
@@ -92,13 +153,28 @@ void add_area_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--relative-to", *reference,
                   "with several designs: the reference for the ratio column (one of the "
                   "configs; default the first)");
-  cmd->add_option("-j,--jobs", *jobs, "Yosys runs at once (default 2)")->check(CLI::Range(1, 64));
-  cmd->callback([configs, work, reference, json, jobs, &exit_code] {
+  cmd->add_option("-j,--jobs", *jobs,
+                  "Yosys processes at once: unique modules of a design, and designs (default 2)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_flag("--flat", *flat,
+                "synthesize each design flattened in one Yosys run (no per-module breakdown, no "
+                "cache; slow on large designs)");
+  cmd->add_option("--share", *share,
+                  fmt::format("run Yosys' SAT-based resource sharing pass (default {})",
+                              synth::kDefaultShare ? "on" : "off"))
+      ->check(CLI::IsMember({"on", "off"}));
+  auto* cache_opt = cmd->add_option(
+      "--cache", *cache_dir,
+      "module result cache (default $BLOCKFORGE_CACHE, else $XDG_CACHE_HOME/blockforge/synth "
+      "or ~/.cache/blockforge/synth)");
+  cmd->add_flag("--no-cache", *no_cache, "neither read nor write the module result cache")
+      ->excludes(cache_opt);
+  cmd->callback([=, &exit_code] {
     try {
       std::vector<Entry> entries;
       const bool single = configs->size() == 1;
       for (const auto& c : *configs) {
-        Entry e{c, load_design(c), {}, {}, {}};
+        Entry e{c, load_design(c), {}, {}, {}, false};
         const std::string top = e.design->top_name();
         e.dir = work->empty() ? default_work_dir(top) : single ? *work : *work + "/" + top;
         entries.push_back(std::move(e));
@@ -111,11 +187,28 @@ void add_area_command(CLI::App& app, int& exit_code) {
               "--relative-to {}: not one of the configs given; list it among them", *reference));
         ref = static_cast<std::size_t>(it - configs->begin());
       }
-      synthesize(entries, *jobs);
+      synth::AreaOptions options;
+      options.mode = *flat ? synth::AreaMode::Flat : synth::AreaMode::Hierarchical;
+      options.share = *share == "on";
+      options.use_cache = !*no_cache;
+      options.cache_dir = *cache_dir;
+      {
+        StopSignals signals;
+        synthesize(entries, options, *jobs);
+      }
+      if (g_stop.load()) {
+        std::cerr << "blockforge area: interrupted; finished modules are cached, rerun to "
+                     "continue\n";
+        exit_code = kInterruptedExit;
+        return;
+      }
       for (const auto& e : entries)
         if (!e.error.empty())
           throw std::runtime_error(
               fmt::format("area of '{}' ({}) failed: {}", e.design->top_name(), e.config, e.error));
+      for (const auto& e : entries)
+        for (const auto& note : e.report.notes)
+          std::cerr << fmt::format("blockforge area: note: {}\n", note);
       if (single) {
         const Entry& e = entries[0];
         if (*json) {

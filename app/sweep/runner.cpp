@@ -18,12 +18,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "generator/design/rtl_writer.hpp"
 #include "app/sweep/cache.hpp"
 #include "app/sweep/plots.hpp"
 #include "app/sweep/progress.hpp"
 #include "app/sweep/results.hpp"
 #include "generator/design/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
 #include "synth/area.hpp"
 #include "tb/verify.hpp"
 #include "util/file_lock.hpp"
@@ -277,8 +277,13 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     }
     stage = "area";
     if (budget.expired()) throw util::ToolTimeout("no time left for the area flow");
+    // Hierarchical, with the default module cache: points of a sweep share
+    // most of their modules, so each unique module is synthesized once
+    // across points, sweeps and runs.
+    synth::AreaOptions area_options;
+    area_options.budget = budget;
     const auto area =
-        synth::run_area(written.files, design->top_name(), (dir / "area").string(), budget);
+        synth::run_area(written.files, design->top_name(), (dir / "area").string(), area_options);
     stage = "metrics";
     json metrics = {{"area_um2", area.area_um2},       {"nand2_eq", area.nand2_eq},
                     {"logic_depth", area.logic_depth}, {"flops", area.flops},

@@ -1,59 +1,23 @@
-// Area flow: run_area() on small hand-written Verilog fixtures, the cell
-// library, the JSON and table reports.
+// Area flow: the flat run_area() (--flat) on small hand-written Verilog
+// fixtures, the cell library, the JSON and table reports.
 
 #include "synth/area.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/synth/synth_fixture.hpp"
 
 namespace bf::synth {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool yosys_available() {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::string dirs = path;
-  for (std::size_t start = 0; start <= dirs.size();) {
-    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / "yosys";
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-class AreaTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           (std::string("bf_synth_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path) << text;
-    return path.string();
-  }
-  std::string work(const std::string& name) const { return (dir_ / name).string(); }
-  void require_yosys() {
-    if (!yosys_available()) GTEST_SKIP() << "yosys not on PATH";
-  }
-
-  fs::path dir_;
-};
+using AreaTest = testing::SynthTest;
 
 constexpr const char* kReg8 = R"(
 module reg8 (
@@ -118,8 +82,8 @@ TEST(Liberty, StableHashIsFnv1a64) {
 }
 
 TEST_F(AreaTest, RegisterMapsToResettableFlops) {
-  require_yosys();
-  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("reg8"));
+  BF_REQUIRE_YOSYS();
+  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("reg8"), flat());
   EXPECT_EQ(r.top, "reg8");
   EXPECT_EQ(r.flops, 8);
   ASSERT_TRUE(r.cells.count("DFFR"));
@@ -133,7 +97,7 @@ TEST_F(AreaTest, RegisterMapsToResettableFlops) {
 }
 
 TEST_F(AreaTest, ResetValuesAndEnablesPickTheRightFlops) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const std::string src = R"(
 module flops (
   input  wire       clk_i,
@@ -155,7 +119,7 @@ module flops (
   always @(posedge clk_i) plain_q <= d_i;
 endmodule
 )";
-  const AreaReport r = run_area({write("flops.v", src)}, "flops", work("flops"));
+  const AreaReport r = run_area({write("flops.v", src)}, "flops", work("flops"), flat());
   EXPECT_EQ(r.flops, 9);
   EXPECT_EQ(r.cells.at("DFFR"), 3);
   EXPECT_EQ(r.cells.at("DFFS"), 3);
@@ -168,8 +132,8 @@ endmodule
 }
 
 TEST_F(AreaTest, AdderIsCombinationalWithDepth) {
-  require_yosys();
-  const AreaReport r = run_area({write("add4.v", kAdd4)}, "add4", work("add4"));
+  BF_REQUIRE_YOSYS();
+  const AreaReport r = run_area({write("add4.v", kAdd4)}, "add4", work("add4"), flat());
   EXPECT_EQ(r.flops, 0);
   EXPECT_EQ(r.flop_area_um2, 0);
   EXPECT_GT(r.area_um2, 0);
@@ -187,9 +151,9 @@ TEST_F(AreaTest, AdderIsCombinationalWithDepth) {
 }
 
 TEST_F(AreaTest, PassthroughHasNoArea) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const AreaReport r =
-      run_area({write("pass.v", kPassthrough)}, "passthrough", work("passthrough"));
+      run_area({write("pass.v", kPassthrough)}, "passthrough", work("passthrough"), flat());
   EXPECT_EQ(r.area_um2, 0);
   EXPECT_EQ(r.cell_count, 0);
   EXPECT_TRUE(r.cells.empty());
@@ -199,7 +163,7 @@ TEST_F(AreaTest, PassthroughHasNoArea) {
 }
 
 TEST_F(AreaTest, HierarchyIsFlattenedAcrossFiles) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const std::string top = R"(
 module two_adders (
   input  wire [3:0] a_i,
@@ -212,9 +176,9 @@ module two_adders (
   add4 u_bc (.a_i(b_i), .b_i(c_i), .sum_o(bc_o));
 endmodule
 )";
-  const AreaReport one = run_area({write("add4.v", kAdd4)}, "add4", work("one"));
+  const AreaReport one = run_area({write("add4.v", kAdd4)}, "add4", work("one"), flat());
   const AreaReport two =
-      run_area({write("add4.v", kAdd4), write("top.v", top)}, "two_adders", work("two"));
+      run_area({write("add4.v", kAdd4), write("top.v", top)}, "two_adders", work("two"), flat());
   EXPECT_EQ(two.top, "two_adders");
   // Two independent adders; ABC may map them a little differently.
   EXPECT_NEAR(two.area_um2, 2 * one.area_um2, 0.25 * one.area_um2);
@@ -222,21 +186,23 @@ endmodule
 }
 
 TEST_F(AreaTest, SameInputGivesSameReport) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const std::string file = write("add4.v", kAdd4);
-  const auto a = to_json(run_area({file}, "add4", work("a")));
-  const auto b = to_json(run_area({file}, "add4", work("b")));
+  auto a = to_json(run_area({file}, "add4", work("a"), flat()));
+  auto b = to_json(run_area({file}, "add4", work("b"), flat()));
+  a.erase("seconds");  // wall time
+  b.erase("seconds");
   EXPECT_EQ(a.dump(), b.dump());
 }
 
 TEST_F(AreaTest, BrokenVerilogPointsAtTheLog) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const std::string file = write("broken.v",
                                  "module broken(input a, output b);\n  assign b = a &;\n"
                                  "endmodule\n");
   const std::string wd = work("broken");
   try {
-    run_area({file}, "broken", wd);
+    run_area({file}, "broken", wd, flat());
     FAIL() << "expected std::runtime_error";
   } catch (const std::runtime_error& e) {
     const std::string msg = e.what();
@@ -245,12 +211,23 @@ TEST_F(AreaTest, BrokenVerilogPointsAtTheLog) {
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
   EXPECT_TRUE(fs::exists(fs::path(wd) / "yosys.log"));
+  // Hierarchical: the design scan reads the files and names the same error.
+  try {
+    run_area({file}, "broken", work("broken_hier"), hier());
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("broken.v:2"), std::string::npos) << msg;
+    EXPECT_NE(msg.find((fs::path(work("broken_hier")) / "scan" / "yosys.log").string()),
+              std::string::npos)
+        << msg;
+  }
 }
 
 TEST_F(AreaTest, WrongTopPointsAtTheLog) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   try {
-    run_area({write("add4.v", kAdd4)}, "no_such_module", work("wrongtop"));
+    run_area({write("add4.v", kAdd4)}, "no_such_module", work("wrongtop"), flat());
     FAIL() << "expected std::runtime_error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("yosys.log"), std::string::npos) << e.what();
@@ -258,19 +235,24 @@ TEST_F(AreaTest, WrongTopPointsAtTheLog) {
 }
 
 TEST_F(AreaTest, LatchIsRejectedNotSilentlyDropped) {
-  require_yosys();
+  BF_REQUIRE_YOSYS();
   const std::string src = R"(
 module latch (input wire en_i, input wire d_i, output reg q_o);
   always @(*) if (en_i) q_o = d_i;
 endmodule
 )";
-  EXPECT_THROW(run_area({write("latch.v", src)}, "latch", work("latch")), std::runtime_error);
+  const std::string file = write("latch.v", src);
+  EXPECT_THROW(run_area({file}, "latch", work("flat"), flat()), std::runtime_error);
+  EXPECT_THROW(run_area({file}, "latch", work("hier"), hier()), std::runtime_error);
 }
 
 TEST_F(AreaTest, BadArgumentsAreRejectedBeforeRunningYosys) {
-  EXPECT_THROW(run_area({}, "x", work("w")), std::runtime_error);
-  EXPECT_THROW(run_area({(dir_ / "missing.v").string()}, "x", work("w")), std::runtime_error);
-  EXPECT_THROW(run_area({write("add4.v", kAdd4)}, "add4; shell", work("w")), std::runtime_error);
+  for (const AreaOptions& o : {flat(), hier()}) {
+    EXPECT_THROW(run_area({}, "x", work("w"), o), std::runtime_error);
+    EXPECT_THROW(run_area({(dir_ / "missing.v").string()}, "x", work("w"), o), std::runtime_error);
+    EXPECT_THROW(run_area({write("add4.v", kAdd4)}, "add4; shell", work("w"), o),
+                 std::runtime_error);
+  }
 }
 
 TEST_F(AreaTest, MissingYosysSaysHowToInstallIt) {
@@ -278,50 +260,83 @@ TEST_F(AreaTest, MissingYosysSaysHowToInstallIt) {
   const char* old = std::getenv("PATH");
   const std::string saved = old ? old : "";
   ::setenv("PATH", (dir_ / "empty_bin").c_str(), 1);
-  std::string msg;
+  std::string flat_msg, hier_msg;
   try {
-    run_area({file}, "add4", work("nopath"));
+    run_area({file}, "add4", work("nopath"), flat());
   } catch (const std::runtime_error& e) {
-    msg = e.what();
+    flat_msg = e.what();
+  }
+  try {
+    run_area({file}, "add4", work("nopath"), hier());
+  } catch (const std::runtime_error& e) {
+    hier_msg = e.what();
   }
   if (old) {
     ::setenv("PATH", saved.c_str(), 1);
   } else {
     ::unsetenv("PATH");
   }
-  EXPECT_EQ(msg, "yosys not found on PATH; install it with apt-get install yosys");
+  EXPECT_EQ(flat_msg, "yosys not found on PATH; install it with apt-get install yosys");
+  EXPECT_EQ(hier_msg, flat_msg);
 }
 
 TEST_F(AreaTest, JsonHasAllKeysInOrder) {
-  require_yosys();
-  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("json"));
+  BF_REQUIRE_YOSYS();
+  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("json"), flat());
   const auto j = to_json(r);
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
-  const std::vector<std::string> expected = {"top",           "area_um2",    "nand2_eq",
-                                             "cells",         "cell_count",  "flops",
-                                             "flop_area_um2", "transistors", "transistor_nand2_eq",
-                                             "logic_depth",   "tool"};
+  const std::vector<std::string> expected = {
+      "top",         "mode",    "area_um2",      "nand2_eq",    "cells",
+      "cell_count",  "flops",   "flop_area_um2", "transistors", "transistor_nand2_eq",
+      "logic_depth", "seconds", "yosys_runs",    "cache_hits",  "cache_misses",
+      "modules",     "notes",   "tool"};
   EXPECT_EQ(keys, expected);
+  EXPECT_EQ(j["mode"], "flat");
   EXPECT_EQ(j["cells"]["DFFR"], 8);
   EXPECT_EQ(j["flops"], 8);
+  EXPECT_EQ(j["yosys_runs"], 1);
+  EXPECT_TRUE(j["modules"].empty());
   const auto& tool = j["tool"];
   for (const char* key : {"yosys_version", "script", "script_hash", "liberty", "liberty_hash"}) {
     ASSERT_TRUE(tool.contains(key)) << key;
     EXPECT_FALSE(tool[key].get<std::string>().empty()) << key;
   }
+  EXPECT_EQ(tool["script"], "synth/area.ys");
   EXPECT_EQ(tool["script_hash"].get<std::string>().size(), 16u);
+  EXPECT_EQ(tool["share"], kDefaultShare);
 }
 
 TEST_F(AreaTest, TableShowsTotalsAndRegistersSeparately) {
-  require_yosys();
-  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("table"));
+  BF_REQUIRE_YOSYS();
+  const AreaReport r = run_area({write("reg8.v", kReg8)}, "reg8", work("table"), flat());
   const std::string table = to_table(r);
   EXPECT_NE(table.find("Area of reg8"), std::string::npos) << table;
   EXPECT_NE(table.find("NAND2-equivalent"), std::string::npos) << table;
   EXPECT_NE(table.find("registers"), std::string::npos) << table;
   EXPECT_NE(table.find("DFFR"), std::string::npos) << table;
   EXPECT_NE(table.find("42.560"), std::string::npos) << table;
+}
+
+// A leaf module is synthesized by the same steps in both flows, so both give
+// the same numbers.
+TEST_F(AreaTest, LeafModuleGivesTheSameNumbersInBothFlows) {
+  BF_REQUIRE_YOSYS();
+  for (const auto& [name, text] : {std::pair{"reg8", kReg8}, std::pair{"add4", kAdd4}}) {
+    const std::string file = write(std::string(name) + ".v", text);
+    const AreaReport f = run_area({file}, name, work(std::string(name) + "_flat"), flat());
+    const AreaReport h = run_area({file}, name, work(std::string(name) + "_hier"), hier());
+    EXPECT_EQ(h.mode, "hierarchical");
+    EXPECT_DOUBLE_EQ(h.area_um2, f.area_um2) << name;
+    EXPECT_EQ(h.cells, f.cells) << name;
+    EXPECT_EQ(h.flops, f.flops) << name;
+    EXPECT_EQ(h.transistors, f.transistors) << name;
+    EXPECT_EQ(h.logic_depth, f.logic_depth) << name;
+    ASSERT_EQ(h.modules.size(), 1u);
+    EXPECT_EQ(h.modules[0].name, name);
+    EXPECT_EQ(h.modules[0].instances, 1);
+    EXPECT_DOUBLE_EQ(h.modules[0].own_area_um2, f.area_um2);
+  }
 }
 
 }  // namespace
