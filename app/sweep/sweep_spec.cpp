@@ -9,21 +9,17 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
-#include "generator/config/config.hpp"
 #include "app/sweep/constraint.hpp"
+#include "generator/config/config.hpp"
 #include "generator/design/registry.hpp"
 
 namespace bf::sweep {
@@ -92,15 +88,6 @@ std::vector<Entry> in_file_order(const toml::table& table) {
   std::stable_sort(entries.begin(), entries.end(),
                    [](const Entry& a, const Entry& b) { return before(a.pos, b.pos); });
   return entries;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open sweep file: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(path + ": cannot read sweep file: " + std::strerror(errno));
-  return text.str();
 }
 
 bool is_snake_identifier(std::string_view s) {
@@ -222,7 +209,7 @@ class Loader {
   explicit Loader(const std::string& path) : path_(path) { spec_.path = path; }
 
   SweepSpec load() {
-    const std::string text = read_file(path_);
+    const std::string text = cfg::read_config_file(path_, "sweep file");
     toml::table top;
     try {
       top = toml::parse(text, std::string_view(path_));
@@ -294,6 +281,12 @@ class Loader {
     }
     if (fs::is_directory(resolved, ec)) {
       error(pos, fmt::format("key 'base': {} is a directory, expected a design file",
+                             toml_quote(s->get())));
+      return true;
+    }
+    // A device or FIFO would be read forever (/dev/zero) or block (/dev/stdin).
+    if (!fs::is_regular_file(resolved, ec)) {
+      error(pos, fmt::format("key 'base': {} is not a regular file, expected a design file",
                              toml_quote(s->get())));
       return true;
     }

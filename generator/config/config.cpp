@@ -7,10 +7,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace bf::cfg {
@@ -246,12 +243,7 @@ DesignFile parse_design_text(std::string_view text, const std::string& path) {
 }
 
 DesignFile load_design_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open design file: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(path + ": cannot read design file: " + std::strerror(errno));
-  return parse_design_text(text.str(), path);
+  return parse_design_text(read_config_file(path, "design file"), path);
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {

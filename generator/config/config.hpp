@@ -15,6 +15,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -50,6 +51,17 @@ struct DesignFile {
   std::string
       content_hash;  // hex digest of the canonical unit+params, of the file's unit, name and params
 };
+
+// The most bytes a design or sweep file may have. Both are short TOML texts;
+// the limit keeps a mistyped path (a device, /proc/kcore, a data file) from
+// being read into memory.
+inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{16} << 20;
+
+// Reads a design or sweep file whole. Throws ConfigError naming the path when
+// it cannot be opened or read, is not a regular file (a directory, FIFO or
+// device), or is larger than kMaxConfigFileBytes. `what` names the kind of
+// file in messages ("design file", "sweep file").
+std::string read_config_file(const std::string& path, std::string_view what);
 
 // Reads and checks the top level of a design file (syntax, required 'unit',
 // known top-level keys). Does not check the params against a unit: the caller

@@ -190,6 +190,9 @@ std::string npy_dtype_name(std::string_view descr) {
   if (descr.size() < 3) return {};
   const char kind = descr[1];
   const std::string_view size = descr.substr(2);
+  // The descr comes from the file: a size of more than four digits is no
+  // NumPy type (and would overflow the arithmetic below).
+  if (size.size() > 4) return {};
   int bytes = 0;
   for (char c : size) {
     if (c < '0' || c > '9') return {};

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace {
 
@@ -44,15 +45,29 @@ const std::string kSource = BLOCKFORGE_SOURCE_DIR;
 TEST(Cli, ListShowsUnitsParametersDefaultsAndHelp) {
   const CmdResult r = run("list");
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.out.find("quant.block"), std::string::npos);
-  EXPECT_NE(r.out.find("block"), std::string::npos);
-  EXPECT_NE(r.out.find("default 32"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("pipeline_stages"), std::string::npos);
+  // quant.block's own section: each parameter's line with its type, default
+  // and range, then its help (golden/units/quant_block/), before the next unit.
+  const std::size_t begin = r.out.find("\nquant.block\n");
+  ASSERT_NE(begin, std::string::npos) << r.out;
+  const std::size_t end = r.out.find("\n\n", begin + 1);
+  const std::string section = r.out.substr(begin, end == std::string::npos ? end : end - begin);
+  EXPECT_TRUE(std::regex_search(
+      section,
+      std::regex("\n    block +int +default 32; 2\\.\\.256\n +elements per block \\(k\\)")))
+      << section;
+  EXPECT_TRUE(std::regex_search(
+      section,
+      std::regex("\n    input +string +default \"fp32\"; one of: fp32, bf16\n +input element "
+                 "format")))
+      << section;
+  EXPECT_TRUE(std::regex_search(section, std::regex("\n    pipeline_stages +int +default 0; ")))
+      << section;
 }
 
 TEST(Cli, GenWritesVerilogAndManifest) {
   const auto dir = temp_dir("gen");
-  const CmdResult r = run("gen " + kSource + "/configs/quant_block_mxint8_k32.toml -o " + dir.string());
+  const CmdResult r =
+      run("gen " + kSource + "/configs/quant_block_mxint8_k32.toml -o " + dir.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_TRUE(fs::exists(dir / "quant_block_mxint8_k32" / "quant_block_mxint8_k32.v"));
   std::ifstream mf(dir / "quant_block_mxint8_k32" / "manifest.json");
@@ -124,7 +139,11 @@ TEST(Cli, AreaJsonHasTheReportFields) {
   EXPECT_GE(j["flops"].get<long>(), 16 * 9 + 8 + 1);  // codes + scale + valid
   EXPECT_GT(j["transistors"].get<long>(), 0);
   EXPECT_GT(j["logic_depth"].get<int>(), 5);
-  EXPECT_FALSE(j["cells"].empty());
+  // The cell table adds up to the cell count, of which the flops are a part.
+  long cells = 0;
+  for (const auto& [type, count] : j["cells"].items()) cells += count.get<long>();
+  EXPECT_EQ(cells, j["cell_count"].get<long>()) << j["cells"].dump();
+  EXPECT_GT(cells, j["flops"].get<long>());
   EXPECT_EQ(j["metrics"]["bits_per_element"].get<double>(), (8 + 16 * 9) / 16.0);
 }
 

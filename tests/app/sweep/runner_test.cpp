@@ -25,10 +25,10 @@
 #include <thread>
 #include <vector>
 
-#include "generator/config/config.hpp"
 #include "app/sweep/progress.hpp"
 #include "app/sweep/results.hpp"
 #include "app/sweep/sweep_spec.hpp"
+#include "generator/config/config.hpp"
 #include "generator/design/registry.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -235,6 +235,7 @@ TEST(SweepRunner, SecondRunIsAllCachedAndResumesAfterALostPoint) {
   ASSERT_EQ(first.failed, 0u);
 
   const auto second = sweep::run_sweep(spec, opt);
+  ASSERT_EQ(second.rows.size(), 4u);
   EXPECT_EQ(second.cached, 4u);
   EXPECT_EQ(second.done, 4u);
   for (const auto& r : second.rows) EXPECT_TRUE(r["cached"].get<bool>());
@@ -257,6 +258,7 @@ TEST(SweepRunner, SecondRunIsAllCachedAndResumesAfterALostPoint) {
   verified.timeout_seconds = 0.001;  // and fails fast: only the keys matter here
   const auto v = sweep::run_sweep(spec, verified);
   EXPECT_EQ(v.cached, 0u);
+  ASSERT_EQ(v.rows.size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) EXPECT_NE(v.rows[i]["key"], first.rows[i]["key"]);
 }
 
@@ -330,6 +332,7 @@ TEST(SweepRunner, ATimeoutFailsThePointAndIsNotCached) {
   opt.timeout_seconds = 0.001;
   const auto s = sweep::run_sweep(spec, opt);
   EXPECT_EQ(s.failed, 4u);
+  ASSERT_EQ(s.rows.size(), 4u);
   for (const auto& r : s.rows) {
     EXPECT_EQ(r["error"].get<std::string>().rfind("timeout: the point took more than 0.001 s", 0),
               0u)

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "app/sweep/sweep_spec.hpp"
 #include "generator/design/registry.hpp"
@@ -13,17 +17,32 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(ShippedSweeps, LoadAndConfigureEveryPoint) {
-  std::size_t files = 0;
+  // The point counts each file's comment promises (kept / excluded by its
+  // constraints). A new sweep file must be added here with its counts.
+  const std::map<std::string, std::pair<std::size_t, std::size_t>> expected = {
+      {"quant_block.toml", {10, 2}},  // 6 formats x 2 blocks, 4-bit only at k = 32
+      {"opal_pe.toml", {9, 3}},       // lanes x outliers with block / lanes >= outliers + 1
+  };
+  std::set<std::string> seen;
   for (const auto& e : fs::directory_iterator(fs::path(BLOCKFORGE_SOURCE_DIR) / "sweeps")) {
     if (e.path().extension() != ".toml") continue;
-    ++files;
+    const std::string file = e.path().filename().string();
+    seen.insert(file);
+    const auto it = expected.find(file);
+    if (it == expected.end()) {
+      ADD_FAILURE() << "sweeps/" << file << " has no expected point count in this test";
+      continue;
+    }
     const SweepSpec spec = load_sweep(e.path().string());
-    const auto points = enumerate_points(spec);
-    EXPECT_FALSE(points.empty()) << e.path();
+    std::size_t excluded = 0;
+    const auto points = enumerate_points(spec, &excluded);
+    EXPECT_EQ(points.size(), it->second.first) << file;
+    EXPECT_EQ(excluded, it->second.second) << file;
     for (const auto& p : points)
       EXPECT_NO_THROW(load_design_text(p.design_text, e.path().string())) << p.design_text;
   }
-  EXPECT_GE(files, 2u);
+  for (const auto& [file, counts] : expected)
+    EXPECT_TRUE(seen.count(file)) << "sweeps/" << file << " is missing";
 }
 
 TEST(ShippedSweeps, OpalPeKeepsTheFeasiblePoints) {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "generator/config/config.hpp"
 #include "app/sweep/sweep_spec.hpp"
+#include "generator/config/config.hpp"
 #include "generator/design/registry.hpp"
 #include "generator/design/unit_info.hpp"
 
@@ -246,10 +246,11 @@ TEST_F(SweepSpecTest, BaseErrors) {
   // A misspelt base is reported as such, not as a missing one.
   EXPECT_EQ(load_error("bsae = \"../configs/base.toml\"\n[sweep]\nblock = [16]\n"),
             "sweeps/x.toml:1:1: unknown top-level key 'bsae'; did you mean 'base'?");
-  EXPECT_EQ(load_error("\nbase = 3\n"),
-            "sweeps/x.toml:2:1: key 'base': expected a string (the design file to sweep, "
-            "relative to this file, e.g. base = \"../configs/quant_block_mxint8_k32.toml\"), found an "
-            "integer (3)");
+  EXPECT_EQ(
+      load_error("\nbase = 3\n"),
+      "sweeps/x.toml:2:1: key 'base': expected a string (the design file to sweep, "
+      "relative to this file, e.g. base = \"../configs/quant_block_mxint8_k32.toml\"), found an "
+      "integer (3)");
   EXPECT_EQ(load_error("base = \"\"\n"),
             "sweeps/x.toml:1:1: key 'base' is empty: expected the design file to sweep, relative "
             "to this file");
@@ -269,6 +270,16 @@ TEST_F(SweepSpecTest, BaseErrors) {
                        "'quant.block'? (known units: ",
                        0),
             0u);
+}
+
+TEST_F(SweepSpecTest, BasesAndSweepFilesThatAreNotTextFiles) {
+  // Found while fuzzing the sweep reader: base = "/dev/zero" was read until
+  // memory ran out, a FIFO blocked forever (tests/generator/config/config_file_test.cpp).
+  EXPECT_EQ(load_error("base = \"/dev/zero\"\n[sweep]\nblock = [16]\n"),
+            "sweeps/x.toml:1:1: key 'base': \"/dev/zero\" is not a regular file, expected a design "
+            "file");
+  EXPECT_EQ(error_of([&] { load_sweep("/dev/zero"); }),
+            "/dev/zero: cannot read sweep file: it is a device, expected a TOML text file");
 }
 
 TEST_F(SweepSpecTest, TopLevelErrors) {

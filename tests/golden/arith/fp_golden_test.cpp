@@ -79,8 +79,9 @@ std::pair<uint32_t, uint32_t> mul_pair(const FloatFormat& fa, const FloatFormat&
                          : fy.emax() - 1 + static_cast<int>(rng() % 3);
     const int la_lo = std::max(fp_operand_io::l_lo(fa), L - fp_operand_io::l_hi(fb));
     const int la_hi = std::min(fp_operand_io::l_hi(fa), L - fp_operand_io::l_lo(fb));
-    const int la = la_lo > la_hi ? std::clamp(L / 2, fp_operand_io::l_lo(fa), fp_operand_io::l_hi(fa))
-                                 : la_lo + static_cast<int>(rng() % (la_hi - la_lo + 1));
+    const int la = la_lo > la_hi
+                       ? std::clamp(L / 2, fp_operand_io::l_lo(fa), fp_operand_io::l_hi(fa))
+                       : la_lo + static_cast<int>(rng() % (la_hi - la_lo + 1));
     return {fp_operand_io::make_code(fa, rng() & 1, la, fp_operand_io::random_frac(fa, rng)),
             fp_operand_io::make_code(fb, rng() & 1, L - la, fp_operand_io::random_frac(fb, rng))};
   }
@@ -436,10 +437,22 @@ TEST(FpSumGolden, TreeAndSerialOrders) {
   const std::vector<uint32_t> b = {0x4000u, 0x3f00u, 0x3e80u};  // 2, 0.5, 0.25
   EXPECT_EQ(golden::fp_dot_step(m, s, bits_of(10.0f), a.data(), b.data(), 3), bits_of(13.75f));
   // fp_dot: chunks of `lanes`, each a dot step on the running accumulator.
-  const uint32_t two = golden::fp_dot_step(m, s, bits_of(10.0f), a.data(), b.data(), 2);
-  EXPECT_EQ(golden::fp_dot(m, s, bits_of(10.0f), a.data(), b.data(), 3, 2),
-            golden::fp_dot_step(m, s, two, a.data() + 2, b.data() + 2, 1));
   EXPECT_EQ(golden::fp_dot(m, s, bits_of(10.0f), a.data(), b.data(), 3, 8), bits_of(13.75f));
+  // Where the chunking shows, worked out by hand: 1 + four products 2^-24
+  // (bf16 0x3380 x 1.0). One lane: each 1 + 2^-24 is a tie that rounds back
+  // to 1 (even). Two lanes: each chunk adds its exact tree sum 2^-23, giving
+  // 1 + 2^-23, then 1 + 2^-22. Four lanes: one chunk, 1 + 2^-22.
+  const std::vector<uint32_t> tiny(4, 0x3380u), ones(4, 0x3f80u);
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(1.0f), tiny.data(), ones.data(), 4, 1), bits_of(1.0f));
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(1.0f), tiny.data(), ones.data(), 4, 2),
+            bits_of(1.0f + 0x1p-22f));
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(1.0f), tiny.data(), ones.data(), 4, 4),
+            bits_of(1.0f + 0x1p-22f));
+  // Three products, two lanes: 1 + 2^-23 (odd), then + 2^-24, a tie that
+  // rounds up to the even 1 + 2^-22; one lane stays at 1.
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(1.0f), tiny.data(), ones.data(), 3, 2),
+            bits_of(1.0f + 0x1p-22f));
+  EXPECT_EQ(golden::fp_dot(m, s, bits_of(1.0f), tiny.data(), ones.data(), 3, 1), bits_of(1.0f));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 // golden::OpalCoreModel against the GEMV composition of opal-accuracy
 // (golden/units/opal_core/opal_gemv.hpp): loading a vector and streaming weight rows
 // through the core gives, row for row, opal_pe_dot's result; plus the
-// buffer rules (first, overflow, empty buffer) and bf16 outputs.
+// buffer rules (first, overflow, empty buffer) and the bf16 rounding of real
+// row results.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <string>
 
 #include "generator/design/registry.hpp"
 #include "golden/formats/float_format.hpp"
@@ -161,13 +164,67 @@ TEST(OpalCoreModel, RoutedScoresFireTheSoftmax) {
   EXPECT_FALSE(out.probs_valid);
 }
 
-TEST(OpalCoreModel, Bf16RoundingOfResults) {
-  EXPECT_EQ(fp32_to_bf16(0x3f808000u), 0x3f80u);  // tie, even stays
-  EXPECT_EQ(fp32_to_bf16(0x3f818000u), 0x3f82u);  // tie, odd rounds up
-  EXPECT_EQ(fp32_to_bf16(0x7f7fffffu), 0x7f80u);  // overflow to Inf
-  EXPECT_EQ(fp32_to_bf16(0xff800000u), 0xff80u);
-  EXPECT_EQ(fp32_to_bf16(0xffc12345u), 0xffc0u);  // NaN canonical, sign kept
-  EXPECT_EQ(fp32_to_bf16(0x00008000u), 0x0000u);  // subnormal tie to even
+// Runs one vector of 32 activations 1.0 through a core with `rows` rows, row r
+// with weights summing to sums[r] and weight scale scales[r]: row r's exact
+// result is sums[r] * scales[r] (1.0 quantizes exactly at any width, the
+// outliers are 1.0 in bf16, and every partial sum is a small integer).
+std::vector<uint32_t> unit_vector_rows(const std::string& output_format,
+                                       const std::vector<int>& sums,
+                                       const std::vector<float>& scales) {
+  auto p = params(static_cast<int>(sums.size()), 1);
+  p.output_format = output_format;
+  OpalCoreModel core(p);
+  OpalCoreInput ld;
+  ld.load = true;
+  ld.first = true;
+  ld.mode = 1;
+  ld.x.assign(32, 0x3f80);
+  core.step(ld);
+  std::vector<std::vector<uint32_t>> w;
+  std::vector<uint32_t> ws;
+  for (std::size_t r = 0; r < sums.size(); ++r) {
+    // Spread the sum over 4-bit two's complement weights (-8..7).
+    std::vector<uint32_t> row(32, 0);
+    int left = sums[r];
+    for (std::size_t i = 0; left != 0; ++i) {
+      const int v = std::clamp(left, -8, 7);
+      row[i] = static_cast<uint32_t>(v) & 0xfu;
+      left -= v;
+    }
+    w.push_back(row);
+    ws.push_back(fp32_bits(scales[r]) >> 16);  // every scale below is exact in bf16
+  }
+  return gemv(core, p, w, ws);
+}
+
+TEST(OpalCoreModel, Bf16OutputsRoundTheRowResultsToNearestEven) {
+  // Exact row results and, worked out by hand, their bf16 roundings (8
+  // significant bits: steps of 2 in [256, 512), of 4 in [512, 1024)):
+  //   9 * 29 = 261: tie between 260 (mantissa 0000010, even) and 262 -> 260
+  //   7 * 37 = 259: tie between 258 (mantissa 0000001, odd) and 260  -> 260
+  //   7 * 73 = 511: tie between 510 (mantissa 1111111, odd) and 512  -> 512,
+  //                 a carry into the exponent
+  //   5 * 103 = 515: above the middle of 512 and 516                 -> 516
+  //   27 * 19 = 513: below the middle of 512 and 516                 -> 512
+  //   -9 * 29 = -261: the sign kept                                  -> -260
+  const std::vector<int> sums = {9, 7, 7, 5, 27, -9};
+  const std::vector<float> scales = {29, 37, 73, 103, 19, 29};
+  const std::vector<float> exact = {261, 259, 511, 515, 513, -261};
+  const std::vector<float> rounded = {260, 260, 512, 516, 512, -260};
+
+  // The fp32 results are the exact products (so the ties above are real ties).
+  const auto y32 = unit_vector_rows("fp32", sums, scales);
+  ASSERT_EQ(y32.size(), exact.size());
+  for (std::size_t r = 0; r < exact.size(); ++r)
+    EXPECT_EQ(y32[r], fp32_bits(exact[r])) << "row " << r;
+
+  const auto y16 = unit_vector_rows("bf16", sums, scales);
+  ASSERT_EQ(y16.size(), rounded.size());
+  for (std::size_t r = 0; r < rounded.size(); ++r) {
+    ASSERT_EQ(fp32_bits(rounded[r]) & 0xffffu, 0u) << "row " << r << ": not a bf16 value";
+    EXPECT_EQ(y16[r], fp32_bits(rounded[r]) >> 16)
+        << "row " << r << ": " << exact[r] << " should round to " << rounded[r];
+  }
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ TEST(SoftmaxExpBaselineGolden, DerivedPrecisions) {
   EXPECT_EQ(s.table.size(), 65u);
   EXPECT_EQ(s.table.front(), 1u << 17);  // 2^-0
   EXPECT_EQ(s.table.back(), 1u << 16);   // 2^-1
+  ASSERT_EQ(s.slope.size(), 64u);        // one per table interval
   for (std::size_t j = 0; j < s.slope.size(); ++j)
     EXPECT_EQ(s.slope[j], s.table[j] - s.table[j + 1]);
 }
