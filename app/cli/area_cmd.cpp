@@ -6,7 +6,6 @@
 // synthesizes its unique modules side by side; -j caps the Yosys processes
 // of the whole call.
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,6 +19,7 @@
 #include "generator/design/rtl_writer.hpp"
 #include "synth/area.hpp"
 #include "util/process.hpp"
+#include "util/stop_signals.hpp"
 
 namespace bf::cli {
 
@@ -27,38 +27,6 @@ namespace {
 
 // Exit status after Ctrl-C (128 + SIGINT, as shells report it).
 constexpr int kInterruptedExit = 130;
-
-// Set by SIGINT/SIGTERM while designs are synthesized. The Yosys runs are
-// cancelled with it: they run in their own process groups, which the
-// terminal's Ctrl-C does not reach.
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
-void on_stop_signal(int) { g_stop.store(true); }
-
-// Installs the handler for its lifetime; it resets itself, so a second
-// Ctrl-C ends the process at once.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 struct Entry {
   std::string config;
@@ -76,7 +44,7 @@ void synthesize(std::vector<Entry>& entries, const synth::AreaOptions& base, int
   synth::AreaOptions options = base;
   options.jobs = jobs;
   options.slots = &slots;
-  options.budget = util::ToolBudget(0, &g_stop);
+  options.budget = util::ToolBudget(0, &util::stop_flag());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < entries.size(); i = next++) {
@@ -193,10 +161,10 @@ void add_area_command(CLI::App& app, int& exit_code) {
       options.use_cache = !*no_cache;
       options.cache_dir = *cache_dir;
       {
-        StopSignals signals;
+        util::StopSignals signals;
         synthesize(entries, options, *jobs);
       }
-      if (g_stop.load()) {
+      if (util::stop_requested()) {
         std::cerr << "blockforge area: interrupted; finished modules are cached, rerun to "
                      "continue\n";
         exit_code = kInterruptedExit;

@@ -29,6 +29,7 @@
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "util/stop_signals.hpp"
 
 namespace bf::sweep {
 
@@ -41,49 +42,6 @@ using Clock = std::chrono::steady_clock;
 // Seed of the vectors and handshake pattern of every verified point (part of
 // the cache key).
 constexpr uint64_t kVerifySeed = 1;
-
-// ---- interruption ----
-
-// Set by SIGINT/SIGTERM while a sweep runs; every tool call of the sweep is
-// cancelled with it (their process groups do not see the terminal's Ctrl-C).
-std::atomic<bool> g_stop{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
-
-void on_stop_signal(int) { g_stop.store(true); }
-
-// Installs the SIGINT/SIGTERM handler for the lifetime of a sweep and
-// restores the previous dispositions afterwards. The handler resets itself,
-// so a second Ctrl-C ends the process at once (every file it writes is
-// replaced atomically, so that is safe too). An ignored SIGINT (a
-// background job) stays ignored.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    for (std::size_t i = 0; i < kCount; ++i) {
-      sigaction(kSignals[i], nullptr, &old_[i]);
-      if (kSignals[i] == SIGINT && old_[i].sa_handler == SIG_IGN) continue;
-      sigaction(kSignals[i], &sa, nullptr);
-      installed_[i] = true;
-    }
-  }
-  ~StopSignals() {
-    for (std::size_t i = 0; i < kCount; ++i)
-      if (installed_[i]) sigaction(kSignals[i], &old_[i], nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  static constexpr std::size_t kCount = 2;
-  static constexpr int kSignals[kCount] = {SIGINT, SIGTERM};
-  struct sigaction old_[kCount] {};
-  bool installed_[kCount] = {false, false};
-};
 
 // ---- one point ----
 
@@ -229,7 +187,7 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
   row["cached"] = false;
   row["tools"] = c.tools_json;
 
-  const util::ToolBudget budget(c.opt.timeout_seconds, &g_stop);
+  const util::ToolBudget budget(c.opt.timeout_seconds, &util::stop_flag());
   std::string stage = "generation";
   bool store = true;
   std::optional<KeyGate::Hold> hold;
@@ -250,7 +208,7 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
       r["cached"] = true;
       return r;
     }
-    if (g_stop.load()) return std::nullopt;
+    if (util::stop_requested()) return std::nullopt;
 
     move_aside(c.out, dir);  // leftovers of an interrupted attempt
     util::write_text((dir / "design.toml").string(), p.design_text);
@@ -295,7 +253,7 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
   } catch (const util::ToolCancelled&) {
     return std::nullopt;
   } catch (const util::ToolTimeout& e) {
-    if (g_stop.load()) return std::nullopt;
+    if (util::stop_requested()) return std::nullopt;
     row["status"] = "failed";
     row["error"] = fmt::format("timeout: the point took more than {:g} s ({}: {})",
                                c.opt.timeout_seconds, stage, one_line(e.what()));
@@ -304,7 +262,7 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     row["status"] = "failed";
     row["error"] = one_line(e.what());
   } catch (const std::exception& e) {
-    if (g_stop.load()) return std::nullopt;  // most likely a consequence of the stop
+    if (util::stop_requested()) return std::nullopt;  // most likely a consequence of the stop
     row["status"] = "failed";
     row["error"] = one_line(stage + ": " + e.what());
     // A tool error may come from the machine (disk full, a killed tool), not
@@ -367,7 +325,7 @@ Summary run_sweep(const SweepSpec& spec, const RunOptions& opt) {
 
   std::vector<std::optional<Row>> rows(points.size());
   {
-    const StopSignals signals;
+    const util::StopSignals signals;
     ProgressReporter progress(opt.progress, points.size(), std::cerr);
     std::size_t jobs = opt.jobs > 0 ? static_cast<std::size_t>(opt.jobs)
                                     : std::max(1u, std::thread::hardware_concurrency());
@@ -376,14 +334,14 @@ Summary run_sweep(const SweepSpec& spec, const RunOptions& opt) {
     std::vector<std::thread> workers;
     for (std::size_t w = 0; w < jobs; ++w) {
       workers.emplace_back([&, w] {
-        while (!g_stop.load()) {
+        while (!util::stop_requested()) {
           const std::size_t i = next++;
           if (i >= points.size()) return;
           std::optional<Row> row;
           try {
             row = run_point(c, points[i], w);
           } catch (const std::exception& e) {  // outside run_point's own handling
-            if (g_stop.load()) continue;
+            if (util::stop_requested()) continue;
             row = Row{{"index", points[i].index},
                       {"key", ""},
                       {"params", points[i].swept},
@@ -403,7 +361,7 @@ Summary run_sweep(const SweepSpec& spec, const RunOptions& opt) {
     }
     for (auto& t : workers) t.join();
     progress.finish();
-    s.interrupted = g_stop.load();
+    s.interrupted = util::stop_requested();
   }
 
   for (auto& row : rows) {
