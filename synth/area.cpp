@@ -29,9 +29,8 @@ std::string env(const char* name) {
 // What earlier runs of either flow left in a work directory.
 void clean_work_dir(const fs::path& work) {
   std::error_code ec;
-  for (const char* stale :
-       {"yosys.log", "yosys.console.log", "generic_stat.json", "ltp.txt", "area_stat.json",
-        "area_stat.txt", "mapped.v", "scan", "modules", "depth"}) {
+  for (const char* stale : {"yosys.log", "yosys.console.log", kGenericStat, kLtp, kAreaStatJson,
+                            kAreaStatText, "mapped.v", "scan", "modules", "depth"}) {
     fs::remove_all(work / stale, ec);
   }
 }
@@ -54,7 +53,7 @@ std::string synth_dir() {
 
 std::string area_script_path() { return (fs::path(synth_dir()) / "area.ys").string(); }
 
-std::string liberty_path() { return (fs::path(synth_dir()) / "cells.lib").string(); }
+std::string liberty_path() { return (fs::path(synth_dir()) / kLibertyFile).string(); }
 
 std::string flow_hash() {
   std::string all;

@@ -16,11 +16,6 @@ namespace fs = std::filesystem;
 
 // Files written into the work directory (names fixed by area.ys).
 constexpr const char* kScriptFile = "area.ys";
-constexpr const char* kLibertyFile = "cells.lib";
-constexpr const char* kGenericStat = "generic_stat.json";
-constexpr const char* kLtp = "ltp.txt";
-constexpr const char* kAreaStatJson = "area_stat.json";
-constexpr const char* kAreaStatText = "area_stat.txt";
 
 }  // namespace
 

@@ -10,6 +10,14 @@
 
 namespace bf::synth {
 
+// Files the flows write into a work directory; the names are fixed by the
+// scripts (area.ys, area_module.ys), which write the reports under them.
+inline constexpr const char* kLibertyFile = "cells.lib";
+inline constexpr const char* kGenericStat = "generic_stat.json";
+inline constexpr const char* kLtp = "ltp.txt";
+inline constexpr const char* kAreaStatJson = "area_stat.json";
+inline constexpr const char* kAreaStatText = "area_stat.txt";
+
 // synth/area.ys: the whole design flattened in one Yosys run.
 AreaReport run_flat_area(const std::vector<std::string>& files, const std::string& top,
                          const std::filesystem::path& work, const AreaOptions& options);

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "synth/flows.hpp"
 #include "synth/yosys_run.hpp"
 #include "util/files.hpp"
 #include "util/hash.hpp"
@@ -20,11 +21,7 @@ namespace fs = std::filesystem;
 constexpr const char* kScript = "area_module.ys";
 constexpr const char* kModuleFile = "module.v";
 constexpr const char* kChildrenFile = "children.v";
-constexpr const char* kLibertyFile = "cells.lib";
-constexpr const char* kGenericStat = "generic_stat.json";
 constexpr const char* kGenericNetlist = "generic.il";
-constexpr const char* kAreaStatJson = "area_stat.json";
-constexpr const char* kAreaStatText = "area_stat.txt";
 constexpr const char* kCacheKind = "module";
 
 std::string fill_script(const std::string& tmpl, const ModuleJob& job) {
