@@ -33,7 +33,7 @@ class CoreBuilder {
         beats_(c_.beats_per_block()),
         slot_bits_(vlog::clog2(static_cast<uint64_t>(p.max_blocks))),
         len_bits_(vlog::bits_for(static_cast<uint64_t>(p.max_blocks))),
-        lq_(p.quantizer.pipeline_stages + 1) {}
+        lq_(p.quantizer_params().latency()) {}
 
   void build(const std::string& quantizer, const std::string& pe, const std::string& softmax);
 

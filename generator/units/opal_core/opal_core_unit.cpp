@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "generator/design/fp_operand_io.hpp"
-#include "generator/units/opal_core/opal_core_rtl.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/opal_core/opal_core_rtl.hpp"
 #include "golden/formats/float_format.hpp"
 
 namespace bf::opal_core {
@@ -32,7 +32,7 @@ class Ports {
                             c_.weight_bits, [](uint64_t x) { return fmt::format("0x{:x}", x); }});
     v.push_back(w);
     v.push_back(fp_operand_io::lane_port("wscale_i", "wscale", p_.rows, FloatFormat::bf16(),
-                                    "bf16 weight scales"));
+                                         "bf16 weight scales"));
     if (p_.route_softmax) v.push_back({"route_i", 1, "beat: route the results", {}});
     return v;
   }
@@ -40,8 +40,8 @@ class Ports {
     const bool bf = p_.output_format == "bf16";
     std::vector<PortSpec> v = {
         {"done_o", 1, "rows ended", {}},
-        fp_operand_io::lane_port("y_o", "y", p_.rows, bf ? FloatFormat::bf16() : FloatFormat::fp32(),
-                            "results")};
+        fp_operand_io::lane_port("y_o", "y", p_.rows,
+                                 bf ? FloatFormat::bf16() : FloatFormat::fp32(), "results")};
     if (p_.route_softmax) {
       const int b = p_.softmax.out_bits;
       v.push_back({"probs_valid_o", 1, "a score vector completed", {}});
@@ -163,9 +163,10 @@ class CoreDesign : public Design {
           p_.rows, c_.lanes, p_.max_blocks, c_.block));
       h.push_back(
           "one opal.quantizer (every activation width) fills the buffer. The arithmetic is");
-      h.push_back(fmt::format(
-          "golden/units/opal_core/opal_core.hpp. Every transaction leaves {} cycles later, in order.",
-          latency()));
+      h.push_back(
+          fmt::format("golden/units/opal_core/opal_core.hpp. Every transaction leaves {} cycles "
+                      "later, in order.",
+                      latency()));
       return h;
     });
   }
@@ -217,9 +218,9 @@ class CoreDesign : public Design {
       for (int l = 0; l < c_.lanes; ++l)
         row.push_back(static_cast<uint32_t>(rng()) & ((1u << c_.weight_bits) - 1));
       in.w.push_back(row);
-      in.wscale.push_back(fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1,
-                                              static_cast<int>(rng() % 9) - 4,
-                                              fp_operand_io::random_frac(FloatFormat::bf16(), rng)));
+      in.wscale.push_back(
+          fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1, static_cast<int>(rng() % 9) - 4,
+                                   fp_operand_io::random_frac(FloatFormat::bf16(), rng)));
     }
     return in;
   }
@@ -275,7 +276,7 @@ const UnitRegistration kOpalCore(make_unit<OpalCoreParams>(
                          p.pe.lanes);
     },
     {"rows = 2\nmax_blocks = 2\n[params.pe]\nblock = 32\nlanes = 8\noutliers = 2\nact_bits = [3, "
-     "5]",
+     "5]\n[params.quantizer]\npasses_per_stage = 1",
      "rows = 1\nmax_blocks = 3\noutput_format = \"bf16\"\n[params.pe]\nblock = 32\nlanes = "
      "4\noutliers = "
      "1\nact_bits = [4]\n[params.quantizer]\npipeline_stages = 1",

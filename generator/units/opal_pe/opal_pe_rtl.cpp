@@ -169,23 +169,19 @@ void TopBuilder::outlier_slots() {
     } else {
       m.assign(hit, "1'b1");
     }
-    const std::string wsel = m.reg(fmt::format("o{}_w", j), w, "the weight at the outlier's lane");
+    const std::string wsel = m.wire(fmt::format("o{}_w", j), w, "the weight at the outlier's lane");
     if (lane_bits_ > 0) {
       const std::string lane = m.wire(fmt::format("o{}_lane", j), lane_bits_);
       m.assign(lane, bits("oidx_i", j * ib_ + lane_bits_ - 1, j * ib_));
-      vlog::Case sel{lane, {}};
-      for (int l = 0; l < lanes_; ++l)
-        sel.items.push_back(
-            {l + 1 < lanes_ ? lit(lane_bits_, static_cast<uint64_t>(l)) : std::string("default"),
-             {vlog::set(wsel, part("w_i", l * w, w))}});
-      m.add(vlog::Combinational{{vlog::Stmt{sel}}, "weight of the outlier's lane"});
+      // lanes is a power of two: every lane number is a lane.
+      m.assign(wsel, fmt::format("w_i[{} * {} +: {}]", lane, w, w));
       for (int l = 0; l < lanes_; ++l) {
         auto& t = lane_terms[static_cast<std::size_t>(l)];
         t += fmt::format("{}({} & ({} == {}))", t.empty() ? "" : " | ", hit, lane,
                          lit(lane_bits_, static_cast<uint64_t>(l)));
       }
     } else {
-      m.add(vlog::Combinational{{vlog::set(wsel, "w_i")}, "one lane"});
+      m.assign(wsel, "w_i", "one lane");
       lane_terms[0] += (lane_terms[0].empty() ? "" : " | ") + hit;
     }
     const std::string next = m.wire(fmt::format("o{}_wcap", j), w, "captured weight, this beat");
@@ -476,9 +472,12 @@ std::vector<vlog::Module> build_rtl(
     const std::function<std::vector<std::string>(const std::string&)>& header, bool embedded) {
   std::vector<vlog::Module> mods;
   const std::string omul = top + "_omul", add = top + "_add", smul = top + "_smul";
-  if (c.outliers > 0) mods.push_back(blocks::fp_mul_module(golden::OpalPeFpOps::outlier_mul(), omul, header(omul), false));
+  if (c.outliers > 0)
+    mods.push_back(
+        blocks::fp_mul_module(golden::OpalPeFpOps::outlier_mul(), omul, header(omul), false));
   mods.push_back(blocks::fp_add_module(golden::OpalPeFpOps::acc_add(), add, header(add), false));
-  mods.push_back(blocks::fp_mul_module(golden::OpalPeFpOps::scale_mul(), smul, header(smul), false));
+  mods.push_back(
+      blocks::fp_mul_module(golden::OpalPeFpOps::scale_mul(), smul, header(smul), false));
   vlog::Module m;
   m.name = top;
   m.header = header(top);

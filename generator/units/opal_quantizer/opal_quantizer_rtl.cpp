@@ -22,7 +22,7 @@ using vlog::part;
 namespace {
 
 struct Dims {
-  int k, n, b, ib, cw;
+  int k, n, b, ib, cw, mb;  // block, outliers, code field, index, count and mode widths
 };
 
 // Outlier value as golden::mx_opal_quantize stores it: the bf16 input, with a
@@ -35,22 +35,31 @@ std::string canonical_bf16(vlog::Module& m, const std::string& name, const std::
   return out;
 }
 
+// What flows down the pipeline with a block: its valid token, elements and
+// mode (empty when there is one width).
+struct Token {
+  std::string valid, x, mode;
+};
+
 // Iterative selection: n cascaded arg-max trees; pass p masks the winners of
-// passes < p. Returns the outlier flags; fills the (index, value) records in
+// passes < p. With passes_per_stage > 0 a register follows every that many
+// passes (not the last), carrying the token, the live mask and the winners so
+// far. Returns the outlier flags; fills the (index, value) records in
 // ascending index order.
-std::string select_iterative(vlog::Module& m, const Dims& d, const std::string& x,
+std::string select_iterative(vlog::Module& m, const Dims& d, int passes_per_stage, Token& t,
                              std::vector<std::pair<std::string, std::string>>& records) {
   std::string live = m.wire("live_0", d.k, "not yet selected");
   m.assign(live, vlog::repeat(d.k, "1'b1"));
   std::vector<std::pair<std::string, std::string>> found;
+  int cut = 0;
   for (int p = 0; p < d.n; ++p) {
     m.blank();
     m.comment(
         fmt::format("Pass {}: the largest |x| among the live elements (lower index on ties)", p));
     std::vector<std::string> keys, signs;
     for (int i = 0; i < d.k; ++i) {
-      keys.push_back(vlog::concat({bits(live, i, i), bits(x, i * 16 + 14, i * 16)}));
-      signs.push_back(bits(x, i * 16 + 15, i * 16 + 15));
+      keys.push_back(vlog::concat({bits(live, i, i), bits(t.x, i * 16 + 14, i * 16)}));
+      signs.push_back(bits(t.x, i * 16 + 15, i * 16 + 15));
     }
     const auto win = blocks::argmax_tree(m, fmt::format("pass{}", p), keys, 16, d.ib, signs, 1);
     const std::string value = m.wire(fmt::format("pass{}_value", p), 16);
@@ -64,6 +73,28 @@ std::string select_iterative(vlog::Module& m, const Dims& d, const std::string& 
       hit.push_back(fmt::format("({} != {})", win.index, lit(d.ib, i)));
     m.assign(next, fmt::format("{} & {}", live, vlog::concat(hit)));
     live = next;
+    if (passes_per_stage == 0 || (p + 1) % passes_per_stage != 0 || p + 1 == d.n) continue;
+    // Selection pipeline register: the passes so far are done.
+    ++cut;
+    m.blank();
+    m.comment(fmt::format("Selection register {} (passes_per_stage = {}).", cut, passes_per_stage));
+    vlog::Registers regs{"clk_i", "rst_ni", "advance", {}, ""};
+    const auto carry = [&](const std::string& name, int width, const std::string& d_expr,
+                           const std::string& reset) {
+      const std::string q = fmt::format("sel_{}_q{}", name, cut);
+      m.reg(q, width);
+      regs.regs.push_back({q, d_expr, reset});
+      return q;
+    };
+    t.valid = carry("valid", 1, t.valid, "1'b0");
+    t.x = carry("x", d.k * 16, t.x, "");
+    if (!t.mode.empty()) t.mode = carry("mode", d.mb, t.mode, "");
+    live = carry("live", d.k, live, "");
+    for (std::size_t j = 0; j < found.size(); ++j) {
+      found[j].first = carry(fmt::format("pass{}_index", j), d.ib, found[j].first, "");
+      found[j].second = carry(fmt::format("pass{}_value", j), 16, found[j].second, "");
+    }
+    m.add(regs);
   }
   m.blank();
   m.comment("Outliers in ascending index order (storage order).");
@@ -108,25 +139,25 @@ std::string select_rank(vlog::Module& m, const Dims& d, const std::string& x) {
 
 std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const std::string& top,
                                     const std::vector<std::string>& header) {
-  Dims d{p.block, p.outliers, p.max_bits(), 0, 0};
+  Dims d{p.block, p.outliers, p.max_bits(), 0, 0, p.mode_bits()};
   d.ib = p.format().index_bits();
   d.cw = vlog::bits_for(static_cast<uint64_t>(d.n));
 
-  // One element module per inlier width (mode 0 keeps the plain name).
+  // One element quantizer per position; with several inlier widths it takes
+  // the width from mode_i (one variable-width quantizer, not one per width).
   std::vector<int> widths = {p.bits};
   widths.insert(widths.end(), p.alt_bits.begin(), p.alt_bits.end());
+  golden::QuantBlockParams ep;
+  ep.format = fmt::format("mxint{}", p.bits);
+  ep.block = p.block - p.outliers;
+  ep.input = "bf16";
+  ep.rounding = p.rounding;
+  ep.int_encoding = p.int_encoding;
+  const std::string elem_name = top + "_elem";
   std::vector<vlog::Module> elems;
-  std::vector<std::string> elem_names;
-  for (std::size_t w = 0; w < widths.size(); ++w) {
-    golden::QuantBlockParams ep;
-    ep.format = fmt::format("mxint{}", widths[w]);
-    ep.block = p.block - p.outliers;
-    ep.input = "bf16";
-    ep.rounding = p.rounding;
-    ep.int_encoding = p.int_encoding;
-    elem_names.push_back(w == 0 ? top + "_elem" : fmt::format("{}_elem_b{}", top, widths[w]));
-    elems.push_back(quant_block::build_element_module(ep, elem_names.back(), header));
-  }
+  elems.push_back(widths.size() == 1 ? quant_block::build_element_module(ep, elem_name, header)
+                                     : quant_block::build_mxint_widths_element_module(
+                                           ep, widths, elem_name, header));
   const int mb = p.mode_bits();
 
   vlog::Module m;
@@ -141,7 +172,7 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
     m.header.push_back(fmt::format("Inlier widths {} by mode_i, in {}-bit code fields.",
                                    fmt::join(widths, "/"), d.b));
   m.header.push_back(fmt::format("Selection: {}. Latency {} cycle(s), one block per cycle.",
-                                 p.selection, p.pipeline_stages + 1));
+                                 p.selection, p.latency()));
   m.input("clk_i", 1);
   m.input("rst_ni", 1, "asynchronous, active low");
   m.input("in_valid_i", 1);
@@ -171,28 +202,29 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   m.blank();
   m.comment("Stage A: outlier selection (golden: select_outliers)");
   std::vector<std::pair<std::string, std::string>> records;
+  Token t{"in_valid_i", "x_i", mb > 0 ? "mode_i" : ""};
   std::string flags;
   if (d.n == 0) {
     flags = m.wire("is_outlier", d.k);
     m.assign(flags, lit(d.k, 0));
   } else if (p.selection == "iterative") {
-    flags = select_iterative(m, d, "x_i", records);
+    flags = select_iterative(m, d, p.passes_per_stage, t, records);
   } else {
     flags = select_rank(m, d, "x_i");
   }
 
-  std::string x = "x_i", fl = flags, valid = "in_valid_i", mode = mb > 0 ? "mode_i" : "";
+  std::string x = t.x, fl = flags, valid = t.valid, mode = t.mode;
   if (p.pipeline_stages >= 1) {
     m.blank();
     m.comment("Stage register after the selection (pipeline_stages >= 1).");
     vlog::Registers regs{"clk_i", "rst_ni", "advance", {}, ""};
     m.reg("valid_q1", 1);
-    regs.regs.push_back({"valid_q1", "in_valid_i", "1'b0"});
+    regs.regs.push_back({"valid_q1", valid, "1'b0"});
     m.reg("x_q1", d.k * 16);
-    regs.regs.push_back({"x_q1", "x_i", ""});
+    regs.regs.push_back({"x_q1", x, ""});
     if (mb > 0) {
       m.reg("mode_q1", mb);
-      regs.regs.push_back({"mode_q1", "mode_i", ""});
+      regs.regs.push_back({"mode_q1", mode, ""});
       mode = "mode_q1";
     }
     m.reg("is_outlier_q1", d.k);
@@ -259,41 +291,15 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
 
   m.blank();
   m.comment("Element quantizers (one per position; outlier positions are dropped below).");
-  if (widths.size() == 1) {
-    m.wire("codes_all", d.k * d.b);
-    for (int i = 0; i < d.k; ++i)
-      m.add(vlog::Instance{elem_names[0],
-                           fmt::format("u_elem_{}", i),
-                           {{"x_i", part(x, i * 16, 16)},
-                            {"scale_i", maxf},
-                            {"code_o", part("codes_all", i * d.b, d.b)}},
-                           ""});
-  } else {
-    m.comment("One quantizer per width and position; mode picks the codes (max-width fields).");
-    std::vector<std::string> per_width;
-    for (std::size_t w = 0; w < widths.size(); ++w) {
-      const int b = widths[w];
-      const std::string all = m.wire(fmt::format("codes_b{}", b), d.k * b);
-      for (int i = 0; i < d.k; ++i)
-        m.add(vlog::Instance{
-            elem_names[w],
-            fmt::format("u_elem_b{}_{}", b, i),
-            {{"x_i", part(x, i * 16, 16)}, {"scale_i", maxf}, {"code_o", part(all, i * b, b)}},
-            ""});
-      std::vector<std::string> fields;
-      for (int i = d.k - 1; i >= 0; --i)
-        fields.push_back(b < d.b ? vlog::concat({lit(d.b - b, 0), part(all, i * b, b)})
-                                 : part(all, i * b, b));
-      const std::string wide = m.wire(fmt::format("codes_b{}_wide", b), d.k * d.b);
-      m.assign(wide, vlog::concat(fields));
-      per_width.push_back(wide);
-    }
-    std::string e = per_width.back();
-    for (int w = static_cast<int>(widths.size()) - 2; w >= 0; --w)
-      e = fmt::format("({} == {}) ? {} : {}", mode, lit(mb, static_cast<uint64_t>(w)),
-                      per_width[static_cast<std::size_t>(w)], e);
-    m.wire("codes_all", d.k * d.b);
-    m.assign("codes_all", e, "the codes of the block's width");
+  m.wire("codes_all", d.k * d.b,
+         widths.size() > 1 ? "codes of the block's width, zero-extended" : "");
+  for (int i = 0; i < d.k; ++i) {
+    vlog::Instance inst{elem_name, fmt::format("u_elem_{}", i), {}, ""};
+    inst.connections.push_back({"x_i", part(x, i * 16, 16)});
+    inst.connections.push_back({"scale_i", maxf});
+    if (widths.size() > 1) inst.connections.push_back({"sel_i", mode});
+    inst.connections.push_back({"code_o", part("codes_all", i * d.b, d.b)});
+    m.add(inst);
   }
   const bool by_position = p.layout == "positions";
   const int slots_n = by_position ? d.k : d.k - d.n;

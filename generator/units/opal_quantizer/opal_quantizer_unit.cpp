@@ -4,8 +4,8 @@
 #include <bit>
 #include <cmath>
 
-#include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
@@ -32,7 +32,7 @@ class OpalQuantizerDesign : public Design {
   std::vector<vlog::Module> modules() const override {
     return build_rtl(p_, top_, generated_header(*this, top_));
   }
-  int latency() const override { return p_.pipeline_stages + 1; }
+  int latency() const override { return p_.latency(); }
 
   std::vector<PortSpec> data_inputs() const override {
     PortSpec x{"x_i", f_.block_size * 16, "bf16 activations", {}};
@@ -210,8 +210,9 @@ TestVector OpalQuantizerDesign::random_case(std::mt19937_64& rng) const {
 }
 
 std::string default_name(const OpalQuantizerParams& p) {
-  return fmt::format("opal_quantizer_b{}_n{}_k{}_{}_p{}", p.bits, p.outliers, p.block, p.selection,
-                     p.pipeline_stages);
+  return fmt::format("opal_quantizer_b{}_n{}_k{}_{}_p{}{}", p.bits, p.outliers, p.block,
+                     p.selection, p.pipeline_stages,
+                     p.passes_per_stage ? fmt::format("_s{}", p.passes_per_stage) : "");
 }
 
 const UnitRegistration registration(make_unit<OpalQuantizerParams>(
@@ -222,7 +223,8 @@ const UnitRegistration registration(make_unit<OpalQuantizerParams>(
     },
     default_name,
     {
-        "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"\nalt_bits = [5, 8]",
+        "block = 32\noutliers = 4\nbits = 3\nlayout = \"positions\"\nalt_bits = [5, 8]\n"
+        "passes_per_stage = 1\npipeline_stages = 1",
         "block = 32\noutliers = 2\nbits = 5\nalt_bits = [7]\nselection = \"rank\"\npipeline_stages "
         "= 1\n"
         "int_encoding = \"twos_complement\"",

@@ -6,6 +6,10 @@
 #include "generator/units/quant_block/quant_block_rtl.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <stdexcept>
 
 #include "generator/blocks/blocks.hpp"
 #include "generator/verilog/expr.hpp"
@@ -109,6 +113,63 @@ void mx_int_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
              "two's complement");
     const std::string unused = m.wire("unused_mag_top", 1);
     m.assign(unused, bits(mag, b, b) + " ^ " + bits(neg, b, b), "bit b is the sign of the range");
+  }
+}
+
+// MX integer element whose width b is one of `widths`, picked by sel_i (past
+// the list: the last). The same formula as mx_int_element with b a signal:
+// the code is the b-bit code, zero-extended to the widest field. One such
+// quantizer per position replaces one fixed-width quantizer per width and
+// position (the per-width copies are idle but for one).
+void mx_int_element_widths(vlog::Module& m, const Shape& s, const Unpacked& u,
+                           const std::vector<int>& widths, int sel_w) {
+  const int bmax = *std::max_element(widths.begin(), widths.end());
+  // A per-width constant, chosen by sel_i (the widths are few and fixed).
+  const auto by_width = [&](const std::string& name, int w, const std::string& doc, auto value) {
+    std::string e = lit(w, value(widths.back()));
+    for (int j = static_cast<int>(widths.size()) - 2; j >= 0; --j)
+      e = fmt::format("(sel_i == {}) ? {} : {}", lit(sel_w, static_cast<uint64_t>(j)),
+                      lit(w, value(widths[static_cast<std::size_t>(j)])), e);
+    m.wire(name, w, doc);
+    m.assign(name, e);
+    return name;
+  };
+  const auto max_pos = [](int b) { return (uint64_t{1} << (b - 1)) - 1; };
+  m.comment(fmt::format("MX integer element, b = {} by sel_i: n = round(sig >> (S + 25 - b - ee))",
+                        fmt::join(widths, "/")));
+  const std::string shift_base =
+      by_width("shift_base", 10, "25 - b", [](int b) { return static_cast<uint64_t>(25 - b); });
+  const std::string r = m.wire("r", 10, fmt::format("shift; >= 24 - {} since S >= ee - 1", bmax));
+  m.assign(r, fmt::format("{{2'b0, scale_i}} + {} - {{2'b0, {}}}", shift_base, u.ee));
+  const std::string n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 10, 24 - bmax, bmax));
+  const std::string limit = by_width("max_pos", bmax + 1, "2^(b-1) - 1", max_pos);
+  if (s.f.int_encoding == golden::IntEncoding::SignMagnitude) {
+    const std::string sign_bit = by_width("sign_bit", bmax, "the sign's place: 2^(b-1)",
+                                          [](int b) { return uint64_t{1} << (b - 1); });
+    const std::string mag = m.wire("mag", bmax, "saturated magnitude");
+    m.assign(mag, fmt::format("({0} > {1}) ? {2} : {3}", n, limit, bits(limit, bmax - 1, 0),
+                              bits(n, bmax - 1, 0)));
+    m.assign("code_o",
+             fmt::format("{} | ({{{}{{{} & (|{})}}}} & {})", mag, bmax, u.sign, mag, sign_bit),
+             "sign-magnitude; zero has no sign");
+    const std::string unused = m.wire("unused_max_pos_top", 1);
+    m.assign(unused, bits(limit, bmax, bmax), "always 0: 2^(b-1) - 1 < 2^b");
+  } else {
+    const std::string mask =
+        by_width("code_mask", bmax, "2^b - 1", [](int b) { return (uint64_t{1} << b) - 1; });
+    const std::string lim = m.wire("lim", bmax + 1, "2^(b-1) for negatives, 2^(b-1)-1 else");
+    m.assign(lim, fmt::format("{} + {{{}'b0, {}}}", limit, bmax, u.sign));
+    const std::string mag = m.wire("mag", bmax + 1, "saturated magnitude");
+    m.assign(mag, fmt::format("({0} > {1}) ? {1} : {0}", n, lim));
+    const std::string neg = m.wire("neg", bmax + 1);
+    m.assign(neg, "-" + mag);
+    m.assign("code_o",
+             fmt::format("({} ? {} : {}) & {}", u.sign, bits(neg, bmax - 1, 0),
+                         bits(mag, bmax - 1, 0), mask),
+             "two's complement in b bits");
+    const std::string unused = m.wire("unused_mag_top", 1);
+    m.assign(unused, bits(mag, bmax, bmax) + " ^ " + bits(neg, bmax, bmax),
+             "above every width's field");
   }
 }
 
@@ -218,6 +279,31 @@ vlog::Module element_module(const Shape& s, const std::string& name,
       bfp_element(m, s, u);
       break;
   }
+  return m;
+}
+
+vlog::Module mxint_widths_element_module(const Shape& s, const std::vector<int>& widths,
+                                         const std::string& name,
+                                         const std::vector<std::string>& header) {
+  const int bmax = *std::max_element(widths.begin(), widths.end());
+  const int sel_w = vlog::bits_for(static_cast<uint64_t>(widths.size() - 1));
+  vlog::Module m;
+  m.name = name;
+  m.header = header;
+  m.header.push_back("");
+  m.header.push_back(fmt::format(
+      "One element of golden::quantize_block, MX integer at {} bits by sel_i: scale field in,",
+      fmt::join(widths, "/")));
+  m.header.push_back("element code out. Combinational.");
+  m.input("x_i", s.in_w, "input element (fp32/bf16 encoding)");
+  m.input("scale_i", s.scale_w, "block scale field S");
+  m.input(
+      "sel_i", sel_w,
+      fmt::format("width: widths[sel_i] of {}, past the list the last", fmt::join(widths, "/")));
+  m.output("code_o", bmax, "the b-bit element code, zero-extended");
+  const Unpacked u = unpack(m, s);
+  m.blank();
+  mx_int_element_widths(m, s, u, widths, sel_w);
   return m;
 }
 
@@ -376,6 +462,15 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
 vlog::Module build_element_module(const golden::QuantBlockParams& p, const std::string& name,
                                   const std::vector<std::string>& header) {
   return element_module(shape_of(p), name, header);
+}
+
+vlog::Module build_mxint_widths_element_module(const golden::QuantBlockParams& p,
+                                               const std::vector<int>& widths,
+                                               const std::string& name,
+                                               const std::vector<std::string>& header) {
+  if (p.block_format().kind != BlockFormat::Kind::MxInt || widths.size() < 2)
+    throw std::logic_error("mxint widths element: an MX integer format and two or more widths");
+  return mxint_widths_element_module(shape_of(p), widths, name, header);
 }
 
 std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std::string& top,

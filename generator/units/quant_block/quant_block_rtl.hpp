@@ -20,4 +20,13 @@ std::vector<vlog::Module> build_rtl(const golden::QuantBlockParams& p, const std
 vlog::Module build_element_module(const golden::QuantBlockParams& p, const std::string& name,
                                   const std::vector<std::string>& header);
 
+// An MX integer element quantizer whose width is an input (ports x_i, scale_i,
+// sel_i, code_o): sel_i picks widths[sel_i] (past the list: the last); the
+// code is that many bits, zero-extended to the widest. p gives the input,
+// rounding and integer encoding; its own width is not used.
+vlog::Module build_mxint_widths_element_module(const golden::QuantBlockParams& p,
+                                               const std::vector<int>& widths,
+                                               const std::string& name,
+                                               const std::vector<std::string>& header);
+
 }  // namespace bf::quant_block

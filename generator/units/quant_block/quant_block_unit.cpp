@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "generator/units/quant_block/quant_block_rtl.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/quant_block/quant_block_rtl.hpp"
 #include "golden/data/synthetic.hpp"
 #include "golden/formats/block_format.hpp"
 #include "golden/formats/tensor_quant.hpp"

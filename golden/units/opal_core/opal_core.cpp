@@ -33,6 +33,7 @@ OpalQuantizerParams OpalCoreParams::quantizer_params() const {
   q.rounding = "nearest_even";
   q.selection = quantizer.selection;
   q.pipeline_stages = quantizer.pipeline_stages;
+  q.passes_per_stage = quantizer.passes_per_stage;
   q.layout = "positions";
   return q;
 }

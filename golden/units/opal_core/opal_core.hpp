@@ -36,10 +36,10 @@
 
 #include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
+#include "golden/params/param_spec.hpp"
 #include "golden/units/opal_pe/opal_pe.hpp"
 #include "golden/units/opal_quantizer/opal_quantizer.hpp"
 #include "golden/units/opal_softmax/opal_softmax.hpp"
-#include "golden/params/param_spec.hpp"
 
 namespace bf::golden {
 
@@ -48,6 +48,7 @@ namespace bf::golden {
 struct CoreQuantizerParams {
   std::string selection = "iterative";
   int pipeline_stages = 0;
+  int passes_per_stage = 0;
 
   template <class V>
   void visit(V& v) {
@@ -56,6 +57,10 @@ struct CoreQuantizerParams {
             Choices{{"iterative", "rank"}});
     v.field("pipeline_stages", pipeline_stages,
             "0: latency 1; 1: a register after the outlier selection (latency 2)", IntRange{0, 1});
+    v.field("passes_per_stage", passes_per_stage,
+            "iterative selection: arg-max passes between pipeline registers (0 = none); each "
+            "register adds a cycle to the quantizer's latency",
+            IntRange{0, 16});
   }
 };
 

@@ -21,6 +21,11 @@ int OpalQuantizerParams::mode_bits() const {
   return modes() <= 1 ? 0 : std::bit_width(static_cast<unsigned>(modes() - 1));
 }
 
+int OpalQuantizerParams::selection_registers() const {
+  if (passes_per_stage == 0 || outliers == 0) return 0;
+  return (outliers + passes_per_stage - 1) / passes_per_stage - 1;
+}
+
 void OpalQuantizerParams::validate() const {
   int prev = bits;
   for (int b : alt_bits) {
@@ -32,6 +37,10 @@ void OpalQuantizerParams::validate() const {
   }
   if (outliers > block - 2)
     throw ParamError("outliers", "outliers must leave at least 2 inliers in the block");
+  if (passes_per_stage > 0 && selection != "iterative")
+    throw ParamError("passes_per_stage",
+                     "passes_per_stage pipelines the iterative selection's passes: set "
+                     "selection = \"iterative\" or passes_per_stage = 0");
   if (selection == "rank" && block > 64)
     throw ParamError("selection",
                      "selection = \"rank\" compares every pair (k^2/2 comparators): use it for "

@@ -18,6 +18,7 @@ struct OpalQuantizerParams {
   std::string rounding = "nearest_even";
   std::string selection = "iterative";
   int pipeline_stages = 0;
+  int passes_per_stage = 0;
   std::string layout = "storage";
   std::vector<int> alt_bits = {};
 
@@ -41,6 +42,11 @@ struct OpalQuantizerParams {
             "0 = combinational core, registered output (latency 1); 1 = also a register after "
             "the outlier selection (latency 2)",
             IntRange{0, 1});
+    v.field("passes_per_stage", passes_per_stage,
+            "iterative selection: arg-max passes between pipeline registers inside the "
+            "selection; 0 = all n passes in one stage. Each register adds a cycle: latency = 1 + "
+            "pipeline_stages + ceil(n / passes_per_stage) - 1",
+            IntRange{0, 16});
     v.field("layout", layout,
             "codes_o: storage = the k - n inlier codes in index order, outliers skipped (the "
             "packed format); positions = k codes at their element positions, 0 at the outliers "
@@ -60,6 +66,10 @@ struct OpalQuantizerParams {
   int modes() const { return 1 + static_cast<int>(alt_bits.size()); }
   int mode_bits() const;  // width of mode_i, 0 for one width
   int max_bits() const { return alt_bits.empty() ? bits : alt_bits.back(); }
+  // Pipeline registers between the selection's passes (passes_per_stage).
+  int selection_registers() const;
+  // Cycles from a block in to its result out.
+  int latency() const { return 1 + pipeline_stages + selection_registers(); }
 };
 
 }  // namespace bf::golden
