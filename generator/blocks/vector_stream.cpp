@@ -7,13 +7,20 @@
 
 namespace bf::blocks {
 
+namespace {
+
+StreamShell::Options shell_options(bool embedded) {
+  StreamShell::Options o;
+  o.embedded = embedded;
+  return o;
+}
+
+}  // namespace
+
 VectorStream::VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int out_w, bool embedded)
-    : m_(m),
-      n_(n),
-      in_w_(in_w),
-      out_w_(out_w),
-      embedded_(embedded),
-      valid_(embedded ? "valid_i" : "in_valid_i") {
+    // The shell's items follow the ports whatever the order of the calls:
+    // ports and body items are separate lists.
+    : m_(m), n_(n), in_w_(in_w), out_w_(out_w), shell_(m, shell_options(embedded)) {
   m.input("clk_i", 1);
   m.input("rst_ni", 1, "asynchronous, active low");
   if (embedded) {
@@ -34,33 +41,13 @@ VectorStream::VectorStream(vlog::Module& m, int n, int in_w, int in_frac, int ou
   }
   m.output("y_o", n * out_w,
            fmt::format("output i at y_o[{}*i +: {}], unsigned Q0.{}", out_w, out_w, out_w));
-
-  m.blank();
-  m.comment("Pipeline control: one global enable.");
-  m.reg("out_valid_q", 1);
-  if (embedded) {
-    m.wire("advance", 1, "the parent's enable");
-    m.assign("advance", "en_i");
-  } else {
-    m.wire("advance", 1, "the output register is free or being read");
-    m.assign("advance", "out_ready_i | ~out_valid_q");
-    m.assign("in_ready_o", "advance");
-  }
 }
 
 void VectorStream::cut(const std::string& what,
                        const std::vector<std::tuple<std::string, std::string, int>>& regs) {
-  ++stage_;
-  m_.blank();
-  m_.comment(fmt::format("Pipeline register {} ({}).", stage_, what));
-  const std::string vq = m_.reg(fmt::format("valid_q{}", stage_), 1);
-  vlog::Registers r{"clk_i", "rst_ni", "advance", {{vq, valid_, "1'b0"}}, ""};
-  for (const auto& [q, d, w] : regs) {
-    m_.reg(q, w);
-    r.regs.push_back({q, d, ""});
-  }
-  m_.add(r);
-  valid_ = vq;
+  std::vector<StreamShell::Reg> rs;
+  for (const auto& [q, d, w] : regs) rs.push_back({q, d, w, ""});
+  shell_.stage(fmt::format("Pipeline register {} ({}).", shell_.stages() + 1, what), rs);
 }
 
 VectorStream::Maximum VectorStream::maximum(bool register_after) {
@@ -77,21 +64,17 @@ VectorStream::Maximum VectorStream::maximum(bool register_after) {
   }
   Maximum r{xo, max_tree(m_, "maxt", xs, in_w_)};
   if (register_after) {
-    cut("after the max tree", {{fmt::format("x_off_q{}", stage_ + 1), r.x_off, n_ * in_w_},
-                               {fmt::format("max_q{}", stage_ + 1), r.max, in_w_}});
-    r.x_off = fmt::format("x_off_q{}", stage_);
-    r.max = fmt::format("max_q{}", stage_);
+    const int k = stage() + 1;
+    cut("after the max tree", {{fmt::format("x_off_q{}", k), r.x_off, n_ * in_w_},
+                               {fmt::format("max_q{}", k), r.max, in_w_}});
+    r.x_off = fmt::format("x_off_q{}", k);
+    r.max = fmt::format("max_q{}", k);
   }
   return r;
 }
 
 void VectorStream::output(const std::string& y_d) {
-  m_.blank();
-  m_.comment("Output register.");
-  m_.reg("y_q", n_ * out_w_);
-  m_.add(vlog::Registers{
-      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid_, "1'b0"}, {"y_q", y_d, ""}}, ""});
-  m_.assign(embedded_ ? "valid_o" : "out_valid_o", "out_valid_q");
+  shell_.output({{"y_q", y_d, n_ * out_w_, ""}});
   m_.assign("y_o", "y_q");
 }
 

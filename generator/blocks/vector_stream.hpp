@@ -2,13 +2,14 @@
 // The skeleton of a streaming unit over one vector per transaction, shared by
 // the softmax units (opal.softmax, softmax.exp_baseline): n signed
 // fixed-point inputs x_i -> n unsigned outputs y_o, one global stall
-// (advance = out_ready_i | ~out_valid_q), optional pipeline cuts that carry a
-// valid bit, the vector maximum, and the output register.
+// (advance = out_ready_i | ~out_valid_q, by StreamShell), optional pipeline
+// cuts that carry a valid bit, the vector maximum, and the output register.
 
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/module.hpp"
 
 namespace bf::blocks {
@@ -25,7 +26,9 @@ class VectorStream {
   // valid bit following the previous stage. Stages are numbered from 1.
   void cut(const std::string& what,
            const std::vector<std::tuple<std::string, std::string, int>>& regs);
-  int stage() const { return stage_; }
+  int stage() const { return shell_.stages(); }
+  // The global enable and the token at the current point of the pipeline.
+  const StreamShell& shell() const { return shell_; }
 
   // Step 1: the inputs as offset binary (sign bit inverted, so unsigned
   // compares order them) and their maximum by a comparator tree; with
@@ -42,9 +45,7 @@ class VectorStream {
  private:
   vlog::Module& m_;
   int n_, in_w_, out_w_;
-  bool embedded_;
-  int stage_ = 0;
-  std::string valid_;
+  StreamShell shell_;
 };
 
 }  // namespace bf::blocks

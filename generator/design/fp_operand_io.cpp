@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::fp_operand_io {
@@ -65,12 +66,7 @@ vlog::Module top_module(const TopSpec& t) {
   m.output("y_o", t.lanes * t.y_width,
            fmt::format("{}; lane i at y_o[{}*i +: {}]", t.y_doc, t.y_width, t.y_width));
 
-  separator(m);
-  m.comment("Pipeline control: one global enable.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
+  blocks::StreamShell shell(m);
 
   separator(m);
   m.comment(fmt::format("{} lane(s) of {}", t.lanes, t.core));
@@ -87,24 +83,9 @@ vlog::Module top_module(const TopSpec& t) {
     m.add(inst);
   }
 
-  std::string valid = "in_valid_i";
-  if (t.core_pipelined) {
-    separator(m);
-    m.reg("valid_q1", 1);
-    m.add(vlog::Registers{"clk_i",
-                          "rst_ni",
-                          "advance",
-                          {{"valid_q1", "in_valid_i", "1'b0"}},
-                          "valid bit of the operators' internal register stage"});
-    valid = "valid_q1";
-  }
+  if (t.core_pipelined) shell.stage("", {}, "valid bit of the operators' internal register stage");
 
-  separator(m);
-  m.comment("Output register.");
-  m.reg("y_q", t.lanes * t.y_width);
-  m.add(vlog::Registers{
-      "clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}, {"y_q", "y_d", ""}}, ""});
-  m.assign("out_valid_o", "out_valid_q");
+  shell.output({{"y_q", "y_d", t.lanes * t.y_width}});
   m.assign("y_o", "y_q");
   return m;
 }

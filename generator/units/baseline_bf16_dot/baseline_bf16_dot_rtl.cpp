@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "generator/blocks/fp_modules.hpp"
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::baseline_bf16_dot {
@@ -34,7 +35,8 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.header.push_back(
       "Weights arrive already dequantized to bf16; the dequantizer is outside this unit.");
   m.header.push_back(
-      "Bit-exact with golden::Bf16DotModel (golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp): per beat "
+      "Bit-exact with golden::Bf16DotModel (golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp): "
+      "per beat "
       "acc = golden::fp_dot_step(acc, a, w);");
   m.header.push_back(
       "a beat with last_i = 1 outputs done_o = 1, y_o = acc and restarts the row from +0; "
@@ -73,12 +75,9 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.output("done_o", 1, "the beat's last_i");
   m.output("y_o", 32, "fp32 dot product of the row when done_o, else 32'd0");
 
-  separator(m);
-  m.comment("Pipeline control: one global enable moves every stage.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
+  blocks::StreamShell::Options control;
+  control.heading = "Pipeline control: one global enable moves every stage.";
+  blocks::StreamShell shell(m, control);
 
   separator(m);
   m.comment(
@@ -101,25 +100,12 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
 
   // Valid and last bits of each register stage inside the operators: stage 1
   // is the multipliers', stage 1 + k the k-th tree level's.
-  std::string valid = "in_valid_i", last = "last_i";
-  if (piped) {
-    separator(m);
-    m.comment(
-        "Valid and last bits travelling with each beat through the operators' register stages "
-        "(stage 1: multipliers, stage 1+k: tree level k).");
-    vlog::Registers vregs{"clk_i", "rst_ni", "advance", {}, ""};
-    vlog::Registers lregs{"clk_i", "rst_ni", "advance", {}, ""};
-    for (int s = 1; s <= D + 1; ++s) {
-      const std::string vq = m.reg(fmt::format("valid_q{}", s), 1);
-      const std::string lq = m.reg(fmt::format("last_q{}", s), 1);
-      vregs.regs.push_back({vq, valid, "1'b0"});
-      lregs.regs.push_back({lq, last, ""});
-      valid = vq;
-      last = lq;
-    }
-    m.add(vregs);
-    m.add(lregs);
-  }
+  std::string last = "last_i";
+  if (piped)
+    last = shell.delay(D + 1,
+                       "Valid and last bits travelling with each beat through the operators' "
+                       "register stages (stage 1: multipliers, stage 1+k: tree level k).",
+                       {{"last", "last_i", 1, ""}})[0];
 
   separator(m);
   std::string tree = products[0];
@@ -140,16 +126,9 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
     m.comment("One lane: the tree is the product itself.");
   }
   if (p.tree_registered()) {
-    separator(m);
-    m.comment("Register between the tree and the accumulator (pipeline = balanced).");
-    const int s = D + 2;
-    const std::string vq = m.reg(fmt::format("valid_q{}", s), 1);
-    const std::string lq = m.reg(fmt::format("last_q{}", s), 1);
-    m.reg("tree_q", 32);
-    m.add(vlog::Registers{"clk_i", "rst_ni", "advance", {{vq, valid, "1'b0"}}, ""});
-    m.add(
-        vlog::Registers{"clk_i", "rst_ni", "advance", {{lq, last, ""}, {"tree_q", tree, ""}}, ""});
-    valid = vq;
+    const std::string lq = fmt::format("last_q{}", shell.stages() + 1);
+    shell.stage("Register between the tree and the accumulator (pipeline = balanced).",
+                {{lq, last, 1}, {"tree_q", tree, 32}});
     last = lq;
     tree = "tree_q";
   }
@@ -168,17 +147,16 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.wire("acc_d", 32);
   m.add(vlog::Instance{acc_add, "u_acc", {{"a_i", "acc_a"}, {"b_i", tree}, {"y_o", "acc_d"}}, ""});
   m.wire("acc_en", 1, "a valid beat enters the output register");
-  m.assign("acc_en", "advance & " + valid);
+  m.assign("acc_en", "advance & " + shell.valid());
 
-  separator(m);
-  m.comment("Output register (valid, done) and accumulator.");
-  m.add(vlog::Registers{"clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}}, ""});
+  blocks::StreamShell::OutputOptions out;
+  out.comment = "Output register (valid, done) and accumulator.";
+  shell.output({}, out);
   m.add(vlog::Registers{"clk_i",
                         "rst_ni",
                         "acc_en",
                         {{"done_q", last, "1'b1"}, {"acc_q", "acc_d", ""}},
                         "only valid beats update the row state"});
-  m.assign("out_valid_o", "out_valid_q");
   m.assign("done_o", "done_q");
   m.assign("y_o", fmt::format("done_q ? acc_q : {}", lit(32, 0)));
   return m;

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/fp_blocks.hpp"
 #include "generator/blocks/fp_modules.hpp"
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::opal_pe {
@@ -72,6 +75,7 @@ class TopBuilder {
   const OpalPeConfig& c_;
   vlog::Module& m_;
   const bool embedded_;  // stalled by a parent's en_i instead of its own handshake
+  std::optional<blocks::StreamShell> shell_;  // written by control()
   const int n_, lanes_, beats_, beat_bits_, lane_bits_, ib_, step_bits_;
   std::string beat_first_;  // 1-bit expression: this beat starts a block
   std::string block_end_;   // this beat ends a block
@@ -116,20 +120,15 @@ void TopBuilder::ports() {
 
 void TopBuilder::control() {
   auto& m = m_;
-  m.blank();
-  m.reg("out_valid_q", 1, "the output register holds a beat's result");
-  m.wire("advance", 1);
-  m.wire("take", 1, "a beat is accepted this cycle");
-  if (embedded_) {
-    m.comment("Stalled by the parent: every stage advances together with en_i.");
-    m.assign("advance", "en_i");
-    m.assign("take", "valid_i & en_i");
-  } else {
-    m.comment("Global stall: every stage advances together when the output can move.");
-    m.assign("advance", "out_ready_i | ~out_valid_q");
-    m.assign("in_ready_o", "advance");
-    m.assign("take", "in_valid_i & advance");
-  }
+  blocks::StreamShell::Options o;
+  o.embedded = embedded_;
+  o.heading = embedded_ ? "Stalled by the parent: every stage advances together with en_i."
+                        : "Global stall: every stage advances together when the output can move.";
+  o.out_valid_comment = "the output register holds a beat's result";
+  o.advance_comment = "";
+  o.take = true;
+  o.take_comment = "a beat is accepted this cycle";
+  shell_.emplace(m, o);
   if (beats_ == 1) {
     beat_first_ = block_end_ = "1'b1";
     return;
@@ -441,24 +440,21 @@ void TopBuilder::output() {
       "Beat tokens: every beat leaves after exactly {} cycles; a row's final beat meets its",
       latency(c_)));
   m.comment("finished, scaled sum at the output register.");
-  m.reg("tok_valid_q", stages);
+  const vlog::RegUpdate tok_valid = shell_->token_shift("tok_valid_q", stages);
   m.reg("tok_done_q", stages);
-  m.reg("done_q", 1);
-  m.reg("y_q", 32);
-  auto r = vlog::register_bank("advance", "Token pipeline and output register.");
-  r.regs.push_back(
-      {"tok_valid_q", concat({bits("tok_valid_q", stages - 2, 0), "take"}), lit(stages, 0)});
-  r.regs.push_back(
-      {"tok_done_q",
-       concat({bits("tok_done_q", stages - 2, 0), fmt::format("take & {} & last_i", block_end_)}),
-       lit(stages, 0)});
-  r.regs.push_back({"out_valid_q", bit("tok_valid_q", stages - 1), "1'b0"});
-  r.regs.push_back({"done_q", bit("tok_done_q", stages - 1), "1'b0"});
-  r.regs.push_back({"y_q",
-                    fmt::format("{} ? y_scaled : 32'h00000000", bit("tok_done_q", stages - 1)),
-                    "32'h00000000"});
-  m.add(r);
-  m.assign(embedded_ ? "valid_o" : "out_valid_o", "out_valid_q");
+  const vlog::RegUpdate tok_done{
+      "tok_done_q",
+      concat({bits("tok_done_q", stages - 2, 0), fmt::format("take & {} & last_i", block_end_)}),
+      lit(stages, 0)};
+  blocks::StreamShell::OutputOptions out;
+  out.comment = "";  // under the token comment above
+  out.bank_comment = "Token pipeline and output register.";
+  out.before = {tok_valid, tok_done};
+  shell_->output(
+      {{"done_q", bit("tok_done_q", stages - 1), 1, "1'b0"},
+       {"y_q", fmt::format("{} ? y_scaled : 32'h00000000", bit("tok_done_q", stages - 1)), 32,
+        "32'h00000000"}},
+      out);
   m.assign("done_o", "done_q");
   m.assign("y_o", "y_q");
 }

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "generator/blocks/blocks.hpp"
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::quant_block {
@@ -370,12 +371,7 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.output("elems_o", k * s.elem_w,
            fmt::format("element i at elems_o[{}*i +: {}]", s.elem_w, s.elem_w));
 
-  m.blank();
-  m.comment("Pipeline control: one global enable.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
+  blocks::StreamShell shell(m);
 
   // Stage A: exponent fields, NaN/Inf detection, max-exponent tree.
   m.blank();
@@ -396,29 +392,16 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   const std::string scale = scale_logic(m, s, maxfield);
 
   // Optional register between the reduction and the element quantizers.
-  std::string x = "x_i", rnd = "rand_i", sc = scale, nan = "nan_block", valid = "in_valid_i";
+  std::string x = "x_i", rnd = "rand_i", sc = scale, nan = "nan_block";
   if (p.pipeline_stages >= 1) {
-    m.blank();
-    m.comment("Stage register after the shared-exponent reduction (pipeline_stages >= 1).");
-    m.reg("valid_q1", 1);
-    m.reg("x_q1", k * s.in_w);
-    m.reg("scale_q1", s.scale_w);
-    m.reg("nan_q1", 1);
-    vlog::Registers regs{"clk_i",
-                         "rst_ni",
-                         "advance",
-                         {{"valid_q1", "in_valid_i", "1'b0"},
-                          {"x_q1", "x_i", ""},
-                          {"scale_q1", scale, ""},
-                          {"nan_q1", "nan_block", ""}},
-                         ""};
+    std::vector<blocks::StreamShell::Reg> regs = {
+        {"x_q1", "x_i", k * s.in_w}, {"scale_q1", scale, s.scale_w}, {"nan_q1", "nan_block", 1}};
     if (s.rand_w) {
-      m.reg("rand_q1", k * s.rand_w);
-      regs.regs.push_back({"rand_q1", "rand_i", ""});
+      regs.push_back({"rand_q1", "rand_i", k * s.rand_w});
       rnd = "rand_q1";
     }
-    m.add(regs);
-    x = "x_q1", sc = "scale_q1", nan = "nan_q1", valid = "valid_q1";
+    shell.stage("Stage register after the shared-exponent reduction (pipeline_stages >= 1).", regs);
+    x = "x_q1", sc = "scale_q1", nan = "nan_q1";
   }
 
   // Stage B: k element quantizers.
@@ -441,17 +424,7 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.assign("elems_d", fmt::format("{} ? {} : codes", nan, lit(k * s.elem_w, 0)),
            "NaN block: codes are 0");
 
-  m.blank();
-  m.comment("Output register.");
-  m.reg("scale_q", s.scale_w);
-  m.reg("elems_q", k * s.elem_w);
-  m.add(vlog::Registers{
-      "clk_i",
-      "rst_ni",
-      "advance",
-      {{"out_valid_q", valid, "1'b0"}, {"scale_q", "scale_d", ""}, {"elems_q", "elems_d", ""}},
-      ""});
-  m.assign("out_valid_o", "out_valid_q");
+  shell.output({{"scale_q", "scale_d", s.scale_w}, {"elems_q", "elems_d", k * s.elem_w}});
   m.assign("scale_o", "scale_q");
   m.assign("elems_o", "elems_q");
   return m;
