@@ -290,6 +290,7 @@ TEST(Writer, MemoryWithRegisteredRead) {
 
 TEST(Writer, RefusesMemoryReset) {
   Module m = registered_read_memory("mem_reset", false);
+  m.input("rst_ni", 1);
   auto r = register_bank("we_i", "reset write");
   r.regs.push_back({"mem[waddr_i]", "wdata_i", "8'd0"});
   m.add(r);
