@@ -13,9 +13,12 @@
 //   flops: <top>_act_mem, generated: `reg [W-1:0] mem [0:D-1]` (inferred
 //     flip-flops or latches, whatever synthesis makes of it);
 //   sram:  an instance of the macro named params.sram_macro (default
-//     opal_core_act_sram), a black box to synthesis (no area counted); the
-//     design output carries <sram_macro>.v, a behavioural simulation model
-//     of it (vlog::Module::simulation_model), for verify.
+//     opal_core_act_sram), a black box to Yosys; the design output carries
+//     <sram_macro>.v, a behavioural simulation model of it
+//     (vlog::Module::simulation_model), for verify. `blockforge area` does
+//     not handle black boxes yet: it stops with an error (the hierarchical
+//     scan does not list black-box modules, the flat flow finds a cell not in
+//     cells.lib).
 // The interface (D = max_blocks, A = max(1, ceil(log2 D)), W = word width):
 //   input  clk_i             rising edge
 //   input  we_i              write wdata_i to word waddr_i at the edge
