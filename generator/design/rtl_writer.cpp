@@ -14,7 +14,8 @@ namespace bf {
 
 namespace fs = std::filesystem;
 
-nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names) {
+nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names,
+                                const std::vector<std::string>& simulation_models) {
   nlohmann::ordered_json j;
   j["unit"] = d.unit_name();
   j["top"] = d.top_name();
@@ -34,6 +35,12 @@ nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>&
   j["data_outputs"] = ports(d.data_outputs());
   j["metrics"] = d.metrics();
   j["files"] = file_names;
+  if (!simulation_models.empty()) {
+    j["simulation_models"] = simulation_models;
+    j["simulation_models_note"] =
+        "behavioural models of hard macros, for simulation only: synthesis reads them as black "
+        "boxes (no area); replace them with the macros' own views in a tapeout flow";
+  }
   return j;
 }
 
@@ -52,7 +59,7 @@ WrittenDesign write_rtl(const Design& d, const std::string& out_dir) {
   fs::create_directories(tmp_dir, ec);
   if (ec)
     throw std::runtime_error(fmt::format("cannot create {}: {}", tmp_dir.string(), ec.message()));
-  std::vector<std::string> names;
+  std::vector<std::string> names, models;
   const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream f(tmp_dir / name, std::ios::binary);
     f << text;
@@ -60,9 +67,10 @@ WrittenDesign write_rtl(const Design& d, const std::string& out_dir) {
   };
   for (const auto& m : modules) {
     names.push_back(m.name + ".v");
+    if (m.simulation_model) models.push_back(names.back());
     write(names.back(), vlog::print(m));
   }
-  write("manifest.json", manifest(d, names).dump(2) + "\n");
+  write("manifest.json", manifest(d, names, models).dump(2) + "\n");
   fs::remove_all(final_dir, ec);
   fs::rename(tmp_dir, final_dir, ec);
   if (ec)

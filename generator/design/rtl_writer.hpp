@@ -25,6 +25,9 @@ std::vector<vlog::Module> design_modules(const Design& d);
 // <out>/<top> only when every file is written.
 WrittenDesign write_rtl(const Design& d, const std::string& out_dir);
 
-nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names);
+// `simulation_models`: the files among them that hold behavioural models of
+// hard macros (vlog::Module::simulation_model), listed with a note.
+nlohmann::ordered_json manifest(const Design& d, const std::vector<std::string>& file_names,
+                                const std::vector<std::string>& simulation_models = {});
 
 }  // namespace bf

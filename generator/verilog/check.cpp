@@ -98,11 +98,13 @@ std::vector<std::string> identifiers(const std::string& e) {
 
 void check_declaration_order(const Module& m) {
   Scope scope(m);
+  std::set<std::string> memories;
   for (const auto& item : m.items) {
     if (const auto* n = std::get_if<Net>(&item)) {
       scope.declare(n->name);
     } else if (const auto* mem = std::get_if<Memory>(&item)) {
       scope.declare(mem->name);
+      memories.insert(mem->name);
     } else if (const auto* lp = std::get_if<LocalParam>(&item)) {
       scope.use(lp->value, "localparam " + lp->name);
       scope.declare(lp->name);
@@ -122,6 +124,12 @@ void check_declaration_order(const Module& m) {
         scope.use(u.q, where);
         scope.use(u.d, where);
         scope.use(u.reset_value, where);
+        const auto q_ids = identifiers(u.q);
+        if (!u.reset_value.empty() && !q_ids.empty() && memories.count(q_ids.front()))
+          throw std::logic_error(
+              fmt::format("vlog: module {} resets memory '{}' (in {}): a memory has no per-entry "
+                          "reset; qualify its reads with a valid bit instead",
+                          m.name, q_ids.front(), where));
       }
     } else if (const auto* inst = std::get_if<Instance>(&item)) {
       scope.instance(*inst);

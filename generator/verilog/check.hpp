@@ -18,7 +18,8 @@ std::vector<std::string> identifiers(const std::string& expr);
 // Throws std::logic_error("vlog: module M uses 'x' before its declaration
 // (in <where>)") for the first name used in an item before the item that
 // declares it (ports are declared first; a generate loop's genvar and local
-// nets are declared inside the loop).
+// nets are declared inside the loop). Also throws for a register update of
+// a memory word with a reset value: memories have no per-entry reset.
 void check_declaration_order(const Module& m);
 
 }  // namespace bf::vlog

@@ -115,8 +115,10 @@ struct Instance {
 };
 
 // `reg [width-1:0] name [0:depth-1];`: storage written by a Registers block
-// (q = "name[addr]") and read as name[index]. No reset: a memory holds data
-// that its user qualifies, as an SRAM would.
+// (q = "name[addr]") and read as name[index], combinationally (an assign or
+// always @*) or registered (the d of a resetless RegUpdate). No reset: a
+// memory holds data that its user qualifies, as an SRAM would; a RegUpdate
+// of a memory word with a reset value is refused (check.hpp).
 struct Memory {
   std::string name;
   int width = 1;
@@ -158,6 +160,11 @@ struct Module {
   // generator/blocks), carried with it so that finalize_modules() writes
   // them once per design. Not printed with this module.
   std::vector<Module> submodules;
+  // A behavioural simulation model of a hard macro (an SRAM the flow does not
+  // generate): printed with a (* blackbox *) attribute and its body inside
+  // `ifndef SYNTHESIS, so simulators (Verilator, Icarus) run the body and
+  // synthesis (Yosys defines SYNTHESIS) sees a black box of its ports only.
+  bool simulation_model = false;
 
   // Builder conveniences; each returns the net/port name for chaining.
   const std::string& input(std::string name, int width, std::string comment = {});

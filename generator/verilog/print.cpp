@@ -267,7 +267,9 @@ std::string print(const Module& m) {
   for (const auto& h : m.header) p.line(0, h.empty() ? "//" : "// " + h);
   p.line(0, "`default_nettype none");
   p.line(0, "");
+  if (m.simulation_model) p.line(0, "(* blackbox *)");
   print_ports(p, m);
+  if (m.simulation_model) p.line(0, "`ifndef SYNTHESIS");
 
   BodyPrinter b(p, 1);
   std::set<std::string> genvars;
@@ -311,6 +313,7 @@ std::string print(const Module& m) {
     }
   }
   if (!b.last_blank()) p.line(0, "");
+  if (m.simulation_model) p.line(0, "`endif  // SYNTHESIS");
   p.line(0, "endmodule");
   p.line(0, "");
   p.line(0, "`default_nettype wire");

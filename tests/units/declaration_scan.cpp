@@ -27,6 +27,12 @@ std::vector<Token> lex(const std::string& s) {
       ++i;
     } else if (c == '/' && at(i + 1) == '/') {
       while (i < s.size() && s[i] != '\n') ++i;
+    } else if (c == '(' && at(i + 1) == '*' && at(i + 2) != ')') {  // (* attribute *)
+      while (i < s.size() && !(s[i] == '*' && at(i + 1) == ')')) {
+        if (s[i] == '\n') ++line;
+        ++i;
+      }
+      i += 2;
     } else if (c == '`') {  // compiler directive: skip the line
       while (i < s.size() && s[i] != '\n') ++i;
     } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '\'') {

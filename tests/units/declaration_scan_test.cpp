@@ -38,6 +38,15 @@ TEST(DeclarationScan, AcceptsWhatTheGeneratorWrites) {
       "  always @(posedge clk_i) mem[a_i[1:0]] <= $signed(t) >>> 1;\n"
       "endmodule\n`default_nettype wire\n";
   EXPECT_EQ(use_before_declaration(v), std::vector<std::string>{});
+  // A simulation model: an attribute before the module, its body in `ifndef.
+  const std::string model =
+      "(* blackbox *)\nmodule sram (\n  input wire clk_i,\n  output wire y_o\n);\n"
+      "`ifndef SYNTHESIS\n  reg q;\n  always @(posedge clk_i) q <= ~q;\n  assign y_o = q;\n"
+      "`endif  // SYNTHESIS\nendmodule\n";
+  EXPECT_EQ(use_before_declaration(model), std::vector<std::string>{});
+  EXPECT_EQ(use_before_declaration("module m (input wire a_i);\n(* keep *) wire b = c;\n"
+                                   "wire c;\nendmodule\n"),
+            std::vector<std::string>{"line 2: 'c' used before its declaration"});
 }
 
 TEST(DeclarationScan, EveryShippedDesignDeclaresBeforeUse) {

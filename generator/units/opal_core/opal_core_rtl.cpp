@@ -35,23 +35,22 @@ class CoreBuilder {
         len_bits_(vlog::bits_for(static_cast<uint64_t>(p.max_blocks))),
         lq_(p.quantizer_params().latency()) {}
 
-  void build(const std::string& quantizer, const std::string& pe, const std::string& softmax);
+  void build(const std::string& quantizer, const std::string& memory, const std::string& pe,
+             const std::string& softmax);
 
  private:
   void ports();
   void control();
   void quantize(const std::string& quantizer);
   void buffer();
-  void read();
+  void read(const std::string& memory);
   void pes(const std::string& pe);
   void output(const std::string& softmax);
   std::vector<std::string> results();
   void route(const std::string& softmax, int pe_pos);
 
   int out_w() const { return p_.output_format == "bf16" ? 16 : 32; }
-  std::string slot_name(int s, const std::string& field) const {
-    return fmt::format("buf{}_{}_q", s, field);
-  }
+  int word_bits() const { return buffer_word_bits(p_); }
 
   const golden::OpalCoreParams& p_;
   const golden::OpalPeConfig c_;
@@ -178,7 +177,10 @@ void CoreBuilder::quantize(const std::string& quantizer) {
 void CoreBuilder::buffer() {
   auto& m = m_;
   m.blank();
-  m.comment(fmt::format("Activation buffer: {} block slots, reset to zero blocks.", p_.max_blocks));
+  m.comment(fmt::format(
+      "Activation buffer: {} block slots in a memory without reset ({}); the vector length "
+      "says what was loaded.",
+      p_.max_blocks, p_.buffer == "sram" ? "SRAM macro " + p_.sram_macro : "flip-flops"));
   m.reg("len_q", len_bits_, "blocks in the vector");
   m.wire("wr_slot", slot_bits_);
   const std::string full = fmt::format("(len_q >= {})", lit(len_bits_, p_.max_blocks));
@@ -193,26 +195,20 @@ void CoreBuilder::buffer() {
        fmt::format("{} + {}", vlog::zext("wr_slot", slot_bits_, len_bits_), lit(len_bits_, 1)),
        lit(len_bits_, 0)});
   m.add(lr);
-  for (int s = 0; s < p_.max_blocks; ++s) {
-    const std::string we = m.wire(fmt::format("buf{}_we", s), 1);
-    m.assign(we, fmt::format("wr & (wr_slot == {})", lit(slot_bits_, s)));
-    auto r = vlog::register_bank(we, fmt::format("Slot {}.", s));
-    auto add = [&](const std::string& field, int width, const std::string& d) {
-      m.reg(slot_name(s, field), width);
-      r.regs.push_back({slot_name(s, field), d, lit(width, 0)});
-    };
-    add("scale", 8, "wr_scale");
-    if (n_ > 0) {
-      add("idx", n_ * ib_, "wr_idx");
-      add("oval", n_ * 16, "wr_outl");
-    }
-    add("codes", k_ * bm_, "wr_codes");
-    if (mb_ > 0) add("mode", mb_, "wr_mode");
-    m.add(r);
+  // One word per slot, LSB first: scale, outlier indices and values, codes, mode.
+  std::vector<std::string> fields;
+  if (mb_ > 0) fields.push_back("wr_mode");
+  fields.push_back("wr_codes");
+  if (n_ > 0) {
+    fields.push_back("wr_outl");
+    fields.push_back("wr_idx");
   }
+  fields.push_back("wr_scale");
+  m.wire("wr_word", word_bits(), "the quantized block as one buffer word");
+  m.assign("wr_word", concat(fields));
 }
 
-void CoreBuilder::read() {
+void CoreBuilder::read(const std::string& memory) {
   auto& m = m_;
   const int beat_bits = vlog::clog2(static_cast<uint64_t>(beats_));
   m.blank();
@@ -229,38 +225,59 @@ void CoreBuilder::read() {
     m.assign("block_end", fmt::format("beat_q == {}", lit(beat_bits, beats_ - 1)));
     block_end = "block_end";
   }
+  m.wire("slot_step", slot_bits_, "the slot after this beat");
+  m.assign("slot_step", fmt::format("{} ? (last_block ? {} : slot_q + {}) : slot_q", block_end,
+                                    lit(slot_bits_, 0), lit(slot_bits_, 1)));
   auto r = vlog::register_bank("take_beat", "Read counters.");
   if (beats_ > 1)
     r.regs.push_back(
         {"beat_q",
          fmt::format("block_end ? {} : beat_q + {}", lit(beat_bits, 0), lit(beat_bits, 1)),
          lit(beat_bits, 0)});
-  r.regs.push_back({"slot_q",
-                    fmt::format("{} ? (last_block ? {} : slot_q + {}) : slot_q", block_end,
-                                lit(slot_bits_, 0), lit(slot_bits_, 1)),
-                    lit(slot_bits_, 0)});
+  r.regs.push_back({"slot_q", "slot_step", lit(slot_bits_, 0)});
   m.add(r);
 
-  m.reg("rd_scale", 8);
+  // The buffer memory reads one cycle ahead: whenever the slot changes (a
+  // block end) or a slot is written, it reads the slot of the next cycle, so
+  // its registered output holds slot_q's block whenever a beat is taken.
+  m.wire("rd_slot", slot_bits_, "slot_q of the next cycle");
+  m.assign("rd_slot", "take_beat ? slot_step : slot_q");
+  m.wire("rd_en", 1);
+  m.assign("rd_en", beats_ > 1 ? "wr | (take_beat & block_end)" : "wr | take_beat");
+  m.wire("rd_word_mem", word_bits(), "slot_q's block once a vector was loaded");
+  m.add(vlog::Instance{
+      memory,
+      "u_buffer",
+      {{"clk_i", "clk_i"},
+       {"we_i", "wr"},
+       {"waddr_i", "wr_slot"},
+       {"wdata_i", "wr_word"},
+       {"re_i", "rd_en"},
+       {"raddr_i", "rd_slot"},
+       {"rdata_o", "rd_word_mem"}},
+      p_.buffer == "sram"
+          ? fmt::format("activation buffer: SRAM macro {} (black box)", p_.sram_macro)
+          : std::string("activation buffer: inferred memory")});
+  // Nothing loaded since reset: the memory holds garbage, the golden buffer
+  // zero blocks. After the first load every slot the read side can reach
+  // (slot_q < the longest length so far) was written, so no per-slot valid
+  // bits are needed.
+  m.wire("rd_word", word_bits(), "the block being read (golden: buffer_[slot_])");
+  m.assign("rd_word",
+           fmt::format("(len_q == {}) ? {} : rd_word_mem", lit(len_bits_, 0), lit(word_bits(), 0)));
+  int at = 0;
+  auto field = [&](const std::string& name, int width) {
+    m.wire(name, width);
+    m.assign(name, part("rd_word", at, width));
+    at += width;
+  };
+  field("rd_scale", 8);
   if (n_ > 0) {
-    m.reg("rd_idx", n_ * ib_);
-    m.reg("rd_oval", n_ * 16);
+    field("rd_idx", n_ * ib_);
+    field("rd_oval", n_ * 16);
   }
-  m.reg("rd_block_codes", k_ * bm_);
-  if (mb_ > 0) m.reg("rd_mode", mb_);
-  vlog::Case sel{"slot_q", {}};
-  for (int s = 0; s < p_.max_blocks; ++s) {
-    vlog::StmtList body = {vlog::set("rd_scale", slot_name(s, "scale")),
-                           vlog::set("rd_block_codes", slot_name(s, "codes"))};
-    if (n_ > 0) {
-      body.push_back(vlog::set("rd_idx", slot_name(s, "idx")));
-      body.push_back(vlog::set("rd_oval", slot_name(s, "oval")));
-    }
-    if (mb_ > 0) body.push_back(vlog::set("rd_mode", slot_name(s, "mode")));
-    sel.items.push_back(
-        {s + 1 < p_.max_blocks ? lit(slot_bits_, s) : std::string("default"), body});
-  }
-  m.add(vlog::Combinational{{vlog::Stmt{sel}}, "the block being read"});
+  field("rd_block_codes", k_ * bm_);
+  if (mb_ > 0) field("rd_mode", mb_);
   const int bw = lanes_ * bm_;
   if (beats_ > 1) {
     m.reg("rd_codes", bw);
@@ -439,18 +456,51 @@ void CoreBuilder::route(const std::string& softmax, int pe_pos) {
   m.assign("probs_o", fmt::format("sm_valid ? sm_y : {}", lit(n * sp.out_bits, 0)));
 }
 
-void CoreBuilder::build(const std::string& quantizer, const std::string& pe,
-                        const std::string& softmax) {
+void CoreBuilder::build(const std::string& quantizer, const std::string& memory,
+                        const std::string& pe, const std::string& softmax) {
   ports();
   control();
   quantize(quantizer);
   buffer();
-  read();
+  read(memory);
   pes(pe);
   output(softmax);
 }
 
+// The buffer memory (opal_core_rtl.hpp): `reg [W-1:0] mem [0:D-1]`, no
+// reset, one write port, one registered read port with write-through.
+vlog::Module buffer_memory(const golden::OpalCoreParams& p, const std::string& name,
+                           std::vector<std::string> header) {
+  const int w = buffer_word_bits(p), d = p.max_blocks;
+  const int a = vlog::clog2(static_cast<uint64_t>(d));
+  vlog::Module m;
+  m.name = name;
+  m.header = std::move(header);
+  m.input("clk_i", 1);
+  m.input("we_i", 1, "write wdata_i to word waddr_i");
+  m.input("waddr_i", a);
+  m.input("wdata_i", w);
+  m.input("re_i", 1, "read word raddr_i into rdata_o");
+  m.input("raddr_i", a);
+  m.output("rdata_o", w, "the last word read; a read of the word being written gives the new word");
+  m.memory("mem", w, d, "no reset: the core ignores the words until they are written");
+  auto wp = vlog::register_bank("we_i", "Write port.");
+  wp.regs.push_back({"mem[waddr_i]", "wdata_i", ""});
+  m.add(wp);
+  m.reg("rdata_q", w);
+  auto rp = vlog::register_bank("re_i", "Read port, registered, write-through.");
+  rp.regs.push_back({"rdata_q", "(we_i & (waddr_i == raddr_i)) ? wdata_i : mem[raddr_i]", ""});
+  m.add(rp);
+  m.assign("rdata_o", "rdata_q");
+  return m;
+}
+
 }  // namespace
+
+int buffer_word_bits(const golden::OpalCoreParams& p) {
+  const golden::OpalPeConfig c = p.pe.config();
+  return 8 + c.outliers * (c.index_bits() + 16) + c.block * c.max_bits() + c.mode_bits();
+}
 
 int latency(const golden::OpalCoreParams& p) {
   return opal_pe::latency(p.pe.config()) + (p.route_softmax ? p.softmax.pipeline_stages + 1 : 0);
@@ -470,10 +520,32 @@ std::vector<vlog::Module> build_rtl(
   if (p.route_softmax)
     for (auto& mod : opal_softmax::build_rtl(p.softmax, softmax, header(softmax), true))
       mods.push_back(std::move(mod));
+  const bool sram = p.buffer == "sram";
+  const std::string memory = sram ? p.sram_macro : top + "_act_mem";
+  auto mem_header = header(memory);
+  mem_header.push_back("");
+  if (sram) {
+    mem_header.push_back(
+        fmt::format("SIMULATION MODEL of the SRAM macro {}: {} words x {} bits, 1 write port,",
+                    memory, p.max_blocks, buffer_word_bits(p)));
+    mem_header.push_back(
+        "1 registered read port (write-through). Synthesis sees a black box: replace this file");
+    mem_header.push_back(
+        "with the macro's views. Interface: generator/units/opal_core/opal_core_rtl.hpp.");
+  } else {
+    mem_header.push_back(fmt::format(
+        "Activation buffer memory: {} words x {} bits, 1 write port, 1 registered read port",
+        p.max_blocks, buffer_word_bits(p)));
+    mem_header.push_back(
+        "(write-through); the interface of the buffer = \"sram\" macro. No per-entry reset.");
+  }
+  vlog::Module mem = buffer_memory(p, memory, std::move(mem_header));
+  mem.simulation_model = sram;
+  mods.push_back(std::move(mem));
   vlog::Module m;
   m.name = top;
   m.header = header(top);
-  CoreBuilder(p, m).build(quantizer, pe, softmax);
+  CoreBuilder(p, m).build(quantizer, memory, pe, softmax);
   mods.push_back(std::move(m));
   return mods;
 }

@@ -159,8 +159,9 @@ class CoreDesign : public Design {
       h.push_back("");
       h.push_back(fmt::format(
           "GEMV engine: {} opal.pe rows of {} lanes over an activation buffer of {} blocks of "
-          "{};",
-          p_.rows, c_.lanes, p_.max_blocks, c_.block));
+          "{} ({});",
+          p_.rows, c_.lanes, p_.max_blocks, c_.block,
+          p_.buffer == "sram" ? "SRAM macro " + p_.sram_macro : "flip-flops"));
       h.push_back(
           "one opal.quantizer (every activation width) fills the buffer. The arithmetic is");
       h.push_back(
@@ -189,8 +190,7 @@ class CoreDesign : public Design {
   nlohmann::ordered_json metrics() const override {
     return {{"rows", p_.rows},
             {"max_vector", p_.max_blocks * c_.block},
-            {"buffer_bits", p_.max_blocks * (8 + c_.outliers * (c_.index_bits() + 16) +
-                                             c_.block * c_.max_bits() + c_.mode_bits())},
+            {"buffer_bits", p_.max_blocks * buffer_word_bits(p_)},
             {"elements_per_cycle", p_.rows * c_.lanes}};
   }
 
@@ -277,9 +277,9 @@ const UnitRegistration kOpalCore(make_unit<OpalCoreParams>(
     },
     {"rows = 2\nmax_blocks = 2\n[params.pe]\nblock = 32\nlanes = 8\noutliers = 2\nact_bits = [3, "
      "5]\n[params.quantizer]\npasses_per_stage = 1",
-     "rows = 1\nmax_blocks = 3\noutput_format = \"bf16\"\n[params.pe]\nblock = 32\nlanes = "
-     "4\noutliers = "
-     "1\nact_bits = [4]\n[params.quantizer]\npipeline_stages = 1",
+     "rows = 1\nmax_blocks = 3\nbuffer = \"sram\"\noutput_format = \"bf16\"\n[params.pe]\n"
+     "block = 32\nlanes = 4\noutliers = 1\nact_bits = [4]\n[params.quantizer]\n"
+     "pipeline_stages = 1",
      "rows = 2\nmax_blocks = 1\nroute_softmax = true\n[params.pe]\nblock = 32\nlanes = 16\n"
      "outliers = 1\nact_bits = [5]\n[params.softmax]\nn = 6\nout_bits = 8\npipeline_stages = 1"}));
 

@@ -7,6 +7,16 @@
 namespace bf::golden {
 
 void OpalCoreParams::validate() const {
+  const bool snake = !sram_macro.empty() && sram_macro[0] >= 'a' && sram_macro[0] <= 'z' &&
+                     std::all_of(sram_macro.begin(), sram_macro.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
+  if (!snake) {
+    const std::string found = "\"" + sram_macro + "\"";
+    throw ParamError(
+        "sram_macro",
+        "must be a lower_snake_case Verilog module name ([a-z][a-z0-9_]*), found " + found);
+  }
   try {
     pe.validate();
   } catch (const ParamError& e) {

@@ -20,6 +20,8 @@
 //     the buffer resets to zero blocks). After the block's final beat, slot
 //     moves on (to 0 after the last). Output: done when the beat ended the
 //     rows; y[p] = opal.pe's result of row p, as fp32 or rounded to bf16.
+// The buffer parameters (buffer, sram_macro) only choose how the hardware
+// stores the buffer; results and timing are the same.
 // bf16 outputs: fp32 rounded to nearest even on the encoding (overflow
 // rounds to Inf), NaN canonical (0x7fc0 with the sign).
 //
@@ -67,6 +69,8 @@ struct CoreQuantizerParams {
 struct OpalCoreParams {
   int rows = 4;
   int max_blocks = 4;
+  std::string buffer = "flops";
+  std::string sram_macro = "opal_core_act_sram";
   std::string output_format = "fp32";
   bool route_softmax = false;
   OpalPeParams pe;
@@ -77,9 +81,17 @@ struct OpalCoreParams {
   void visit(V& v) {
     v.field("rows", rows, "P: opal.pe instances, output channels computed at once", IntRange{1, 8});
     v.field("max_blocks", max_blocks,
-            "activation buffer depth in blocks: vectors up to max_blocks * pe.block elements "
-            "(flip-flops here; an SRAM macro in a tapeout)",
+            "activation buffer depth in blocks: vectors up to max_blocks * pe.block elements",
             IntRange{1, 16});
+    v.field("buffer", buffer,
+            "activation buffer memory: flops (an inferred reg array, generated) or sram (an "
+            "instance of the black-box macro sram_macro, with a behavioural simulation model)",
+            Choices{{"flops", "sram"}});
+    v.field("sram_macro", sram_macro,
+            "buffer = sram: module name of the SRAM macro (1 write + 1 registered read port, "
+            "max_blocks words of one quantized block; interface in "
+            "generator/units/opal_core/opal_core_rtl.hpp)",
+            Choices{});
     v.field("output_format", output_format, "y: fp32, or bf16 (nearest even)",
             Choices{{"fp32", "bf16"}});
     v.field("route_softmax", route_softmax,

@@ -235,6 +235,154 @@ TEST(Writer, GenerateLoopAndMemory) {
             0);
 }
 
+// A memory with a registered, write-through read port: the construct of
+// the SRAM-like buffers (opal.core's activation buffer).
+Module registered_read_memory(const std::string& name, bool model) {
+  Module m;
+  m.name = name;
+  m.simulation_model = model;
+  m.input("clk_i", 1);
+  m.input("we_i", 1);
+  m.input("waddr_i", 2);
+  m.input("wdata_i", 8);
+  m.input("re_i", 1);
+  m.input("raddr_i", 2);
+  m.output("rdata_o", 8);
+  m.memory("mem", 8, 3, "no reset");
+  auto w = register_bank("we_i", "write port");
+  w.regs.push_back({"mem[waddr_i]", "wdata_i", ""});
+  m.add(w);
+  m.reg("rdata_q", 8);
+  auto r = register_bank("re_i", "read port");
+  r.regs.push_back({"rdata_q", "(we_i & (waddr_i == raddr_i)) ? wdata_i : mem[raddr_i]", ""});
+  m.add(r);
+  m.assign("rdata_o", "rdata_q");
+  return m;
+}
+
+TEST(Writer, MemoryWithRegisteredRead) {
+  const std::string text = print(registered_read_memory("mem_rr", false));
+  EXPECT_NE(text.find("  reg [7:0] mem [0:2];  // no reset\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  // write port\n  always @(posedge clk_i)\n"
+                      "    if (we_i) mem[waddr_i] <= wdata_i;\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  // read port\n  always @(posedge clk_i)\n    if (re_i) rdata_q <= (we_i & "
+                      "(waddr_i == raddr_i)) ? wdata_i : mem[raddr_i];\n"),
+            std::string::npos)
+      << text;
+  // Nothing resets the memory: no asynchronous block at all.
+  EXPECT_EQ(text.find("negedge"), std::string::npos) << text;
+  EXPECT_EQ(text.find("(* blackbox *)"), std::string::npos);
+  EXPECT_EQ(text.find("`ifndef"), std::string::npos);
+  const auto dir = write_files({registered_read_memory("mem_rr", false)}, "memrr");
+  const std::string file = (dir / "mem_rr.v").string();
+  EXPECT_EQ(std::system(("verilator --lint-only -Wall " + file + " > /dev/null 2>&1").c_str()), 0);
+  EXPECT_EQ(std::system(("yosys -q -p 'read_verilog " + file +
+                         "; hierarchy -check -top mem_rr; proc; check -assert' > /dev/null 2>&1")
+                            .c_str()),
+            0);
+  EXPECT_EQ(std::system(("iverilog -g2005 -Wall -o " + (dir / "a.vvp").string() + " " + file +
+                         " > /dev/null 2>&1")
+                            .c_str()),
+            0);
+}
+
+TEST(Writer, RefusesMemoryReset) {
+  Module m = registered_read_memory("mem_reset", false);
+  m.input("rst_ni", 1);
+  auto r = register_bank("we_i", "reset write");
+  r.regs.push_back({"mem[waddr_i]", "wdata_i", "8'd0"});
+  m.add(r);
+  try {
+    print(m);
+    ADD_FAILURE() << "a reset memory word was printed";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "vlog: module mem_reset resets memory 'mem' (in register block 'reset write'): a "
+              "memory has no per-entry reset; qualify its reads with a valid bit instead");
+  }
+}
+
+TEST(Writer, RefusesMemoryUseBeforeDeclaration) {
+  Module m;
+  m.name = "mem_early";
+  m.input("clk_i", 1);
+  m.input("a_i", 2);
+  m.output("y_o", 4);
+  auto w = register_bank("", "write");
+  w.regs.push_back({"mem[a_i]", "{a_i, a_i}", ""});
+  m.add(w);
+  m.memory("mem", 4, 4);
+  m.assign("y_o", "mem[a_i]");
+  try {
+    print(m);
+    ADD_FAILURE() << "use before declaration was printed";
+  } catch (const std::logic_error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "vlog: module mem_early uses 'mem' before its declaration (in register block "
+              "'write')");
+  }
+  // Reading before the declaration is caught too.
+  Module r;
+  r.name = "mem_early_read";
+  r.input("a_i", 2);
+  r.output("y_o", 4);
+  r.assign("y_o", "mem[a_i]");
+  r.memory("mem", 4, 4);
+  EXPECT_THROW(print(r), std::logic_error);
+}
+
+// A simulation model: simulators run its body, synthesis sees a black box.
+TEST(Writer, SimulationModelIsABlackBoxToSynthesis) {
+  const Module model = registered_read_memory("sim_macro", true);
+  const std::string text = print(model);
+  EXPECT_NE(text.find("`default_nettype none\n\n(* blackbox *)\nmodule sim_macro (\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(");\n`ifndef SYNTHESIS\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n`endif  // SYNTHESIS\nendmodule\n"), std::string::npos) << text;
+  Module top;
+  top.name = "sim_top";
+  top.input("clk_i", 1);
+  top.input("we_i", 1);
+  top.input("a_i", 2);
+  top.input("d_i", 8);
+  top.output("y_o", 8);
+  top.wire("q", 8);
+  top.add(Instance{"sim_macro",
+                   "u_mem",
+                   {{"clk_i", "clk_i"},
+                    {"we_i", "we_i"},
+                    {"waddr_i", "a_i"},
+                    {"wdata_i", "d_i"},
+                    {"re_i", "~we_i"},
+                    {"raddr_i", "a_i"},
+                    {"rdata_o", "q"}},
+                   ""});
+  top.assign("y_o", "~q");
+  const auto dir = write_files({model, top}, "simmodel");
+  const std::string files = (dir / "sim_macro.v").string() + " " + (dir / "sim_top.v").string();
+  const std::string log = (dir / "tools.log").string();
+  EXPECT_EQ(std::system(("verilator --lint-only -Wall --top-module sim_top " + files + " > " + log +
+                         " 2>&1")
+                            .c_str()),
+            0);
+  // The macro stays one cell of its own type; its memory is not synthesized.
+  EXPECT_EQ(
+      std::system(("yosys -q -p 'read_verilog " + files +
+                   "; hierarchy -check -top sim_top; synth -top sim_top; select "
+                   "-assert-count 1 t:sim_macro; select -assert-count 0 t:$mem* t:$_DFF*' >> " +
+                   log + " 2>&1")
+                      .c_str()),
+      0)
+      << "see " << log;
+  EXPECT_EQ(std::system(("iverilog -g2005 -Wall -o " + (dir / "a.vvp").string() + " " + files +
+                         " >> " + log + " 2>&1")
+                            .c_str()),
+            0);
+}
+
 TEST(Writer, RejectsZeroWidth) {
   Module m;
   EXPECT_THROW(m.wire("w", 0), std::logic_error);
