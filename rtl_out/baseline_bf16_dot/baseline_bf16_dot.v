@@ -352,13 +352,14 @@ module baseline_bf16_dot (
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) out_valid_q <= 1'b0;
     else if (advance) out_valid_q <= valid_q6;
+  assign out_valid_o = out_valid_q;
+
   // only valid beats update the row state
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) done_q <= 1'b1;
     else if (acc_en) done_q <= last_q6;
   always @(posedge clk_i)
     if (acc_en) acc_q <= acc_d;
-  assign out_valid_o = out_valid_q;
   assign done_o = done_q;
   assign y_o = done_q ? acc_q : 32'd0;
 

@@ -32,10 +32,10 @@ module baseline_mx_dot (
   output wire        done_o,       // this beat ended a row: y_o holds its dot product
   output wire [31:0] y_o           // fp32 dot product when done_o, else 0
 );
+  // Global stall: every stage advances together when the output can move.
   reg  out_valid_q;  // the output register holds a beat's result
   wire advance;
   wire take;  // a beat is accepted this cycle
-  // Global stall: every stage advances together when the output can move.
   assign advance = out_ready_i | ~out_valid_q;
   assign in_ready_o = advance;
   assign take = in_valid_i & advance;

@@ -2,10 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core
-// config hash: a716c34542db94ec
+// config hash: 78ee15150991dabe
 // parameters:
 //   rows = 4
 //   max_blocks = 4
+//   buffer = "flops"
+//   sram_macro = "opal_core_act_sram"
 //   output_format = "fp32"
 //   route_softmax = true
 //   pe.block = 128
@@ -15,7 +17,8 @@
 //   pe.weight_bits = 4
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
-//   quantizer.pipeline_stages = 0
+//   quantizer.pipeline_stages = 1
+//   quantizer.passes_per_stage = 2
 //   softmax.n = 64
 //   softmax.in_int_bits = 6
 //   softmax.in_frac_bits = 10
@@ -27,7 +30,7 @@
 //   softmax.sum_frac_bits = 12
 //   softmax.pipeline_stages = 1
 //
-// GEMV engine: 4 opal.pe rows of 16 lanes over an activation buffer of 4 blocks of 128;
+// GEMV engine: 4 opal.pe rows of 16 lanes over an activation buffer of 4 blocks of 128 (flip-flops);
 // one opal.quantizer (every activation width) fills the buffer. The arithmetic is
 // golden/units/opal_core/opal_core.hpp. Every transaction leaves 10 cycles later, in order.
 `default_nettype none
@@ -51,13 +54,16 @@ module opal_core (
   output wire          probs_valid_o,  // the transaction completed a score vector: probs_o holds it
   output wire [1023:0] probs_o         // softmax output i at probs_o[16*i +: 16], unsigned Q0.16
 );
+  reg  [2:0] ld_valid_q;  // loads inside the quantizer, one bit per stage
+  wire load_busy = |ld_valid_q;
+
   // Global stall; loads block new transactions until they are in the buffer.
   reg  out_valid_q;
-  wire advance = out_ready_i | ~out_valid_q;
-  reg  ld_valid_q;  // loads inside the quantizer, one bit per stage
-  wire load_busy = |ld_valid_q;
+  wire advance;  // the output register is free or being read
+  wire take;  // a token is accepted this cycle
+  assign advance = out_ready_i | ~out_valid_q;
   assign in_ready_o = advance & ~load_busy;
-  wire take = in_valid_i & advance & ~load_busy;
+  assign take = in_valid_i & advance & ~load_busy;
   wire take_load = take & ~op_i;
   wire take_beat = take & op_i;
 
@@ -87,25 +93,25 @@ module opal_core (
     .codes_o     (wr_codes)
   );
   // Load tracking: the first flag (and mode) of each load inside the quantizer.
-  reg  ld_first_q;
-  reg  ld_mode_q;
+  reg  [2:0] ld_first_q;
+  reg  [2:0] ld_mode_q;
 
   // Every cycle: the quantizer is never stalled.
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
-      ld_valid_q <= 1'd0;
-      ld_first_q <= 1'd0;
-      ld_mode_q <= 1'd0;
+      ld_valid_q <= 3'd0;
+      ld_first_q <= 3'd0;
+      ld_mode_q <= 3'd0;
     end else begin
-      ld_valid_q <= take_load;
-      ld_first_q <= first_i;
-      ld_mode_q <= mode_sel;
+      ld_valid_q <= {ld_valid_q[1:0], take_load};
+      ld_first_q <= {ld_first_q[1:0], first_i};
+      ld_mode_q <= {ld_mode_q[1:0], mode_sel};
     end
-  wire wr = ld_valid_q;  // a quantized block arrives
-  wire wr_first = ld_first_q;
-  wire wr_mode = ld_mode_q;
+  wire wr = ld_valid_q[2];  // a quantized block arrives
+  wire wr_first = ld_first_q[2];
+  wire wr_mode = ld_mode_q[2];
 
-  // Activation buffer: 4 block slots, reset to zero blocks.
+  // Activation buffer: 4 block slots in a memory without reset (flip-flops); the vector length says what was loaded.
   reg  [2:0] len_q;  // blocks in the vector
   wire [1:0] wr_slot = wr_first ? 2'd0 : ((len_q >= 3'd4) ? 2'd3 : len_q[1:0]);  // a full buffer keeps overwriting its last slot
 
@@ -113,99 +119,14 @@ module opal_core (
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) len_q <= 3'd0;
     else if (wr) len_q <= {1'd0, wr_slot} + 3'd1;
-  wire buf0_we = wr & (wr_slot == 2'd0);
-  reg  [7:0] buf0_scale_q;
-  reg  [27:0] buf0_idx_q;
-  reg  [63:0] buf0_oval_q;
-  reg  [639:0] buf0_codes_q;
-  reg  buf0_mode_q;
+  wire [740:0] wr_word = {wr_mode, wr_codes, wr_outl, wr_idx, wr_scale};  // the quantized block as one buffer word
 
-  // Slot 0.
-  always @(posedge clk_i or negedge rst_ni)
-    if (!rst_ni) begin
-      buf0_scale_q <= 8'd0;
-      buf0_idx_q <= 28'd0;
-      buf0_oval_q <= 64'd0;
-      buf0_codes_q <= 640'd0;
-      buf0_mode_q <= 1'd0;
-    end else if (buf0_we) begin
-      buf0_scale_q <= wr_scale;
-      buf0_idx_q <= wr_idx;
-      buf0_oval_q <= wr_outl;
-      buf0_codes_q <= wr_codes;
-      buf0_mode_q <= wr_mode;
-    end
-  wire buf1_we = wr & (wr_slot == 2'd1);
-  reg  [7:0] buf1_scale_q;
-  reg  [27:0] buf1_idx_q;
-  reg  [63:0] buf1_oval_q;
-  reg  [639:0] buf1_codes_q;
-  reg  buf1_mode_q;
-
-  // Slot 1.
-  always @(posedge clk_i or negedge rst_ni)
-    if (!rst_ni) begin
-      buf1_scale_q <= 8'd0;
-      buf1_idx_q <= 28'd0;
-      buf1_oval_q <= 64'd0;
-      buf1_codes_q <= 640'd0;
-      buf1_mode_q <= 1'd0;
-    end else if (buf1_we) begin
-      buf1_scale_q <= wr_scale;
-      buf1_idx_q <= wr_idx;
-      buf1_oval_q <= wr_outl;
-      buf1_codes_q <= wr_codes;
-      buf1_mode_q <= wr_mode;
-    end
-  wire buf2_we = wr & (wr_slot == 2'd2);
-  reg  [7:0] buf2_scale_q;
-  reg  [27:0] buf2_idx_q;
-  reg  [63:0] buf2_oval_q;
-  reg  [639:0] buf2_codes_q;
-  reg  buf2_mode_q;
-
-  // Slot 2.
-  always @(posedge clk_i or negedge rst_ni)
-    if (!rst_ni) begin
-      buf2_scale_q <= 8'd0;
-      buf2_idx_q <= 28'd0;
-      buf2_oval_q <= 64'd0;
-      buf2_codes_q <= 640'd0;
-      buf2_mode_q <= 1'd0;
-    end else if (buf2_we) begin
-      buf2_scale_q <= wr_scale;
-      buf2_idx_q <= wr_idx;
-      buf2_oval_q <= wr_outl;
-      buf2_codes_q <= wr_codes;
-      buf2_mode_q <= wr_mode;
-    end
-  wire buf3_we = wr & (wr_slot == 2'd3);
-  reg  [7:0] buf3_scale_q;
-  reg  [27:0] buf3_idx_q;
-  reg  [63:0] buf3_oval_q;
-  reg  [639:0] buf3_codes_q;
-  reg  buf3_mode_q;
-
-  // Slot 3.
-  always @(posedge clk_i or negedge rst_ni)
-    if (!rst_ni) begin
-      buf3_scale_q <= 8'd0;
-      buf3_idx_q <= 28'd0;
-      buf3_oval_q <= 64'd0;
-      buf3_codes_q <= 640'd0;
-      buf3_mode_q <= 1'd0;
-    end else if (buf3_we) begin
-      buf3_scale_q <= wr_scale;
-      buf3_idx_q <= wr_idx;
-      buf3_oval_q <= wr_outl;
-      buf3_codes_q <= wr_codes;
-      buf3_mode_q <= wr_mode;
-    end
   // Read side: block slot and beat of the rows in flight (golden: slot_, beat_).
   reg  [1:0] slot_q;
   wire last_block = ({2'd0, slot_q} + 4'd1) >= {1'd0, len_q};  // slot >= length - 1 (also for an empty buffer)
   reg  [2:0] beat_q;
   wire block_end = beat_q == 3'd7;
+  wire [1:0] slot_step = block_end ? (last_block ? 2'd0 : slot_q + 2'd1) : slot_q;  // the slot after this beat
 
   // Read counters.
   always @(posedge clk_i or negedge rst_ni)
@@ -214,46 +135,28 @@ module opal_core (
       slot_q <= 2'd0;
     end else if (take_beat) begin
       beat_q <= block_end ? 3'd0 : beat_q + 3'd1;
-      slot_q <= block_end ? (last_block ? 2'd0 : slot_q + 2'd1) : slot_q;
+      slot_q <= slot_step;
     end
-  reg  [7:0] rd_scale;
-  reg  [27:0] rd_idx;
-  reg  [63:0] rd_oval;
-  reg  [639:0] rd_block_codes;
-  reg  rd_mode;
+  wire [1:0] rd_slot = take_beat ? slot_step : slot_q;  // slot_q of the next cycle
+  wire rd_en = wr | (take_beat & block_end);
+  wire [740:0] rd_word_mem;  // slot_q's block once a vector was loaded
 
-  // the block being read
-  always @*
-    case (slot_q)
-      2'd0: begin
-        rd_scale = buf0_scale_q;
-        rd_block_codes = buf0_codes_q;
-        rd_idx = buf0_idx_q;
-        rd_oval = buf0_oval_q;
-        rd_mode = buf0_mode_q;
-      end
-      2'd1: begin
-        rd_scale = buf1_scale_q;
-        rd_block_codes = buf1_codes_q;
-        rd_idx = buf1_idx_q;
-        rd_oval = buf1_oval_q;
-        rd_mode = buf1_mode_q;
-      end
-      2'd2: begin
-        rd_scale = buf2_scale_q;
-        rd_block_codes = buf2_codes_q;
-        rd_idx = buf2_idx_q;
-        rd_oval = buf2_oval_q;
-        rd_mode = buf2_mode_q;
-      end
-      default: begin
-        rd_scale = buf3_scale_q;
-        rd_block_codes = buf3_codes_q;
-        rd_idx = buf3_idx_q;
-        rd_oval = buf3_oval_q;
-        rd_mode = buf3_mode_q;
-      end
-    endcase
+  // activation buffer: inferred memory
+  opal_core_act_mem u_buffer (
+    .clk_i   (clk_i),
+    .we_i    (wr),
+    .waddr_i (wr_slot),
+    .wdata_i (wr_word),
+    .re_i    (rd_en),
+    .raddr_i (rd_slot),
+    .rdata_o (rd_word_mem)
+  );
+  wire [740:0] rd_word = (len_q == 3'd0) ? 741'd0 : rd_word_mem;  // the block being read (golden: buffer_[slot_])
+  wire [7:0] rd_scale = rd_word[7:0];
+  wire [27:0] rd_idx = rd_word[35:8];
+  wire [63:0] rd_oval = rd_word[99:36];
+  wire [639:0] rd_block_codes = rd_word[739:100];
+  wire rd_mode = rd_word[740];
   reg  [79:0] rd_codes;
 
   // this beat's codes
@@ -367,12 +270,12 @@ module opal_core (
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) begin
       tok_valid_q <= 9'd0;
-      out_valid_q <= 1'b0;
       tok_route_q <= 8'd0;
+      out_valid_q <= 1'b0;
     end else if (advance) begin
       tok_valid_q <= {tok_valid_q[7:0], take};
-      out_valid_q <= tok_valid_q[8];
       tok_route_q <= {tok_route_q[6:0], take_beat & route_i};
+      out_valid_q <= tok_valid_q[8];
     end
   assign out_valid_o = out_valid_q;
 

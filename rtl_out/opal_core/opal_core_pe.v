@@ -2,10 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_pe
-// config hash: a716c34542db94ec
+// config hash: 78ee15150991dabe
 // parameters:
 //   rows = 4
 //   max_blocks = 4
+//   buffer = "flops"
+//   sram_macro = "opal_core_act_sram"
 //   output_format = "fp32"
 //   route_softmax = true
 //   pe.block = 128
@@ -15,7 +17,8 @@
 //   pe.weight_bits = 4
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
-//   quantizer.pipeline_stages = 0
+//   quantizer.pipeline_stages = 1
+//   quantizer.passes_per_stage = 2
 //   softmax.n = 64
 //   softmax.in_int_bits = 6
 //   softmax.in_frac_bits = 10
@@ -45,10 +48,10 @@ module opal_core_pe (
   output wire        done_o,    // this beat ended a row: y_o holds its dot product
   output wire [31:0] y_o        // fp32 dot product when done_o, else 0
 );
+  // Stalled by the parent: every stage advances together with en_i.
   reg  out_valid_q;  // the output register holds a beat's result
   wire advance;
   wire take;  // a beat is accepted this cycle
-  // Stalled by the parent: every stage advances together with en_i.
   assign advance = en_i;
   assign take = valid_i & en_i;
   reg  [2:0] beat_q;  // beat within the block, 0..7
@@ -63,110 +66,30 @@ module opal_core_pe (
   // Outlier slots: the beat each index falls in, its lane, and that lane's weight
   // (golden: wcap_j, taken when idx_j / lanes == beat, 0 at a block's start).
   wire o0_hit = oidx_i[6:4] == beat_q;  // the index falls in this beat
-  reg  [3:0] o0_w;  // the weight at the outlier's lane
+  wire [3:0] o0_w;  // the weight at the outlier's lane
   wire [3:0] o0_lane = oidx_i[3:0];
-
-  // weight of the outlier's lane
-  always @*
-    case (o0_lane)
-      4'd0: o0_w = w_i[3:0];
-      4'd1: o0_w = w_i[7:4];
-      4'd2: o0_w = w_i[11:8];
-      4'd3: o0_w = w_i[15:12];
-      4'd4: o0_w = w_i[19:16];
-      4'd5: o0_w = w_i[23:20];
-      4'd6: o0_w = w_i[27:24];
-      4'd7: o0_w = w_i[31:28];
-      4'd8: o0_w = w_i[35:32];
-      4'd9: o0_w = w_i[39:36];
-      4'd10: o0_w = w_i[43:40];
-      4'd11: o0_w = w_i[47:44];
-      4'd12: o0_w = w_i[51:48];
-      4'd13: o0_w = w_i[55:52];
-      4'd14: o0_w = w_i[59:56];
-      default: o0_w = w_i[63:60];
-    endcase
+  assign o0_w = w_i[o0_lane * 4 +: 4];
   wire [3:0] o0_wcap;  // captured weight, this beat
   reg  [3:0] o0_wcap_q;
   assign o0_wcap = o0_hit ? o0_w : (beat_first ? 4'd0 : o0_wcap_q);
   wire o1_hit = oidx_i[13:11] == beat_q;  // the index falls in this beat
-  reg  [3:0] o1_w;  // the weight at the outlier's lane
+  wire [3:0] o1_w;  // the weight at the outlier's lane
   wire [3:0] o1_lane = oidx_i[10:7];
-
-  // weight of the outlier's lane
-  always @*
-    case (o1_lane)
-      4'd0: o1_w = w_i[3:0];
-      4'd1: o1_w = w_i[7:4];
-      4'd2: o1_w = w_i[11:8];
-      4'd3: o1_w = w_i[15:12];
-      4'd4: o1_w = w_i[19:16];
-      4'd5: o1_w = w_i[23:20];
-      4'd6: o1_w = w_i[27:24];
-      4'd7: o1_w = w_i[31:28];
-      4'd8: o1_w = w_i[35:32];
-      4'd9: o1_w = w_i[39:36];
-      4'd10: o1_w = w_i[43:40];
-      4'd11: o1_w = w_i[47:44];
-      4'd12: o1_w = w_i[51:48];
-      4'd13: o1_w = w_i[55:52];
-      4'd14: o1_w = w_i[59:56];
-      default: o1_w = w_i[63:60];
-    endcase
+  assign o1_w = w_i[o1_lane * 4 +: 4];
   wire [3:0] o1_wcap;  // captured weight, this beat
   reg  [3:0] o1_wcap_q;
   assign o1_wcap = o1_hit ? o1_w : (beat_first ? 4'd0 : o1_wcap_q);
   wire o2_hit = oidx_i[20:18] == beat_q;  // the index falls in this beat
-  reg  [3:0] o2_w;  // the weight at the outlier's lane
+  wire [3:0] o2_w;  // the weight at the outlier's lane
   wire [3:0] o2_lane = oidx_i[17:14];
-
-  // weight of the outlier's lane
-  always @*
-    case (o2_lane)
-      4'd0: o2_w = w_i[3:0];
-      4'd1: o2_w = w_i[7:4];
-      4'd2: o2_w = w_i[11:8];
-      4'd3: o2_w = w_i[15:12];
-      4'd4: o2_w = w_i[19:16];
-      4'd5: o2_w = w_i[23:20];
-      4'd6: o2_w = w_i[27:24];
-      4'd7: o2_w = w_i[31:28];
-      4'd8: o2_w = w_i[35:32];
-      4'd9: o2_w = w_i[39:36];
-      4'd10: o2_w = w_i[43:40];
-      4'd11: o2_w = w_i[47:44];
-      4'd12: o2_w = w_i[51:48];
-      4'd13: o2_w = w_i[55:52];
-      4'd14: o2_w = w_i[59:56];
-      default: o2_w = w_i[63:60];
-    endcase
+  assign o2_w = w_i[o2_lane * 4 +: 4];
   wire [3:0] o2_wcap;  // captured weight, this beat
   reg  [3:0] o2_wcap_q;
   assign o2_wcap = o2_hit ? o2_w : (beat_first ? 4'd0 : o2_wcap_q);
   wire o3_hit = oidx_i[27:25] == beat_q;  // the index falls in this beat
-  reg  [3:0] o3_w;  // the weight at the outlier's lane
+  wire [3:0] o3_w;  // the weight at the outlier's lane
   wire [3:0] o3_lane = oidx_i[24:21];
-
-  // weight of the outlier's lane
-  always @*
-    case (o3_lane)
-      4'd0: o3_w = w_i[3:0];
-      4'd1: o3_w = w_i[7:4];
-      4'd2: o3_w = w_i[11:8];
-      4'd3: o3_w = w_i[15:12];
-      4'd4: o3_w = w_i[19:16];
-      4'd5: o3_w = w_i[23:20];
-      4'd6: o3_w = w_i[27:24];
-      4'd7: o3_w = w_i[31:28];
-      4'd8: o3_w = w_i[35:32];
-      4'd9: o3_w = w_i[39:36];
-      4'd10: o3_w = w_i[43:40];
-      4'd11: o3_w = w_i[47:44];
-      4'd12: o3_w = w_i[51:48];
-      4'd13: o3_w = w_i[55:52];
-      4'd14: o3_w = w_i[59:56];
-      default: o3_w = w_i[63:60];
-    endcase
+  assign o3_w = w_i[o3_lane * 4 +: 4];
   wire [3:0] o3_wcap;  // captured weight, this beat
   reg  [3:0] o3_wcap_q;
   assign o3_wcap = o3_hit ? o3_w : (beat_first ? 4'd0 : o3_wcap_q);

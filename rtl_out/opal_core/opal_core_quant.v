@@ -2,10 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_quant
-// config hash: a716c34542db94ec
+// config hash: 78ee15150991dabe
 // parameters:
 //   rows = 4
 //   max_blocks = 4
+//   buffer = "flops"
+//   sram_macro = "opal_core_act_sram"
 //   output_format = "fp32"
 //   route_softmax = true
 //   pe.block = 128
@@ -15,7 +17,8 @@
 //   pe.weight_bits = 4
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
-//   quantizer.pipeline_stages = 0
+//   quantizer.pipeline_stages = 1
+//   quantizer.passes_per_stage = 2
 //   softmax.n = 64
 //   softmax.in_int_bits = 6
 //   softmax.in_frac_bits = 10
@@ -29,7 +32,7 @@
 //
 // MX-OPAL quantizer: 128 bf16 in; 4 outliers (bf16 + 7-bit index) + E8M0 scale + 124 x 5-bit inliers out.
 // Inlier widths 3/5 by mode_i, in 5-bit code fields.
-// Selection: iterative. Latency 1 cycle(s), one block per cycle.
+// Selection: iterative. Latency 3 cycle(s), one block per cycle.
 `default_nettype none
 
 module opal_core_quant (
@@ -91,9 +94,32 @@ module opal_core_quant (
   wire unused_pass1_live = pass1_key[15];  // always 1: n < k
   wire [127:0] live_2 = live_1 & {(pass1_idx != 7'd127), (pass1_idx != 7'd126), (pass1_idx != 7'd125), (pass1_idx != 7'd124), (pass1_idx != 7'd123), (pass1_idx != 7'd122), (pass1_idx != 7'd121), (pass1_idx != 7'd120), (pass1_idx != 7'd119), (pass1_idx != 7'd118), (pass1_idx != 7'd117), (pass1_idx != 7'd116), (pass1_idx != 7'd115), (pass1_idx != 7'd114), (pass1_idx != 7'd113), (pass1_idx != 7'd112), (pass1_idx != 7'd111), (pass1_idx != 7'd110), (pass1_idx != 7'd109), (pass1_idx != 7'd108), (pass1_idx != 7'd107), (pass1_idx != 7'd106), (pass1_idx != 7'd105), (pass1_idx != 7'd104), (pass1_idx != 7'd103), (pass1_idx != 7'd102), (pass1_idx != 7'd101), (pass1_idx != 7'd100), (pass1_idx != 7'd99), (pass1_idx != 7'd98), (pass1_idx != 7'd97), (pass1_idx != 7'd96), (pass1_idx != 7'd95), (pass1_idx != 7'd94), (pass1_idx != 7'd93), (pass1_idx != 7'd92), (pass1_idx != 7'd91), (pass1_idx != 7'd90), (pass1_idx != 7'd89), (pass1_idx != 7'd88), (pass1_idx != 7'd87), (pass1_idx != 7'd86), (pass1_idx != 7'd85), (pass1_idx != 7'd84), (pass1_idx != 7'd83), (pass1_idx != 7'd82), (pass1_idx != 7'd81), (pass1_idx != 7'd80), (pass1_idx != 7'd79), (pass1_idx != 7'd78), (pass1_idx != 7'd77), (pass1_idx != 7'd76), (pass1_idx != 7'd75), (pass1_idx != 7'd74), (pass1_idx != 7'd73), (pass1_idx != 7'd72), (pass1_idx != 7'd71), (pass1_idx != 7'd70), (pass1_idx != 7'd69), (pass1_idx != 7'd68), (pass1_idx != 7'd67), (pass1_idx != 7'd66), (pass1_idx != 7'd65), (pass1_idx != 7'd64), (pass1_idx != 7'd63), (pass1_idx != 7'd62), (pass1_idx != 7'd61), (pass1_idx != 7'd60), (pass1_idx != 7'd59), (pass1_idx != 7'd58), (pass1_idx != 7'd57), (pass1_idx != 7'd56), (pass1_idx != 7'd55), (pass1_idx != 7'd54), (pass1_idx != 7'd53), (pass1_idx != 7'd52), (pass1_idx != 7'd51), (pass1_idx != 7'd50), (pass1_idx != 7'd49), (pass1_idx != 7'd48), (pass1_idx != 7'd47), (pass1_idx != 7'd46), (pass1_idx != 7'd45), (pass1_idx != 7'd44), (pass1_idx != 7'd43), (pass1_idx != 7'd42), (pass1_idx != 7'd41), (pass1_idx != 7'd40), (pass1_idx != 7'd39), (pass1_idx != 7'd38), (pass1_idx != 7'd37), (pass1_idx != 7'd36), (pass1_idx != 7'd35), (pass1_idx != 7'd34), (pass1_idx != 7'd33), (pass1_idx != 7'd32), (pass1_idx != 7'd31), (pass1_idx != 7'd30), (pass1_idx != 7'd29), (pass1_idx != 7'd28), (pass1_idx != 7'd27), (pass1_idx != 7'd26), (pass1_idx != 7'd25), (pass1_idx != 7'd24), (pass1_idx != 7'd23), (pass1_idx != 7'd22), (pass1_idx != 7'd21), (pass1_idx != 7'd20), (pass1_idx != 7'd19), (pass1_idx != 7'd18), (pass1_idx != 7'd17), (pass1_idx != 7'd16), (pass1_idx != 7'd15), (pass1_idx != 7'd14), (pass1_idx != 7'd13), (pass1_idx != 7'd12), (pass1_idx != 7'd11), (pass1_idx != 7'd10), (pass1_idx != 7'd9), (pass1_idx != 7'd8), (pass1_idx != 7'd7), (pass1_idx != 7'd6), (pass1_idx != 7'd5), (pass1_idx != 7'd4), (pass1_idx != 7'd3), (pass1_idx != 7'd2), (pass1_idx != 7'd1), (pass1_idx != 7'd0)};
 
+  // Selection register 1 (passes_per_stage = 2).
+  reg  valid_q1;
+  reg  [2047:0] sel_x_q1;
+  reg  sel_mode_q1;
+  reg  [127:0] sel_live_q1;
+  reg  [6:0] sel_pass0_index_q1;
+  reg  [15:0] sel_pass0_value_q1;
+  reg  [6:0] sel_pass1_index_q1;
+  reg  [15:0] sel_pass1_value_q1;
+
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q1 <= 1'b0;
+    else if (advance) valid_q1 <= in_valid_i;
+  always @(posedge clk_i)
+    if (advance) begin
+      sel_x_q1 <= x_i;
+      sel_mode_q1 <= mode_i;
+      sel_live_q1 <= live_2;
+      sel_pass0_index_q1 <= pass0_idx;
+      sel_pass0_value_q1 <= pass0_value;
+      sel_pass1_index_q1 <= pass1_idx;
+      sel_pass1_value_q1 <= pass1_value;
+    end
   // Pass 2: the largest |x| among the live elements (lower index on ties)
-  wire [2047:0] pass2_keys = {{live_2[127], x_i[2046:2032]}, {live_2[126], x_i[2030:2016]}, {live_2[125], x_i[2014:2000]}, {live_2[124], x_i[1998:1984]}, {live_2[123], x_i[1982:1968]}, {live_2[122], x_i[1966:1952]}, {live_2[121], x_i[1950:1936]}, {live_2[120], x_i[1934:1920]}, {live_2[119], x_i[1918:1904]}, {live_2[118], x_i[1902:1888]}, {live_2[117], x_i[1886:1872]}, {live_2[116], x_i[1870:1856]}, {live_2[115], x_i[1854:1840]}, {live_2[114], x_i[1838:1824]}, {live_2[113], x_i[1822:1808]}, {live_2[112], x_i[1806:1792]}, {live_2[111], x_i[1790:1776]}, {live_2[110], x_i[1774:1760]}, {live_2[109], x_i[1758:1744]}, {live_2[108], x_i[1742:1728]}, {live_2[107], x_i[1726:1712]}, {live_2[106], x_i[1710:1696]}, {live_2[105], x_i[1694:1680]}, {live_2[104], x_i[1678:1664]}, {live_2[103], x_i[1662:1648]}, {live_2[102], x_i[1646:1632]}, {live_2[101], x_i[1630:1616]}, {live_2[100], x_i[1614:1600]}, {live_2[99], x_i[1598:1584]}, {live_2[98], x_i[1582:1568]}, {live_2[97], x_i[1566:1552]}, {live_2[96], x_i[1550:1536]}, {live_2[95], x_i[1534:1520]}, {live_2[94], x_i[1518:1504]}, {live_2[93], x_i[1502:1488]}, {live_2[92], x_i[1486:1472]}, {live_2[91], x_i[1470:1456]}, {live_2[90], x_i[1454:1440]}, {live_2[89], x_i[1438:1424]}, {live_2[88], x_i[1422:1408]}, {live_2[87], x_i[1406:1392]}, {live_2[86], x_i[1390:1376]}, {live_2[85], x_i[1374:1360]}, {live_2[84], x_i[1358:1344]}, {live_2[83], x_i[1342:1328]}, {live_2[82], x_i[1326:1312]}, {live_2[81], x_i[1310:1296]}, {live_2[80], x_i[1294:1280]}, {live_2[79], x_i[1278:1264]}, {live_2[78], x_i[1262:1248]}, {live_2[77], x_i[1246:1232]}, {live_2[76], x_i[1230:1216]}, {live_2[75], x_i[1214:1200]}, {live_2[74], x_i[1198:1184]}, {live_2[73], x_i[1182:1168]}, {live_2[72], x_i[1166:1152]}, {live_2[71], x_i[1150:1136]}, {live_2[70], x_i[1134:1120]}, {live_2[69], x_i[1118:1104]}, {live_2[68], x_i[1102:1088]}, {live_2[67], x_i[1086:1072]}, {live_2[66], x_i[1070:1056]}, {live_2[65], x_i[1054:1040]}, {live_2[64], x_i[1038:1024]}, {live_2[63], x_i[1022:1008]}, {live_2[62], x_i[1006:992]}, {live_2[61], x_i[990:976]}, {live_2[60], x_i[974:960]}, {live_2[59], x_i[958:944]}, {live_2[58], x_i[942:928]}, {live_2[57], x_i[926:912]}, {live_2[56], x_i[910:896]}, {live_2[55], x_i[894:880]}, {live_2[54], x_i[878:864]}, {live_2[53], x_i[862:848]}, {live_2[52], x_i[846:832]}, {live_2[51], x_i[830:816]}, {live_2[50], x_i[814:800]}, {live_2[49], x_i[798:784]}, {live_2[48], x_i[782:768]}, {live_2[47], x_i[766:752]}, {live_2[46], x_i[750:736]}, {live_2[45], x_i[734:720]}, {live_2[44], x_i[718:704]}, {live_2[43], x_i[702:688]}, {live_2[42], x_i[686:672]}, {live_2[41], x_i[670:656]}, {live_2[40], x_i[654:640]}, {live_2[39], x_i[638:624]}, {live_2[38], x_i[622:608]}, {live_2[37], x_i[606:592]}, {live_2[36], x_i[590:576]}, {live_2[35], x_i[574:560]}, {live_2[34], x_i[558:544]}, {live_2[33], x_i[542:528]}, {live_2[32], x_i[526:512]}, {live_2[31], x_i[510:496]}, {live_2[30], x_i[494:480]}, {live_2[29], x_i[478:464]}, {live_2[28], x_i[462:448]}, {live_2[27], x_i[446:432]}, {live_2[26], x_i[430:416]}, {live_2[25], x_i[414:400]}, {live_2[24], x_i[398:384]}, {live_2[23], x_i[382:368]}, {live_2[22], x_i[366:352]}, {live_2[21], x_i[350:336]}, {live_2[20], x_i[334:320]}, {live_2[19], x_i[318:304]}, {live_2[18], x_i[302:288]}, {live_2[17], x_i[286:272]}, {live_2[16], x_i[270:256]}, {live_2[15], x_i[254:240]}, {live_2[14], x_i[238:224]}, {live_2[13], x_i[222:208]}, {live_2[12], x_i[206:192]}, {live_2[11], x_i[190:176]}, {live_2[10], x_i[174:160]}, {live_2[9], x_i[158:144]}, {live_2[8], x_i[142:128]}, {live_2[7], x_i[126:112]}, {live_2[6], x_i[110:96]}, {live_2[5], x_i[94:80]}, {live_2[4], x_i[78:64]}, {live_2[3], x_i[62:48]}, {live_2[2], x_i[46:32]}, {live_2[1], x_i[30:16]}, {live_2[0], x_i[14:0]}};
-  wire [127:0] pass2_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [2047:0] pass2_keys = {{sel_live_q1[127], sel_x_q1[2046:2032]}, {sel_live_q1[126], sel_x_q1[2030:2016]}, {sel_live_q1[125], sel_x_q1[2014:2000]}, {sel_live_q1[124], sel_x_q1[1998:1984]}, {sel_live_q1[123], sel_x_q1[1982:1968]}, {sel_live_q1[122], sel_x_q1[1966:1952]}, {sel_live_q1[121], sel_x_q1[1950:1936]}, {sel_live_q1[120], sel_x_q1[1934:1920]}, {sel_live_q1[119], sel_x_q1[1918:1904]}, {sel_live_q1[118], sel_x_q1[1902:1888]}, {sel_live_q1[117], sel_x_q1[1886:1872]}, {sel_live_q1[116], sel_x_q1[1870:1856]}, {sel_live_q1[115], sel_x_q1[1854:1840]}, {sel_live_q1[114], sel_x_q1[1838:1824]}, {sel_live_q1[113], sel_x_q1[1822:1808]}, {sel_live_q1[112], sel_x_q1[1806:1792]}, {sel_live_q1[111], sel_x_q1[1790:1776]}, {sel_live_q1[110], sel_x_q1[1774:1760]}, {sel_live_q1[109], sel_x_q1[1758:1744]}, {sel_live_q1[108], sel_x_q1[1742:1728]}, {sel_live_q1[107], sel_x_q1[1726:1712]}, {sel_live_q1[106], sel_x_q1[1710:1696]}, {sel_live_q1[105], sel_x_q1[1694:1680]}, {sel_live_q1[104], sel_x_q1[1678:1664]}, {sel_live_q1[103], sel_x_q1[1662:1648]}, {sel_live_q1[102], sel_x_q1[1646:1632]}, {sel_live_q1[101], sel_x_q1[1630:1616]}, {sel_live_q1[100], sel_x_q1[1614:1600]}, {sel_live_q1[99], sel_x_q1[1598:1584]}, {sel_live_q1[98], sel_x_q1[1582:1568]}, {sel_live_q1[97], sel_x_q1[1566:1552]}, {sel_live_q1[96], sel_x_q1[1550:1536]}, {sel_live_q1[95], sel_x_q1[1534:1520]}, {sel_live_q1[94], sel_x_q1[1518:1504]}, {sel_live_q1[93], sel_x_q1[1502:1488]}, {sel_live_q1[92], sel_x_q1[1486:1472]}, {sel_live_q1[91], sel_x_q1[1470:1456]}, {sel_live_q1[90], sel_x_q1[1454:1440]}, {sel_live_q1[89], sel_x_q1[1438:1424]}, {sel_live_q1[88], sel_x_q1[1422:1408]}, {sel_live_q1[87], sel_x_q1[1406:1392]}, {sel_live_q1[86], sel_x_q1[1390:1376]}, {sel_live_q1[85], sel_x_q1[1374:1360]}, {sel_live_q1[84], sel_x_q1[1358:1344]}, {sel_live_q1[83], sel_x_q1[1342:1328]}, {sel_live_q1[82], sel_x_q1[1326:1312]}, {sel_live_q1[81], sel_x_q1[1310:1296]}, {sel_live_q1[80], sel_x_q1[1294:1280]}, {sel_live_q1[79], sel_x_q1[1278:1264]}, {sel_live_q1[78], sel_x_q1[1262:1248]}, {sel_live_q1[77], sel_x_q1[1246:1232]}, {sel_live_q1[76], sel_x_q1[1230:1216]}, {sel_live_q1[75], sel_x_q1[1214:1200]}, {sel_live_q1[74], sel_x_q1[1198:1184]}, {sel_live_q1[73], sel_x_q1[1182:1168]}, {sel_live_q1[72], sel_x_q1[1166:1152]}, {sel_live_q1[71], sel_x_q1[1150:1136]}, {sel_live_q1[70], sel_x_q1[1134:1120]}, {sel_live_q1[69], sel_x_q1[1118:1104]}, {sel_live_q1[68], sel_x_q1[1102:1088]}, {sel_live_q1[67], sel_x_q1[1086:1072]}, {sel_live_q1[66], sel_x_q1[1070:1056]}, {sel_live_q1[65], sel_x_q1[1054:1040]}, {sel_live_q1[64], sel_x_q1[1038:1024]}, {sel_live_q1[63], sel_x_q1[1022:1008]}, {sel_live_q1[62], sel_x_q1[1006:992]}, {sel_live_q1[61], sel_x_q1[990:976]}, {sel_live_q1[60], sel_x_q1[974:960]}, {sel_live_q1[59], sel_x_q1[958:944]}, {sel_live_q1[58], sel_x_q1[942:928]}, {sel_live_q1[57], sel_x_q1[926:912]}, {sel_live_q1[56], sel_x_q1[910:896]}, {sel_live_q1[55], sel_x_q1[894:880]}, {sel_live_q1[54], sel_x_q1[878:864]}, {sel_live_q1[53], sel_x_q1[862:848]}, {sel_live_q1[52], sel_x_q1[846:832]}, {sel_live_q1[51], sel_x_q1[830:816]}, {sel_live_q1[50], sel_x_q1[814:800]}, {sel_live_q1[49], sel_x_q1[798:784]}, {sel_live_q1[48], sel_x_q1[782:768]}, {sel_live_q1[47], sel_x_q1[766:752]}, {sel_live_q1[46], sel_x_q1[750:736]}, {sel_live_q1[45], sel_x_q1[734:720]}, {sel_live_q1[44], sel_x_q1[718:704]}, {sel_live_q1[43], sel_x_q1[702:688]}, {sel_live_q1[42], sel_x_q1[686:672]}, {sel_live_q1[41], sel_x_q1[670:656]}, {sel_live_q1[40], sel_x_q1[654:640]}, {sel_live_q1[39], sel_x_q1[638:624]}, {sel_live_q1[38], sel_x_q1[622:608]}, {sel_live_q1[37], sel_x_q1[606:592]}, {sel_live_q1[36], sel_x_q1[590:576]}, {sel_live_q1[35], sel_x_q1[574:560]}, {sel_live_q1[34], sel_x_q1[558:544]}, {sel_live_q1[33], sel_x_q1[542:528]}, {sel_live_q1[32], sel_x_q1[526:512]}, {sel_live_q1[31], sel_x_q1[510:496]}, {sel_live_q1[30], sel_x_q1[494:480]}, {sel_live_q1[29], sel_x_q1[478:464]}, {sel_live_q1[28], sel_x_q1[462:448]}, {sel_live_q1[27], sel_x_q1[446:432]}, {sel_live_q1[26], sel_x_q1[430:416]}, {sel_live_q1[25], sel_x_q1[414:400]}, {sel_live_q1[24], sel_x_q1[398:384]}, {sel_live_q1[23], sel_x_q1[382:368]}, {sel_live_q1[22], sel_x_q1[366:352]}, {sel_live_q1[21], sel_x_q1[350:336]}, {sel_live_q1[20], sel_x_q1[334:320]}, {sel_live_q1[19], sel_x_q1[318:304]}, {sel_live_q1[18], sel_x_q1[302:288]}, {sel_live_q1[17], sel_x_q1[286:272]}, {sel_live_q1[16], sel_x_q1[270:256]}, {sel_live_q1[15], sel_x_q1[254:240]}, {sel_live_q1[14], sel_x_q1[238:224]}, {sel_live_q1[13], sel_x_q1[222:208]}, {sel_live_q1[12], sel_x_q1[206:192]}, {sel_live_q1[11], sel_x_q1[190:176]}, {sel_live_q1[10], sel_x_q1[174:160]}, {sel_live_q1[9], sel_x_q1[158:144]}, {sel_live_q1[8], sel_x_q1[142:128]}, {sel_live_q1[7], sel_x_q1[126:112]}, {sel_live_q1[6], sel_x_q1[110:96]}, {sel_live_q1[5], sel_x_q1[94:80]}, {sel_live_q1[4], sel_x_q1[78:64]}, {sel_live_q1[3], sel_x_q1[62:48]}, {sel_live_q1[2], sel_x_q1[46:32]}, {sel_live_q1[1], sel_x_q1[30:16]}, {sel_live_q1[0], sel_x_q1[14:0]}};
+  wire [127:0] pass2_payloads = {sel_x_q1[2047], sel_x_q1[2031], sel_x_q1[2015], sel_x_q1[1999], sel_x_q1[1983], sel_x_q1[1967], sel_x_q1[1951], sel_x_q1[1935], sel_x_q1[1919], sel_x_q1[1903], sel_x_q1[1887], sel_x_q1[1871], sel_x_q1[1855], sel_x_q1[1839], sel_x_q1[1823], sel_x_q1[1807], sel_x_q1[1791], sel_x_q1[1775], sel_x_q1[1759], sel_x_q1[1743], sel_x_q1[1727], sel_x_q1[1711], sel_x_q1[1695], sel_x_q1[1679], sel_x_q1[1663], sel_x_q1[1647], sel_x_q1[1631], sel_x_q1[1615], sel_x_q1[1599], sel_x_q1[1583], sel_x_q1[1567], sel_x_q1[1551], sel_x_q1[1535], sel_x_q1[1519], sel_x_q1[1503], sel_x_q1[1487], sel_x_q1[1471], sel_x_q1[1455], sel_x_q1[1439], sel_x_q1[1423], sel_x_q1[1407], sel_x_q1[1391], sel_x_q1[1375], sel_x_q1[1359], sel_x_q1[1343], sel_x_q1[1327], sel_x_q1[1311], sel_x_q1[1295], sel_x_q1[1279], sel_x_q1[1263], sel_x_q1[1247], sel_x_q1[1231], sel_x_q1[1215], sel_x_q1[1199], sel_x_q1[1183], sel_x_q1[1167], sel_x_q1[1151], sel_x_q1[1135], sel_x_q1[1119], sel_x_q1[1103], sel_x_q1[1087], sel_x_q1[1071], sel_x_q1[1055], sel_x_q1[1039], sel_x_q1[1023], sel_x_q1[1007], sel_x_q1[991], sel_x_q1[975], sel_x_q1[959], sel_x_q1[943], sel_x_q1[927], sel_x_q1[911], sel_x_q1[895], sel_x_q1[879], sel_x_q1[863], sel_x_q1[847], sel_x_q1[831], sel_x_q1[815], sel_x_q1[799], sel_x_q1[783], sel_x_q1[767], sel_x_q1[751], sel_x_q1[735], sel_x_q1[719], sel_x_q1[703], sel_x_q1[687], sel_x_q1[671], sel_x_q1[655], sel_x_q1[639], sel_x_q1[623], sel_x_q1[607], sel_x_q1[591], sel_x_q1[575], sel_x_q1[559], sel_x_q1[543], sel_x_q1[527], sel_x_q1[511], sel_x_q1[495], sel_x_q1[479], sel_x_q1[463], sel_x_q1[447], sel_x_q1[431], sel_x_q1[415], sel_x_q1[399], sel_x_q1[383], sel_x_q1[367], sel_x_q1[351], sel_x_q1[335], sel_x_q1[319], sel_x_q1[303], sel_x_q1[287], sel_x_q1[271], sel_x_q1[255], sel_x_q1[239], sel_x_q1[223], sel_x_q1[207], sel_x_q1[191], sel_x_q1[175], sel_x_q1[159], sel_x_q1[143], sel_x_q1[127], sel_x_q1[111], sel_x_q1[95], sel_x_q1[79], sel_x_q1[63], sel_x_q1[47], sel_x_q1[31], sel_x_q1[15]};
   wire [15:0] pass2_key;
   wire [6:0] pass2_idx_raw;
   wire pass2_data;
@@ -108,11 +134,11 @@ module opal_core_quant (
   wire [6:0] pass2_idx = pass2_idx_raw;
   wire [15:0] pass2_value = {pass2_data, pass2_key[14:0]};
   wire unused_pass2_live = pass2_key[15];  // always 1: n < k
-  wire [127:0] live_3 = live_2 & {(pass2_idx != 7'd127), (pass2_idx != 7'd126), (pass2_idx != 7'd125), (pass2_idx != 7'd124), (pass2_idx != 7'd123), (pass2_idx != 7'd122), (pass2_idx != 7'd121), (pass2_idx != 7'd120), (pass2_idx != 7'd119), (pass2_idx != 7'd118), (pass2_idx != 7'd117), (pass2_idx != 7'd116), (pass2_idx != 7'd115), (pass2_idx != 7'd114), (pass2_idx != 7'd113), (pass2_idx != 7'd112), (pass2_idx != 7'd111), (pass2_idx != 7'd110), (pass2_idx != 7'd109), (pass2_idx != 7'd108), (pass2_idx != 7'd107), (pass2_idx != 7'd106), (pass2_idx != 7'd105), (pass2_idx != 7'd104), (pass2_idx != 7'd103), (pass2_idx != 7'd102), (pass2_idx != 7'd101), (pass2_idx != 7'd100), (pass2_idx != 7'd99), (pass2_idx != 7'd98), (pass2_idx != 7'd97), (pass2_idx != 7'd96), (pass2_idx != 7'd95), (pass2_idx != 7'd94), (pass2_idx != 7'd93), (pass2_idx != 7'd92), (pass2_idx != 7'd91), (pass2_idx != 7'd90), (pass2_idx != 7'd89), (pass2_idx != 7'd88), (pass2_idx != 7'd87), (pass2_idx != 7'd86), (pass2_idx != 7'd85), (pass2_idx != 7'd84), (pass2_idx != 7'd83), (pass2_idx != 7'd82), (pass2_idx != 7'd81), (pass2_idx != 7'd80), (pass2_idx != 7'd79), (pass2_idx != 7'd78), (pass2_idx != 7'd77), (pass2_idx != 7'd76), (pass2_idx != 7'd75), (pass2_idx != 7'd74), (pass2_idx != 7'd73), (pass2_idx != 7'd72), (pass2_idx != 7'd71), (pass2_idx != 7'd70), (pass2_idx != 7'd69), (pass2_idx != 7'd68), (pass2_idx != 7'd67), (pass2_idx != 7'd66), (pass2_idx != 7'd65), (pass2_idx != 7'd64), (pass2_idx != 7'd63), (pass2_idx != 7'd62), (pass2_idx != 7'd61), (pass2_idx != 7'd60), (pass2_idx != 7'd59), (pass2_idx != 7'd58), (pass2_idx != 7'd57), (pass2_idx != 7'd56), (pass2_idx != 7'd55), (pass2_idx != 7'd54), (pass2_idx != 7'd53), (pass2_idx != 7'd52), (pass2_idx != 7'd51), (pass2_idx != 7'd50), (pass2_idx != 7'd49), (pass2_idx != 7'd48), (pass2_idx != 7'd47), (pass2_idx != 7'd46), (pass2_idx != 7'd45), (pass2_idx != 7'd44), (pass2_idx != 7'd43), (pass2_idx != 7'd42), (pass2_idx != 7'd41), (pass2_idx != 7'd40), (pass2_idx != 7'd39), (pass2_idx != 7'd38), (pass2_idx != 7'd37), (pass2_idx != 7'd36), (pass2_idx != 7'd35), (pass2_idx != 7'd34), (pass2_idx != 7'd33), (pass2_idx != 7'd32), (pass2_idx != 7'd31), (pass2_idx != 7'd30), (pass2_idx != 7'd29), (pass2_idx != 7'd28), (pass2_idx != 7'd27), (pass2_idx != 7'd26), (pass2_idx != 7'd25), (pass2_idx != 7'd24), (pass2_idx != 7'd23), (pass2_idx != 7'd22), (pass2_idx != 7'd21), (pass2_idx != 7'd20), (pass2_idx != 7'd19), (pass2_idx != 7'd18), (pass2_idx != 7'd17), (pass2_idx != 7'd16), (pass2_idx != 7'd15), (pass2_idx != 7'd14), (pass2_idx != 7'd13), (pass2_idx != 7'd12), (pass2_idx != 7'd11), (pass2_idx != 7'd10), (pass2_idx != 7'd9), (pass2_idx != 7'd8), (pass2_idx != 7'd7), (pass2_idx != 7'd6), (pass2_idx != 7'd5), (pass2_idx != 7'd4), (pass2_idx != 7'd3), (pass2_idx != 7'd2), (pass2_idx != 7'd1), (pass2_idx != 7'd0)};
+  wire [127:0] live_3 = sel_live_q1 & {(pass2_idx != 7'd127), (pass2_idx != 7'd126), (pass2_idx != 7'd125), (pass2_idx != 7'd124), (pass2_idx != 7'd123), (pass2_idx != 7'd122), (pass2_idx != 7'd121), (pass2_idx != 7'd120), (pass2_idx != 7'd119), (pass2_idx != 7'd118), (pass2_idx != 7'd117), (pass2_idx != 7'd116), (pass2_idx != 7'd115), (pass2_idx != 7'd114), (pass2_idx != 7'd113), (pass2_idx != 7'd112), (pass2_idx != 7'd111), (pass2_idx != 7'd110), (pass2_idx != 7'd109), (pass2_idx != 7'd108), (pass2_idx != 7'd107), (pass2_idx != 7'd106), (pass2_idx != 7'd105), (pass2_idx != 7'd104), (pass2_idx != 7'd103), (pass2_idx != 7'd102), (pass2_idx != 7'd101), (pass2_idx != 7'd100), (pass2_idx != 7'd99), (pass2_idx != 7'd98), (pass2_idx != 7'd97), (pass2_idx != 7'd96), (pass2_idx != 7'd95), (pass2_idx != 7'd94), (pass2_idx != 7'd93), (pass2_idx != 7'd92), (pass2_idx != 7'd91), (pass2_idx != 7'd90), (pass2_idx != 7'd89), (pass2_idx != 7'd88), (pass2_idx != 7'd87), (pass2_idx != 7'd86), (pass2_idx != 7'd85), (pass2_idx != 7'd84), (pass2_idx != 7'd83), (pass2_idx != 7'd82), (pass2_idx != 7'd81), (pass2_idx != 7'd80), (pass2_idx != 7'd79), (pass2_idx != 7'd78), (pass2_idx != 7'd77), (pass2_idx != 7'd76), (pass2_idx != 7'd75), (pass2_idx != 7'd74), (pass2_idx != 7'd73), (pass2_idx != 7'd72), (pass2_idx != 7'd71), (pass2_idx != 7'd70), (pass2_idx != 7'd69), (pass2_idx != 7'd68), (pass2_idx != 7'd67), (pass2_idx != 7'd66), (pass2_idx != 7'd65), (pass2_idx != 7'd64), (pass2_idx != 7'd63), (pass2_idx != 7'd62), (pass2_idx != 7'd61), (pass2_idx != 7'd60), (pass2_idx != 7'd59), (pass2_idx != 7'd58), (pass2_idx != 7'd57), (pass2_idx != 7'd56), (pass2_idx != 7'd55), (pass2_idx != 7'd54), (pass2_idx != 7'd53), (pass2_idx != 7'd52), (pass2_idx != 7'd51), (pass2_idx != 7'd50), (pass2_idx != 7'd49), (pass2_idx != 7'd48), (pass2_idx != 7'd47), (pass2_idx != 7'd46), (pass2_idx != 7'd45), (pass2_idx != 7'd44), (pass2_idx != 7'd43), (pass2_idx != 7'd42), (pass2_idx != 7'd41), (pass2_idx != 7'd40), (pass2_idx != 7'd39), (pass2_idx != 7'd38), (pass2_idx != 7'd37), (pass2_idx != 7'd36), (pass2_idx != 7'd35), (pass2_idx != 7'd34), (pass2_idx != 7'd33), (pass2_idx != 7'd32), (pass2_idx != 7'd31), (pass2_idx != 7'd30), (pass2_idx != 7'd29), (pass2_idx != 7'd28), (pass2_idx != 7'd27), (pass2_idx != 7'd26), (pass2_idx != 7'd25), (pass2_idx != 7'd24), (pass2_idx != 7'd23), (pass2_idx != 7'd22), (pass2_idx != 7'd21), (pass2_idx != 7'd20), (pass2_idx != 7'd19), (pass2_idx != 7'd18), (pass2_idx != 7'd17), (pass2_idx != 7'd16), (pass2_idx != 7'd15), (pass2_idx != 7'd14), (pass2_idx != 7'd13), (pass2_idx != 7'd12), (pass2_idx != 7'd11), (pass2_idx != 7'd10), (pass2_idx != 7'd9), (pass2_idx != 7'd8), (pass2_idx != 7'd7), (pass2_idx != 7'd6), (pass2_idx != 7'd5), (pass2_idx != 7'd4), (pass2_idx != 7'd3), (pass2_idx != 7'd2), (pass2_idx != 7'd1), (pass2_idx != 7'd0)};
 
   // Pass 3: the largest |x| among the live elements (lower index on ties)
-  wire [2047:0] pass3_keys = {{live_3[127], x_i[2046:2032]}, {live_3[126], x_i[2030:2016]}, {live_3[125], x_i[2014:2000]}, {live_3[124], x_i[1998:1984]}, {live_3[123], x_i[1982:1968]}, {live_3[122], x_i[1966:1952]}, {live_3[121], x_i[1950:1936]}, {live_3[120], x_i[1934:1920]}, {live_3[119], x_i[1918:1904]}, {live_3[118], x_i[1902:1888]}, {live_3[117], x_i[1886:1872]}, {live_3[116], x_i[1870:1856]}, {live_3[115], x_i[1854:1840]}, {live_3[114], x_i[1838:1824]}, {live_3[113], x_i[1822:1808]}, {live_3[112], x_i[1806:1792]}, {live_3[111], x_i[1790:1776]}, {live_3[110], x_i[1774:1760]}, {live_3[109], x_i[1758:1744]}, {live_3[108], x_i[1742:1728]}, {live_3[107], x_i[1726:1712]}, {live_3[106], x_i[1710:1696]}, {live_3[105], x_i[1694:1680]}, {live_3[104], x_i[1678:1664]}, {live_3[103], x_i[1662:1648]}, {live_3[102], x_i[1646:1632]}, {live_3[101], x_i[1630:1616]}, {live_3[100], x_i[1614:1600]}, {live_3[99], x_i[1598:1584]}, {live_3[98], x_i[1582:1568]}, {live_3[97], x_i[1566:1552]}, {live_3[96], x_i[1550:1536]}, {live_3[95], x_i[1534:1520]}, {live_3[94], x_i[1518:1504]}, {live_3[93], x_i[1502:1488]}, {live_3[92], x_i[1486:1472]}, {live_3[91], x_i[1470:1456]}, {live_3[90], x_i[1454:1440]}, {live_3[89], x_i[1438:1424]}, {live_3[88], x_i[1422:1408]}, {live_3[87], x_i[1406:1392]}, {live_3[86], x_i[1390:1376]}, {live_3[85], x_i[1374:1360]}, {live_3[84], x_i[1358:1344]}, {live_3[83], x_i[1342:1328]}, {live_3[82], x_i[1326:1312]}, {live_3[81], x_i[1310:1296]}, {live_3[80], x_i[1294:1280]}, {live_3[79], x_i[1278:1264]}, {live_3[78], x_i[1262:1248]}, {live_3[77], x_i[1246:1232]}, {live_3[76], x_i[1230:1216]}, {live_3[75], x_i[1214:1200]}, {live_3[74], x_i[1198:1184]}, {live_3[73], x_i[1182:1168]}, {live_3[72], x_i[1166:1152]}, {live_3[71], x_i[1150:1136]}, {live_3[70], x_i[1134:1120]}, {live_3[69], x_i[1118:1104]}, {live_3[68], x_i[1102:1088]}, {live_3[67], x_i[1086:1072]}, {live_3[66], x_i[1070:1056]}, {live_3[65], x_i[1054:1040]}, {live_3[64], x_i[1038:1024]}, {live_3[63], x_i[1022:1008]}, {live_3[62], x_i[1006:992]}, {live_3[61], x_i[990:976]}, {live_3[60], x_i[974:960]}, {live_3[59], x_i[958:944]}, {live_3[58], x_i[942:928]}, {live_3[57], x_i[926:912]}, {live_3[56], x_i[910:896]}, {live_3[55], x_i[894:880]}, {live_3[54], x_i[878:864]}, {live_3[53], x_i[862:848]}, {live_3[52], x_i[846:832]}, {live_3[51], x_i[830:816]}, {live_3[50], x_i[814:800]}, {live_3[49], x_i[798:784]}, {live_3[48], x_i[782:768]}, {live_3[47], x_i[766:752]}, {live_3[46], x_i[750:736]}, {live_3[45], x_i[734:720]}, {live_3[44], x_i[718:704]}, {live_3[43], x_i[702:688]}, {live_3[42], x_i[686:672]}, {live_3[41], x_i[670:656]}, {live_3[40], x_i[654:640]}, {live_3[39], x_i[638:624]}, {live_3[38], x_i[622:608]}, {live_3[37], x_i[606:592]}, {live_3[36], x_i[590:576]}, {live_3[35], x_i[574:560]}, {live_3[34], x_i[558:544]}, {live_3[33], x_i[542:528]}, {live_3[32], x_i[526:512]}, {live_3[31], x_i[510:496]}, {live_3[30], x_i[494:480]}, {live_3[29], x_i[478:464]}, {live_3[28], x_i[462:448]}, {live_3[27], x_i[446:432]}, {live_3[26], x_i[430:416]}, {live_3[25], x_i[414:400]}, {live_3[24], x_i[398:384]}, {live_3[23], x_i[382:368]}, {live_3[22], x_i[366:352]}, {live_3[21], x_i[350:336]}, {live_3[20], x_i[334:320]}, {live_3[19], x_i[318:304]}, {live_3[18], x_i[302:288]}, {live_3[17], x_i[286:272]}, {live_3[16], x_i[270:256]}, {live_3[15], x_i[254:240]}, {live_3[14], x_i[238:224]}, {live_3[13], x_i[222:208]}, {live_3[12], x_i[206:192]}, {live_3[11], x_i[190:176]}, {live_3[10], x_i[174:160]}, {live_3[9], x_i[158:144]}, {live_3[8], x_i[142:128]}, {live_3[7], x_i[126:112]}, {live_3[6], x_i[110:96]}, {live_3[5], x_i[94:80]}, {live_3[4], x_i[78:64]}, {live_3[3], x_i[62:48]}, {live_3[2], x_i[46:32]}, {live_3[1], x_i[30:16]}, {live_3[0], x_i[14:0]}};
-  wire [127:0] pass3_payloads = {x_i[2047], x_i[2031], x_i[2015], x_i[1999], x_i[1983], x_i[1967], x_i[1951], x_i[1935], x_i[1919], x_i[1903], x_i[1887], x_i[1871], x_i[1855], x_i[1839], x_i[1823], x_i[1807], x_i[1791], x_i[1775], x_i[1759], x_i[1743], x_i[1727], x_i[1711], x_i[1695], x_i[1679], x_i[1663], x_i[1647], x_i[1631], x_i[1615], x_i[1599], x_i[1583], x_i[1567], x_i[1551], x_i[1535], x_i[1519], x_i[1503], x_i[1487], x_i[1471], x_i[1455], x_i[1439], x_i[1423], x_i[1407], x_i[1391], x_i[1375], x_i[1359], x_i[1343], x_i[1327], x_i[1311], x_i[1295], x_i[1279], x_i[1263], x_i[1247], x_i[1231], x_i[1215], x_i[1199], x_i[1183], x_i[1167], x_i[1151], x_i[1135], x_i[1119], x_i[1103], x_i[1087], x_i[1071], x_i[1055], x_i[1039], x_i[1023], x_i[1007], x_i[991], x_i[975], x_i[959], x_i[943], x_i[927], x_i[911], x_i[895], x_i[879], x_i[863], x_i[847], x_i[831], x_i[815], x_i[799], x_i[783], x_i[767], x_i[751], x_i[735], x_i[719], x_i[703], x_i[687], x_i[671], x_i[655], x_i[639], x_i[623], x_i[607], x_i[591], x_i[575], x_i[559], x_i[543], x_i[527], x_i[511], x_i[495], x_i[479], x_i[463], x_i[447], x_i[431], x_i[415], x_i[399], x_i[383], x_i[367], x_i[351], x_i[335], x_i[319], x_i[303], x_i[287], x_i[271], x_i[255], x_i[239], x_i[223], x_i[207], x_i[191], x_i[175], x_i[159], x_i[143], x_i[127], x_i[111], x_i[95], x_i[79], x_i[63], x_i[47], x_i[31], x_i[15]};
+  wire [2047:0] pass3_keys = {{live_3[127], sel_x_q1[2046:2032]}, {live_3[126], sel_x_q1[2030:2016]}, {live_3[125], sel_x_q1[2014:2000]}, {live_3[124], sel_x_q1[1998:1984]}, {live_3[123], sel_x_q1[1982:1968]}, {live_3[122], sel_x_q1[1966:1952]}, {live_3[121], sel_x_q1[1950:1936]}, {live_3[120], sel_x_q1[1934:1920]}, {live_3[119], sel_x_q1[1918:1904]}, {live_3[118], sel_x_q1[1902:1888]}, {live_3[117], sel_x_q1[1886:1872]}, {live_3[116], sel_x_q1[1870:1856]}, {live_3[115], sel_x_q1[1854:1840]}, {live_3[114], sel_x_q1[1838:1824]}, {live_3[113], sel_x_q1[1822:1808]}, {live_3[112], sel_x_q1[1806:1792]}, {live_3[111], sel_x_q1[1790:1776]}, {live_3[110], sel_x_q1[1774:1760]}, {live_3[109], sel_x_q1[1758:1744]}, {live_3[108], sel_x_q1[1742:1728]}, {live_3[107], sel_x_q1[1726:1712]}, {live_3[106], sel_x_q1[1710:1696]}, {live_3[105], sel_x_q1[1694:1680]}, {live_3[104], sel_x_q1[1678:1664]}, {live_3[103], sel_x_q1[1662:1648]}, {live_3[102], sel_x_q1[1646:1632]}, {live_3[101], sel_x_q1[1630:1616]}, {live_3[100], sel_x_q1[1614:1600]}, {live_3[99], sel_x_q1[1598:1584]}, {live_3[98], sel_x_q1[1582:1568]}, {live_3[97], sel_x_q1[1566:1552]}, {live_3[96], sel_x_q1[1550:1536]}, {live_3[95], sel_x_q1[1534:1520]}, {live_3[94], sel_x_q1[1518:1504]}, {live_3[93], sel_x_q1[1502:1488]}, {live_3[92], sel_x_q1[1486:1472]}, {live_3[91], sel_x_q1[1470:1456]}, {live_3[90], sel_x_q1[1454:1440]}, {live_3[89], sel_x_q1[1438:1424]}, {live_3[88], sel_x_q1[1422:1408]}, {live_3[87], sel_x_q1[1406:1392]}, {live_3[86], sel_x_q1[1390:1376]}, {live_3[85], sel_x_q1[1374:1360]}, {live_3[84], sel_x_q1[1358:1344]}, {live_3[83], sel_x_q1[1342:1328]}, {live_3[82], sel_x_q1[1326:1312]}, {live_3[81], sel_x_q1[1310:1296]}, {live_3[80], sel_x_q1[1294:1280]}, {live_3[79], sel_x_q1[1278:1264]}, {live_3[78], sel_x_q1[1262:1248]}, {live_3[77], sel_x_q1[1246:1232]}, {live_3[76], sel_x_q1[1230:1216]}, {live_3[75], sel_x_q1[1214:1200]}, {live_3[74], sel_x_q1[1198:1184]}, {live_3[73], sel_x_q1[1182:1168]}, {live_3[72], sel_x_q1[1166:1152]}, {live_3[71], sel_x_q1[1150:1136]}, {live_3[70], sel_x_q1[1134:1120]}, {live_3[69], sel_x_q1[1118:1104]}, {live_3[68], sel_x_q1[1102:1088]}, {live_3[67], sel_x_q1[1086:1072]}, {live_3[66], sel_x_q1[1070:1056]}, {live_3[65], sel_x_q1[1054:1040]}, {live_3[64], sel_x_q1[1038:1024]}, {live_3[63], sel_x_q1[1022:1008]}, {live_3[62], sel_x_q1[1006:992]}, {live_3[61], sel_x_q1[990:976]}, {live_3[60], sel_x_q1[974:960]}, {live_3[59], sel_x_q1[958:944]}, {live_3[58], sel_x_q1[942:928]}, {live_3[57], sel_x_q1[926:912]}, {live_3[56], sel_x_q1[910:896]}, {live_3[55], sel_x_q1[894:880]}, {live_3[54], sel_x_q1[878:864]}, {live_3[53], sel_x_q1[862:848]}, {live_3[52], sel_x_q1[846:832]}, {live_3[51], sel_x_q1[830:816]}, {live_3[50], sel_x_q1[814:800]}, {live_3[49], sel_x_q1[798:784]}, {live_3[48], sel_x_q1[782:768]}, {live_3[47], sel_x_q1[766:752]}, {live_3[46], sel_x_q1[750:736]}, {live_3[45], sel_x_q1[734:720]}, {live_3[44], sel_x_q1[718:704]}, {live_3[43], sel_x_q1[702:688]}, {live_3[42], sel_x_q1[686:672]}, {live_3[41], sel_x_q1[670:656]}, {live_3[40], sel_x_q1[654:640]}, {live_3[39], sel_x_q1[638:624]}, {live_3[38], sel_x_q1[622:608]}, {live_3[37], sel_x_q1[606:592]}, {live_3[36], sel_x_q1[590:576]}, {live_3[35], sel_x_q1[574:560]}, {live_3[34], sel_x_q1[558:544]}, {live_3[33], sel_x_q1[542:528]}, {live_3[32], sel_x_q1[526:512]}, {live_3[31], sel_x_q1[510:496]}, {live_3[30], sel_x_q1[494:480]}, {live_3[29], sel_x_q1[478:464]}, {live_3[28], sel_x_q1[462:448]}, {live_3[27], sel_x_q1[446:432]}, {live_3[26], sel_x_q1[430:416]}, {live_3[25], sel_x_q1[414:400]}, {live_3[24], sel_x_q1[398:384]}, {live_3[23], sel_x_q1[382:368]}, {live_3[22], sel_x_q1[366:352]}, {live_3[21], sel_x_q1[350:336]}, {live_3[20], sel_x_q1[334:320]}, {live_3[19], sel_x_q1[318:304]}, {live_3[18], sel_x_q1[302:288]}, {live_3[17], sel_x_q1[286:272]}, {live_3[16], sel_x_q1[270:256]}, {live_3[15], sel_x_q1[254:240]}, {live_3[14], sel_x_q1[238:224]}, {live_3[13], sel_x_q1[222:208]}, {live_3[12], sel_x_q1[206:192]}, {live_3[11], sel_x_q1[190:176]}, {live_3[10], sel_x_q1[174:160]}, {live_3[9], sel_x_q1[158:144]}, {live_3[8], sel_x_q1[142:128]}, {live_3[7], sel_x_q1[126:112]}, {live_3[6], sel_x_q1[110:96]}, {live_3[5], sel_x_q1[94:80]}, {live_3[4], sel_x_q1[78:64]}, {live_3[3], sel_x_q1[62:48]}, {live_3[2], sel_x_q1[46:32]}, {live_3[1], sel_x_q1[30:16]}, {live_3[0], sel_x_q1[14:0]}};
+  wire [127:0] pass3_payloads = {sel_x_q1[2047], sel_x_q1[2031], sel_x_q1[2015], sel_x_q1[1999], sel_x_q1[1983], sel_x_q1[1967], sel_x_q1[1951], sel_x_q1[1935], sel_x_q1[1919], sel_x_q1[1903], sel_x_q1[1887], sel_x_q1[1871], sel_x_q1[1855], sel_x_q1[1839], sel_x_q1[1823], sel_x_q1[1807], sel_x_q1[1791], sel_x_q1[1775], sel_x_q1[1759], sel_x_q1[1743], sel_x_q1[1727], sel_x_q1[1711], sel_x_q1[1695], sel_x_q1[1679], sel_x_q1[1663], sel_x_q1[1647], sel_x_q1[1631], sel_x_q1[1615], sel_x_q1[1599], sel_x_q1[1583], sel_x_q1[1567], sel_x_q1[1551], sel_x_q1[1535], sel_x_q1[1519], sel_x_q1[1503], sel_x_q1[1487], sel_x_q1[1471], sel_x_q1[1455], sel_x_q1[1439], sel_x_q1[1423], sel_x_q1[1407], sel_x_q1[1391], sel_x_q1[1375], sel_x_q1[1359], sel_x_q1[1343], sel_x_q1[1327], sel_x_q1[1311], sel_x_q1[1295], sel_x_q1[1279], sel_x_q1[1263], sel_x_q1[1247], sel_x_q1[1231], sel_x_q1[1215], sel_x_q1[1199], sel_x_q1[1183], sel_x_q1[1167], sel_x_q1[1151], sel_x_q1[1135], sel_x_q1[1119], sel_x_q1[1103], sel_x_q1[1087], sel_x_q1[1071], sel_x_q1[1055], sel_x_q1[1039], sel_x_q1[1023], sel_x_q1[1007], sel_x_q1[991], sel_x_q1[975], sel_x_q1[959], sel_x_q1[943], sel_x_q1[927], sel_x_q1[911], sel_x_q1[895], sel_x_q1[879], sel_x_q1[863], sel_x_q1[847], sel_x_q1[831], sel_x_q1[815], sel_x_q1[799], sel_x_q1[783], sel_x_q1[767], sel_x_q1[751], sel_x_q1[735], sel_x_q1[719], sel_x_q1[703], sel_x_q1[687], sel_x_q1[671], sel_x_q1[655], sel_x_q1[639], sel_x_q1[623], sel_x_q1[607], sel_x_q1[591], sel_x_q1[575], sel_x_q1[559], sel_x_q1[543], sel_x_q1[527], sel_x_q1[511], sel_x_q1[495], sel_x_q1[479], sel_x_q1[463], sel_x_q1[447], sel_x_q1[431], sel_x_q1[415], sel_x_q1[399], sel_x_q1[383], sel_x_q1[367], sel_x_q1[351], sel_x_q1[335], sel_x_q1[319], sel_x_q1[303], sel_x_q1[287], sel_x_q1[271], sel_x_q1[255], sel_x_q1[239], sel_x_q1[223], sel_x_q1[207], sel_x_q1[191], sel_x_q1[175], sel_x_q1[159], sel_x_q1[143], sel_x_q1[127], sel_x_q1[111], sel_x_q1[95], sel_x_q1[79], sel_x_q1[63], sel_x_q1[47], sel_x_q1[31], sel_x_q1[15]};
   wire [15:0] pass3_key;
   wire [6:0] pass3_idx_raw;
   wire pass3_data;
@@ -130,11 +156,11 @@ module opal_core_quant (
   wire [127:0] live_4 = live_3 & {(pass3_idx != 7'd127), (pass3_idx != 7'd126), (pass3_idx != 7'd125), (pass3_idx != 7'd124), (pass3_idx != 7'd123), (pass3_idx != 7'd122), (pass3_idx != 7'd121), (pass3_idx != 7'd120), (pass3_idx != 7'd119), (pass3_idx != 7'd118), (pass3_idx != 7'd117), (pass3_idx != 7'd116), (pass3_idx != 7'd115), (pass3_idx != 7'd114), (pass3_idx != 7'd113), (pass3_idx != 7'd112), (pass3_idx != 7'd111), (pass3_idx != 7'd110), (pass3_idx != 7'd109), (pass3_idx != 7'd108), (pass3_idx != 7'd107), (pass3_idx != 7'd106), (pass3_idx != 7'd105), (pass3_idx != 7'd104), (pass3_idx != 7'd103), (pass3_idx != 7'd102), (pass3_idx != 7'd101), (pass3_idx != 7'd100), (pass3_idx != 7'd99), (pass3_idx != 7'd98), (pass3_idx != 7'd97), (pass3_idx != 7'd96), (pass3_idx != 7'd95), (pass3_idx != 7'd94), (pass3_idx != 7'd93), (pass3_idx != 7'd92), (pass3_idx != 7'd91), (pass3_idx != 7'd90), (pass3_idx != 7'd89), (pass3_idx != 7'd88), (pass3_idx != 7'd87), (pass3_idx != 7'd86), (pass3_idx != 7'd85), (pass3_idx != 7'd84), (pass3_idx != 7'd83), (pass3_idx != 7'd82), (pass3_idx != 7'd81), (pass3_idx != 7'd80), (pass3_idx != 7'd79), (pass3_idx != 7'd78), (pass3_idx != 7'd77), (pass3_idx != 7'd76), (pass3_idx != 7'd75), (pass3_idx != 7'd74), (pass3_idx != 7'd73), (pass3_idx != 7'd72), (pass3_idx != 7'd71), (pass3_idx != 7'd70), (pass3_idx != 7'd69), (pass3_idx != 7'd68), (pass3_idx != 7'd67), (pass3_idx != 7'd66), (pass3_idx != 7'd65), (pass3_idx != 7'd64), (pass3_idx != 7'd63), (pass3_idx != 7'd62), (pass3_idx != 7'd61), (pass3_idx != 7'd60), (pass3_idx != 7'd59), (pass3_idx != 7'd58), (pass3_idx != 7'd57), (pass3_idx != 7'd56), (pass3_idx != 7'd55), (pass3_idx != 7'd54), (pass3_idx != 7'd53), (pass3_idx != 7'd52), (pass3_idx != 7'd51), (pass3_idx != 7'd50), (pass3_idx != 7'd49), (pass3_idx != 7'd48), (pass3_idx != 7'd47), (pass3_idx != 7'd46), (pass3_idx != 7'd45), (pass3_idx != 7'd44), (pass3_idx != 7'd43), (pass3_idx != 7'd42), (pass3_idx != 7'd41), (pass3_idx != 7'd40), (pass3_idx != 7'd39), (pass3_idx != 7'd38), (pass3_idx != 7'd37), (pass3_idx != 7'd36), (pass3_idx != 7'd35), (pass3_idx != 7'd34), (pass3_idx != 7'd33), (pass3_idx != 7'd32), (pass3_idx != 7'd31), (pass3_idx != 7'd30), (pass3_idx != 7'd29), (pass3_idx != 7'd28), (pass3_idx != 7'd27), (pass3_idx != 7'd26), (pass3_idx != 7'd25), (pass3_idx != 7'd24), (pass3_idx != 7'd23), (pass3_idx != 7'd22), (pass3_idx != 7'd21), (pass3_idx != 7'd20), (pass3_idx != 7'd19), (pass3_idx != 7'd18), (pass3_idx != 7'd17), (pass3_idx != 7'd16), (pass3_idx != 7'd15), (pass3_idx != 7'd14), (pass3_idx != 7'd13), (pass3_idx != 7'd12), (pass3_idx != 7'd11), (pass3_idx != 7'd10), (pass3_idx != 7'd9), (pass3_idx != 7'd8), (pass3_idx != 7'd7), (pass3_idx != 7'd6), (pass3_idx != 7'd5), (pass3_idx != 7'd4), (pass3_idx != 7'd3), (pass3_idx != 7'd2), (pass3_idx != 7'd1), (pass3_idx != 7'd0)};
 
   // Outliers in ascending index order (storage order).
-  wire order_st0_0_swap = pass0_idx > pass1_idx;
-  wire [6:0] order_st0_0_lo_key = order_st0_0_swap ? pass1_idx : pass0_idx;
-  wire [6:0] order_st0_0_hi_key = order_st0_0_swap ? pass0_idx : pass1_idx;
-  wire [15:0] order_st0_0_lo_data = order_st0_0_swap ? pass1_value : pass0_value;
-  wire [15:0] order_st0_0_hi_data = order_st0_0_swap ? pass0_value : pass1_value;
+  wire order_st0_0_swap = sel_pass0_index_q1 > sel_pass1_index_q1;
+  wire [6:0] order_st0_0_lo_key = order_st0_0_swap ? sel_pass1_index_q1 : sel_pass0_index_q1;
+  wire [6:0] order_st0_0_hi_key = order_st0_0_swap ? sel_pass0_index_q1 : sel_pass1_index_q1;
+  wire [15:0] order_st0_0_lo_data = order_st0_0_swap ? sel_pass1_value_q1 : sel_pass0_value_q1;
+  wire [15:0] order_st0_0_hi_data = order_st0_0_swap ? sel_pass0_value_q1 : sel_pass1_value_q1;
   wire order_st0_2_swap = pass2_idx > pass3_idx;
   wire [6:0] order_st0_2_lo_key = order_st0_2_swap ? pass3_idx : pass2_idx;
   wire [6:0] order_st0_2_hi_key = order_st0_2_swap ? pass2_idx : pass3_idx;
@@ -170,137 +196,168 @@ module opal_core_quant (
   wire [15:0] outlier_3 = outlier_3_nan ? {order_st2_2_hi_data[15], 15'h7fc0} : order_st2_2_hi_data;
   wire [127:0] is_outlier = ~live_4;
 
+  // Stage register after the selection (pipeline_stages >= 1).
+  reg  valid_q2;
+  reg  [2047:0] x_q1;
+  reg  mode_q1;
+  reg  [127:0] is_outlier_q1;
+  reg  [6:0] outlier_idx_q1_0;
+  reg  [15:0] outlier_q1_0;
+  reg  [6:0] outlier_idx_q1_1;
+  reg  [15:0] outlier_q1_1;
+  reg  [6:0] outlier_idx_q1_2;
+  reg  [15:0] outlier_q1_2;
+  reg  [6:0] outlier_idx_q1_3;
+  reg  [15:0] outlier_q1_3;
+
+  always @(posedge clk_i or negedge rst_ni)
+    if (!rst_ni) valid_q2 <= 1'b0;
+    else if (advance) valid_q2 <= valid_q1;
+  always @(posedge clk_i)
+    if (advance) begin
+      x_q1 <= sel_x_q1;
+      mode_q1 <= sel_mode_q1;
+      is_outlier_q1 <= is_outlier;
+      outlier_idx_q1_0 <= order_st2_0_lo_key;
+      outlier_q1_0 <= outlier_0;
+      outlier_idx_q1_1 <= order_st3_1_lo_key;
+      outlier_q1_1 <= outlier_1;
+      outlier_idx_q1_2 <= order_st3_1_hi_key;
+      outlier_q1_2 <= outlier_2;
+      outlier_idx_q1_3 <= order_st2_2_hi_key;
+      outlier_q1_3 <= outlier_3;
+    end
   // Stage B: inlier positions (golden: codes in index order, outliers skipped)
 
   // Inlier scale: the MX rule over the inliers only (outliers count as 0).
-  wire [7:0] field_0 = is_outlier[0] ? 8'd0 : x_i[14:7];
-  wire [7:0] field_1 = is_outlier[1] ? 8'd0 : x_i[30:23];
-  wire [7:0] field_2 = is_outlier[2] ? 8'd0 : x_i[46:39];
-  wire [7:0] field_3 = is_outlier[3] ? 8'd0 : x_i[62:55];
-  wire [7:0] field_4 = is_outlier[4] ? 8'd0 : x_i[78:71];
-  wire [7:0] field_5 = is_outlier[5] ? 8'd0 : x_i[94:87];
-  wire [7:0] field_6 = is_outlier[6] ? 8'd0 : x_i[110:103];
-  wire [7:0] field_7 = is_outlier[7] ? 8'd0 : x_i[126:119];
-  wire [7:0] field_8 = is_outlier[8] ? 8'd0 : x_i[142:135];
-  wire [7:0] field_9 = is_outlier[9] ? 8'd0 : x_i[158:151];
-  wire [7:0] field_10 = is_outlier[10] ? 8'd0 : x_i[174:167];
-  wire [7:0] field_11 = is_outlier[11] ? 8'd0 : x_i[190:183];
-  wire [7:0] field_12 = is_outlier[12] ? 8'd0 : x_i[206:199];
-  wire [7:0] field_13 = is_outlier[13] ? 8'd0 : x_i[222:215];
-  wire [7:0] field_14 = is_outlier[14] ? 8'd0 : x_i[238:231];
-  wire [7:0] field_15 = is_outlier[15] ? 8'd0 : x_i[254:247];
-  wire [7:0] field_16 = is_outlier[16] ? 8'd0 : x_i[270:263];
-  wire [7:0] field_17 = is_outlier[17] ? 8'd0 : x_i[286:279];
-  wire [7:0] field_18 = is_outlier[18] ? 8'd0 : x_i[302:295];
-  wire [7:0] field_19 = is_outlier[19] ? 8'd0 : x_i[318:311];
-  wire [7:0] field_20 = is_outlier[20] ? 8'd0 : x_i[334:327];
-  wire [7:0] field_21 = is_outlier[21] ? 8'd0 : x_i[350:343];
-  wire [7:0] field_22 = is_outlier[22] ? 8'd0 : x_i[366:359];
-  wire [7:0] field_23 = is_outlier[23] ? 8'd0 : x_i[382:375];
-  wire [7:0] field_24 = is_outlier[24] ? 8'd0 : x_i[398:391];
-  wire [7:0] field_25 = is_outlier[25] ? 8'd0 : x_i[414:407];
-  wire [7:0] field_26 = is_outlier[26] ? 8'd0 : x_i[430:423];
-  wire [7:0] field_27 = is_outlier[27] ? 8'd0 : x_i[446:439];
-  wire [7:0] field_28 = is_outlier[28] ? 8'd0 : x_i[462:455];
-  wire [7:0] field_29 = is_outlier[29] ? 8'd0 : x_i[478:471];
-  wire [7:0] field_30 = is_outlier[30] ? 8'd0 : x_i[494:487];
-  wire [7:0] field_31 = is_outlier[31] ? 8'd0 : x_i[510:503];
-  wire [7:0] field_32 = is_outlier[32] ? 8'd0 : x_i[526:519];
-  wire [7:0] field_33 = is_outlier[33] ? 8'd0 : x_i[542:535];
-  wire [7:0] field_34 = is_outlier[34] ? 8'd0 : x_i[558:551];
-  wire [7:0] field_35 = is_outlier[35] ? 8'd0 : x_i[574:567];
-  wire [7:0] field_36 = is_outlier[36] ? 8'd0 : x_i[590:583];
-  wire [7:0] field_37 = is_outlier[37] ? 8'd0 : x_i[606:599];
-  wire [7:0] field_38 = is_outlier[38] ? 8'd0 : x_i[622:615];
-  wire [7:0] field_39 = is_outlier[39] ? 8'd0 : x_i[638:631];
-  wire [7:0] field_40 = is_outlier[40] ? 8'd0 : x_i[654:647];
-  wire [7:0] field_41 = is_outlier[41] ? 8'd0 : x_i[670:663];
-  wire [7:0] field_42 = is_outlier[42] ? 8'd0 : x_i[686:679];
-  wire [7:0] field_43 = is_outlier[43] ? 8'd0 : x_i[702:695];
-  wire [7:0] field_44 = is_outlier[44] ? 8'd0 : x_i[718:711];
-  wire [7:0] field_45 = is_outlier[45] ? 8'd0 : x_i[734:727];
-  wire [7:0] field_46 = is_outlier[46] ? 8'd0 : x_i[750:743];
-  wire [7:0] field_47 = is_outlier[47] ? 8'd0 : x_i[766:759];
-  wire [7:0] field_48 = is_outlier[48] ? 8'd0 : x_i[782:775];
-  wire [7:0] field_49 = is_outlier[49] ? 8'd0 : x_i[798:791];
-  wire [7:0] field_50 = is_outlier[50] ? 8'd0 : x_i[814:807];
-  wire [7:0] field_51 = is_outlier[51] ? 8'd0 : x_i[830:823];
-  wire [7:0] field_52 = is_outlier[52] ? 8'd0 : x_i[846:839];
-  wire [7:0] field_53 = is_outlier[53] ? 8'd0 : x_i[862:855];
-  wire [7:0] field_54 = is_outlier[54] ? 8'd0 : x_i[878:871];
-  wire [7:0] field_55 = is_outlier[55] ? 8'd0 : x_i[894:887];
-  wire [7:0] field_56 = is_outlier[56] ? 8'd0 : x_i[910:903];
-  wire [7:0] field_57 = is_outlier[57] ? 8'd0 : x_i[926:919];
-  wire [7:0] field_58 = is_outlier[58] ? 8'd0 : x_i[942:935];
-  wire [7:0] field_59 = is_outlier[59] ? 8'd0 : x_i[958:951];
-  wire [7:0] field_60 = is_outlier[60] ? 8'd0 : x_i[974:967];
-  wire [7:0] field_61 = is_outlier[61] ? 8'd0 : x_i[990:983];
-  wire [7:0] field_62 = is_outlier[62] ? 8'd0 : x_i[1006:999];
-  wire [7:0] field_63 = is_outlier[63] ? 8'd0 : x_i[1022:1015];
-  wire [7:0] field_64 = is_outlier[64] ? 8'd0 : x_i[1038:1031];
-  wire [7:0] field_65 = is_outlier[65] ? 8'd0 : x_i[1054:1047];
-  wire [7:0] field_66 = is_outlier[66] ? 8'd0 : x_i[1070:1063];
-  wire [7:0] field_67 = is_outlier[67] ? 8'd0 : x_i[1086:1079];
-  wire [7:0] field_68 = is_outlier[68] ? 8'd0 : x_i[1102:1095];
-  wire [7:0] field_69 = is_outlier[69] ? 8'd0 : x_i[1118:1111];
-  wire [7:0] field_70 = is_outlier[70] ? 8'd0 : x_i[1134:1127];
-  wire [7:0] field_71 = is_outlier[71] ? 8'd0 : x_i[1150:1143];
-  wire [7:0] field_72 = is_outlier[72] ? 8'd0 : x_i[1166:1159];
-  wire [7:0] field_73 = is_outlier[73] ? 8'd0 : x_i[1182:1175];
-  wire [7:0] field_74 = is_outlier[74] ? 8'd0 : x_i[1198:1191];
-  wire [7:0] field_75 = is_outlier[75] ? 8'd0 : x_i[1214:1207];
-  wire [7:0] field_76 = is_outlier[76] ? 8'd0 : x_i[1230:1223];
-  wire [7:0] field_77 = is_outlier[77] ? 8'd0 : x_i[1246:1239];
-  wire [7:0] field_78 = is_outlier[78] ? 8'd0 : x_i[1262:1255];
-  wire [7:0] field_79 = is_outlier[79] ? 8'd0 : x_i[1278:1271];
-  wire [7:0] field_80 = is_outlier[80] ? 8'd0 : x_i[1294:1287];
-  wire [7:0] field_81 = is_outlier[81] ? 8'd0 : x_i[1310:1303];
-  wire [7:0] field_82 = is_outlier[82] ? 8'd0 : x_i[1326:1319];
-  wire [7:0] field_83 = is_outlier[83] ? 8'd0 : x_i[1342:1335];
-  wire [7:0] field_84 = is_outlier[84] ? 8'd0 : x_i[1358:1351];
-  wire [7:0] field_85 = is_outlier[85] ? 8'd0 : x_i[1374:1367];
-  wire [7:0] field_86 = is_outlier[86] ? 8'd0 : x_i[1390:1383];
-  wire [7:0] field_87 = is_outlier[87] ? 8'd0 : x_i[1406:1399];
-  wire [7:0] field_88 = is_outlier[88] ? 8'd0 : x_i[1422:1415];
-  wire [7:0] field_89 = is_outlier[89] ? 8'd0 : x_i[1438:1431];
-  wire [7:0] field_90 = is_outlier[90] ? 8'd0 : x_i[1454:1447];
-  wire [7:0] field_91 = is_outlier[91] ? 8'd0 : x_i[1470:1463];
-  wire [7:0] field_92 = is_outlier[92] ? 8'd0 : x_i[1486:1479];
-  wire [7:0] field_93 = is_outlier[93] ? 8'd0 : x_i[1502:1495];
-  wire [7:0] field_94 = is_outlier[94] ? 8'd0 : x_i[1518:1511];
-  wire [7:0] field_95 = is_outlier[95] ? 8'd0 : x_i[1534:1527];
-  wire [7:0] field_96 = is_outlier[96] ? 8'd0 : x_i[1550:1543];
-  wire [7:0] field_97 = is_outlier[97] ? 8'd0 : x_i[1566:1559];
-  wire [7:0] field_98 = is_outlier[98] ? 8'd0 : x_i[1582:1575];
-  wire [7:0] field_99 = is_outlier[99] ? 8'd0 : x_i[1598:1591];
-  wire [7:0] field_100 = is_outlier[100] ? 8'd0 : x_i[1614:1607];
-  wire [7:0] field_101 = is_outlier[101] ? 8'd0 : x_i[1630:1623];
-  wire [7:0] field_102 = is_outlier[102] ? 8'd0 : x_i[1646:1639];
-  wire [7:0] field_103 = is_outlier[103] ? 8'd0 : x_i[1662:1655];
-  wire [7:0] field_104 = is_outlier[104] ? 8'd0 : x_i[1678:1671];
-  wire [7:0] field_105 = is_outlier[105] ? 8'd0 : x_i[1694:1687];
-  wire [7:0] field_106 = is_outlier[106] ? 8'd0 : x_i[1710:1703];
-  wire [7:0] field_107 = is_outlier[107] ? 8'd0 : x_i[1726:1719];
-  wire [7:0] field_108 = is_outlier[108] ? 8'd0 : x_i[1742:1735];
-  wire [7:0] field_109 = is_outlier[109] ? 8'd0 : x_i[1758:1751];
-  wire [7:0] field_110 = is_outlier[110] ? 8'd0 : x_i[1774:1767];
-  wire [7:0] field_111 = is_outlier[111] ? 8'd0 : x_i[1790:1783];
-  wire [7:0] field_112 = is_outlier[112] ? 8'd0 : x_i[1806:1799];
-  wire [7:0] field_113 = is_outlier[113] ? 8'd0 : x_i[1822:1815];
-  wire [7:0] field_114 = is_outlier[114] ? 8'd0 : x_i[1838:1831];
-  wire [7:0] field_115 = is_outlier[115] ? 8'd0 : x_i[1854:1847];
-  wire [7:0] field_116 = is_outlier[116] ? 8'd0 : x_i[1870:1863];
-  wire [7:0] field_117 = is_outlier[117] ? 8'd0 : x_i[1886:1879];
-  wire [7:0] field_118 = is_outlier[118] ? 8'd0 : x_i[1902:1895];
-  wire [7:0] field_119 = is_outlier[119] ? 8'd0 : x_i[1918:1911];
-  wire [7:0] field_120 = is_outlier[120] ? 8'd0 : x_i[1934:1927];
-  wire [7:0] field_121 = is_outlier[121] ? 8'd0 : x_i[1950:1943];
-  wire [7:0] field_122 = is_outlier[122] ? 8'd0 : x_i[1966:1959];
-  wire [7:0] field_123 = is_outlier[123] ? 8'd0 : x_i[1982:1975];
-  wire [7:0] field_124 = is_outlier[124] ? 8'd0 : x_i[1998:1991];
-  wire [7:0] field_125 = is_outlier[125] ? 8'd0 : x_i[2014:2007];
-  wire [7:0] field_126 = is_outlier[126] ? 8'd0 : x_i[2030:2023];
-  wire [7:0] field_127 = is_outlier[127] ? 8'd0 : x_i[2046:2039];
+  wire [7:0] field_0 = is_outlier_q1[0] ? 8'd0 : x_q1[14:7];
+  wire [7:0] field_1 = is_outlier_q1[1] ? 8'd0 : x_q1[30:23];
+  wire [7:0] field_2 = is_outlier_q1[2] ? 8'd0 : x_q1[46:39];
+  wire [7:0] field_3 = is_outlier_q1[3] ? 8'd0 : x_q1[62:55];
+  wire [7:0] field_4 = is_outlier_q1[4] ? 8'd0 : x_q1[78:71];
+  wire [7:0] field_5 = is_outlier_q1[5] ? 8'd0 : x_q1[94:87];
+  wire [7:0] field_6 = is_outlier_q1[6] ? 8'd0 : x_q1[110:103];
+  wire [7:0] field_7 = is_outlier_q1[7] ? 8'd0 : x_q1[126:119];
+  wire [7:0] field_8 = is_outlier_q1[8] ? 8'd0 : x_q1[142:135];
+  wire [7:0] field_9 = is_outlier_q1[9] ? 8'd0 : x_q1[158:151];
+  wire [7:0] field_10 = is_outlier_q1[10] ? 8'd0 : x_q1[174:167];
+  wire [7:0] field_11 = is_outlier_q1[11] ? 8'd0 : x_q1[190:183];
+  wire [7:0] field_12 = is_outlier_q1[12] ? 8'd0 : x_q1[206:199];
+  wire [7:0] field_13 = is_outlier_q1[13] ? 8'd0 : x_q1[222:215];
+  wire [7:0] field_14 = is_outlier_q1[14] ? 8'd0 : x_q1[238:231];
+  wire [7:0] field_15 = is_outlier_q1[15] ? 8'd0 : x_q1[254:247];
+  wire [7:0] field_16 = is_outlier_q1[16] ? 8'd0 : x_q1[270:263];
+  wire [7:0] field_17 = is_outlier_q1[17] ? 8'd0 : x_q1[286:279];
+  wire [7:0] field_18 = is_outlier_q1[18] ? 8'd0 : x_q1[302:295];
+  wire [7:0] field_19 = is_outlier_q1[19] ? 8'd0 : x_q1[318:311];
+  wire [7:0] field_20 = is_outlier_q1[20] ? 8'd0 : x_q1[334:327];
+  wire [7:0] field_21 = is_outlier_q1[21] ? 8'd0 : x_q1[350:343];
+  wire [7:0] field_22 = is_outlier_q1[22] ? 8'd0 : x_q1[366:359];
+  wire [7:0] field_23 = is_outlier_q1[23] ? 8'd0 : x_q1[382:375];
+  wire [7:0] field_24 = is_outlier_q1[24] ? 8'd0 : x_q1[398:391];
+  wire [7:0] field_25 = is_outlier_q1[25] ? 8'd0 : x_q1[414:407];
+  wire [7:0] field_26 = is_outlier_q1[26] ? 8'd0 : x_q1[430:423];
+  wire [7:0] field_27 = is_outlier_q1[27] ? 8'd0 : x_q1[446:439];
+  wire [7:0] field_28 = is_outlier_q1[28] ? 8'd0 : x_q1[462:455];
+  wire [7:0] field_29 = is_outlier_q1[29] ? 8'd0 : x_q1[478:471];
+  wire [7:0] field_30 = is_outlier_q1[30] ? 8'd0 : x_q1[494:487];
+  wire [7:0] field_31 = is_outlier_q1[31] ? 8'd0 : x_q1[510:503];
+  wire [7:0] field_32 = is_outlier_q1[32] ? 8'd0 : x_q1[526:519];
+  wire [7:0] field_33 = is_outlier_q1[33] ? 8'd0 : x_q1[542:535];
+  wire [7:0] field_34 = is_outlier_q1[34] ? 8'd0 : x_q1[558:551];
+  wire [7:0] field_35 = is_outlier_q1[35] ? 8'd0 : x_q1[574:567];
+  wire [7:0] field_36 = is_outlier_q1[36] ? 8'd0 : x_q1[590:583];
+  wire [7:0] field_37 = is_outlier_q1[37] ? 8'd0 : x_q1[606:599];
+  wire [7:0] field_38 = is_outlier_q1[38] ? 8'd0 : x_q1[622:615];
+  wire [7:0] field_39 = is_outlier_q1[39] ? 8'd0 : x_q1[638:631];
+  wire [7:0] field_40 = is_outlier_q1[40] ? 8'd0 : x_q1[654:647];
+  wire [7:0] field_41 = is_outlier_q1[41] ? 8'd0 : x_q1[670:663];
+  wire [7:0] field_42 = is_outlier_q1[42] ? 8'd0 : x_q1[686:679];
+  wire [7:0] field_43 = is_outlier_q1[43] ? 8'd0 : x_q1[702:695];
+  wire [7:0] field_44 = is_outlier_q1[44] ? 8'd0 : x_q1[718:711];
+  wire [7:0] field_45 = is_outlier_q1[45] ? 8'd0 : x_q1[734:727];
+  wire [7:0] field_46 = is_outlier_q1[46] ? 8'd0 : x_q1[750:743];
+  wire [7:0] field_47 = is_outlier_q1[47] ? 8'd0 : x_q1[766:759];
+  wire [7:0] field_48 = is_outlier_q1[48] ? 8'd0 : x_q1[782:775];
+  wire [7:0] field_49 = is_outlier_q1[49] ? 8'd0 : x_q1[798:791];
+  wire [7:0] field_50 = is_outlier_q1[50] ? 8'd0 : x_q1[814:807];
+  wire [7:0] field_51 = is_outlier_q1[51] ? 8'd0 : x_q1[830:823];
+  wire [7:0] field_52 = is_outlier_q1[52] ? 8'd0 : x_q1[846:839];
+  wire [7:0] field_53 = is_outlier_q1[53] ? 8'd0 : x_q1[862:855];
+  wire [7:0] field_54 = is_outlier_q1[54] ? 8'd0 : x_q1[878:871];
+  wire [7:0] field_55 = is_outlier_q1[55] ? 8'd0 : x_q1[894:887];
+  wire [7:0] field_56 = is_outlier_q1[56] ? 8'd0 : x_q1[910:903];
+  wire [7:0] field_57 = is_outlier_q1[57] ? 8'd0 : x_q1[926:919];
+  wire [7:0] field_58 = is_outlier_q1[58] ? 8'd0 : x_q1[942:935];
+  wire [7:0] field_59 = is_outlier_q1[59] ? 8'd0 : x_q1[958:951];
+  wire [7:0] field_60 = is_outlier_q1[60] ? 8'd0 : x_q1[974:967];
+  wire [7:0] field_61 = is_outlier_q1[61] ? 8'd0 : x_q1[990:983];
+  wire [7:0] field_62 = is_outlier_q1[62] ? 8'd0 : x_q1[1006:999];
+  wire [7:0] field_63 = is_outlier_q1[63] ? 8'd0 : x_q1[1022:1015];
+  wire [7:0] field_64 = is_outlier_q1[64] ? 8'd0 : x_q1[1038:1031];
+  wire [7:0] field_65 = is_outlier_q1[65] ? 8'd0 : x_q1[1054:1047];
+  wire [7:0] field_66 = is_outlier_q1[66] ? 8'd0 : x_q1[1070:1063];
+  wire [7:0] field_67 = is_outlier_q1[67] ? 8'd0 : x_q1[1086:1079];
+  wire [7:0] field_68 = is_outlier_q1[68] ? 8'd0 : x_q1[1102:1095];
+  wire [7:0] field_69 = is_outlier_q1[69] ? 8'd0 : x_q1[1118:1111];
+  wire [7:0] field_70 = is_outlier_q1[70] ? 8'd0 : x_q1[1134:1127];
+  wire [7:0] field_71 = is_outlier_q1[71] ? 8'd0 : x_q1[1150:1143];
+  wire [7:0] field_72 = is_outlier_q1[72] ? 8'd0 : x_q1[1166:1159];
+  wire [7:0] field_73 = is_outlier_q1[73] ? 8'd0 : x_q1[1182:1175];
+  wire [7:0] field_74 = is_outlier_q1[74] ? 8'd0 : x_q1[1198:1191];
+  wire [7:0] field_75 = is_outlier_q1[75] ? 8'd0 : x_q1[1214:1207];
+  wire [7:0] field_76 = is_outlier_q1[76] ? 8'd0 : x_q1[1230:1223];
+  wire [7:0] field_77 = is_outlier_q1[77] ? 8'd0 : x_q1[1246:1239];
+  wire [7:0] field_78 = is_outlier_q1[78] ? 8'd0 : x_q1[1262:1255];
+  wire [7:0] field_79 = is_outlier_q1[79] ? 8'd0 : x_q1[1278:1271];
+  wire [7:0] field_80 = is_outlier_q1[80] ? 8'd0 : x_q1[1294:1287];
+  wire [7:0] field_81 = is_outlier_q1[81] ? 8'd0 : x_q1[1310:1303];
+  wire [7:0] field_82 = is_outlier_q1[82] ? 8'd0 : x_q1[1326:1319];
+  wire [7:0] field_83 = is_outlier_q1[83] ? 8'd0 : x_q1[1342:1335];
+  wire [7:0] field_84 = is_outlier_q1[84] ? 8'd0 : x_q1[1358:1351];
+  wire [7:0] field_85 = is_outlier_q1[85] ? 8'd0 : x_q1[1374:1367];
+  wire [7:0] field_86 = is_outlier_q1[86] ? 8'd0 : x_q1[1390:1383];
+  wire [7:0] field_87 = is_outlier_q1[87] ? 8'd0 : x_q1[1406:1399];
+  wire [7:0] field_88 = is_outlier_q1[88] ? 8'd0 : x_q1[1422:1415];
+  wire [7:0] field_89 = is_outlier_q1[89] ? 8'd0 : x_q1[1438:1431];
+  wire [7:0] field_90 = is_outlier_q1[90] ? 8'd0 : x_q1[1454:1447];
+  wire [7:0] field_91 = is_outlier_q1[91] ? 8'd0 : x_q1[1470:1463];
+  wire [7:0] field_92 = is_outlier_q1[92] ? 8'd0 : x_q1[1486:1479];
+  wire [7:0] field_93 = is_outlier_q1[93] ? 8'd0 : x_q1[1502:1495];
+  wire [7:0] field_94 = is_outlier_q1[94] ? 8'd0 : x_q1[1518:1511];
+  wire [7:0] field_95 = is_outlier_q1[95] ? 8'd0 : x_q1[1534:1527];
+  wire [7:0] field_96 = is_outlier_q1[96] ? 8'd0 : x_q1[1550:1543];
+  wire [7:0] field_97 = is_outlier_q1[97] ? 8'd0 : x_q1[1566:1559];
+  wire [7:0] field_98 = is_outlier_q1[98] ? 8'd0 : x_q1[1582:1575];
+  wire [7:0] field_99 = is_outlier_q1[99] ? 8'd0 : x_q1[1598:1591];
+  wire [7:0] field_100 = is_outlier_q1[100] ? 8'd0 : x_q1[1614:1607];
+  wire [7:0] field_101 = is_outlier_q1[101] ? 8'd0 : x_q1[1630:1623];
+  wire [7:0] field_102 = is_outlier_q1[102] ? 8'd0 : x_q1[1646:1639];
+  wire [7:0] field_103 = is_outlier_q1[103] ? 8'd0 : x_q1[1662:1655];
+  wire [7:0] field_104 = is_outlier_q1[104] ? 8'd0 : x_q1[1678:1671];
+  wire [7:0] field_105 = is_outlier_q1[105] ? 8'd0 : x_q1[1694:1687];
+  wire [7:0] field_106 = is_outlier_q1[106] ? 8'd0 : x_q1[1710:1703];
+  wire [7:0] field_107 = is_outlier_q1[107] ? 8'd0 : x_q1[1726:1719];
+  wire [7:0] field_108 = is_outlier_q1[108] ? 8'd0 : x_q1[1742:1735];
+  wire [7:0] field_109 = is_outlier_q1[109] ? 8'd0 : x_q1[1758:1751];
+  wire [7:0] field_110 = is_outlier_q1[110] ? 8'd0 : x_q1[1774:1767];
+  wire [7:0] field_111 = is_outlier_q1[111] ? 8'd0 : x_q1[1790:1783];
+  wire [7:0] field_112 = is_outlier_q1[112] ? 8'd0 : x_q1[1806:1799];
+  wire [7:0] field_113 = is_outlier_q1[113] ? 8'd0 : x_q1[1822:1815];
+  wire [7:0] field_114 = is_outlier_q1[114] ? 8'd0 : x_q1[1838:1831];
+  wire [7:0] field_115 = is_outlier_q1[115] ? 8'd0 : x_q1[1854:1847];
+  wire [7:0] field_116 = is_outlier_q1[116] ? 8'd0 : x_q1[1870:1863];
+  wire [7:0] field_117 = is_outlier_q1[117] ? 8'd0 : x_q1[1886:1879];
+  wire [7:0] field_118 = is_outlier_q1[118] ? 8'd0 : x_q1[1902:1895];
+  wire [7:0] field_119 = is_outlier_q1[119] ? 8'd0 : x_q1[1918:1911];
+  wire [7:0] field_120 = is_outlier_q1[120] ? 8'd0 : x_q1[1934:1927];
+  wire [7:0] field_121 = is_outlier_q1[121] ? 8'd0 : x_q1[1950:1943];
+  wire [7:0] field_122 = is_outlier_q1[122] ? 8'd0 : x_q1[1966:1959];
+  wire [7:0] field_123 = is_outlier_q1[123] ? 8'd0 : x_q1[1982:1975];
+  wire [7:0] field_124 = is_outlier_q1[124] ? 8'd0 : x_q1[1998:1991];
+  wire [7:0] field_125 = is_outlier_q1[125] ? 8'd0 : x_q1[2014:2007];
+  wire [7:0] field_126 = is_outlier_q1[126] ? 8'd0 : x_q1[2030:2023];
+  wire [7:0] field_127 = is_outlier_q1[127] ? 8'd0 : x_q1[2046:2039];
   wire [1023:0] maxf_values = {field_127, field_126, field_125, field_124, field_123, field_122, field_121, field_120, field_119, field_118, field_117, field_116, field_115, field_114, field_113, field_112, field_111, field_110, field_109, field_108, field_107, field_106, field_105, field_104, field_103, field_102, field_101, field_100, field_99, field_98, field_97, field_96, field_95, field_94, field_93, field_92, field_91, field_90, field_89, field_88, field_87, field_86, field_85, field_84, field_83, field_82, field_81, field_80, field_79, field_78, field_77, field_76, field_75, field_74, field_73, field_72, field_71, field_70, field_69, field_68, field_67, field_66, field_65, field_64, field_63, field_62, field_61, field_60, field_59, field_58, field_57, field_56, field_55, field_54, field_53, field_52, field_51, field_50, field_49, field_48, field_47, field_46, field_45, field_44, field_43, field_42, field_41, field_40, field_39, field_38, field_37, field_36, field_35, field_34, field_33, field_32, field_31, field_30, field_29, field_28, field_27, field_26, field_25, field_24, field_23, field_22, field_21, field_20, field_19, field_18, field_17, field_16, field_15, field_14, field_13, field_12, field_11, field_10, field_9, field_8, field_7, field_6, field_5, field_4, field_3, field_2, field_1, field_0};
   wire [7:0] maxf_max;
 
@@ -311,1314 +368,796 @@ module opal_core_quant (
   wire nan_block = (&field_0) | (&field_1) | (&field_2) | (&field_3) | (&field_4) | (&field_5) | (&field_6) | (&field_7) | (&field_8) | (&field_9) | (&field_10) | (&field_11) | (&field_12) | (&field_13) | (&field_14) | (&field_15) | (&field_16) | (&field_17) | (&field_18) | (&field_19) | (&field_20) | (&field_21) | (&field_22) | (&field_23) | (&field_24) | (&field_25) | (&field_26) | (&field_27) | (&field_28) | (&field_29) | (&field_30) | (&field_31) | (&field_32) | (&field_33) | (&field_34) | (&field_35) | (&field_36) | (&field_37) | (&field_38) | (&field_39) | (&field_40) | (&field_41) | (&field_42) | (&field_43) | (&field_44) | (&field_45) | (&field_46) | (&field_47) | (&field_48) | (&field_49) | (&field_50) | (&field_51) | (&field_52) | (&field_53) | (&field_54) | (&field_55) | (&field_56) | (&field_57) | (&field_58) | (&field_59) | (&field_60) | (&field_61) | (&field_62) | (&field_63) | (&field_64) | (&field_65) | (&field_66) | (&field_67) | (&field_68) | (&field_69) | (&field_70) | (&field_71) | (&field_72) | (&field_73) | (&field_74) | (&field_75) | (&field_76) | (&field_77) | (&field_78) | (&field_79) | (&field_80) | (&field_81) | (&field_82) | (&field_83) | (&field_84) | (&field_85) | (&field_86) | (&field_87) | (&field_88) | (&field_89) | (&field_90) | (&field_91) | (&field_92) | (&field_93) | (&field_94) | (&field_95) | (&field_96) | (&field_97) | (&field_98) | (&field_99) | (&field_100) | (&field_101) | (&field_102) | (&field_103) | (&field_104) | (&field_105) | (&field_106) | (&field_107) | (&field_108) | (&field_109) | (&field_110) | (&field_111) | (&field_112) | (&field_113) | (&field_114) | (&field_115) | (&field_116) | (&field_117) | (&field_118) | (&field_119) | (&field_120) | (&field_121) | (&field_122) | (&field_123) | (&field_124) | (&field_125) | (&field_126) | (&field_127);  // an Inf or NaN inlier makes the inliers NaN
 
   // Element quantizers (one per position; outlier positions are dropped below).
-  // One quantizer per width and position; mode picks the codes (max-width fields).
-  wire [383:0] codes_b3;
+  wire [639:0] codes_all;  // codes of the block's width, zero-extended
 
-  opal_core_quant_elem u_elem_b3_0 (
-    .x_i     (x_i[15:0]),
+  opal_core_quant_elem u_elem_0 (
+    .x_i     (x_q1[15:0]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[2:0])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[4:0])
   );
-  opal_core_quant_elem u_elem_b3_1 (
-    .x_i     (x_i[31:16]),
+  opal_core_quant_elem u_elem_1 (
+    .x_i     (x_q1[31:16]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[5:3])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[9:5])
   );
-  opal_core_quant_elem u_elem_b3_2 (
-    .x_i     (x_i[47:32]),
+  opal_core_quant_elem u_elem_2 (
+    .x_i     (x_q1[47:32]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[8:6])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[14:10])
   );
-  opal_core_quant_elem u_elem_b3_3 (
-    .x_i     (x_i[63:48]),
+  opal_core_quant_elem u_elem_3 (
+    .x_i     (x_q1[63:48]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[11:9])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[19:15])
   );
-  opal_core_quant_elem u_elem_b3_4 (
-    .x_i     (x_i[79:64]),
+  opal_core_quant_elem u_elem_4 (
+    .x_i     (x_q1[79:64]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[14:12])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[24:20])
   );
-  opal_core_quant_elem u_elem_b3_5 (
-    .x_i     (x_i[95:80]),
+  opal_core_quant_elem u_elem_5 (
+    .x_i     (x_q1[95:80]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[17:15])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[29:25])
   );
-  opal_core_quant_elem u_elem_b3_6 (
-    .x_i     (x_i[111:96]),
+  opal_core_quant_elem u_elem_6 (
+    .x_i     (x_q1[111:96]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[20:18])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[34:30])
   );
-  opal_core_quant_elem u_elem_b3_7 (
-    .x_i     (x_i[127:112]),
+  opal_core_quant_elem u_elem_7 (
+    .x_i     (x_q1[127:112]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[23:21])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[39:35])
   );
-  opal_core_quant_elem u_elem_b3_8 (
-    .x_i     (x_i[143:128]),
+  opal_core_quant_elem u_elem_8 (
+    .x_i     (x_q1[143:128]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[26:24])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[44:40])
   );
-  opal_core_quant_elem u_elem_b3_9 (
-    .x_i     (x_i[159:144]),
+  opal_core_quant_elem u_elem_9 (
+    .x_i     (x_q1[159:144]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[29:27])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[49:45])
   );
-  opal_core_quant_elem u_elem_b3_10 (
-    .x_i     (x_i[175:160]),
+  opal_core_quant_elem u_elem_10 (
+    .x_i     (x_q1[175:160]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[32:30])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[54:50])
   );
-  opal_core_quant_elem u_elem_b3_11 (
-    .x_i     (x_i[191:176]),
+  opal_core_quant_elem u_elem_11 (
+    .x_i     (x_q1[191:176]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[35:33])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[59:55])
   );
-  opal_core_quant_elem u_elem_b3_12 (
-    .x_i     (x_i[207:192]),
+  opal_core_quant_elem u_elem_12 (
+    .x_i     (x_q1[207:192]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[38:36])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[64:60])
   );
-  opal_core_quant_elem u_elem_b3_13 (
-    .x_i     (x_i[223:208]),
+  opal_core_quant_elem u_elem_13 (
+    .x_i     (x_q1[223:208]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[41:39])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[69:65])
   );
-  opal_core_quant_elem u_elem_b3_14 (
-    .x_i     (x_i[239:224]),
+  opal_core_quant_elem u_elem_14 (
+    .x_i     (x_q1[239:224]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[44:42])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[74:70])
   );
-  opal_core_quant_elem u_elem_b3_15 (
-    .x_i     (x_i[255:240]),
+  opal_core_quant_elem u_elem_15 (
+    .x_i     (x_q1[255:240]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[47:45])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[79:75])
   );
-  opal_core_quant_elem u_elem_b3_16 (
-    .x_i     (x_i[271:256]),
+  opal_core_quant_elem u_elem_16 (
+    .x_i     (x_q1[271:256]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[50:48])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[84:80])
   );
-  opal_core_quant_elem u_elem_b3_17 (
-    .x_i     (x_i[287:272]),
+  opal_core_quant_elem u_elem_17 (
+    .x_i     (x_q1[287:272]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[53:51])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[89:85])
   );
-  opal_core_quant_elem u_elem_b3_18 (
-    .x_i     (x_i[303:288]),
+  opal_core_quant_elem u_elem_18 (
+    .x_i     (x_q1[303:288]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[56:54])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[94:90])
   );
-  opal_core_quant_elem u_elem_b3_19 (
-    .x_i     (x_i[319:304]),
+  opal_core_quant_elem u_elem_19 (
+    .x_i     (x_q1[319:304]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[59:57])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[99:95])
   );
-  opal_core_quant_elem u_elem_b3_20 (
-    .x_i     (x_i[335:320]),
+  opal_core_quant_elem u_elem_20 (
+    .x_i     (x_q1[335:320]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[62:60])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[104:100])
   );
-  opal_core_quant_elem u_elem_b3_21 (
-    .x_i     (x_i[351:336]),
+  opal_core_quant_elem u_elem_21 (
+    .x_i     (x_q1[351:336]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[65:63])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[109:105])
   );
-  opal_core_quant_elem u_elem_b3_22 (
-    .x_i     (x_i[367:352]),
+  opal_core_quant_elem u_elem_22 (
+    .x_i     (x_q1[367:352]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[68:66])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[114:110])
   );
-  opal_core_quant_elem u_elem_b3_23 (
-    .x_i     (x_i[383:368]),
+  opal_core_quant_elem u_elem_23 (
+    .x_i     (x_q1[383:368]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[71:69])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[119:115])
   );
-  opal_core_quant_elem u_elem_b3_24 (
-    .x_i     (x_i[399:384]),
+  opal_core_quant_elem u_elem_24 (
+    .x_i     (x_q1[399:384]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[74:72])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[124:120])
   );
-  opal_core_quant_elem u_elem_b3_25 (
-    .x_i     (x_i[415:400]),
+  opal_core_quant_elem u_elem_25 (
+    .x_i     (x_q1[415:400]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[77:75])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[129:125])
   );
-  opal_core_quant_elem u_elem_b3_26 (
-    .x_i     (x_i[431:416]),
+  opal_core_quant_elem u_elem_26 (
+    .x_i     (x_q1[431:416]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[80:78])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[134:130])
   );
-  opal_core_quant_elem u_elem_b3_27 (
-    .x_i     (x_i[447:432]),
+  opal_core_quant_elem u_elem_27 (
+    .x_i     (x_q1[447:432]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[83:81])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[139:135])
   );
-  opal_core_quant_elem u_elem_b3_28 (
-    .x_i     (x_i[463:448]),
+  opal_core_quant_elem u_elem_28 (
+    .x_i     (x_q1[463:448]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[86:84])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[144:140])
   );
-  opal_core_quant_elem u_elem_b3_29 (
-    .x_i     (x_i[479:464]),
+  opal_core_quant_elem u_elem_29 (
+    .x_i     (x_q1[479:464]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[89:87])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[149:145])
   );
-  opal_core_quant_elem u_elem_b3_30 (
-    .x_i     (x_i[495:480]),
+  opal_core_quant_elem u_elem_30 (
+    .x_i     (x_q1[495:480]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[92:90])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[154:150])
   );
-  opal_core_quant_elem u_elem_b3_31 (
-    .x_i     (x_i[511:496]),
+  opal_core_quant_elem u_elem_31 (
+    .x_i     (x_q1[511:496]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[95:93])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[159:155])
   );
-  opal_core_quant_elem u_elem_b3_32 (
-    .x_i     (x_i[527:512]),
+  opal_core_quant_elem u_elem_32 (
+    .x_i     (x_q1[527:512]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[98:96])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[164:160])
   );
-  opal_core_quant_elem u_elem_b3_33 (
-    .x_i     (x_i[543:528]),
+  opal_core_quant_elem u_elem_33 (
+    .x_i     (x_q1[543:528]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[101:99])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[169:165])
   );
-  opal_core_quant_elem u_elem_b3_34 (
-    .x_i     (x_i[559:544]),
+  opal_core_quant_elem u_elem_34 (
+    .x_i     (x_q1[559:544]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[104:102])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[174:170])
   );
-  opal_core_quant_elem u_elem_b3_35 (
-    .x_i     (x_i[575:560]),
+  opal_core_quant_elem u_elem_35 (
+    .x_i     (x_q1[575:560]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[107:105])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[179:175])
   );
-  opal_core_quant_elem u_elem_b3_36 (
-    .x_i     (x_i[591:576]),
+  opal_core_quant_elem u_elem_36 (
+    .x_i     (x_q1[591:576]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[110:108])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[184:180])
   );
-  opal_core_quant_elem u_elem_b3_37 (
-    .x_i     (x_i[607:592]),
+  opal_core_quant_elem u_elem_37 (
+    .x_i     (x_q1[607:592]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[113:111])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[189:185])
   );
-  opal_core_quant_elem u_elem_b3_38 (
-    .x_i     (x_i[623:608]),
+  opal_core_quant_elem u_elem_38 (
+    .x_i     (x_q1[623:608]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[116:114])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[194:190])
   );
-  opal_core_quant_elem u_elem_b3_39 (
-    .x_i     (x_i[639:624]),
+  opal_core_quant_elem u_elem_39 (
+    .x_i     (x_q1[639:624]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[119:117])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[199:195])
   );
-  opal_core_quant_elem u_elem_b3_40 (
-    .x_i     (x_i[655:640]),
+  opal_core_quant_elem u_elem_40 (
+    .x_i     (x_q1[655:640]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[122:120])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[204:200])
   );
-  opal_core_quant_elem u_elem_b3_41 (
-    .x_i     (x_i[671:656]),
+  opal_core_quant_elem u_elem_41 (
+    .x_i     (x_q1[671:656]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[125:123])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[209:205])
   );
-  opal_core_quant_elem u_elem_b3_42 (
-    .x_i     (x_i[687:672]),
+  opal_core_quant_elem u_elem_42 (
+    .x_i     (x_q1[687:672]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[128:126])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[214:210])
   );
-  opal_core_quant_elem u_elem_b3_43 (
-    .x_i     (x_i[703:688]),
+  opal_core_quant_elem u_elem_43 (
+    .x_i     (x_q1[703:688]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[131:129])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[219:215])
   );
-  opal_core_quant_elem u_elem_b3_44 (
-    .x_i     (x_i[719:704]),
+  opal_core_quant_elem u_elem_44 (
+    .x_i     (x_q1[719:704]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[134:132])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[224:220])
   );
-  opal_core_quant_elem u_elem_b3_45 (
-    .x_i     (x_i[735:720]),
+  opal_core_quant_elem u_elem_45 (
+    .x_i     (x_q1[735:720]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[137:135])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[229:225])
   );
-  opal_core_quant_elem u_elem_b3_46 (
-    .x_i     (x_i[751:736]),
+  opal_core_quant_elem u_elem_46 (
+    .x_i     (x_q1[751:736]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[140:138])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[234:230])
   );
-  opal_core_quant_elem u_elem_b3_47 (
-    .x_i     (x_i[767:752]),
+  opal_core_quant_elem u_elem_47 (
+    .x_i     (x_q1[767:752]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[143:141])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[239:235])
   );
-  opal_core_quant_elem u_elem_b3_48 (
-    .x_i     (x_i[783:768]),
+  opal_core_quant_elem u_elem_48 (
+    .x_i     (x_q1[783:768]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[146:144])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[244:240])
   );
-  opal_core_quant_elem u_elem_b3_49 (
-    .x_i     (x_i[799:784]),
+  opal_core_quant_elem u_elem_49 (
+    .x_i     (x_q1[799:784]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[149:147])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[249:245])
   );
-  opal_core_quant_elem u_elem_b3_50 (
-    .x_i     (x_i[815:800]),
+  opal_core_quant_elem u_elem_50 (
+    .x_i     (x_q1[815:800]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[152:150])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[254:250])
   );
-  opal_core_quant_elem u_elem_b3_51 (
-    .x_i     (x_i[831:816]),
+  opal_core_quant_elem u_elem_51 (
+    .x_i     (x_q1[831:816]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[155:153])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[259:255])
   );
-  opal_core_quant_elem u_elem_b3_52 (
-    .x_i     (x_i[847:832]),
+  opal_core_quant_elem u_elem_52 (
+    .x_i     (x_q1[847:832]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[158:156])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[264:260])
   );
-  opal_core_quant_elem u_elem_b3_53 (
-    .x_i     (x_i[863:848]),
+  opal_core_quant_elem u_elem_53 (
+    .x_i     (x_q1[863:848]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[161:159])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[269:265])
   );
-  opal_core_quant_elem u_elem_b3_54 (
-    .x_i     (x_i[879:864]),
+  opal_core_quant_elem u_elem_54 (
+    .x_i     (x_q1[879:864]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[164:162])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[274:270])
   );
-  opal_core_quant_elem u_elem_b3_55 (
-    .x_i     (x_i[895:880]),
+  opal_core_quant_elem u_elem_55 (
+    .x_i     (x_q1[895:880]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[167:165])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[279:275])
   );
-  opal_core_quant_elem u_elem_b3_56 (
-    .x_i     (x_i[911:896]),
+  opal_core_quant_elem u_elem_56 (
+    .x_i     (x_q1[911:896]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[170:168])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[284:280])
   );
-  opal_core_quant_elem u_elem_b3_57 (
-    .x_i     (x_i[927:912]),
+  opal_core_quant_elem u_elem_57 (
+    .x_i     (x_q1[927:912]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[173:171])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[289:285])
   );
-  opal_core_quant_elem u_elem_b3_58 (
-    .x_i     (x_i[943:928]),
+  opal_core_quant_elem u_elem_58 (
+    .x_i     (x_q1[943:928]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[176:174])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[294:290])
   );
-  opal_core_quant_elem u_elem_b3_59 (
-    .x_i     (x_i[959:944]),
+  opal_core_quant_elem u_elem_59 (
+    .x_i     (x_q1[959:944]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[179:177])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[299:295])
   );
-  opal_core_quant_elem u_elem_b3_60 (
-    .x_i     (x_i[975:960]),
+  opal_core_quant_elem u_elem_60 (
+    .x_i     (x_q1[975:960]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[182:180])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[304:300])
   );
-  opal_core_quant_elem u_elem_b3_61 (
-    .x_i     (x_i[991:976]),
+  opal_core_quant_elem u_elem_61 (
+    .x_i     (x_q1[991:976]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[185:183])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[309:305])
   );
-  opal_core_quant_elem u_elem_b3_62 (
-    .x_i     (x_i[1007:992]),
+  opal_core_quant_elem u_elem_62 (
+    .x_i     (x_q1[1007:992]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[188:186])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[314:310])
   );
-  opal_core_quant_elem u_elem_b3_63 (
-    .x_i     (x_i[1023:1008]),
+  opal_core_quant_elem u_elem_63 (
+    .x_i     (x_q1[1023:1008]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[191:189])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[319:315])
   );
-  opal_core_quant_elem u_elem_b3_64 (
-    .x_i     (x_i[1039:1024]),
+  opal_core_quant_elem u_elem_64 (
+    .x_i     (x_q1[1039:1024]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[194:192])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[324:320])
   );
-  opal_core_quant_elem u_elem_b3_65 (
-    .x_i     (x_i[1055:1040]),
+  opal_core_quant_elem u_elem_65 (
+    .x_i     (x_q1[1055:1040]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[197:195])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[329:325])
   );
-  opal_core_quant_elem u_elem_b3_66 (
-    .x_i     (x_i[1071:1056]),
+  opal_core_quant_elem u_elem_66 (
+    .x_i     (x_q1[1071:1056]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[200:198])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[334:330])
   );
-  opal_core_quant_elem u_elem_b3_67 (
-    .x_i     (x_i[1087:1072]),
+  opal_core_quant_elem u_elem_67 (
+    .x_i     (x_q1[1087:1072]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[203:201])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[339:335])
   );
-  opal_core_quant_elem u_elem_b3_68 (
-    .x_i     (x_i[1103:1088]),
+  opal_core_quant_elem u_elem_68 (
+    .x_i     (x_q1[1103:1088]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[206:204])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[344:340])
   );
-  opal_core_quant_elem u_elem_b3_69 (
-    .x_i     (x_i[1119:1104]),
+  opal_core_quant_elem u_elem_69 (
+    .x_i     (x_q1[1119:1104]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[209:207])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[349:345])
   );
-  opal_core_quant_elem u_elem_b3_70 (
-    .x_i     (x_i[1135:1120]),
+  opal_core_quant_elem u_elem_70 (
+    .x_i     (x_q1[1135:1120]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[212:210])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[354:350])
   );
-  opal_core_quant_elem u_elem_b3_71 (
-    .x_i     (x_i[1151:1136]),
+  opal_core_quant_elem u_elem_71 (
+    .x_i     (x_q1[1151:1136]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[215:213])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[359:355])
   );
-  opal_core_quant_elem u_elem_b3_72 (
-    .x_i     (x_i[1167:1152]),
+  opal_core_quant_elem u_elem_72 (
+    .x_i     (x_q1[1167:1152]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[218:216])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[364:360])
   );
-  opal_core_quant_elem u_elem_b3_73 (
-    .x_i     (x_i[1183:1168]),
+  opal_core_quant_elem u_elem_73 (
+    .x_i     (x_q1[1183:1168]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[221:219])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[369:365])
   );
-  opal_core_quant_elem u_elem_b3_74 (
-    .x_i     (x_i[1199:1184]),
+  opal_core_quant_elem u_elem_74 (
+    .x_i     (x_q1[1199:1184]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[224:222])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[374:370])
   );
-  opal_core_quant_elem u_elem_b3_75 (
-    .x_i     (x_i[1215:1200]),
+  opal_core_quant_elem u_elem_75 (
+    .x_i     (x_q1[1215:1200]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[227:225])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[379:375])
   );
-  opal_core_quant_elem u_elem_b3_76 (
-    .x_i     (x_i[1231:1216]),
+  opal_core_quant_elem u_elem_76 (
+    .x_i     (x_q1[1231:1216]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[230:228])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[384:380])
   );
-  opal_core_quant_elem u_elem_b3_77 (
-    .x_i     (x_i[1247:1232]),
+  opal_core_quant_elem u_elem_77 (
+    .x_i     (x_q1[1247:1232]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[233:231])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[389:385])
   );
-  opal_core_quant_elem u_elem_b3_78 (
-    .x_i     (x_i[1263:1248]),
+  opal_core_quant_elem u_elem_78 (
+    .x_i     (x_q1[1263:1248]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[236:234])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[394:390])
   );
-  opal_core_quant_elem u_elem_b3_79 (
-    .x_i     (x_i[1279:1264]),
+  opal_core_quant_elem u_elem_79 (
+    .x_i     (x_q1[1279:1264]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[239:237])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[399:395])
   );
-  opal_core_quant_elem u_elem_b3_80 (
-    .x_i     (x_i[1295:1280]),
+  opal_core_quant_elem u_elem_80 (
+    .x_i     (x_q1[1295:1280]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[242:240])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[404:400])
   );
-  opal_core_quant_elem u_elem_b3_81 (
-    .x_i     (x_i[1311:1296]),
+  opal_core_quant_elem u_elem_81 (
+    .x_i     (x_q1[1311:1296]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[245:243])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[409:405])
   );
-  opal_core_quant_elem u_elem_b3_82 (
-    .x_i     (x_i[1327:1312]),
+  opal_core_quant_elem u_elem_82 (
+    .x_i     (x_q1[1327:1312]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[248:246])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[414:410])
   );
-  opal_core_quant_elem u_elem_b3_83 (
-    .x_i     (x_i[1343:1328]),
+  opal_core_quant_elem u_elem_83 (
+    .x_i     (x_q1[1343:1328]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[251:249])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[419:415])
   );
-  opal_core_quant_elem u_elem_b3_84 (
-    .x_i     (x_i[1359:1344]),
+  opal_core_quant_elem u_elem_84 (
+    .x_i     (x_q1[1359:1344]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[254:252])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[424:420])
   );
-  opal_core_quant_elem u_elem_b3_85 (
-    .x_i     (x_i[1375:1360]),
+  opal_core_quant_elem u_elem_85 (
+    .x_i     (x_q1[1375:1360]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[257:255])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[429:425])
   );
-  opal_core_quant_elem u_elem_b3_86 (
-    .x_i     (x_i[1391:1376]),
+  opal_core_quant_elem u_elem_86 (
+    .x_i     (x_q1[1391:1376]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[260:258])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[434:430])
   );
-  opal_core_quant_elem u_elem_b3_87 (
-    .x_i     (x_i[1407:1392]),
+  opal_core_quant_elem u_elem_87 (
+    .x_i     (x_q1[1407:1392]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[263:261])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[439:435])
   );
-  opal_core_quant_elem u_elem_b3_88 (
-    .x_i     (x_i[1423:1408]),
+  opal_core_quant_elem u_elem_88 (
+    .x_i     (x_q1[1423:1408]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[266:264])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[444:440])
   );
-  opal_core_quant_elem u_elem_b3_89 (
-    .x_i     (x_i[1439:1424]),
+  opal_core_quant_elem u_elem_89 (
+    .x_i     (x_q1[1439:1424]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[269:267])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[449:445])
   );
-  opal_core_quant_elem u_elem_b3_90 (
-    .x_i     (x_i[1455:1440]),
+  opal_core_quant_elem u_elem_90 (
+    .x_i     (x_q1[1455:1440]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[272:270])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[454:450])
   );
-  opal_core_quant_elem u_elem_b3_91 (
-    .x_i     (x_i[1471:1456]),
+  opal_core_quant_elem u_elem_91 (
+    .x_i     (x_q1[1471:1456]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[275:273])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[459:455])
   );
-  opal_core_quant_elem u_elem_b3_92 (
-    .x_i     (x_i[1487:1472]),
+  opal_core_quant_elem u_elem_92 (
+    .x_i     (x_q1[1487:1472]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[278:276])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[464:460])
   );
-  opal_core_quant_elem u_elem_b3_93 (
-    .x_i     (x_i[1503:1488]),
+  opal_core_quant_elem u_elem_93 (
+    .x_i     (x_q1[1503:1488]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[281:279])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[469:465])
   );
-  opal_core_quant_elem u_elem_b3_94 (
-    .x_i     (x_i[1519:1504]),
+  opal_core_quant_elem u_elem_94 (
+    .x_i     (x_q1[1519:1504]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[284:282])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[474:470])
   );
-  opal_core_quant_elem u_elem_b3_95 (
-    .x_i     (x_i[1535:1520]),
+  opal_core_quant_elem u_elem_95 (
+    .x_i     (x_q1[1535:1520]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[287:285])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[479:475])
   );
-  opal_core_quant_elem u_elem_b3_96 (
-    .x_i     (x_i[1551:1536]),
+  opal_core_quant_elem u_elem_96 (
+    .x_i     (x_q1[1551:1536]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[290:288])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[484:480])
   );
-  opal_core_quant_elem u_elem_b3_97 (
-    .x_i     (x_i[1567:1552]),
+  opal_core_quant_elem u_elem_97 (
+    .x_i     (x_q1[1567:1552]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[293:291])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[489:485])
   );
-  opal_core_quant_elem u_elem_b3_98 (
-    .x_i     (x_i[1583:1568]),
+  opal_core_quant_elem u_elem_98 (
+    .x_i     (x_q1[1583:1568]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[296:294])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[494:490])
   );
-  opal_core_quant_elem u_elem_b3_99 (
-    .x_i     (x_i[1599:1584]),
+  opal_core_quant_elem u_elem_99 (
+    .x_i     (x_q1[1599:1584]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[299:297])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[499:495])
   );
-  opal_core_quant_elem u_elem_b3_100 (
-    .x_i     (x_i[1615:1600]),
+  opal_core_quant_elem u_elem_100 (
+    .x_i     (x_q1[1615:1600]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[302:300])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[504:500])
   );
-  opal_core_quant_elem u_elem_b3_101 (
-    .x_i     (x_i[1631:1616]),
+  opal_core_quant_elem u_elem_101 (
+    .x_i     (x_q1[1631:1616]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[305:303])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[509:505])
   );
-  opal_core_quant_elem u_elem_b3_102 (
-    .x_i     (x_i[1647:1632]),
+  opal_core_quant_elem u_elem_102 (
+    .x_i     (x_q1[1647:1632]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[308:306])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[514:510])
   );
-  opal_core_quant_elem u_elem_b3_103 (
-    .x_i     (x_i[1663:1648]),
+  opal_core_quant_elem u_elem_103 (
+    .x_i     (x_q1[1663:1648]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[311:309])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[519:515])
   );
-  opal_core_quant_elem u_elem_b3_104 (
-    .x_i     (x_i[1679:1664]),
+  opal_core_quant_elem u_elem_104 (
+    .x_i     (x_q1[1679:1664]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[314:312])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[524:520])
   );
-  opal_core_quant_elem u_elem_b3_105 (
-    .x_i     (x_i[1695:1680]),
+  opal_core_quant_elem u_elem_105 (
+    .x_i     (x_q1[1695:1680]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[317:315])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[529:525])
   );
-  opal_core_quant_elem u_elem_b3_106 (
-    .x_i     (x_i[1711:1696]),
+  opal_core_quant_elem u_elem_106 (
+    .x_i     (x_q1[1711:1696]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[320:318])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[534:530])
   );
-  opal_core_quant_elem u_elem_b3_107 (
-    .x_i     (x_i[1727:1712]),
+  opal_core_quant_elem u_elem_107 (
+    .x_i     (x_q1[1727:1712]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[323:321])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[539:535])
   );
-  opal_core_quant_elem u_elem_b3_108 (
-    .x_i     (x_i[1743:1728]),
+  opal_core_quant_elem u_elem_108 (
+    .x_i     (x_q1[1743:1728]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[326:324])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[544:540])
   );
-  opal_core_quant_elem u_elem_b3_109 (
-    .x_i     (x_i[1759:1744]),
+  opal_core_quant_elem u_elem_109 (
+    .x_i     (x_q1[1759:1744]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[329:327])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[549:545])
   );
-  opal_core_quant_elem u_elem_b3_110 (
-    .x_i     (x_i[1775:1760]),
+  opal_core_quant_elem u_elem_110 (
+    .x_i     (x_q1[1775:1760]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[332:330])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[554:550])
   );
-  opal_core_quant_elem u_elem_b3_111 (
-    .x_i     (x_i[1791:1776]),
+  opal_core_quant_elem u_elem_111 (
+    .x_i     (x_q1[1791:1776]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[335:333])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[559:555])
   );
-  opal_core_quant_elem u_elem_b3_112 (
-    .x_i     (x_i[1807:1792]),
+  opal_core_quant_elem u_elem_112 (
+    .x_i     (x_q1[1807:1792]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[338:336])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[564:560])
   );
-  opal_core_quant_elem u_elem_b3_113 (
-    .x_i     (x_i[1823:1808]),
+  opal_core_quant_elem u_elem_113 (
+    .x_i     (x_q1[1823:1808]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[341:339])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[569:565])
   );
-  opal_core_quant_elem u_elem_b3_114 (
-    .x_i     (x_i[1839:1824]),
+  opal_core_quant_elem u_elem_114 (
+    .x_i     (x_q1[1839:1824]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[344:342])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[574:570])
   );
-  opal_core_quant_elem u_elem_b3_115 (
-    .x_i     (x_i[1855:1840]),
+  opal_core_quant_elem u_elem_115 (
+    .x_i     (x_q1[1855:1840]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[347:345])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[579:575])
   );
-  opal_core_quant_elem u_elem_b3_116 (
-    .x_i     (x_i[1871:1856]),
+  opal_core_quant_elem u_elem_116 (
+    .x_i     (x_q1[1871:1856]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[350:348])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[584:580])
   );
-  opal_core_quant_elem u_elem_b3_117 (
-    .x_i     (x_i[1887:1872]),
+  opal_core_quant_elem u_elem_117 (
+    .x_i     (x_q1[1887:1872]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[353:351])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[589:585])
   );
-  opal_core_quant_elem u_elem_b3_118 (
-    .x_i     (x_i[1903:1888]),
+  opal_core_quant_elem u_elem_118 (
+    .x_i     (x_q1[1903:1888]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[356:354])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[594:590])
   );
-  opal_core_quant_elem u_elem_b3_119 (
-    .x_i     (x_i[1919:1904]),
+  opal_core_quant_elem u_elem_119 (
+    .x_i     (x_q1[1919:1904]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[359:357])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[599:595])
   );
-  opal_core_quant_elem u_elem_b3_120 (
-    .x_i     (x_i[1935:1920]),
+  opal_core_quant_elem u_elem_120 (
+    .x_i     (x_q1[1935:1920]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[362:360])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[604:600])
   );
-  opal_core_quant_elem u_elem_b3_121 (
-    .x_i     (x_i[1951:1936]),
+  opal_core_quant_elem u_elem_121 (
+    .x_i     (x_q1[1951:1936]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[365:363])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[609:605])
   );
-  opal_core_quant_elem u_elem_b3_122 (
-    .x_i     (x_i[1967:1952]),
+  opal_core_quant_elem u_elem_122 (
+    .x_i     (x_q1[1967:1952]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[368:366])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[614:610])
   );
-  opal_core_quant_elem u_elem_b3_123 (
-    .x_i     (x_i[1983:1968]),
+  opal_core_quant_elem u_elem_123 (
+    .x_i     (x_q1[1983:1968]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[371:369])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[619:615])
   );
-  opal_core_quant_elem u_elem_b3_124 (
-    .x_i     (x_i[1999:1984]),
+  opal_core_quant_elem u_elem_124 (
+    .x_i     (x_q1[1999:1984]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[374:372])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[624:620])
   );
-  opal_core_quant_elem u_elem_b3_125 (
-    .x_i     (x_i[2015:2000]),
+  opal_core_quant_elem u_elem_125 (
+    .x_i     (x_q1[2015:2000]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[377:375])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[629:625])
   );
-  opal_core_quant_elem u_elem_b3_126 (
-    .x_i     (x_i[2031:2016]),
+  opal_core_quant_elem u_elem_126 (
+    .x_i     (x_q1[2031:2016]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[380:378])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[634:630])
   );
-  opal_core_quant_elem u_elem_b3_127 (
-    .x_i     (x_i[2047:2032]),
+  opal_core_quant_elem u_elem_127 (
+    .x_i     (x_q1[2047:2032]),
     .scale_i (maxf_max),
-    .code_o  (codes_b3[383:381])
+    .sel_i   (mode_q1),
+    .code_o  (codes_all[639:635])
   );
-  wire [639:0] codes_b3_wide = {{2'd0, codes_b3[383:381]}, {2'd0, codes_b3[380:378]}, {2'd0, codes_b3[377:375]}, {2'd0, codes_b3[374:372]}, {2'd0, codes_b3[371:369]}, {2'd0, codes_b3[368:366]}, {2'd0, codes_b3[365:363]}, {2'd0, codes_b3[362:360]}, {2'd0, codes_b3[359:357]}, {2'd0, codes_b3[356:354]}, {2'd0, codes_b3[353:351]}, {2'd0, codes_b3[350:348]}, {2'd0, codes_b3[347:345]}, {2'd0, codes_b3[344:342]}, {2'd0, codes_b3[341:339]}, {2'd0, codes_b3[338:336]}, {2'd0, codes_b3[335:333]}, {2'd0, codes_b3[332:330]}, {2'd0, codes_b3[329:327]}, {2'd0, codes_b3[326:324]}, {2'd0, codes_b3[323:321]}, {2'd0, codes_b3[320:318]}, {2'd0, codes_b3[317:315]}, {2'd0, codes_b3[314:312]}, {2'd0, codes_b3[311:309]}, {2'd0, codes_b3[308:306]}, {2'd0, codes_b3[305:303]}, {2'd0, codes_b3[302:300]}, {2'd0, codes_b3[299:297]}, {2'd0, codes_b3[296:294]}, {2'd0, codes_b3[293:291]}, {2'd0, codes_b3[290:288]}, {2'd0, codes_b3[287:285]}, {2'd0, codes_b3[284:282]}, {2'd0, codes_b3[281:279]}, {2'd0, codes_b3[278:276]}, {2'd0, codes_b3[275:273]}, {2'd0, codes_b3[272:270]}, {2'd0, codes_b3[269:267]}, {2'd0, codes_b3[266:264]}, {2'd0, codes_b3[263:261]}, {2'd0, codes_b3[260:258]}, {2'd0, codes_b3[257:255]}, {2'd0, codes_b3[254:252]}, {2'd0, codes_b3[251:249]}, {2'd0, codes_b3[248:246]}, {2'd0, codes_b3[245:243]}, {2'd0, codes_b3[242:240]}, {2'd0, codes_b3[239:237]}, {2'd0, codes_b3[236:234]}, {2'd0, codes_b3[233:231]}, {2'd0, codes_b3[230:228]}, {2'd0, codes_b3[227:225]}, {2'd0, codes_b3[224:222]}, {2'd0, codes_b3[221:219]}, {2'd0, codes_b3[218:216]}, {2'd0, codes_b3[215:213]}, {2'd0, codes_b3[212:210]}, {2'd0, codes_b3[209:207]}, {2'd0, codes_b3[206:204]}, {2'd0, codes_b3[203:201]}, {2'd0, codes_b3[200:198]}, {2'd0, codes_b3[197:195]}, {2'd0, codes_b3[194:192]}, {2'd0, codes_b3[191:189]}, {2'd0, codes_b3[188:186]}, {2'd0, codes_b3[185:183]}, {2'd0, codes_b3[182:180]}, {2'd0, codes_b3[179:177]}, {2'd0, codes_b3[176:174]}, {2'd0, codes_b3[173:171]}, {2'd0, codes_b3[170:168]}, {2'd0, codes_b3[167:165]}, {2'd0, codes_b3[164:162]}, {2'd0, codes_b3[161:159]}, {2'd0, codes_b3[158:156]}, {2'd0, codes_b3[155:153]}, {2'd0, codes_b3[152:150]}, {2'd0, codes_b3[149:147]}, {2'd0, codes_b3[146:144]}, {2'd0, codes_b3[143:141]}, {2'd0, codes_b3[140:138]}, {2'd0, codes_b3[137:135]}, {2'd0, codes_b3[134:132]}, {2'd0, codes_b3[131:129]}, {2'd0, codes_b3[128:126]}, {2'd0, codes_b3[125:123]}, {2'd0, codes_b3[122:120]}, {2'd0, codes_b3[119:117]}, {2'd0, codes_b3[116:114]}, {2'd0, codes_b3[113:111]}, {2'd0, codes_b3[110:108]}, {2'd0, codes_b3[107:105]}, {2'd0, codes_b3[104:102]}, {2'd0, codes_b3[101:99]}, {2'd0, codes_b3[98:96]}, {2'd0, codes_b3[95:93]}, {2'd0, codes_b3[92:90]}, {2'd0, codes_b3[89:87]}, {2'd0, codes_b3[86:84]}, {2'd0, codes_b3[83:81]}, {2'd0, codes_b3[80:78]}, {2'd0, codes_b3[77:75]}, {2'd0, codes_b3[74:72]}, {2'd0, codes_b3[71:69]}, {2'd0, codes_b3[68:66]}, {2'd0, codes_b3[65:63]}, {2'd0, codes_b3[62:60]}, {2'd0, codes_b3[59:57]}, {2'd0, codes_b3[56:54]}, {2'd0, codes_b3[53:51]}, {2'd0, codes_b3[50:48]}, {2'd0, codes_b3[47:45]}, {2'd0, codes_b3[44:42]}, {2'd0, codes_b3[41:39]}, {2'd0, codes_b3[38:36]}, {2'd0, codes_b3[35:33]}, {2'd0, codes_b3[32:30]}, {2'd0, codes_b3[29:27]}, {2'd0, codes_b3[26:24]}, {2'd0, codes_b3[23:21]}, {2'd0, codes_b3[20:18]}, {2'd0, codes_b3[17:15]}, {2'd0, codes_b3[14:12]}, {2'd0, codes_b3[11:9]}, {2'd0, codes_b3[8:6]}, {2'd0, codes_b3[5:3]}, {2'd0, codes_b3[2:0]}};
-  wire [639:0] codes_b5;
-
-  opal_core_quant_elem_b5 u_elem_b5_0 (
-    .x_i     (x_i[15:0]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[4:0])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_1 (
-    .x_i     (x_i[31:16]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[9:5])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_2 (
-    .x_i     (x_i[47:32]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[14:10])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_3 (
-    .x_i     (x_i[63:48]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[19:15])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_4 (
-    .x_i     (x_i[79:64]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[24:20])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_5 (
-    .x_i     (x_i[95:80]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[29:25])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_6 (
-    .x_i     (x_i[111:96]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[34:30])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_7 (
-    .x_i     (x_i[127:112]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[39:35])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_8 (
-    .x_i     (x_i[143:128]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[44:40])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_9 (
-    .x_i     (x_i[159:144]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[49:45])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_10 (
-    .x_i     (x_i[175:160]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[54:50])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_11 (
-    .x_i     (x_i[191:176]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[59:55])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_12 (
-    .x_i     (x_i[207:192]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[64:60])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_13 (
-    .x_i     (x_i[223:208]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[69:65])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_14 (
-    .x_i     (x_i[239:224]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[74:70])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_15 (
-    .x_i     (x_i[255:240]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[79:75])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_16 (
-    .x_i     (x_i[271:256]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[84:80])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_17 (
-    .x_i     (x_i[287:272]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[89:85])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_18 (
-    .x_i     (x_i[303:288]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[94:90])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_19 (
-    .x_i     (x_i[319:304]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[99:95])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_20 (
-    .x_i     (x_i[335:320]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[104:100])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_21 (
-    .x_i     (x_i[351:336]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[109:105])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_22 (
-    .x_i     (x_i[367:352]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[114:110])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_23 (
-    .x_i     (x_i[383:368]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[119:115])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_24 (
-    .x_i     (x_i[399:384]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[124:120])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_25 (
-    .x_i     (x_i[415:400]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[129:125])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_26 (
-    .x_i     (x_i[431:416]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[134:130])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_27 (
-    .x_i     (x_i[447:432]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[139:135])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_28 (
-    .x_i     (x_i[463:448]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[144:140])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_29 (
-    .x_i     (x_i[479:464]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[149:145])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_30 (
-    .x_i     (x_i[495:480]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[154:150])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_31 (
-    .x_i     (x_i[511:496]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[159:155])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_32 (
-    .x_i     (x_i[527:512]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[164:160])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_33 (
-    .x_i     (x_i[543:528]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[169:165])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_34 (
-    .x_i     (x_i[559:544]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[174:170])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_35 (
-    .x_i     (x_i[575:560]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[179:175])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_36 (
-    .x_i     (x_i[591:576]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[184:180])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_37 (
-    .x_i     (x_i[607:592]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[189:185])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_38 (
-    .x_i     (x_i[623:608]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[194:190])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_39 (
-    .x_i     (x_i[639:624]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[199:195])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_40 (
-    .x_i     (x_i[655:640]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[204:200])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_41 (
-    .x_i     (x_i[671:656]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[209:205])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_42 (
-    .x_i     (x_i[687:672]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[214:210])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_43 (
-    .x_i     (x_i[703:688]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[219:215])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_44 (
-    .x_i     (x_i[719:704]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[224:220])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_45 (
-    .x_i     (x_i[735:720]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[229:225])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_46 (
-    .x_i     (x_i[751:736]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[234:230])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_47 (
-    .x_i     (x_i[767:752]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[239:235])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_48 (
-    .x_i     (x_i[783:768]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[244:240])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_49 (
-    .x_i     (x_i[799:784]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[249:245])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_50 (
-    .x_i     (x_i[815:800]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[254:250])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_51 (
-    .x_i     (x_i[831:816]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[259:255])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_52 (
-    .x_i     (x_i[847:832]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[264:260])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_53 (
-    .x_i     (x_i[863:848]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[269:265])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_54 (
-    .x_i     (x_i[879:864]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[274:270])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_55 (
-    .x_i     (x_i[895:880]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[279:275])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_56 (
-    .x_i     (x_i[911:896]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[284:280])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_57 (
-    .x_i     (x_i[927:912]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[289:285])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_58 (
-    .x_i     (x_i[943:928]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[294:290])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_59 (
-    .x_i     (x_i[959:944]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[299:295])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_60 (
-    .x_i     (x_i[975:960]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[304:300])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_61 (
-    .x_i     (x_i[991:976]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[309:305])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_62 (
-    .x_i     (x_i[1007:992]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[314:310])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_63 (
-    .x_i     (x_i[1023:1008]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[319:315])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_64 (
-    .x_i     (x_i[1039:1024]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[324:320])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_65 (
-    .x_i     (x_i[1055:1040]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[329:325])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_66 (
-    .x_i     (x_i[1071:1056]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[334:330])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_67 (
-    .x_i     (x_i[1087:1072]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[339:335])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_68 (
-    .x_i     (x_i[1103:1088]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[344:340])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_69 (
-    .x_i     (x_i[1119:1104]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[349:345])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_70 (
-    .x_i     (x_i[1135:1120]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[354:350])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_71 (
-    .x_i     (x_i[1151:1136]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[359:355])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_72 (
-    .x_i     (x_i[1167:1152]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[364:360])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_73 (
-    .x_i     (x_i[1183:1168]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[369:365])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_74 (
-    .x_i     (x_i[1199:1184]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[374:370])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_75 (
-    .x_i     (x_i[1215:1200]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[379:375])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_76 (
-    .x_i     (x_i[1231:1216]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[384:380])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_77 (
-    .x_i     (x_i[1247:1232]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[389:385])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_78 (
-    .x_i     (x_i[1263:1248]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[394:390])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_79 (
-    .x_i     (x_i[1279:1264]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[399:395])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_80 (
-    .x_i     (x_i[1295:1280]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[404:400])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_81 (
-    .x_i     (x_i[1311:1296]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[409:405])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_82 (
-    .x_i     (x_i[1327:1312]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[414:410])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_83 (
-    .x_i     (x_i[1343:1328]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[419:415])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_84 (
-    .x_i     (x_i[1359:1344]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[424:420])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_85 (
-    .x_i     (x_i[1375:1360]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[429:425])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_86 (
-    .x_i     (x_i[1391:1376]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[434:430])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_87 (
-    .x_i     (x_i[1407:1392]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[439:435])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_88 (
-    .x_i     (x_i[1423:1408]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[444:440])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_89 (
-    .x_i     (x_i[1439:1424]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[449:445])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_90 (
-    .x_i     (x_i[1455:1440]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[454:450])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_91 (
-    .x_i     (x_i[1471:1456]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[459:455])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_92 (
-    .x_i     (x_i[1487:1472]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[464:460])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_93 (
-    .x_i     (x_i[1503:1488]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[469:465])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_94 (
-    .x_i     (x_i[1519:1504]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[474:470])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_95 (
-    .x_i     (x_i[1535:1520]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[479:475])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_96 (
-    .x_i     (x_i[1551:1536]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[484:480])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_97 (
-    .x_i     (x_i[1567:1552]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[489:485])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_98 (
-    .x_i     (x_i[1583:1568]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[494:490])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_99 (
-    .x_i     (x_i[1599:1584]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[499:495])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_100 (
-    .x_i     (x_i[1615:1600]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[504:500])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_101 (
-    .x_i     (x_i[1631:1616]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[509:505])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_102 (
-    .x_i     (x_i[1647:1632]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[514:510])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_103 (
-    .x_i     (x_i[1663:1648]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[519:515])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_104 (
-    .x_i     (x_i[1679:1664]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[524:520])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_105 (
-    .x_i     (x_i[1695:1680]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[529:525])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_106 (
-    .x_i     (x_i[1711:1696]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[534:530])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_107 (
-    .x_i     (x_i[1727:1712]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[539:535])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_108 (
-    .x_i     (x_i[1743:1728]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[544:540])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_109 (
-    .x_i     (x_i[1759:1744]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[549:545])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_110 (
-    .x_i     (x_i[1775:1760]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[554:550])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_111 (
-    .x_i     (x_i[1791:1776]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[559:555])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_112 (
-    .x_i     (x_i[1807:1792]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[564:560])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_113 (
-    .x_i     (x_i[1823:1808]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[569:565])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_114 (
-    .x_i     (x_i[1839:1824]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[574:570])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_115 (
-    .x_i     (x_i[1855:1840]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[579:575])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_116 (
-    .x_i     (x_i[1871:1856]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[584:580])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_117 (
-    .x_i     (x_i[1887:1872]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[589:585])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_118 (
-    .x_i     (x_i[1903:1888]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[594:590])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_119 (
-    .x_i     (x_i[1919:1904]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[599:595])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_120 (
-    .x_i     (x_i[1935:1920]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[604:600])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_121 (
-    .x_i     (x_i[1951:1936]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[609:605])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_122 (
-    .x_i     (x_i[1967:1952]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[614:610])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_123 (
-    .x_i     (x_i[1983:1968]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[619:615])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_124 (
-    .x_i     (x_i[1999:1984]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[624:620])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_125 (
-    .x_i     (x_i[2015:2000]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[629:625])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_126 (
-    .x_i     (x_i[2031:2016]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[634:630])
-  );
-  opal_core_quant_elem_b5 u_elem_b5_127 (
-    .x_i     (x_i[2047:2032]),
-    .scale_i (maxf_max),
-    .code_o  (codes_b5[639:635])
-  );
-  wire [639:0] codes_b5_wide = {codes_b5[639:635], codes_b5[634:630], codes_b5[629:625], codes_b5[624:620], codes_b5[619:615], codes_b5[614:610], codes_b5[609:605], codes_b5[604:600], codes_b5[599:595], codes_b5[594:590], codes_b5[589:585], codes_b5[584:580], codes_b5[579:575], codes_b5[574:570], codes_b5[569:565], codes_b5[564:560], codes_b5[559:555], codes_b5[554:550], codes_b5[549:545], codes_b5[544:540], codes_b5[539:535], codes_b5[534:530], codes_b5[529:525], codes_b5[524:520], codes_b5[519:515], codes_b5[514:510], codes_b5[509:505], codes_b5[504:500], codes_b5[499:495], codes_b5[494:490], codes_b5[489:485], codes_b5[484:480], codes_b5[479:475], codes_b5[474:470], codes_b5[469:465], codes_b5[464:460], codes_b5[459:455], codes_b5[454:450], codes_b5[449:445], codes_b5[444:440], codes_b5[439:435], codes_b5[434:430], codes_b5[429:425], codes_b5[424:420], codes_b5[419:415], codes_b5[414:410], codes_b5[409:405], codes_b5[404:400], codes_b5[399:395], codes_b5[394:390], codes_b5[389:385], codes_b5[384:380], codes_b5[379:375], codes_b5[374:370], codes_b5[369:365], codes_b5[364:360], codes_b5[359:355], codes_b5[354:350], codes_b5[349:345], codes_b5[344:340], codes_b5[339:335], codes_b5[334:330], codes_b5[329:325], codes_b5[324:320], codes_b5[319:315], codes_b5[314:310], codes_b5[309:305], codes_b5[304:300], codes_b5[299:295], codes_b5[294:290], codes_b5[289:285], codes_b5[284:280], codes_b5[279:275], codes_b5[274:270], codes_b5[269:265], codes_b5[264:260], codes_b5[259:255], codes_b5[254:250], codes_b5[249:245], codes_b5[244:240], codes_b5[239:235], codes_b5[234:230], codes_b5[229:225], codes_b5[224:220], codes_b5[219:215], codes_b5[214:210], codes_b5[209:205], codes_b5[204:200], codes_b5[199:195], codes_b5[194:190], codes_b5[189:185], codes_b5[184:180], codes_b5[179:175], codes_b5[174:170], codes_b5[169:165], codes_b5[164:160], codes_b5[159:155], codes_b5[154:150], codes_b5[149:145], codes_b5[144:140], codes_b5[139:135], codes_b5[134:130], codes_b5[129:125], codes_b5[124:120], codes_b5[119:115], codes_b5[114:110], codes_b5[109:105], codes_b5[104:100], codes_b5[99:95], codes_b5[94:90], codes_b5[89:85], codes_b5[84:80], codes_b5[79:75], codes_b5[74:70], codes_b5[69:65], codes_b5[64:60], codes_b5[59:55], codes_b5[54:50], codes_b5[49:45], codes_b5[44:40], codes_b5[39:35], codes_b5[34:30], codes_b5[29:25], codes_b5[24:20], codes_b5[19:15], codes_b5[14:10], codes_b5[9:5], codes_b5[4:0]};
-  wire [639:0] codes_all = (mode_i == 1'd0) ? codes_b3_wide : codes_b5_wide;  // the codes of the block's width
-
   // Codes by position: an outlier's position carries 0.
-  wire [639:0] codes_d = nan_block ? 640'd0 : {({5{~is_outlier[127]}} & codes_all[639:635]), ({5{~is_outlier[126]}} & codes_all[634:630]), ({5{~is_outlier[125]}} & codes_all[629:625]), ({5{~is_outlier[124]}} & codes_all[624:620]), ({5{~is_outlier[123]}} & codes_all[619:615]), ({5{~is_outlier[122]}} & codes_all[614:610]), ({5{~is_outlier[121]}} & codes_all[609:605]), ({5{~is_outlier[120]}} & codes_all[604:600]), ({5{~is_outlier[119]}} & codes_all[599:595]), ({5{~is_outlier[118]}} & codes_all[594:590]), ({5{~is_outlier[117]}} & codes_all[589:585]), ({5{~is_outlier[116]}} & codes_all[584:580]), ({5{~is_outlier[115]}} & codes_all[579:575]), ({5{~is_outlier[114]}} & codes_all[574:570]), ({5{~is_outlier[113]}} & codes_all[569:565]), ({5{~is_outlier[112]}} & codes_all[564:560]), ({5{~is_outlier[111]}} & codes_all[559:555]), ({5{~is_outlier[110]}} & codes_all[554:550]), ({5{~is_outlier[109]}} & codes_all[549:545]), ({5{~is_outlier[108]}} & codes_all[544:540]), ({5{~is_outlier[107]}} & codes_all[539:535]), ({5{~is_outlier[106]}} & codes_all[534:530]), ({5{~is_outlier[105]}} & codes_all[529:525]), ({5{~is_outlier[104]}} & codes_all[524:520]), ({5{~is_outlier[103]}} & codes_all[519:515]), ({5{~is_outlier[102]}} & codes_all[514:510]), ({5{~is_outlier[101]}} & codes_all[509:505]), ({5{~is_outlier[100]}} & codes_all[504:500]), ({5{~is_outlier[99]}} & codes_all[499:495]), ({5{~is_outlier[98]}} & codes_all[494:490]), ({5{~is_outlier[97]}} & codes_all[489:485]), ({5{~is_outlier[96]}} & codes_all[484:480]), ({5{~is_outlier[95]}} & codes_all[479:475]), ({5{~is_outlier[94]}} & codes_all[474:470]), ({5{~is_outlier[93]}} & codes_all[469:465]), ({5{~is_outlier[92]}} & codes_all[464:460]), ({5{~is_outlier[91]}} & codes_all[459:455]), ({5{~is_outlier[90]}} & codes_all[454:450]), ({5{~is_outlier[89]}} & codes_all[449:445]), ({5{~is_outlier[88]}} & codes_all[444:440]), ({5{~is_outlier[87]}} & codes_all[439:435]), ({5{~is_outlier[86]}} & codes_all[434:430]), ({5{~is_outlier[85]}} & codes_all[429:425]), ({5{~is_outlier[84]}} & codes_all[424:420]), ({5{~is_outlier[83]}} & codes_all[419:415]), ({5{~is_outlier[82]}} & codes_all[414:410]), ({5{~is_outlier[81]}} & codes_all[409:405]), ({5{~is_outlier[80]}} & codes_all[404:400]), ({5{~is_outlier[79]}} & codes_all[399:395]), ({5{~is_outlier[78]}} & codes_all[394:390]), ({5{~is_outlier[77]}} & codes_all[389:385]), ({5{~is_outlier[76]}} & codes_all[384:380]), ({5{~is_outlier[75]}} & codes_all[379:375]), ({5{~is_outlier[74]}} & codes_all[374:370]), ({5{~is_outlier[73]}} & codes_all[369:365]), ({5{~is_outlier[72]}} & codes_all[364:360]), ({5{~is_outlier[71]}} & codes_all[359:355]), ({5{~is_outlier[70]}} & codes_all[354:350]), ({5{~is_outlier[69]}} & codes_all[349:345]), ({5{~is_outlier[68]}} & codes_all[344:340]), ({5{~is_outlier[67]}} & codes_all[339:335]), ({5{~is_outlier[66]}} & codes_all[334:330]), ({5{~is_outlier[65]}} & codes_all[329:325]), ({5{~is_outlier[64]}} & codes_all[324:320]), ({5{~is_outlier[63]}} & codes_all[319:315]), ({5{~is_outlier[62]}} & codes_all[314:310]), ({5{~is_outlier[61]}} & codes_all[309:305]), ({5{~is_outlier[60]}} & codes_all[304:300]), ({5{~is_outlier[59]}} & codes_all[299:295]), ({5{~is_outlier[58]}} & codes_all[294:290]), ({5{~is_outlier[57]}} & codes_all[289:285]), ({5{~is_outlier[56]}} & codes_all[284:280]), ({5{~is_outlier[55]}} & codes_all[279:275]), ({5{~is_outlier[54]}} & codes_all[274:270]), ({5{~is_outlier[53]}} & codes_all[269:265]), ({5{~is_outlier[52]}} & codes_all[264:260]), ({5{~is_outlier[51]}} & codes_all[259:255]), ({5{~is_outlier[50]}} & codes_all[254:250]), ({5{~is_outlier[49]}} & codes_all[249:245]), ({5{~is_outlier[48]}} & codes_all[244:240]), ({5{~is_outlier[47]}} & codes_all[239:235]), ({5{~is_outlier[46]}} & codes_all[234:230]), ({5{~is_outlier[45]}} & codes_all[229:225]), ({5{~is_outlier[44]}} & codes_all[224:220]), ({5{~is_outlier[43]}} & codes_all[219:215]), ({5{~is_outlier[42]}} & codes_all[214:210]), ({5{~is_outlier[41]}} & codes_all[209:205]), ({5{~is_outlier[40]}} & codes_all[204:200]), ({5{~is_outlier[39]}} & codes_all[199:195]), ({5{~is_outlier[38]}} & codes_all[194:190]), ({5{~is_outlier[37]}} & codes_all[189:185]), ({5{~is_outlier[36]}} & codes_all[184:180]), ({5{~is_outlier[35]}} & codes_all[179:175]), ({5{~is_outlier[34]}} & codes_all[174:170]), ({5{~is_outlier[33]}} & codes_all[169:165]), ({5{~is_outlier[32]}} & codes_all[164:160]), ({5{~is_outlier[31]}} & codes_all[159:155]), ({5{~is_outlier[30]}} & codes_all[154:150]), ({5{~is_outlier[29]}} & codes_all[149:145]), ({5{~is_outlier[28]}} & codes_all[144:140]), ({5{~is_outlier[27]}} & codes_all[139:135]), ({5{~is_outlier[26]}} & codes_all[134:130]), ({5{~is_outlier[25]}} & codes_all[129:125]), ({5{~is_outlier[24]}} & codes_all[124:120]), ({5{~is_outlier[23]}} & codes_all[119:115]), ({5{~is_outlier[22]}} & codes_all[114:110]), ({5{~is_outlier[21]}} & codes_all[109:105]), ({5{~is_outlier[20]}} & codes_all[104:100]), ({5{~is_outlier[19]}} & codes_all[99:95]), ({5{~is_outlier[18]}} & codes_all[94:90]), ({5{~is_outlier[17]}} & codes_all[89:85]), ({5{~is_outlier[16]}} & codes_all[84:80]), ({5{~is_outlier[15]}} & codes_all[79:75]), ({5{~is_outlier[14]}} & codes_all[74:70]), ({5{~is_outlier[13]}} & codes_all[69:65]), ({5{~is_outlier[12]}} & codes_all[64:60]), ({5{~is_outlier[11]}} & codes_all[59:55]), ({5{~is_outlier[10]}} & codes_all[54:50]), ({5{~is_outlier[9]}} & codes_all[49:45]), ({5{~is_outlier[8]}} & codes_all[44:40]), ({5{~is_outlier[7]}} & codes_all[39:35]), ({5{~is_outlier[6]}} & codes_all[34:30]), ({5{~is_outlier[5]}} & codes_all[29:25]), ({5{~is_outlier[4]}} & codes_all[24:20]), ({5{~is_outlier[3]}} & codes_all[19:15]), ({5{~is_outlier[2]}} & codes_all[14:10]), ({5{~is_outlier[1]}} & codes_all[9:5]), ({5{~is_outlier[0]}} & codes_all[4:0])};
+  wire [639:0] codes_d = nan_block ? 640'd0 : {({5{~is_outlier_q1[127]}} & codes_all[639:635]), ({5{~is_outlier_q1[126]}} & codes_all[634:630]), ({5{~is_outlier_q1[125]}} & codes_all[629:625]), ({5{~is_outlier_q1[124]}} & codes_all[624:620]), ({5{~is_outlier_q1[123]}} & codes_all[619:615]), ({5{~is_outlier_q1[122]}} & codes_all[614:610]), ({5{~is_outlier_q1[121]}} & codes_all[609:605]), ({5{~is_outlier_q1[120]}} & codes_all[604:600]), ({5{~is_outlier_q1[119]}} & codes_all[599:595]), ({5{~is_outlier_q1[118]}} & codes_all[594:590]), ({5{~is_outlier_q1[117]}} & codes_all[589:585]), ({5{~is_outlier_q1[116]}} & codes_all[584:580]), ({5{~is_outlier_q1[115]}} & codes_all[579:575]), ({5{~is_outlier_q1[114]}} & codes_all[574:570]), ({5{~is_outlier_q1[113]}} & codes_all[569:565]), ({5{~is_outlier_q1[112]}} & codes_all[564:560]), ({5{~is_outlier_q1[111]}} & codes_all[559:555]), ({5{~is_outlier_q1[110]}} & codes_all[554:550]), ({5{~is_outlier_q1[109]}} & codes_all[549:545]), ({5{~is_outlier_q1[108]}} & codes_all[544:540]), ({5{~is_outlier_q1[107]}} & codes_all[539:535]), ({5{~is_outlier_q1[106]}} & codes_all[534:530]), ({5{~is_outlier_q1[105]}} & codes_all[529:525]), ({5{~is_outlier_q1[104]}} & codes_all[524:520]), ({5{~is_outlier_q1[103]}} & codes_all[519:515]), ({5{~is_outlier_q1[102]}} & codes_all[514:510]), ({5{~is_outlier_q1[101]}} & codes_all[509:505]), ({5{~is_outlier_q1[100]}} & codes_all[504:500]), ({5{~is_outlier_q1[99]}} & codes_all[499:495]), ({5{~is_outlier_q1[98]}} & codes_all[494:490]), ({5{~is_outlier_q1[97]}} & codes_all[489:485]), ({5{~is_outlier_q1[96]}} & codes_all[484:480]), ({5{~is_outlier_q1[95]}} & codes_all[479:475]), ({5{~is_outlier_q1[94]}} & codes_all[474:470]), ({5{~is_outlier_q1[93]}} & codes_all[469:465]), ({5{~is_outlier_q1[92]}} & codes_all[464:460]), ({5{~is_outlier_q1[91]}} & codes_all[459:455]), ({5{~is_outlier_q1[90]}} & codes_all[454:450]), ({5{~is_outlier_q1[89]}} & codes_all[449:445]), ({5{~is_outlier_q1[88]}} & codes_all[444:440]), ({5{~is_outlier_q1[87]}} & codes_all[439:435]), ({5{~is_outlier_q1[86]}} & codes_all[434:430]), ({5{~is_outlier_q1[85]}} & codes_all[429:425]), ({5{~is_outlier_q1[84]}} & codes_all[424:420]), ({5{~is_outlier_q1[83]}} & codes_all[419:415]), ({5{~is_outlier_q1[82]}} & codes_all[414:410]), ({5{~is_outlier_q1[81]}} & codes_all[409:405]), ({5{~is_outlier_q1[80]}} & codes_all[404:400]), ({5{~is_outlier_q1[79]}} & codes_all[399:395]), ({5{~is_outlier_q1[78]}} & codes_all[394:390]), ({5{~is_outlier_q1[77]}} & codes_all[389:385]), ({5{~is_outlier_q1[76]}} & codes_all[384:380]), ({5{~is_outlier_q1[75]}} & codes_all[379:375]), ({5{~is_outlier_q1[74]}} & codes_all[374:370]), ({5{~is_outlier_q1[73]}} & codes_all[369:365]), ({5{~is_outlier_q1[72]}} & codes_all[364:360]), ({5{~is_outlier_q1[71]}} & codes_all[359:355]), ({5{~is_outlier_q1[70]}} & codes_all[354:350]), ({5{~is_outlier_q1[69]}} & codes_all[349:345]), ({5{~is_outlier_q1[68]}} & codes_all[344:340]), ({5{~is_outlier_q1[67]}} & codes_all[339:335]), ({5{~is_outlier_q1[66]}} & codes_all[334:330]), ({5{~is_outlier_q1[65]}} & codes_all[329:325]), ({5{~is_outlier_q1[64]}} & codes_all[324:320]), ({5{~is_outlier_q1[63]}} & codes_all[319:315]), ({5{~is_outlier_q1[62]}} & codes_all[314:310]), ({5{~is_outlier_q1[61]}} & codes_all[309:305]), ({5{~is_outlier_q1[60]}} & codes_all[304:300]), ({5{~is_outlier_q1[59]}} & codes_all[299:295]), ({5{~is_outlier_q1[58]}} & codes_all[294:290]), ({5{~is_outlier_q1[57]}} & codes_all[289:285]), ({5{~is_outlier_q1[56]}} & codes_all[284:280]), ({5{~is_outlier_q1[55]}} & codes_all[279:275]), ({5{~is_outlier_q1[54]}} & codes_all[274:270]), ({5{~is_outlier_q1[53]}} & codes_all[269:265]), ({5{~is_outlier_q1[52]}} & codes_all[264:260]), ({5{~is_outlier_q1[51]}} & codes_all[259:255]), ({5{~is_outlier_q1[50]}} & codes_all[254:250]), ({5{~is_outlier_q1[49]}} & codes_all[249:245]), ({5{~is_outlier_q1[48]}} & codes_all[244:240]), ({5{~is_outlier_q1[47]}} & codes_all[239:235]), ({5{~is_outlier_q1[46]}} & codes_all[234:230]), ({5{~is_outlier_q1[45]}} & codes_all[229:225]), ({5{~is_outlier_q1[44]}} & codes_all[224:220]), ({5{~is_outlier_q1[43]}} & codes_all[219:215]), ({5{~is_outlier_q1[42]}} & codes_all[214:210]), ({5{~is_outlier_q1[41]}} & codes_all[209:205]), ({5{~is_outlier_q1[40]}} & codes_all[204:200]), ({5{~is_outlier_q1[39]}} & codes_all[199:195]), ({5{~is_outlier_q1[38]}} & codes_all[194:190]), ({5{~is_outlier_q1[37]}} & codes_all[189:185]), ({5{~is_outlier_q1[36]}} & codes_all[184:180]), ({5{~is_outlier_q1[35]}} & codes_all[179:175]), ({5{~is_outlier_q1[34]}} & codes_all[174:170]), ({5{~is_outlier_q1[33]}} & codes_all[169:165]), ({5{~is_outlier_q1[32]}} & codes_all[164:160]), ({5{~is_outlier_q1[31]}} & codes_all[159:155]), ({5{~is_outlier_q1[30]}} & codes_all[154:150]), ({5{~is_outlier_q1[29]}} & codes_all[149:145]), ({5{~is_outlier_q1[28]}} & codes_all[144:140]), ({5{~is_outlier_q1[27]}} & codes_all[139:135]), ({5{~is_outlier_q1[26]}} & codes_all[134:130]), ({5{~is_outlier_q1[25]}} & codes_all[129:125]), ({5{~is_outlier_q1[24]}} & codes_all[124:120]), ({5{~is_outlier_q1[23]}} & codes_all[119:115]), ({5{~is_outlier_q1[22]}} & codes_all[114:110]), ({5{~is_outlier_q1[21]}} & codes_all[109:105]), ({5{~is_outlier_q1[20]}} & codes_all[104:100]), ({5{~is_outlier_q1[19]}} & codes_all[99:95]), ({5{~is_outlier_q1[18]}} & codes_all[94:90]), ({5{~is_outlier_q1[17]}} & codes_all[89:85]), ({5{~is_outlier_q1[16]}} & codes_all[84:80]), ({5{~is_outlier_q1[15]}} & codes_all[79:75]), ({5{~is_outlier_q1[14]}} & codes_all[74:70]), ({5{~is_outlier_q1[13]}} & codes_all[69:65]), ({5{~is_outlier_q1[12]}} & codes_all[64:60]), ({5{~is_outlier_q1[11]}} & codes_all[59:55]), ({5{~is_outlier_q1[10]}} & codes_all[54:50]), ({5{~is_outlier_q1[9]}} & codes_all[49:45]), ({5{~is_outlier_q1[8]}} & codes_all[44:40]), ({5{~is_outlier_q1[7]}} & codes_all[39:35]), ({5{~is_outlier_q1[6]}} & codes_all[34:30]), ({5{~is_outlier_q1[5]}} & codes_all[29:25]), ({5{~is_outlier_q1[4]}} & codes_all[24:20]), ({5{~is_outlier_q1[3]}} & codes_all[19:15]), ({5{~is_outlier_q1[2]}} & codes_all[14:10]), ({5{~is_outlier_q1[1]}} & codes_all[9:5]), ({5{~is_outlier_q1[0]}} & codes_all[4:0])};
+
+  wire [7:0] scale_d = nan_block ? 8'hff : maxf_max;  // S = max inlier field (emax 0)
 
   // Output register.
   reg  [7:0] scale_q;
-  wire [7:0] scale_d = nan_block ? 8'hff : maxf_max;  // S = max inlier field (emax 0)
   reg  [639:0] codes_q;
   reg  [27:0] idx_q;
   reg  [63:0] outl_q;
 
   always @(posedge clk_i or negedge rst_ni)
     if (!rst_ni) out_valid_q <= 1'b0;
-    else if (advance) out_valid_q <= in_valid_i;
+    else if (advance) out_valid_q <= valid_q2;
   always @(posedge clk_i)
     if (advance) begin
       scale_q <= scale_d;
       codes_q <= codes_d;
-      idx_q <= {order_st2_2_hi_key, order_st3_1_hi_key, order_st3_1_lo_key, order_st2_0_lo_key};
-      outl_q <= {outlier_3, outlier_2, outlier_1, outlier_0};
+      idx_q <= {outlier_idx_q1_3, outlier_idx_q1_2, outlier_idx_q1_1, outlier_idx_q1_0};
+      outl_q <= {outlier_q1_3, outlier_q1_2, outlier_q1_1, outlier_q1_0};
     end
   assign out_valid_o = out_valid_q;
   assign scale_o = scale_q;

@@ -2,10 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_quant
-// config hash: a716c34542db94ec
+// config hash: 78ee15150991dabe
 // parameters:
 //   rows = 4
 //   max_blocks = 4
+//   buffer = "flops"
+//   sram_macro = "opal_core_act_sram"
 //   output_format = "fp32"
 //   route_softmax = true
 //   pe.block = 128
@@ -15,7 +17,8 @@
 //   pe.weight_bits = 4
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
-//   quantizer.pipeline_stages = 0
+//   quantizer.pipeline_stages = 1
+//   quantizer.passes_per_stage = 2
 //   softmax.n = 64
 //   softmax.in_int_bits = 6
 //   softmax.in_frac_bits = 10
@@ -27,14 +30,15 @@
 //   softmax.sum_frac_bits = 12
 //   softmax.pipeline_stages = 1
 //
-// One element of golden::quantize_block: scale field in, element code out.
-// Combinational.
+// One element of golden::quantize_block, MX integer at 3/5 bits by sel_i: scale field in,
+// element code out. Combinational.
 `default_nettype none
 
 module opal_core_quant_elem (
   input  wire [15:0] x_i,      // input element (fp32/bf16 encoding)
-  input  wire [7:0]  scale_i,  // block scale field (MX: S, BFP: stored exponent s)
-  output wire [2:0]  code_o    // element code
+  input  wire [7:0]  scale_i,  // block scale field S
+  input  wire        sel_i,    // width: widths[sel_i] of 3/5, past the list the last
+  output wire [4:0]  code_o    // the b-bit element code, zero-extended
 );
   wire sign = x_i[15];
   wire [7:0] field = x_i[14:7];  // biased exponent
@@ -43,21 +47,25 @@ module opal_core_quant_elem (
   wire [23:0] sig = {hidden, mant, 16'd0};  // significand, |x| = sig * 2^(ee - 150)
   wire [7:0] ee = hidden ? field : 8'd1;  // max(field, 1)
 
-  // MX integer element (b = 3): n = round(sig >> (S + 25 - b - ee))
-  wire [9:0] r = {2'b0, scale_i} + 10'd22 - {2'b0, ee};  // shift; >= 24 - b since S >= ee - 1
+  // MX integer element, b = 3/5 by sel_i: n = round(sig >> (S + 25 - b - ee))
+  wire [9:0] shift_base = (sel_i == 1'd0) ? 10'd22 : 10'd20;  // 25 - b
+  wire [9:0] r = {2'b0, scale_i} + shift_base - {2'b0, ee};  // shift; >= 24 - 5 since S >= ee - 1
   wire [9:0] rnd_r = r;
   wire [9:0] rnd_rc = (rnd_r > 10'd25) ? 10'd25 : rnd_r;
-  wire [9:0] rnd_off = rnd_rc - 10'd21;
+  wire [9:0] rnd_off = rnd_rc - 10'd19;
   wire [2:0] rnd_sh = rnd_off[2:0];  // min(r, cap) - r_min
   wire unused_rnd_off_hi = |rnd_off[9:3];  // always 0: off <= cap - r_min
-  wire [27:0] rnd_ext = {sig, 4'd0} >> rnd_sh;
-  wire [2:0] rnd_kept = rnd_ext[27:25];
+  wire [29:0] rnd_ext = {sig, 6'd0} >> rnd_sh;
+  wire [4:0] rnd_kept = rnd_ext[29:25];
   wire rnd_half = rnd_ext[24];
   wire rnd_sticky = |rnd_ext[23:0];
   wire rnd_inc = rnd_half & (rnd_sticky | rnd_kept[0]);  // ties to even
-  wire [3:0] rnd_n = {1'b0, rnd_kept} + {3'd0, rnd_inc};  // rounded magnitude
-  wire [1:0] mag = (rnd_n > 4'd3) ? 2'd3 : rnd_n[1:0];  // saturated magnitude
-  assign code_o = {sign & (|mag), mag};  // sign-magnitude; zero has no sign
+  wire [5:0] rnd_n = {1'b0, rnd_kept} + {5'd0, rnd_inc};  // rounded magnitude
+  wire [5:0] max_pos = (sel_i == 1'd0) ? 6'd3 : 6'd15;  // 2^(b-1) - 1
+  wire [4:0] sign_bit = (sel_i == 1'd0) ? 5'd4 : 5'd16;  // the sign's place: 2^(b-1)
+  wire [4:0] mag = (rnd_n > max_pos) ? max_pos[4:0] : rnd_n[4:0];  // saturated magnitude
+  assign code_o = mag | ({5{sign & (|mag)}} & sign_bit);  // sign-magnitude; zero has no sign
+  wire unused_max_pos_top = max_pos[5];  // always 0: 2^(b-1) - 1 < 2^b
 
 endmodule
 

@@ -2,10 +2,12 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_softmax
-// config hash: a716c34542db94ec
+// config hash: 78ee15150991dabe
 // parameters:
 //   rows = 4
 //   max_blocks = 4
+//   buffer = "flops"
+//   sram_macro = "opal_core_act_sram"
 //   output_format = "fp32"
 //   route_softmax = true
 //   pe.block = 128
@@ -15,7 +17,8 @@
 //   pe.weight_bits = 4
 //   pe.outliers = 4
 //   quantizer.selection = "iterative"
-//   quantizer.pipeline_stages = 0
+//   quantizer.pipeline_stages = 1
+//   quantizer.passes_per_stage = 2
 //   softmax.n = 64
 //   softmax.in_int_bits = 6
 //   softmax.in_frac_bits = 10

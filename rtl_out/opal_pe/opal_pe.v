@@ -35,10 +35,10 @@ module opal_pe (
   output wire        done_o,       // this beat ended a row: y_o holds its dot product
   output wire [31:0] y_o           // fp32 dot product when done_o, else 0
 );
+  // Global stall: every stage advances together when the output can move.
   reg  out_valid_q;  // the output register holds a beat's result
   wire advance;
   wire take;  // a beat is accepted this cycle
-  // Global stall: every stage advances together when the output can move.
   assign advance = out_ready_i | ~out_valid_q;
   assign in_ready_o = advance;
   assign take = in_valid_i & advance;
@@ -54,110 +54,30 @@ module opal_pe (
   // Outlier slots: the beat each index falls in, its lane, and that lane's weight
   // (golden: wcap_j, taken when idx_j / lanes == beat, 0 at a block's start).
   wire o0_hit = oidx_i[6:4] == beat_q;  // the index falls in this beat
-  reg  [3:0] o0_w;  // the weight at the outlier's lane
+  wire [3:0] o0_w;  // the weight at the outlier's lane
   wire [3:0] o0_lane = oidx_i[3:0];
-
-  // weight of the outlier's lane
-  always @*
-    case (o0_lane)
-      4'd0: o0_w = w_i[3:0];
-      4'd1: o0_w = w_i[7:4];
-      4'd2: o0_w = w_i[11:8];
-      4'd3: o0_w = w_i[15:12];
-      4'd4: o0_w = w_i[19:16];
-      4'd5: o0_w = w_i[23:20];
-      4'd6: o0_w = w_i[27:24];
-      4'd7: o0_w = w_i[31:28];
-      4'd8: o0_w = w_i[35:32];
-      4'd9: o0_w = w_i[39:36];
-      4'd10: o0_w = w_i[43:40];
-      4'd11: o0_w = w_i[47:44];
-      4'd12: o0_w = w_i[51:48];
-      4'd13: o0_w = w_i[55:52];
-      4'd14: o0_w = w_i[59:56];
-      default: o0_w = w_i[63:60];
-    endcase
+  assign o0_w = w_i[o0_lane * 4 +: 4];
   wire [3:0] o0_wcap;  // captured weight, this beat
   reg  [3:0] o0_wcap_q;
   assign o0_wcap = o0_hit ? o0_w : (beat_first ? 4'd0 : o0_wcap_q);
   wire o1_hit = oidx_i[13:11] == beat_q;  // the index falls in this beat
-  reg  [3:0] o1_w;  // the weight at the outlier's lane
+  wire [3:0] o1_w;  // the weight at the outlier's lane
   wire [3:0] o1_lane = oidx_i[10:7];
-
-  // weight of the outlier's lane
-  always @*
-    case (o1_lane)
-      4'd0: o1_w = w_i[3:0];
-      4'd1: o1_w = w_i[7:4];
-      4'd2: o1_w = w_i[11:8];
-      4'd3: o1_w = w_i[15:12];
-      4'd4: o1_w = w_i[19:16];
-      4'd5: o1_w = w_i[23:20];
-      4'd6: o1_w = w_i[27:24];
-      4'd7: o1_w = w_i[31:28];
-      4'd8: o1_w = w_i[35:32];
-      4'd9: o1_w = w_i[39:36];
-      4'd10: o1_w = w_i[43:40];
-      4'd11: o1_w = w_i[47:44];
-      4'd12: o1_w = w_i[51:48];
-      4'd13: o1_w = w_i[55:52];
-      4'd14: o1_w = w_i[59:56];
-      default: o1_w = w_i[63:60];
-    endcase
+  assign o1_w = w_i[o1_lane * 4 +: 4];
   wire [3:0] o1_wcap;  // captured weight, this beat
   reg  [3:0] o1_wcap_q;
   assign o1_wcap = o1_hit ? o1_w : (beat_first ? 4'd0 : o1_wcap_q);
   wire o2_hit = oidx_i[20:18] == beat_q;  // the index falls in this beat
-  reg  [3:0] o2_w;  // the weight at the outlier's lane
+  wire [3:0] o2_w;  // the weight at the outlier's lane
   wire [3:0] o2_lane = oidx_i[17:14];
-
-  // weight of the outlier's lane
-  always @*
-    case (o2_lane)
-      4'd0: o2_w = w_i[3:0];
-      4'd1: o2_w = w_i[7:4];
-      4'd2: o2_w = w_i[11:8];
-      4'd3: o2_w = w_i[15:12];
-      4'd4: o2_w = w_i[19:16];
-      4'd5: o2_w = w_i[23:20];
-      4'd6: o2_w = w_i[27:24];
-      4'd7: o2_w = w_i[31:28];
-      4'd8: o2_w = w_i[35:32];
-      4'd9: o2_w = w_i[39:36];
-      4'd10: o2_w = w_i[43:40];
-      4'd11: o2_w = w_i[47:44];
-      4'd12: o2_w = w_i[51:48];
-      4'd13: o2_w = w_i[55:52];
-      4'd14: o2_w = w_i[59:56];
-      default: o2_w = w_i[63:60];
-    endcase
+  assign o2_w = w_i[o2_lane * 4 +: 4];
   wire [3:0] o2_wcap;  // captured weight, this beat
   reg  [3:0] o2_wcap_q;
   assign o2_wcap = o2_hit ? o2_w : (beat_first ? 4'd0 : o2_wcap_q);
   wire o3_hit = oidx_i[27:25] == beat_q;  // the index falls in this beat
-  reg  [3:0] o3_w;  // the weight at the outlier's lane
+  wire [3:0] o3_w;  // the weight at the outlier's lane
   wire [3:0] o3_lane = oidx_i[24:21];
-
-  // weight of the outlier's lane
-  always @*
-    case (o3_lane)
-      4'd0: o3_w = w_i[3:0];
-      4'd1: o3_w = w_i[7:4];
-      4'd2: o3_w = w_i[11:8];
-      4'd3: o3_w = w_i[15:12];
-      4'd4: o3_w = w_i[19:16];
-      4'd5: o3_w = w_i[23:20];
-      4'd6: o3_w = w_i[27:24];
-      4'd7: o3_w = w_i[31:28];
-      4'd8: o3_w = w_i[35:32];
-      4'd9: o3_w = w_i[39:36];
-      4'd10: o3_w = w_i[43:40];
-      4'd11: o3_w = w_i[47:44];
-      4'd12: o3_w = w_i[51:48];
-      4'd13: o3_w = w_i[55:52];
-      4'd14: o3_w = w_i[59:56];
-      default: o3_w = w_i[63:60];
-    endcase
+  assign o3_w = w_i[o3_lane * 4 +: 4];
   wire [3:0] o3_wcap;  // captured weight, this beat
   reg  [3:0] o3_wcap_q;
   assign o3_wcap = o3_hit ? o3_w : (beat_first ? 4'd0 : o3_wcap_q);

@@ -2,7 +2,7 @@
 // unit:   opal.quantizer
 // top:    opal_quantizer
 // module: opal_quantizer
-// config hash: 96cce2f551db67db
+// config hash: 25b688e4d1397b0f
 // parameters:
 //   block = 128
 //   outliers = 4
@@ -11,6 +11,7 @@
 //   rounding = "nearest_even"
 //   selection = "iterative"
 //   pipeline_stages = 1
+//   passes_per_stage = 0
 //   layout = "storage"
 //   alt_bits = []
 //

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/units/opal_core/score_route.hpp"
 #include "generator/units/opal_pe/opal_pe_rtl.hpp"
 #include "generator/units/opal_quantizer/opal_quantizer_rtl.hpp"
@@ -56,6 +59,7 @@ class CoreBuilder {
   const golden::OpalPeConfig c_;
   vlog::Module& m_;
   const int k_, n_, ib_, bm_, mb_, lanes_, beats_, slot_bits_, len_bits_, lq_;
+  std::optional<blocks::StreamShell> shell_;  // written by control()
 };
 
 void CoreBuilder::ports() {
@@ -90,16 +94,14 @@ void CoreBuilder::ports() {
 void CoreBuilder::control() {
   auto& m = m_;
   m.blank();
-  m.comment("Global stall; loads block new transactions until they are in the buffer.");
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1);
-  m.assign("advance", "out_ready_i | ~out_valid_q");
   m.reg("ld_valid_q", lq_, "loads inside the quantizer, one bit per stage");
   m.wire("load_busy", 1);
   m.assign("load_busy", "|ld_valid_q");
-  m.assign("in_ready_o", "advance & ~load_busy");
-  m.wire("take", 1);
-  m.assign("take", "in_valid_i & advance & ~load_busy");
+  blocks::StreamShell::Options o;
+  o.heading = "Global stall; loads block new transactions until they are in the buffer.";
+  o.busy = "load_busy";
+  o.take = true;
+  shell_.emplace(m, o);
   m.wire("take_load", 1);
   m.assign("take_load", "take & ~op_i");
   m.wire("take_beat", 1);
@@ -357,20 +359,18 @@ void CoreBuilder::output(const std::string& softmax) {
   const int pe_pos = opal_pe::latency(c_);  // the PEs' outputs hold this position
   m.blank();
   m.comment(fmt::format("Tokens of every transaction, loads included: {} cycles.", L));
-  m.reg("tok_valid_q", L - 1, "bit i: the transaction taken i + 1 cycles ago");
-  auto r = vlog::register_bank("advance", "Token pipeline.");
-  r.regs.push_back({"tok_valid_q",
-                    L - 1 > 1 ? concat({bits("tok_valid_q", L - 3, 0), "take"}) : "take",
-                    lit(L - 1, 0)});
-  r.regs.push_back({"out_valid_q", bit("tok_valid_q", L - 2), "1'b0"});
+  blocks::StreamShell::OutputOptions out;
+  out.comment = "";
+  out.bank_comment = "Token pipeline.";
+  out.before.push_back(
+      shell_->token_shift("tok_valid_q", L - 1, "bit i: the transaction taken i + 1 cycles ago"));
   if (p_.route_softmax) {
     m.reg("tok_route_q", pe_pos, "route flags of the beats, up to the PEs' outputs");
-    r.regs.push_back({"tok_route_q",
-                      concat({bits("tok_route_q", pe_pos - 2, 0), "take_beat & route_i"}),
-                      lit(pe_pos, 0)});
+    out.before.push_back({"tok_route_q",
+                          concat({bits("tok_route_q", pe_pos - 2, 0), "take_beat & route_i"}),
+                          lit(pe_pos, 0)});
   }
-  m.add(r);
-  m.assign("out_valid_o", "out_valid_q");
+  shell_->output({}, out);
   const std::vector<std::string> ys = results();
   if (!p_.route_softmax) {
     m.assign("done_o", "done_all");

@@ -10,6 +10,7 @@
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/select.hpp"
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/units/quant_block/quant_block_rtl.hpp"
 #include "generator/verilog/expr.hpp"
 
@@ -35,10 +36,10 @@ std::string canonical_bf16(vlog::Module& m, const std::string& name, const std::
   return out;
 }
 
-// What flows down the pipeline with a block: its valid token, elements and
-// mode (empty when there is one width).
+// What flows down the pipeline with a block besides its valid token (the
+// shell's): elements and mode (empty when there is one width).
 struct Token {
-  std::string valid, x, mode;
+  std::string x, mode;
 };
 
 // Iterative selection: n cascaded arg-max trees; pass p masks the winners of
@@ -46,7 +47,8 @@ struct Token {
 // passes (not the last), carrying the token, the live mask and the winners so
 // far. Returns the outlier flags; fills the (index, value) records in
 // ascending index order.
-std::string select_iterative(vlog::Module& m, const Dims& d, int passes_per_stage, Token& t,
+std::string select_iterative(vlog::Module& m, const Dims& d, int passes_per_stage,
+                             blocks::StreamShell& shell, Token& t,
                              std::vector<std::pair<std::string, std::string>>& records) {
   std::string live = m.wire("live_0", d.k, "not yet selected");
   m.assign(live, vlog::repeat(d.k, "1'b1"));
@@ -76,25 +78,20 @@ std::string select_iterative(vlog::Module& m, const Dims& d, int passes_per_stag
     if (passes_per_stage == 0 || (p + 1) % passes_per_stage != 0 || p + 1 == d.n) continue;
     // Selection pipeline register: the passes so far are done.
     ++cut;
-    m.blank();
-    m.comment(fmt::format("Selection register {} (passes_per_stage = {}).", cut, passes_per_stage));
-    vlog::Registers regs{"clk_i", "rst_ni", "advance", {}, ""};
-    const auto carry = [&](const std::string& name, int width, const std::string& d_expr,
-                           const std::string& reset) {
-      const std::string q = fmt::format("sel_{}_q{}", name, cut);
-      m.reg(q, width);
-      regs.regs.push_back({q, d_expr, reset});
-      return q;
+    std::vector<blocks::StreamShell::Reg> regs;
+    const auto carry = [&](const std::string& name, int width, const std::string& d_expr) {
+      regs.emplace_back(fmt::format("sel_{}_q{}", name, cut), d_expr, width);
+      return regs.back().q;
     };
-    t.valid = carry("valid", 1, t.valid, "1'b0");
-    t.x = carry("x", d.k * 16, t.x, "");
-    if (!t.mode.empty()) t.mode = carry("mode", d.mb, t.mode, "");
-    live = carry("live", d.k, live, "");
+    t.x = carry("x", d.k * 16, t.x);
+    if (!t.mode.empty()) t.mode = carry("mode", d.mb, t.mode);
+    live = carry("live", d.k, live);
     for (std::size_t j = 0; j < found.size(); ++j) {
-      found[j].first = carry(fmt::format("pass{}_index", j), d.ib, found[j].first, "");
-      found[j].second = carry(fmt::format("pass{}_value", j), 16, found[j].second, "");
+      found[j].first = carry(fmt::format("pass{}_index", j), d.ib, found[j].first);
+      found[j].second = carry(fmt::format("pass{}_value", j), 16, found[j].second);
     }
-    m.add(regs);
+    shell.stage(
+        fmt::format("Selection register {} (passes_per_stage = {}).", cut, passes_per_stage), regs);
   }
   m.blank();
   m.comment("Outliers in ascending index order (storage order).");
@@ -192,54 +189,41 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   else
     m.output("codes_o", (d.k - d.n) * d.b, "inlier codes in index order, outliers skipped");
 
-  m.blank();
-  m.reg("out_valid_q", 1);
-  m.wire("advance", 1, "the output register is free or being read");
-  m.assign("advance", "out_ready_i | ~out_valid_q");
-  m.assign("in_ready_o", "advance");
+  blocks::StreamShell::Options shell_options;
+  shell_options.heading = "";
+  blocks::StreamShell shell(m, shell_options);
 
   // Stage A: outlier selection.
   m.blank();
   m.comment("Stage A: outlier selection (golden: select_outliers)");
   std::vector<std::pair<std::string, std::string>> records;
-  Token t{"in_valid_i", "x_i", mb > 0 ? "mode_i" : ""};
+  Token t{"x_i", mb > 0 ? "mode_i" : ""};
   std::string flags;
   if (d.n == 0) {
     flags = m.wire("is_outlier", d.k);
     m.assign(flags, lit(d.k, 0));
   } else if (p.selection == "iterative") {
-    flags = select_iterative(m, d, p.passes_per_stage, t, records);
+    flags = select_iterative(m, d, p.passes_per_stage, shell, t, records);
   } else {
     flags = select_rank(m, d, "x_i");
   }
 
-  std::string x = t.x, fl = flags, valid = t.valid, mode = t.mode;
+  std::string x = t.x, fl = flags, mode = t.mode;
   if (p.pipeline_stages >= 1) {
-    m.blank();
-    m.comment("Stage register after the selection (pipeline_stages >= 1).");
-    vlog::Registers regs{"clk_i", "rst_ni", "advance", {}, ""};
-    m.reg("valid_q1", 1);
-    regs.regs.push_back({"valid_q1", valid, "1'b0"});
-    m.reg("x_q1", d.k * 16);
-    regs.regs.push_back({"x_q1", x, ""});
-    if (mb > 0) {
-      m.reg("mode_q1", mb);
-      regs.regs.push_back({"mode_q1", mode, ""});
-      mode = "mode_q1";
-    }
-    m.reg("is_outlier_q1", d.k);
-    regs.regs.push_back({"is_outlier_q1", flags, ""});
+    std::vector<blocks::StreamShell::Reg> regs;
+    regs.emplace_back("x_q1", x, d.k * 16);
+    if (mb > 0) regs.emplace_back("mode_q1", mode, mb);
+    regs.emplace_back("is_outlier_q1", flags, d.k);
     for (std::size_t j = 0; j < records.size(); ++j) {
       const std::string ik = fmt::format("outlier_idx_q1_{}", j),
                         vk = fmt::format("outlier_q1_{}", j);
-      m.reg(ik, d.ib);
-      m.reg(vk, 16);
-      regs.regs.push_back({ik, records[j].first, ""});
-      regs.regs.push_back({vk, records[j].second, ""});
+      regs.emplace_back(ik, records[j].first, d.ib);
+      regs.emplace_back(vk, records[j].second, 16);
       records[j] = {ik, vk};
     }
-    m.add(regs);
-    x = "x_q1", fl = "is_outlier_q1", valid = "valid_q1";
+    shell.stage("Stage register after the selection (pipeline_stages >= 1).", regs);
+    x = "x_q1", fl = "is_outlier_q1";
+    if (mb > 0) mode = "mode_q1";
   }
 
   // Rank selection has flags but no ordered records yet: pick slot j's
@@ -333,27 +317,21 @@ std::vector<vlog::Module> build_rtl(const golden::OpalQuantizerParams& p, const 
   }
 
   m.blank();
-  m.comment("Output register.");
-  vlog::Registers out{"clk_i", "rst_ni", "advance", {{"out_valid_q", valid, "1'b0"}}, ""};
-  m.reg("scale_q", 8);
   m.wire("scale_d", 8);
   m.assign("scale_d", fmt::format("nan_block ? 8'hff : {}", maxf), "S = max inlier field (emax 0)");
-  out.regs.push_back({"scale_q", "scale_d", ""});
-  m.reg("codes_q", slots_n * d.b);
-  out.regs.push_back({"codes_q", "codes_d", ""});
+  std::vector<blocks::StreamShell::Reg> out;
+  out.emplace_back("scale_q", "scale_d", 8);
+  out.emplace_back("codes_q", "codes_d", slots_n * d.b);
   if (d.n) {
     std::vector<std::string> idx_msb, val_msb;
     for (int j = d.n - 1; j >= 0; --j) {
       idx_msb.push_back(records[j].first);
       val_msb.push_back(records[j].second);
     }
-    m.reg("idx_q", d.n * d.ib);
-    m.reg("outl_q", d.n * 16);
-    out.regs.push_back({"idx_q", vlog::concat(idx_msb), ""});
-    out.regs.push_back({"outl_q", vlog::concat(val_msb), ""});
+    out.emplace_back("idx_q", vlog::concat(idx_msb), d.n * d.ib);
+    out.emplace_back("outl_q", vlog::concat(val_msb), d.n * 16);
   }
-  m.add(out);
-  m.assign("out_valid_o", "out_valid_q");
+  shell.output(out);
   m.assign("scale_o", "scale_q");
   m.assign("codes_o", "codes_q");
   if (d.n) {

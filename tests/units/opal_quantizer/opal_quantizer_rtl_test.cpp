@@ -66,7 +66,8 @@ TEST(OpalQuantizerRtl, PassesPerStageSetsSelectionRegistersAndLatency) {
       EXPECT_EQ(d->latency(), 1 + stages + regs) << "passes_per_stage " << s;
       std::string text;
       for (const auto& m : d->modules()) text += vlog::print(m);
-      EXPECT_EQ(count(text, R"(reg\s+sel_valid_q\d+\s*;)"), regs) << "passes_per_stage " << s;
+      EXPECT_EQ(count(text, R"(reg\s+\[\d+:0\]\s+sel_live_q\d+\s*;)"), regs)
+          << "passes_per_stage " << s;
       // The mode travels with the block through every selection register.
       EXPECT_EQ(count(text, R"(reg\s+sel_mode_q\d+\s*;)"), regs);
     }
