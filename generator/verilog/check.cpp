@@ -31,8 +31,8 @@ class Scope {
   void use(const std::string& expr, const std::string& where) const {
     for (const auto& id : identifiers(expr))
       if (!declared_.count(id))
-        throw std::logic_error(fmt::format("vlog: module {} uses '{}' before its declaration (in {})",
-                                           m_.name, id, where));
+        throw std::logic_error(fmt::format(
+            "vlog: module {} uses '{}' before its declaration (in {})", m_.name, id, where));
   }
   void stmts(const StmtList& list, const std::string& where) const {
     for (const auto& s : list) {
@@ -114,7 +114,8 @@ void check_declaration_order(const Module& m) {
     } else if (const auto* c = std::get_if<Combinational>(&item)) {
       scope.stmts(c->body, "always @*");
     } else if (const auto* r = std::get_if<Registers>(&item)) {
-      const std::string where = "register block" + (r->comment.empty() ? "" : " '" + r->comment + "'");
+      const std::string where =
+          "register block" + (r->comment.empty() ? "" : " '" + r->comment + "'");
       scope.use(r->clock, where);
       bool any_reset = false;
       for (const auto& u : r->regs) any_reset |= !u.reset_value.empty();

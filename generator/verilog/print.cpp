@@ -124,7 +124,8 @@ class Printer {
       std::string h = b.head;
       if (prev_block) {
         // Continue the previous branch's "end" line.
-        const std::string end_line = std::string(static_cast<std::size_t>(indent) * 2, ' ') + "end\n";
+        const std::string end_line =
+            std::string(static_cast<std::size_t>(indent) * 2, ' ') + "end\n";
         out.resize(out.size() - end_line.size());
         h = "end " + h;
       }
@@ -167,8 +168,8 @@ class Printer {
     for (const auto& [port, expr] : inst.connections) w = std::max(w, port.size());
     for (std::size_t i = 0; i < inst.connections.size(); ++i) {
       const auto& [port, expr] = inst.connections[i];
-      std::string text = fmt::format(".{:<{}} ({}){}", port, w, expr,
-                                     i + 1 < inst.connections.size() ? "," : "");
+      std::string text =
+          fmt::format(".{:<{}} ({}){}", port, w, expr, i + 1 < inst.connections.size() ? "," : "");
       line(indent + 1, text);
     }
     line(indent, ");");
@@ -280,9 +281,9 @@ std::string print(const Module& m) {
       if (b.net(*n, a)) ++idx;
     } else if (const auto* mem = std::get_if<Memory>(&item)) {
       b.separate(false);
-      p.line(1, with_comment(fmt::format("reg {} {} [0:{}];", range(mem->width), mem->name,
-                                         mem->depth - 1),
-                             mem->comment));
+      p.line(1, with_comment(
+                    fmt::format("reg {} {} [0:{}];", range(mem->width), mem->name, mem->depth - 1),
+                    mem->comment));
     } else if (const auto* lp = std::get_if<LocalParam>(&item)) {
       b.separate(false);
       p.line(1, with_comment(fmt::format("localparam {} = {};", lp->name, lp->value), lp->comment));

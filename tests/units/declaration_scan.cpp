@@ -52,12 +52,13 @@ std::vector<Token> lex(const std::string& s) {
 }
 
 const std::set<std::string> kKeywords{
-    "module", "endmodule", "input",  "output", "inout",    "wire",      "reg",   "signed",
-    "assign", "always",    "begin",  "end",    "if",       "else",      "case",  "endcase",
-    "default", "posedge",  "negedge", "or",    "genvar",   "generate",  "endgenerate",
-    "for",    "localparam", "parameter", "integer", "initial", "function", "endfunction"};
-const std::set<std::string> kDeclare{"input",  "output",     "inout",   "wire",
-                                     "reg",    "genvar",     "localparam", "integer"};
+    "module",     "endmodule", "input",   "output",   "inout",       "wire",
+    "reg",        "signed",    "assign",  "always",   "begin",       "end",
+    "if",         "else",      "case",    "endcase",  "default",     "posedge",
+    "negedge",    "or",        "genvar",  "generate", "endgenerate", "for",
+    "localparam", "parameter", "integer", "initial",  "function",    "endfunction"};
+const std::set<std::string> kDeclare{"input", "output", "inout",      "wire",
+                                     "reg",   "genvar", "localparam", "integer"};
 
 }  // namespace
 

@@ -51,7 +51,8 @@ TEST(DeclarationScan, AcceptsWhatTheGeneratorWrites) {
 
 TEST(DeclarationScan, EveryShippedDesignDeclaresBeforeUse) {
   int files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCKFORGE_SOURCE_DIR) / "rtl_out")) {
+  for (const auto& e :
+       fs::recursive_directory_iterator(fs::path(BLOCKFORGE_SOURCE_DIR) / "rtl_out")) {
     if (e.path().extension() != ".v") continue;
     std::ifstream in(e.path());
     std::stringstream ss;

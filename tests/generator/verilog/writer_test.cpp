@@ -98,12 +98,14 @@ TEST(Writer, BeginEndOnlyAroundSeveralStatements) {
   m.output("y_o", 2);
   m.reg("y", 2);
   m.reg("z", 2);
-  m.add(Combinational{{if_("a_i == 2'd0", {set("y", "2'd1"), set("z", "2'd0")},
-                           {if_("a_i == 2'd1", {set("y", "2'd2")},
-                                {if_("a_i[0]", {set("y", "2'd3")}), set("z", "a_i")})}),
-                       Stmt{Case{"a_i", {{"2'd0", {set("z", "2'd3")}}, {"default", {set("z", "z"), set("y", "y")}}}}},
-                       if_("a_i[1]", {if_("a_i[0]", {set("y", "2'd0")})}, {set("y", "2'd1")})},
-                      ""});
+  m.add(Combinational{
+      {if_("a_i == 2'd0", {set("y", "2'd1"), set("z", "2'd0")},
+           {if_("a_i == 2'd1", {set("y", "2'd2")},
+                {if_("a_i[0]", {set("y", "2'd3")}), set("z", "a_i")})}),
+       Stmt{Case{"a_i",
+                 {{"2'd0", {set("z", "2'd3")}}, {"default", {set("z", "z"), set("y", "y")}}}}},
+       if_("a_i[1]", {if_("a_i[0]", {set("y", "2'd0")})}, {set("y", "2'd1")})},
+      ""});
   m.assign("y_o", "y ^ z");
   const std::string text = print(m);
   EXPECT_NE(text.find("  always @* begin\n"
@@ -187,13 +189,13 @@ std::vector<Module> loop_design() {
   top.output("y_o", 16);
   top.output("rd_o", 16);
   top.wire("inv", 16, "lane l at inv[4*l +: 4]");
-  top.add(GenerateFor{"l",
-                      4,
-                      "g_lane",
-                      {Net{"lane_x", 4, false, false, ""},
-                       Assign{"lane_x", "x_i[4*l +: 4]", ""},
-                       Instance{"loop_cell", "u_cell", {{"a_i", "lane_x"}, {"y_o", "inv[4*l +: 4]"}}, ""}},
-                      "one inverter per lane"});
+  top.add(GenerateFor{
+      "l",
+      4,
+      "g_lane",
+      {Net{"lane_x", 4, false, false, ""}, Assign{"lane_x", "x_i[4*l +: 4]", ""},
+       Instance{"loop_cell", "u_cell", {{"a_i", "lane_x"}, {"y_o", "inv[4*l +: 4]"}}, ""}},
+      "one inverter per lane"});
   top.assign("y_o", "inv");
   top.memory("mem", 16, 4, "four words, no reset");
   auto w = register_bank("we_i", "write port");
@@ -225,9 +227,9 @@ TEST(Writer, GenerateLoopAndMemory) {
       << text;
   const auto dir = write_files(loop_design(), "loop");
   const std::string files = (dir / "loop_cell.v").string() + " " + (dir / "loop_top.v").string();
-  EXPECT_EQ(std::system(("verilator --lint-only -Wall --top-module loop_top " + files +
-                         " > /dev/null 2>&1")
-                            .c_str()),
+  EXPECT_EQ(std::system(
+                ("verilator --lint-only -Wall --top-module loop_top " + files + " > /dev/null 2>&1")
+                    .c_str()),
             0);
   EXPECT_EQ(std::system(("iverilog -g2005 -Wall -o " + (dir / "a.vvp").string() + " " + files +
                          " > /dev/null 2>&1")
