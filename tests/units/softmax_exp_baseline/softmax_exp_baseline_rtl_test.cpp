@@ -3,22 +3,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 
 #include "generator/design/registry.hpp"
-#include "generator/verilog/module.hpp"
+#include "tests/units/design_text.hpp"
 
 namespace bf {
 namespace {
 
-// The Verilog of a design with comments stripped.
-std::string code_of(const std::string& toml) {
-  const auto d = load_design_text(toml, "test.toml");
-  std::string all;
-  for (const auto& m : d->modules()) all += vlog::print(m);
-  return std::regex_replace(all, std::regex("//[^\n]*"), "");
-}
+using testing::code_of;
 
 TEST(SoftmaxExpBaselineRtl, BaselineHasMultipliersTableAndReciprocal) {
   const std::string v = code_of("unit = \"softmax.exp_baseline\"\n[params]\nn = 4\n");
@@ -35,5 +28,6 @@ TEST(SoftmaxExpBaselineRtl, LatencyIsPipelineStagesPlusOne) {
     EXPECT_EQ(d->latency(), s + 1);
   }
 }
+
 }  // namespace
 }  // namespace bf
