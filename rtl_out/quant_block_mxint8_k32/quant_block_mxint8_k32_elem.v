@@ -29,8 +29,9 @@ module quant_block_mxint8_k32_elem (
   wire [23:0] sig = {hidden, mant};  // significand, |x| = sig * 2^(ee - 150)
   wire [7:0] ee = hidden ? field : 8'd1;  // max(field, 1)
 
-  // MX integer element (b = 8): n = round(sig >> (S + 25 - b - ee))
-  wire [9:0] r = {2'b0, scale_i} + 10'd17 - {2'b0, ee};  // shift; >= 24 - b since S >= ee - 1
+  // MX integer element, b = 8: n = round(sig >> (S + 25 - b - ee))
+  wire [9:0] shift_base = 10'd17;  // 25 - b
+  wire [9:0] r = {2'b0, scale_i} + shift_base - {2'b0, ee};  // shift; >= 24 - 8 since S >= ee - 1
   wire [9:0] rnd_r = r;
   wire [9:0] rnd_rc = (rnd_r > 10'd25) ? 10'd25 : rnd_r;
   wire [9:0] rnd_off = rnd_rc - 10'd16;
@@ -42,8 +43,11 @@ module quant_block_mxint8_k32_elem (
   wire rnd_sticky = |rnd_ext[23:0];
   wire rnd_inc = rnd_half & (rnd_sticky | rnd_kept[0]);  // ties to even
   wire [8:0] rnd_n = {1'b0, rnd_kept} + {8'd0, rnd_inc};  // rounded magnitude
-  wire [6:0] mag = (rnd_n > 9'd127) ? 7'd127 : rnd_n[6:0];  // saturated magnitude
-  assign code_o = {sign & (|mag), mag};  // sign-magnitude; zero has no sign
+  wire [8:0] max_pos = 9'd127;  // 2^(b-1) - 1
+  wire [7:0] sign_bit = 8'd128;  // the sign's place: 2^(b-1)
+  wire [7:0] mag = (rnd_n > max_pos) ? max_pos[7:0] : rnd_n[7:0];  // saturated magnitude
+  assign code_o = mag | ({8{sign & (|mag)}} & sign_bit);  // sign-magnitude; zero has no sign
+  wire unused_max_pos_top = max_pos[8];  // always 0: 2^(b-1) - 1 < 2^b
 
 endmodule
 

@@ -87,41 +87,11 @@ blocks::RoundShift round_spec(const Shape& s, const Unpacked& u, const std::stri
   return rs;
 }
 
-// MX integer element: n = round_shift_right(sig, S + 25 - b - ee), clipped.
-void mx_int_element(vlog::Module& m, const Shape& s, const Unpacked& u) {
-  const int b = s.f.int_bits;
-  m.comment(fmt::format("MX integer element (b = {}): n = round(sig >> (S + 25 - b - ee))", b));
-  const std::string r = m.wire("r", 10, "shift; >= 24 - b since S >= ee - 1");
-  m.assign(r, fmt::format("{{2'b0, scale_i}} + {} - {{2'b0, {}}}", lit(10, 25 - b), u.ee));
-  const std::string n = blocks::round_shift(m, "rnd", round_spec(s, u, r, 10, 24 - b, b));
-  const uint64_t max_pos = (uint64_t{1} << (b - 1)) - 1;
-  if (s.f.int_encoding == golden::IntEncoding::SignMagnitude) {
-    const std::string mag = m.wire("mag", b - 1, "saturated magnitude");
-    m.assign(mag, fmt::format("({} > {}) ? {} : {}", n, lit(b + 1, max_pos), lit(b - 1, max_pos),
-                              bits(n, b - 2, 0)));
-    m.assign("code_o", fmt::format("{{{} & (|{}), {}}}", u.sign, mag, mag),
-             "sign-magnitude; zero has no sign");
-  } else {
-    const std::string lim = m.wire("lim", b + 1, "2^(b-1) for negatives, 2^(b-1)-1 else");
-    m.assign(lim,
-             fmt::format("{} ? {} : {}", u.sign, lit(b + 1, max_pos + 1), lit(b + 1, max_pos)));
-    const std::string mag = m.wire("mag", b + 1, "saturated magnitude");
-    m.assign(mag, fmt::format("({0} > {1}) ? {1} : {0}", n, lim));
-    const std::string neg = m.wire("neg", b + 1);
-    m.assign(neg, "-" + mag);
-    m.assign("code_o",
-             fmt::format("{} ? {} : {}", u.sign, bits(neg, b - 1, 0), bits(mag, b - 1, 0)),
-             "two's complement");
-    const std::string unused = m.wire("unused_mag_top", 1);
-    m.assign(unused, bits(mag, b, b) + " ^ " + bits(neg, b, b), "bit b is the sign of the range");
-  }
-}
-
-// MX integer element whose width b is one of `widths`, picked by sel_i (past
-// the list: the last). The same formula as mx_int_element with b a signal:
-// the code is the b-bit code, zero-extended to the widest field. One such
-// quantizer per position replaces one fixed-width quantizer per width and
-// position (the per-width copies are idle but for one).
+// MX integer element: n = round_shift_right(sig, S + 25 - b - ee), clipped
+// to b bits. b is one of `widths`, picked by sel_i (past the list: the last;
+// one width: a constant, no sel_i); the code is the b-bit code, zero-extended
+// to the widest field. One such quantizer per position serves every width
+// (opal.quantizer) instead of one fixed-width copy per width and position.
 void mx_int_element_widths(vlog::Module& m, const Shape& s, const Unpacked& u,
                            const std::vector<int>& widths, int sel_w) {
   const int bmax = *std::max_element(widths.begin(), widths.end());
@@ -136,8 +106,8 @@ void mx_int_element_widths(vlog::Module& m, const Shape& s, const Unpacked& u,
     return name;
   };
   const auto max_pos = [](int b) { return (uint64_t{1} << (b - 1)) - 1; };
-  m.comment(fmt::format("MX integer element, b = {} by sel_i: n = round(sig >> (S + 25 - b - ee))",
-                        fmt::join(widths, "/")));
+  m.comment(fmt::format("MX integer element, b = {}{}: n = round(sig >> (S + 25 - b - ee))",
+                        fmt::join(widths, "/"), widths.size() > 1 ? " by sel_i" : ""));
   const std::string shift_base =
       by_width("shift_base", 10, "25 - b", [](int b) { return static_cast<uint64_t>(25 - b); });
   const std::string r = m.wire("r", 10, fmt::format("shift; >= 24 - {} since S >= ee - 1", bmax));
@@ -271,7 +241,7 @@ vlog::Module element_module(const Shape& s, const std::string& name,
   m.blank();
   switch (s.f.kind) {
     case BlockFormat::Kind::MxInt:
-      mx_int_element(m, s, u);
+      mx_int_element_widths(m, s, u, {s.f.int_bits}, 0);
       break;
     case BlockFormat::Kind::MxFloat:
       mx_float_element(m, s, u);
