@@ -55,6 +55,11 @@ class PeDesign : public Design {
                     "the arithmetic is golden/units/opal_pe/opal_pe.hpp."
               : std::string("MXINT activations (no outliers); the arithmetic is "
                             "golden/units/opal_pe/opal_pe.hpp."));
+      if (c_.fp_units > 1)
+        h.push_back(fmt::format(
+            "{} FP units: the block's {} fp32 terms enter {} per cycle ({} cycles), each group "
+            "summed by an adder tree, then accumulated.",
+            c_.fp_units, c_.fp_terms(), c_.fp_units, c_.fp_groups()));
       h.push_back(fmt::format(
           "One transaction per beat; each beat's output leaves {} cycles later (done_o marks a "
           "row's final beat).",
@@ -88,13 +93,23 @@ class PeDesign : public Design {
     }
     return {{"activation_bits_per_element", bpe},
             {"int_lanes", c_.lanes},
-            {"fp_terms_per_block", c_.outliers + 1},
+            {"fp_terms_per_block", c_.fp_terms()},
             {"beats_per_block", c_.beats_per_block()},
-            {"fp_units", c_.outliers > 0 ? "1 bf16 multiplier, 1 fp32 adder, 1 scale multiplier"
-                                         : "1 fp32 adder, 1 scale multiplier"}};
+            {"fp_units", fp_units_text()}};
   }
 
  private:
+  // The FP operators: multipliers (one per unit that ever takes an outlier),
+  // tree adders, the accumulator adder and the scale multiplier.
+  std::string fp_units_text() const {
+    const int u = c_.fp_units;
+    const int muls = c_.outliers == 0 ? 0 : (c_.fp_groups() == 1 ? u - 1 : u);
+    std::string s;
+    if (muls > 0) s += fmt::format("{} bf16 multiplier{}, ", muls, muls > 1 ? "s" : "");
+    if (u > 1) s += fmt::format("{} pipelined fp32 tree adder{}, ", u - 1, u > 2 ? "s" : "");
+    return s + "1 fp32 adder, 1 scale multiplier";
+  }
+
   std::string unit_;
   P p_;
   std::string top_;

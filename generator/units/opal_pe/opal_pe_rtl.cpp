@@ -47,9 +47,13 @@ class TopBuilder {
         beat_bits_(vlog::clog2(static_cast<uint64_t>(c.beats_per_block()))),
         lane_bits_(vlog::clog2(static_cast<uint64_t>(c.lanes))),
         ib_(c.index_bits()),
-        step_bits_(vlog::bits_for(static_cast<uint64_t>(c.outliers))) {}
+        u_(c.fp_units),
+        groups_(c.fp_groups()),
+        step_bits_(vlog::bits_for(static_cast<uint64_t>(c.fp_groups() - 1))) {}
 
-  void build(const std::string& mul_outlier, const std::string& add, const std::string& mul_scale) {
+  // `tree_add`: the pipelined fp32 adder of the group tree (fp_units > 1 only).
+  void build(const std::string& mul_outlier, const std::string& add, const std::string& tree_add,
+             const std::string& mul_scale) {
     ports();
     control();
     outlier_slots();
@@ -57,7 +61,8 @@ class TopBuilder {
     block_accumulator();
     records();
     fp_terms(mul_outlier);
-    fp_accumulate(add, mul_scale);
+    const Terms t = u_ == 1 ? term_stage() : group_stage(tree_add);
+    fp_accumulate(t, add, mul_scale);
     output();
   }
 
@@ -68,17 +73,30 @@ class TopBuilder {
   void lanes();
   void block_accumulator();
   void records();
+  // The registered value added to the accumulator per cycle, with the row
+  // boundaries it carries.
+  struct Terms {
+    std::string valid, row_start, value, wscale;
+  };
   void fp_terms(const std::string& mul_outlier);
-  void fp_accumulate(const std::string& add, const std::string& mul_scale);
+  std::string outlier_term(const std::string& prefix, const std::vector<std::pair<int, int>>& steps,
+                           const std::string& mul_outlier, const std::string& comment);
+  Terms term_stage();
+  Terms group_stage(const std::string& tree_add);
+  void fp_accumulate(const Terms& t, const std::string& add, const std::string& mul_scale);
   void output();
 
   const OpalPeConfig& c_;
   vlog::Module& m_;
   const bool embedded_;  // stalled by a parent's en_i instead of its own handshake
   std::optional<blocks::StreamShell> shell_;  // written by control()
-  const int n_, lanes_, beats_, beat_bits_, lane_bits_, ib_, step_bits_;
-  std::string beat_first_;  // 1-bit expression: this beat starts a block
-  std::string block_end_;   // this beat ends a block
+  const int n_, lanes_, beats_, beat_bits_, lane_bits_, ib_;
+  const int u_;                          // fp_units: terms per cycle
+  const int groups_;                     // G = ceil((n + 1) / u): sequencer steps per block
+  const int step_bits_;                  // the sequencer step 0..G-1
+  std::vector<std::string> slot_terms_;  // per FP unit, the term of this step (fp_terms())
+  std::string beat_first_;               // 1-bit expression: this beat starts a block
+  std::string block_end_;                // this beat ends a block
   std::vector<std::string> wcap_next_;
   std::string beat_sum_;  // the adder tree's root
 };
@@ -269,7 +287,7 @@ void TopBuilder::records() {
   m.blank();
   m.comment("Block record: what the FP path needs from a finished block. It is consumed over");
   m.comment(fmt::format("the next {} cycles, before the next block can end ({} beats later).",
-                        n_ + 1, beats_));
+                        groups_, beats_));
   m.wire("capture", 1, "a block ends this cycle");
   m.assign("capture", "take & " + block_end_);
   auto r = vlog::register_bank("capture", "Block record.");
@@ -297,19 +315,25 @@ void TopBuilder::records() {
   m.add(rs);
 
   m.blank();
-  m.comment(
-      fmt::format("Sequencer: step 0 converts the inlier sum, steps 1..{} the outliers.", n_));
+  if (u_ == 1)
+    m.comment(
+        fmt::format("Sequencer: step 0 converts the inlier sum, steps 1..{} the outliers.", n_));
+  else
+    m.comment(
+        fmt::format("Sequencer: step s (0..{}) hands terms {}*s .. {}*s + {} to the {} FP "
+                    "units (term 0 the inlier sum, term 1 + j outlier j).",
+                    groups_ - 1, u_, u_, u_ - 1, u_));
   m.reg("seq_busy_q", 1);
   m.reg("seq_step_q", step_bits_);
   m.wire("seq_final", 1, "the record's last term");
   m.assign("seq_final",
-           fmt::format("seq_step_q == {}", lit(step_bits_, static_cast<uint64_t>(n_))));
+           fmt::format("seq_step_q == {}", lit(step_bits_, static_cast<uint64_t>(groups_ - 1))));
   auto sq = vlog::register_bank("advance", "Sequencer state.");
   sq.regs.push_back({"seq_busy_q", "capture | (seq_busy_q & ~seq_final)", "1'b0"});
   sq.regs.push_back({"seq_step_q",
-                     n_ == 0 ? lit(step_bits_, 0)
-                             : fmt::format("(capture | seq_final) ? {} : seq_step_q + {}",
-                                           lit(step_bits_, 0), lit(step_bits_, 1)),
+                     groups_ == 1 ? lit(step_bits_, 0)
+                                  : fmt::format("(capture | seq_final) ? {} : seq_step_q + {}",
+                                                lit(step_bits_, 0), lit(step_bits_, 1)),
                      lit(step_bits_, 0)});
   m.add(sq);
 }
@@ -351,46 +375,109 @@ void TopBuilder::fp_terms(const std::string& mul_outlier) {
                        packed),
            "NaN scale, zero sum, or the rounded value");
 
-  std::string term = "term_int";
-  if (n_ > 0) {
-    const int w = c_.weight_bits;
-    m.blank();
-    m.comment("Terms 1..n: outlier j = step - 1, bf16 value times its weight made bf16 (exact).");
-    m.reg("osel_val", 16);
-    m.reg("osel_w", w);
-    vlog::Case sel{"seq_step_q", {}};
-    for (int j = 0; j < n_; ++j)
-      sel.items.push_back(
-          {j + 1 < n_ ? lit(step_bits_, static_cast<uint64_t>(j + 1)) : std::string("default"),
-           {vlog::set("osel_val", part("rec_oval_q", 16 * j, 16)),
-            vlog::set("osel_w", fmt::format("rec_w{}_q", j))}});
-    m.add(vlog::Combinational{{vlog::Stmt{sel}}, "the outlier of this step"});
-    m.wire("ow_neg", 1);
-    m.assign("ow_neg", bit("osel_w", w - 1));
-    m.wire("ow_mag", w, "|w| <= 2^(w-1) fits w bits unsigned");
-    m.assign("ow_mag", "ow_neg ? -osel_w : osel_w");
-    const std::string olz = blocks::leading_zeros(m, "ow_lz", "ow_mag", w);
-    const int olzw = vlog::bits_for(static_cast<uint64_t>(w));
-    m.wire("ow_norm", w);
-    m.assign("ow_norm", "ow_mag << " + olz);
-    m.wire("ow_bf16", 16, "the weight as bf16: exact");
-    const std::string man =
-        w >= 2 ? concat({bits("ow_norm", w - 2, 0), lit(7 - (w - 1), 0)}) : lit(7, 0);
-    const std::string man7 = 7 - (w - 1) > 0 ? man : bits("ow_norm", w - 2, 0);
-    m.assign("ow_bf16",
-             fmt::format("{} ? {{ow_neg, 8'd{} - {}, {}}} : 16'h0000", bit("ow_norm", w - 1),
-                         127 + w - 1, zext(olz, olzw, 8), man7),
-             "the normalized top bit is 0 only for w = 0");
-    m.wire("term_out", 32);
-    m.add(vlog::Instance{mul_outlier,
-                         "u_omul",
-                         {{"a_i", "osel_val"}, {"b_i", "ow_bf16"}, {"y_o", "term_out"}},
-                         "bf16 outlier x bf16 weight -> fp32 (golden: outlier_product)"});
-    m.wire("term", 32);
-    m.assign("term", fmt::format("(seq_step_q == {}) ? term_int : term_out", lit(step_bits_, 0)));
-    term = "term";
+  if (u_ == 1) {
+    std::string term = "term_int";
+    if (n_ > 0) {
+      std::vector<std::pair<int, int>> steps;
+      for (int j = 0; j < n_; ++j) steps.emplace_back(j + 1, j);
+      const std::string out = outlier_term(
+          "", steps, mul_outlier,
+          "Terms 1..n: outlier j = step - 1, bf16 value times its weight made bf16 (exact).");
+      m.wire("term", 32);
+      m.assign("term", fmt::format("(seq_step_q == {}) ? term_int : {}", lit(step_bits_, 0), out));
+      term = "term";
+    }
+    slot_terms_.push_back(term);
+    return;
   }
+  // fp_units > 1: FP unit i takes term s*u + i at step s.
+  const int last_terms = n_ + 1 - (groups_ - 1) * u_;  // terms in the last group, 1..u
+  for (int i = 0; i < u_; ++i) {
+    std::vector<std::pair<int, int>> steps;  // (step, outlier) pairs of this unit
+    for (int s = 0; s < groups_; ++s)
+      if (const int t = s * u_ + i; t >= 1 && t <= n_) steps.emplace_back(s, t - 1);
+    if (steps.empty()) {  // unit 0 when G = 1: the inlier sum only
+      slot_terms_.push_back("term_int");
+      continue;
+    }
+    std::string outs;
+    for (const auto& [s, j] : steps)
+      outs += fmt::format("{}{} at step {}", outs.empty() ? "" : ", ", j, s);
+    const std::string prefix = fmt::format("fp{}_", i);
+    const std::string out = outlier_term(
+        prefix, steps, mul_outlier,
+        fmt::format("FP unit {}: outlier {}, bf16 value times its weight made bf16 (exact).", i,
+                    outs));
+    const std::string term = m.wire(prefix + "term", 32);
+    if (i == 0)
+      m.assign(term, fmt::format("(seq_step_q == {}) ? term_int : {}", lit(step_bits_, 0), out),
+               "term 0: the inlier sum");
+    else if (i >= last_terms)
+      m.assign(term,
+               fmt::format("(seq_step_q == {}) ? 32'h80000000 : {}",
+                           lit(step_bits_, static_cast<uint64_t>(groups_ - 1)), out),
+               "-0 pads the last group (fp_add(t, -0) = t)");
+    else
+      m.assign(term, out);
+    slot_terms_.push_back(term);
+  }
+}
 
+// The outlier of the current step for one FP unit (`steps`: its (step,
+// outlier) pairs), its weight made bf16 and their product. Returns the
+// product wire.
+std::string TopBuilder::outlier_term(const std::string& prefix,
+                                     const std::vector<std::pair<int, int>>& steps,
+                                     const std::string& mul_outlier, const std::string& comment) {
+  auto& m = m_;
+  const int w = c_.weight_bits;
+  const auto nm = [&](const std::string& s) { return prefix + s; };
+  m.blank();
+  m.comment(comment);
+  if (u_ > 1 && steps.size() == 1) {  // one outlier: no select
+    m.wire(nm("osel_val"), 16);
+    m.assign(nm("osel_val"), part("rec_oval_q", 16 * steps[0].second, 16));
+    m.wire(nm("osel_w"), w);
+    m.assign(nm("osel_w"), fmt::format("rec_w{}_q", steps[0].second));
+  } else {
+    m.reg(nm("osel_val"), 16);
+    m.reg(nm("osel_w"), w);
+    vlog::Case sel{"seq_step_q", {}};
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      const auto [s, j] = steps[k];
+      sel.items.push_back({k + 1 < steps.size() ? lit(step_bits_, static_cast<uint64_t>(s))
+                                                : std::string("default"),
+                           {vlog::set(nm("osel_val"), part("rec_oval_q", 16 * j, 16)),
+                            vlog::set(nm("osel_w"), fmt::format("rec_w{}_q", j))}});
+    }
+    m.add(vlog::Combinational{{vlog::Stmt{sel}}, "the outlier of this step"});
+  }
+  m.wire(nm("ow_neg"), 1);
+  m.assign(nm("ow_neg"), bit(nm("osel_w"), w - 1));
+  m.wire(nm("ow_mag"), w, "|w| <= 2^(w-1) fits w bits unsigned");
+  m.assign(nm("ow_mag"), fmt::format("{} ? -{} : {}", nm("ow_neg"), nm("osel_w"), nm("osel_w")));
+  const std::string olz = blocks::leading_zeros(m, nm("ow_lz"), nm("ow_mag"), w);
+  const int olzw = vlog::bits_for(static_cast<uint64_t>(w));
+  m.wire(nm("ow_norm"), w);
+  m.assign(nm("ow_norm"), nm("ow_mag") + " << " + olz);
+  m.wire(nm("ow_bf16"), 16, "the weight as bf16: exact");
+  const std::string man =
+      w >= 2 ? concat({bits(nm("ow_norm"), w - 2, 0), lit(7 - (w - 1), 0)}) : lit(7, 0);
+  const std::string man7 = 7 - (w - 1) > 0 ? man : bits(nm("ow_norm"), w - 2, 0);
+  m.assign(nm("ow_bf16"),
+           fmt::format("{} ? {{{}, 8'd{} - {}, {}}} : 16'h0000", bit(nm("ow_norm"), w - 1),
+                       nm("ow_neg"), 127 + w - 1, zext(olz, olzw, 8), man7),
+           "the normalized top bit is 0 only for w = 0");
+  m.wire(nm("term_out"), 32);
+  m.add(vlog::Instance{mul_outlier,
+                       "u_" + nm("omul"),
+                       {{"a_i", nm("osel_val")}, {"b_i", nm("ow_bf16")}, {"y_o", nm("term_out")}},
+                       "bf16 outlier x bf16 weight -> fp32 (golden: outlier_product)"});
+  return nm("term_out");
+}
+
+TopBuilder::Terms TopBuilder::term_stage() {
+  auto& m = m_;
   m.blank();
   m.comment("Term register, with the row boundaries it carries.");
   m.reg("item_valid_q", 1);
@@ -403,27 +490,93 @@ void TopBuilder::fp_terms(const std::string& mul_outlier) {
       {"item_row_start_q",
        fmt::format("seq_busy_q & (seq_step_q == {}) & rec_row_start_q", lit(step_bits_, 0)),
        "1'b0"});
-  r.regs.push_back({"item_q", term, ""});
+  r.regs.push_back({"item_q", slot_terms_[0], ""});
   r.regs.push_back({"item_wscale_q", "rec_wscale_q", ""});
   m.add(r);
+  return {"item_valid_q", "item_row_start_q", "item_q", "item_wscale_q"};
 }
 
-void TopBuilder::fp_accumulate(const std::string& add, const std::string& mul_scale) {
+TopBuilder::Terms TopBuilder::group_stage(const std::string& tree_add) {
+  auto& m = m_;
+  const int depth = blocks::fp_add_tree_depth(u_);
+  m.blank();
+  m.comment("Term registers: the step's terms, with the row boundaries they carry.");
+  m.reg("item_valid_q", 1);
+  m.reg("item_row_start_q", 1, "the group adds to +0 instead of the accumulator");
+  m.reg("item_wscale_q", 16);
+  std::vector<std::string> items;
+  auto r = vlog::register_bank("advance", "Term stage.");
+  r.regs.push_back({"item_valid_q", "seq_busy_q", "1'b0"});
+  r.regs.push_back(
+      {"item_row_start_q",
+       fmt::format("seq_busy_q & (seq_step_q == {}) & rec_row_start_q", lit(step_bits_, 0)),
+       "1'b0"});
+  for (int i = 0; i < u_; ++i) {
+    items.push_back(m.reg(fmt::format("item{}_q", i), 32));
+    r.regs.push_back({items.back(), slot_terms_[static_cast<std::size_t>(i)], ""});
+  }
+  r.regs.push_back({"item_wscale_q", "rec_wscale_q", ""});
+  m.add(r);
+
+  m.blank();
+  m.comment(fmt::format(
+      "Group sum: a balanced tree of pipelined fp32 adders, {} level{} of one cycle each", depth,
+      depth > 1 ? "s" : ""));
+  m.comment("(golden: s_g = fp_sum_tree(group g)); the row boundaries travel beside it.");
+  blocks::FpAddTree tree;
+  tree.adder = tree_add;
+  tree.clk = "clk_i";
+  tree.en = "advance";
+  const std::string sum = blocks::fp_add_tree(m, "tree", items, tree);
+  std::string valid = "item_valid_q", row_start = "item_row_start_q", wscale = "item_wscale_q";
+  auto d = vlog::register_bank("advance", "Row boundaries, delayed like the tree.");
+  for (int l = 1; l <= depth; ++l) {
+    const std::string v = m.reg(fmt::format("tree{}_valid_q", l), 1);
+    const std::string rs = m.reg(fmt::format("tree{}_row_start_q", l), 1);
+    const std::string ws = m.reg(fmt::format("tree{}_wscale_q", l), 16);
+    d.regs.push_back({v, valid, "1'b0"});
+    d.regs.push_back({rs, row_start, "1'b0"});
+    d.regs.push_back({ws, wscale, ""});
+    valid = v;
+    row_start = rs;
+    wscale = ws;
+  }
+  m.add(d);
+
+  m.blank();
+  m.comment("Group register: one adder in the accumulator loop, as with one FP unit.");
+  m.reg("grp_valid_q", 1);
+  m.reg("grp_q", 32);
+  m.reg("grp_row_start_q", 1, "add to +0 instead of the accumulator");
+  m.reg("grp_wscale_q", 16);
+  auto g = vlog::register_bank("advance", "Group stage.");
+  g.regs.push_back({"grp_valid_q", valid, "1'b0"});
+  g.regs.push_back({"grp_row_start_q", row_start, "1'b0"});
+  g.regs.push_back({"grp_q", sum, ""});
+  g.regs.push_back({"grp_wscale_q", wscale, ""});
+  m.add(g);
+  return {"grp_valid_q", "grp_row_start_q", "grp_q", "grp_wscale_q"};
+}
+
+void TopBuilder::fp_accumulate(const Terms& t, const std::string& add,
+                               const std::string& mul_scale) {
   auto& m = m_;
   m.blank();
-  m.comment("fp32 row accumulator: one term per cycle (golden: acc = fp_add(acc, term)).");
+  m.comment(u_ == 1
+                ? "fp32 row accumulator: one term per cycle (golden: acc = fp_add(acc, term))."
+                : "fp32 row accumulator: one group per cycle (golden: acc = fp_add(acc, s_g)).");
   m.reg("acc_q", 32);
   m.wire("acc_in", 32);
-  m.assign("acc_in", "item_row_start_q ? 32'h00000000 : acc_q");
+  m.assign("acc_in", t.row_start + " ? 32'h00000000 : acc_q");
   m.wire("acc_sum", 32);
   m.add(vlog::Instance{add,
                        "u_acc_add",
-                       {{"a_i", "acc_in"}, {"b_i", "item_q"}, {"y_o", "acc_sum"}},
+                       {{"a_i", "acc_in"}, {"b_i", t.value}, {"y_o", "acc_sum"}},
                        "fp32 accumulator adder"});
   m.reg("fin_wscale_q", 16, "the weight scale of the row acc_q may finish");
   auto r = vlog::register_bank("advance", "Accumulator stage.");
-  r.regs.push_back({"acc_q", "item_valid_q ? acc_sum : acc_q", ""});
-  r.regs.push_back({"fin_wscale_q", "item_wscale_q", ""});
+  r.regs.push_back({"acc_q", t.valid + " ? acc_sum : acc_q", ""});
+  r.regs.push_back({"fin_wscale_q", t.wscale, ""});
   m.add(r);
   m.wire("y_scaled", 32);
   m.add(vlog::Instance{mul_scale,
@@ -461,23 +614,30 @@ void TopBuilder::output() {
 
 }  // namespace
 
-int latency(const OpalPeConfig& c) { return c.outliers + 4; }
+int latency(const OpalPeConfig& c) {
+  const int groups = c.fp_groups();
+  if (c.fp_units == 1) return groups + 3;  // n + 4
+  return groups + 4 + blocks::fp_add_tree_depth(c.fp_units);
+}
 
 std::vector<vlog::Module> build_rtl(
     const OpalPeConfig& c, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header, bool embedded) {
   std::vector<vlog::Module> mods;
-  const std::string omul = top + "_omul", add = top + "_add", smul = top + "_smul";
+  const std::string omul = top + "_omul", add = top + "_add", tadd = top + "_tadd",
+                    smul = top + "_smul";
   if (c.outliers > 0)
     mods.push_back(
         blocks::fp_mul_module(golden::OpalPeFpOps::outlier_mul(), omul, header(omul), false));
   mods.push_back(blocks::fp_add_module(golden::OpalPeFpOps::acc_add(), add, header(add), false));
+  if (c.fp_units > 1)
+    mods.push_back(blocks::fp_add_module(golden::OpalPeFpOps::acc_add(), tadd, header(tadd), true));
   mods.push_back(
       blocks::fp_mul_module(golden::OpalPeFpOps::scale_mul(), smul, header(smul), false));
   vlog::Module m;
   m.name = top;
   m.header = header(top);
-  TopBuilder(c, m, embedded).build(omul, add, smul);
+  TopBuilder(c, m, embedded).build(omul, add, tadd, smul);
   mods.push_back(std::move(m));
   return mods;
 }

@@ -32,7 +32,7 @@ uint32_t bf16_value(std::mt19937_64& rng) {
   if (r < 5) return (rng() & 1) ? 0x8000u : 0u;
   if (r < 12) return fp_operand_io::random_code(f, rng);
   return fp_operand_io::make_code(f, rng() & 1, static_cast<int>(rng() % 25) - 12,
-                             fp_operand_io::random_frac(f, rng));
+                                  fp_operand_io::random_frac(f, rng));
 }
 
 // One block of the stream, as the hardware sees it.
@@ -99,8 +99,9 @@ Block quantized_block(const OpalPeConfig& c, int mode, std::mt19937_64& rng, boo
     const int64_t w = lo + static_cast<int64_t>(rng() % (uint64_t{1} << c.weight_bits));
     b.weights.push_back(weight_code(c, w));
   }
-  b.wscale = fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1, static_cast<int>(rng() % 9) - 4,
-                                 fp_operand_io::random_frac(FloatFormat::bf16(), rng));
+  b.wscale =
+      fp_operand_io::make_code(FloatFormat::bf16(), rng() & 1, static_cast<int>(rng() % 9) - 4,
+                               fp_operand_io::random_frac(FloatFormat::bf16(), rng));
   return b;
 }
 
@@ -234,6 +235,65 @@ std::vector<TestVector> corner_cases(const OpalPeConfig& c) {
       d.last = true;
       append_block(c, d, "two outlier slots at one index", v);
     }
+    // Where the outliers fall: all in the first or the last beat, adjacent
+    // lanes of one beat, every slot at one index (several FP units see the
+    // same weight in one cycle).
+    const int B = c.beats_per_block();
+    for (int beat : {0, B - 1}) {
+      Block d = quantized_block(c, static_cast<int>(rng() % static_cast<uint64_t>(modes)), rng);
+      for (int j = 0; j < n; ++j)
+        d.indices[static_cast<std::size_t>(j)] =
+            static_cast<uint32_t>(beat * c.lanes + (j * 5 + 1) % c.lanes);
+      d.last = true;
+      append_block(c, d, fmt::format("all outliers in beat {}", beat), v);
+    }
+    {
+      Block d = quantized_block(c, top, rng);
+      const int start = static_cast<int>(rng() % static_cast<uint64_t>(c.block));
+      for (int j = 0; j < n; ++j)
+        d.indices[static_cast<std::size_t>(j)] = static_cast<uint32_t>((start + j) % c.block);
+      d.last = true;
+      append_block(c, d, "outliers at adjacent positions", v);
+      for (auto& idx : d.indices) idx = d.indices[0];
+      append_block(c, d, "every outlier slot at one index", v);
+    }
+    // Rounding ties, where the order of the fp32 additions shows: inlier sum
+    // 1.0 and outliers of +-half an ulp of 1.0 (2^-24) or of one ulp
+    // (2^-23): added one by one each half-ulp term ties back to 1.0, a tree
+    // adds them to each other first.
+    const std::vector<std::pair<uint32_t, std::vector<int64_t>>> ties = {
+        {0x3380, {1}}, {0x3380, {1, -1}}, {0x3400, {1, 1, -1}}, {0x3380, {-1}}, {0x33c0, {1}}};
+    for (const auto& [val, ws] : ties) {
+      Block t = zero_block(c);
+      t.codes[0] = act_code(c, 0, 1);
+      t.weights[0] = weight_code(c, 1);
+      t.scale = static_cast<uint32_t>(127 + b0 - 2);
+      for (int j = 0; j < n; ++j) {
+        t.indices[static_cast<std::size_t>(j)] = static_cast<uint32_t>(c.block - 1 - j);
+        t.outliers[static_cast<std::size_t>(j)] = val;
+        t.weights[static_cast<std::size_t>(c.block - 1 - j)] =
+            weight_code(c, ws[static_cast<std::size_t>(j) % ws.size()]);
+      }
+      t.last = true;
+      append_block(c, t, "rounding ties: outliers of half or one ulp of the inlier sum", v);
+    }
+    {
+      // A row of tie blocks: the groups of several blocks meet in one accumulator.
+      for (int k = 0; k < 3; ++k) {
+        Block t = zero_block(c);
+        t.codes[0] = act_code(c, 0, 1);
+        t.weights[0] = weight_code(c, k == 1 ? -1 : 1);
+        t.scale = static_cast<uint32_t>(127 + b0 - 2 + k);
+        for (int j = 0; j < n; ++j) {
+          t.indices[static_cast<std::size_t>(j)] =
+              static_cast<uint32_t>((j * c.lanes + 1) % c.block);
+          t.outliers[static_cast<std::size_t>(j)] = 0x3380 + static_cast<uint32_t>(k) * 0x80;
+          t.weights[t.indices[static_cast<std::size_t>(j)]] = weight_code(c, 1);
+        }
+        t.last = k == 2;
+        append_block(c, t, "row of tie blocks", v);
+      }
+    }
   }
   for (uint32_t ws : {0x0000u, 0x8000u, kBf16Inf, kBf16Nan, 0x0001u, kBf16Max}) {
     Block b = quantized_block(c, top, rng);
@@ -271,9 +331,22 @@ TestVector random_case(const OpalPeConfig& c, std::mt19937_64& rng) {
             : r < 75 ? (rng() & 1 ? 255u : 254u)
             : r < 80 ? static_cast<uint32_t>(rng() % 3)
                      : static_cast<uint32_t>(rng() % 256);
+  // Outlier indices: uniform, or all in one beat (random lanes, so several
+  // per beat and repeats), or at consecutive positions. Values: independent,
+  // or one magnitude with random signs (ties and exact cancellations).
+  const auto place = rng() % 4;
+  const int beat_of_all = static_cast<int>(rng() % static_cast<uint64_t>(c.beats_per_block()));
+  const auto start = rng() % static_cast<uint64_t>(c.block);
+  const bool one_magnitude = rng() % 4 == 0;
+  const uint32_t magnitude = bf16_value(rng) & 0x7fffu;
   for (int j = 0; j < c.outliers; ++j) {
-    b.indices.push_back(static_cast<uint32_t>(rng() % static_cast<uint64_t>(c.block)));
-    b.outliers.push_back(bf16_value(rng));
+    uint64_t idx = rng() % static_cast<uint64_t>(c.block);
+    if (place == 1)
+      idx = static_cast<uint64_t>(beat_of_all * c.lanes) + rng() % static_cast<uint64_t>(c.lanes);
+    if (place == 2) idx = (start + static_cast<uint64_t>(j)) % static_cast<uint64_t>(c.block);
+    b.indices.push_back(static_cast<uint32_t>(idx));
+    b.outliers.push_back(one_magnitude ? (magnitude | ((rng() & 1) ? 0x8000u : 0u))
+                                       : bf16_value(rng));
   }
   b.wscale = bf16_value(rng);
   return {to_ports(c, b), ""};

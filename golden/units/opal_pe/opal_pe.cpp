@@ -13,10 +13,14 @@ namespace bf::golden {
 
 namespace {
 
+constexpr uint32_t kNegZero = 0x80000000u;  // fp32 -0: the padding term
+
 int ceil_log2(int n) { return n <= 1 ? 0 : std::bit_width(static_cast<unsigned>(n - 1)); }
 
-// The checks both parameter structs share.
-void validate_common(int block, int lanes, int outliers, const std::vector<int>& act_bits) {
+// The checks both parameter structs share. `fp_units` terms of the block's
+// n + 1 are added per cycle.
+void validate_common(int block, int lanes, int outliers, int fp_units,
+                     const std::vector<int>& act_bits) {
   if (!std::has_single_bit(static_cast<unsigned>(lanes)))
     throw ParamError("lanes",
                      fmt::format("lanes = {} is not a power of two; use 1, 2, 4, ... 64", lanes));
@@ -24,13 +28,25 @@ void validate_common(int block, int lanes, int outliers, const std::vector<int>&
     throw ParamError("lanes", fmt::format("lanes = {} does not divide block = {}; a block must be "
                                           "a whole number of beats",
                                           lanes, block));
-  if (block / lanes < outliers + 1)
+  const int terms = outliers + 1;
+  if (fp_units < 1 || fp_units > terms)
+    throw ParamError("fp_units",
+                     fmt::format("fp_units = {} but a block has only n + 1 = {} fp32 terms (the "
+                                 "inlier sum and one per outlier); use fp_units between 1 and {}",
+                                 fp_units, terms, terms));
+  const int beats = block / lanes;
+  const int cycles = (terms + fp_units - 1) / fp_units;
+  if (beats < cycles) {
+    const int units_needed = (terms + beats - 1) / beats;
+    const auto lanes_max = std::bit_floor(static_cast<unsigned>(block / cycles));
     throw ParamError(
-        "lanes", fmt::format("lanes = {} gives {} beats per block, but the FP path needs n + 1 = "
-                             "{} cycles per block (one fp32 addition for the inliers and one per "
-                             "outlier); use lanes <= {} or fewer outliers",
-                             lanes, block / lanes, outliers + 1,
-                             std::bit_floor(static_cast<unsigned>(block / (outliers + 1)))));
+        "lanes",
+        fmt::format("lanes = {} gives {} beats per block, but with fp_units = {} the FP path "
+                    "needs ceil((n + 1) / fp_units) = {} cycles per block (n + 1 = {} fp32 terms: "
+                    "the inlier sum and one per outlier); set fp_units = {} (or more), use lanes "
+                    "<= {}, or fewer outliers",
+                    lanes, beats, fp_units, cycles, terms, units_needed, lanes_max));
+  }
   for (std::size_t i = 1; i < act_bits.size(); ++i)
     if (act_bits[i] <= act_bits[i - 1])
       throw ParamError("act_bits", "act_bits must be strictly ascending, e.g. [3, 5]");
@@ -60,11 +76,12 @@ int OpalPeConfig::product_bits() const { return max_bits() + weight_bits; }
 int OpalPeConfig::beat_sum_bits() const { return product_bits() + ceil_log2(lanes); }
 int OpalPeConfig::block_sum_bits() const { return product_bits() + ceil_log2(block); }
 
-void OpalPeParams::validate() const { validate_dot_engine(*this, outliers); }
+void OpalPeParams::validate() const { validate_dot_engine(*this, outliers, fp_units); }
 
 OpalPeConfig OpalPeParams::config() const {
   validate();
-  return {block, lanes, outliers, act_bits, act_encoding_param(act_encoding), weight_bits};
+  return {block,       lanes,   outliers, act_bits, act_encoding_param(act_encoding),
+          weight_bits, fp_units};
 }
 
 IntEncoding act_encoding_param(const std::string& name) {
@@ -74,13 +91,16 @@ IntEncoding act_encoding_param(const std::string& name) {
   return *e;
 }
 
-void validate_dot_engine(const DotEngineParams& p, int outliers) {
-  validate_common(p.block, p.lanes, outliers, p.act_bits);
+void validate_dot_engine(const DotEngineParams& p, int outliers, int fp_units) {
+  validate_common(p.block, p.lanes, outliers, fp_units, p.act_bits);
   act_encoding_param(p.act_encoding);
 }
 
 OpalPeModel::OpalPeModel(OpalPeConfig c)
-    : c_(std::move(c)), wcap_(c_.outliers, 0), is_outlier_(c_.lanes, 0) {}
+    : c_(std::move(c)),
+      wcap_(c_.outliers, 0),
+      is_outlier_(c_.lanes, 0),
+      terms_(static_cast<std::size_t>(c_.fp_groups() * c_.fp_units), kNegZero) {}
 
 int64_t OpalPeModel::activation(uint32_t code, int mode) const {
   const int m = std::min(mode, static_cast<int>(c_.act_bits.size()) - 1);
@@ -129,9 +149,15 @@ OpalPeOutput OpalPeModel::step(const OpalPeBeat& in) {
 
   OpalPeOutput out;
   if (beat_ == c_.beats_per_block() - 1) {
-    uint32_t acc = fp_add(OpalPeFpOps::acc_add(), row_start_ ? 0u : acc_, block_to_fp32(sum, in.scale));
+    // The terms, padded with -0 (set once, never overwritten) to G * u.
+    terms_[0] = block_to_fp32(sum, in.scale);
     for (int j = 0; j < n; ++j)
-      acc = fp_add(OpalPeFpOps::acc_add(), acc, outlier_product(in.outliers[j], wcap_[j]));
+      terms_[static_cast<std::size_t>(j + 1)] = outlier_product(in.outliers[j], wcap_[j]);
+    const auto& add = OpalPeFpOps::acc_add();
+    const auto u = static_cast<std::size_t>(c_.fp_units);
+    uint32_t acc = row_start_ ? 0u : acc_;
+    for (std::size_t g = 0; g < static_cast<std::size_t>(c_.fp_groups()); ++g)
+      acc = fp_add(add, acc, u == 1 ? terms_[g] : fp_sum_tree(add, &terms_[g * u], u));
     acc_ = acc;
     row_start_ = in.last;
     if (in.last) {

@@ -23,13 +23,23 @@
 //        and contributes 0 * v_j).
 // The indices are read on every beat; scale_i, the outlier values, last_i and
 // wscale_i are read on the block's final beat (c == B - 1) only.
-// At a block end, in this order, with one fp32 adder (round to nearest even):
-//   x = int_acc * 2^(S - 127 - (bmax - 2)) rounded to fp32 (RNE, subnormals
-//       and overflow to Inf per golden::fp_round_pack); S == 255 (NaN scale)
-//       gives the canonical NaN;
-//   acc = fp_add(row_start ? +0 : acc, x);
-//   for j = 0 .. n-1: acc = fp_add(acc, fp_mul(bf16 v_j x bf16(wcap_j)) -> fp32)
+// At a block end, the block's n + 1 fp32 terms are
+//   T_0 = x = int_acc * 2^(S - 127 - (bmax - 2)) rounded to fp32 (RNE,
+//       subnormals and overflow to Inf per golden::fp_round_pack); S == 255
+//       (NaN scale) gives the canonical NaN;
+//   T_{1+j} = fp_mul(bf16 v_j x bf16(wcap_j)) -> fp32, j = 0 .. n-1
 //       (bf16(w) is exact for |w| <= 128; the product is exact or +-Inf);
+// and u = fp_units of them are added per cycle. With all additions fp32,
+// round to nearest even (fp_add), in this order:
+//   G = ceil((n + 1) / u) groups; group g holds T_{g*u} .. T_{g*u + u - 1},
+//       the last group padded with -0 up to u terms (fp_add(t, -0) = t for
+//       every term, so the padding changes nothing);
+//   s_g = fp_sum_tree(group g)   (golden/arith/fp_add.hpp: level 1 adds
+//       (t0 + t1), (t2 + t3), ...; an odd last element passes up a level);
+//   acc = fp_add(row_start ? +0 : acc, s_0);
+//   for g = 1 .. G-1: acc = fp_add(acc, s_g);
+// With u = 1 (the default) s_g = T_g: acc = x, then + each outlier product
+// in slot order, left to right.
 //   on a row end (last_i on this block's final beat):
 //       y = fp_mul(fp32 acc x bf16 wscale) -> fp32 (RNE), then the next block
 //       starts a new row (acc = +0).
@@ -67,8 +77,12 @@ struct OpalPeConfig {
   std::vector<int> act_bits = {3, 5};
   IntEncoding act_encoding = IntEncoding::SignMagnitude;
   int weight_bits = 4;
+  int fp_units = 1;  // fp32 terms added per cycle (u)
 
   int beats_per_block() const { return block / lanes; }
+  int fp_terms() const { return outliers + 1; }
+  // Cycles of the FP path per block, ceil((n + 1) / u): at most beats_per_block().
+  int fp_groups() const { return (fp_terms() + fp_units - 1) / fp_units; }
   int max_bits() const;      // bmax
   int index_bits() const;    // ceil(log2 block), at least 1
   int mode_bits() const;     // width of mode_i: ceil(log2 #act_bits), 0 for one mode
@@ -107,14 +121,25 @@ struct DotEngineParams {
 // opal.pe: MX-OPAL activations.
 struct OpalPeParams : DotEngineParams {
   int outliers = 4;
+  int fp_units = 1;
 
   template <class V>
   void visit(V& v) {
     DotEngineParams::visit(v);
     v.field("outliers", outliers,
-            "bf16 outliers per block (n), handled by the FP path one per cycle: block / lanes "
-            "must be at least n + 1",
+            "bf16 outliers per block (n); the FP path takes the block's n + 1 fp32 terms (the "
+            "inlier sum and one product per outlier) fp_units per cycle, so block / lanes must "
+            "be at least ceil((n + 1) / fp_units)",
             IntRange{0, 16});
+    v.field("fp_units", fp_units,
+            "parallel FP outlier paths (u, at most n + 1): u term slots per cycle (slot 0 "
+            "converts the inlier sum, the others are bf16 outlier multipliers), summed by a "
+            "pipelined balanced tree of u - 1 fp32 adders into the one fp32 accumulator adder. "
+            "A tree rather than a fused multi-term adder because it reuses the verified fp32 "
+            "adder, keeps one adder in the accumulator loop whatever u, and gives the "
+            "accumulation order of baseline.bf16_dot (fp_sum_tree, then acc + tree). 1: one "
+            "multiplier, terms added one per cycle; raise it to go past block / (n + 1) lanes",
+            IntRange{1, 17});
   }
 
   // Cross-parameter checks; throws ParamError naming the key.
@@ -123,8 +148,9 @@ struct OpalPeParams : DotEngineParams {
 };
 
 // The checks every parameterization of the engine shares (opal.pe with n
-// outliers, baseline.mx_dot with none); throws ParamError naming the key.
-void validate_dot_engine(const DotEngineParams& p, int outliers);
+// outliers and fp_units FP paths, baseline.mx_dot with none and one);
+// throws ParamError naming the key.
+void validate_dot_engine(const DotEngineParams& p, int outliers, int fp_units = 1);
 IntEncoding act_encoding_param(const std::string& name);
 
 // One beat's inputs, decoded.
@@ -166,6 +192,7 @@ class OpalPeModel {
   int64_t int_acc_ = 0;
   std::vector<int64_t> wcap_;
   std::vector<char> is_outlier_;  // per lane, this beat (kept to avoid an allocation per beat)
+  std::vector<uint32_t> terms_;   // a block's fp32 terms, padded to G * u with -0
   uint32_t acc_ = 0;
   bool row_start_ = true;
 };
