@@ -2,7 +2,7 @@
 // unit:   opal.core
 // top:    opal_core
 // module: opal_core_softmax
-// config hash: 78ee15150991dabe
+// config hash: 5c3bd3177a7e1e1f
 // parameters:
 //   rows = 4
 //   max_blocks = 4
@@ -16,6 +16,7 @@
 //   pe.act_encoding = "sign_magnitude"
 //   pe.weight_bits = 4
 //   pe.outliers = 4
+//   pe.fp_units = 1
 //   quantizer.selection = "iterative"
 //   quantizer.pipeline_stages = 1
 //   quantizer.passes_per_stage = 2

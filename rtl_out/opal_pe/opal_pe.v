@@ -2,7 +2,7 @@
 // unit:   opal.pe
 // top:    opal_pe
 // module: opal_pe
-// config hash: 9ac1b26109bd463f
+// config hash: 5546855917d0b256
 // parameters:
 //   block = 128
 //   lanes = 16
@@ -10,6 +10,7 @@
 //   act_encoding = "sign_magnitude"
 //   weight_bits = 4
 //   outliers = 4
+//   fp_units = 1
 //
 // Dot product of 128-element blocks with 4-bit weights, 16 elements per beat (8 beats per block),
 // MX-OPAL activations with 4 bf16 outliers per block; the arithmetic is golden/units/opal_pe/opal_pe.hpp.

@@ -2,7 +2,7 @@
 // unit:   opal.pe
 // top:    opal_pe
 // module: opal_pe_omul
-// config hash: 9ac1b26109bd463f
+// config hash: 5546855917d0b256
 // parameters:
 //   block = 128
 //   lanes = 16
@@ -10,6 +10,7 @@
 //   act_encoding = "sign_magnitude"
 //   weight_bits = 4
 //   outliers = 4
+//   fp_units = 1
 //
 // Floating-point multiply y = a * b: bf16 x bf16 -> fp32, nearest_even.
 // Bit-exact with golden::fp_mul (golden/arith/fp_mul.hpp).

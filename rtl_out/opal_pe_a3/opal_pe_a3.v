@@ -2,7 +2,7 @@
 // unit:   opal.pe
 // top:    opal_pe_a3
 // module: opal_pe_a3
-// config hash: cbe46ed3bc63651a
+// config hash: 44af9b75cb35f1e1
 // parameters:
 //   block = 128
 //   lanes = 16
@@ -10,6 +10,7 @@
 //   act_encoding = "sign_magnitude"
 //   weight_bits = 4
 //   outliers = 4
+//   fp_units = 1
 //
 // Dot product of 128-element blocks with 4-bit weights, 16 elements per beat (8 beats per block),
 // MX-OPAL activations with 4 bf16 outliers per block; the arithmetic is golden/units/opal_pe/opal_pe.hpp.

@@ -2,7 +2,7 @@
 // unit:   opal.pe
 // top:    opal_pe_a3
 // module: opal_pe_a3_add
-// config hash: cbe46ed3bc63651a
+// config hash: 44af9b75cb35f1e1
 // parameters:
 //   block = 128
 //   lanes = 16
@@ -10,6 +10,7 @@
 //   act_encoding = "sign_magnitude"
 //   weight_bits = 4
 //   outliers = 4
+//   fp_units = 1
 //
 // Floating-point add y = a + b in fp32, nearest_even.
 // Bit-exact with golden::fp_add (golden/arith/fp_add.hpp). Single path:
