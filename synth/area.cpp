@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "synth/flows.hpp"
+#include "synth/mapping_library.hpp"
 #include "util/files.hpp"
 
 namespace bf::synth {
@@ -29,8 +30,9 @@ std::string env(const char* name) {
 // What earlier runs of either flow left in a work directory.
 void clean_work_dir(const fs::path& work) {
   std::error_code ec;
-  for (const char* stale : {"yosys.log", "yosys.console.log", kGenericStat, kLtp, kAreaStatJson,
-                            kAreaStatText, "mapped.v", "scan", "modules", "depth"}) {
+  for (const char* stale :
+       {"yosys.log", "yosys.console.log", kGenericStat, kLtp, kAreaStatJson, kAreaStatText,
+        "mapped.v", kDesignNetlist, "scan", "modules", "depth"}) {
     fs::remove_all(work / stale, ec);
   }
 }
@@ -64,6 +66,14 @@ std::string flow_hash() {
   return stable_hash(all);
 }
 
+void set_library_fields(AreaReport& report, const MappingLibrary& lib, const AreaOptions& options) {
+  report.liberty = options.liberty.empty() ? "synth/cells.lib" : lib.source;
+  report.liberty_name = lib.library.name;
+  report.nand2_area_um2 = lib.nand2_area_um2;
+  report.clock_ns = options.clock_ns;
+  report.dont_use = options.dont_use;
+}
+
 std::string default_cache_dir() {
   if (const std::string dir = env("BLOCKFORGE_CACHE"); !dir.empty()) return dir;
   if (const std::string xdg = env("XDG_CACHE_HOME"); !xdg.empty()) {
@@ -84,6 +94,11 @@ AreaReport run_area(const std::vector<std::string>& verilog_files, const std::st
     throw std::runtime_error(fmt::format("area: '{}' is not a Verilog module name", top));
   }
   if (work_dir.empty()) throw std::runtime_error("area: empty work directory");
+  if (!(options.clock_ns >= 0) || options.clock_ns > 1e6) {
+    throw std::runtime_error(
+        fmt::format("area: clock period {} ns is out of range (give a positive period in ns)",
+                    options.clock_ns));
+  }
   std::vector<std::string> files;
   for (const auto& f : verilog_files) {
     std::error_code ec;

@@ -16,6 +16,7 @@
 //     (synth/area.ys), as blockforge always did.
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,19 @@ struct AreaOptions {
   // One deadline for all Yosys runs of the call, and cancellation: a stopped
   // run throws util::ToolTimeout or util::ToolCancelled.
   util::ToolBudget budget;
+
+  // The cell library to map onto (a Liberty file); empty: the shipped
+  // synth/cells.lib. Cells named in dont_use (and those the library marks
+  // dont_use) are removed from the copy synthesis sees.
+  std::string liberty;
+  std::vector<std::string> dont_use;
+  // Delay-targeted mapping: ABC maps for this clock period (abc -D, in ns);
+  // 0: the default area-oriented mapping. Part of every cache key.
+  double clock_ns = 0;
+  // Map asynchronous resets through logic onto plain flops (Yosys
+  // async2sync), for libraries without resettable flops. The netlist then
+  // resets on a clock edge while rst_ni is low.
+  bool async_reset_to_sync = false;
 };
 
 // Synthesizes `top` from plain Verilog-2005 files and returns its area

@@ -81,7 +81,7 @@ nlohmann::ordered_json to_json(const AreaReport& r) {
   j["tool"] = {{"yosys_version", r.yosys_version},
                {"script", r.mode == "flat" ? "synth/area.ys" : "synth/area_module.ys"},
                {"script_hash", r.script_hash},
-               {"liberty", "synth/cells.lib"},
+               {"liberty", r.liberty},
                {"liberty_hash", r.liberty_hash},
                {"share", r.share},
                {"cache", r.cache_dir}};
@@ -91,12 +91,17 @@ nlohmann::ordered_json to_json(const AreaReport& r) {
 std::string to_table(const AreaReport& r) {
   const auto share = [&](double a) { return r.area_um2 > 0 ? 100.0 * a / r.area_um2 : 0.0; };
   std::string out;
-  out += fmt::format("Area of {} ({} {}, share {}; {}; scripts {}, synth/cells.lib {})\n", r.top,
-                     r.mode, r.mode == "flat" ? "synth -flatten" : "synthesis per module",
-                     r.share ? "on" : "off", r.yosys_version, r.script_hash, r.liberty_hash);
+  out += fmt::format("Area of {} ({} {}, share {}; {}; scripts {}, {} {})\n", r.top, r.mode,
+                     r.mode == "flat" ? "synth -flatten" : "synthesis per module",
+                     r.share ? "on" : "off", r.yosys_version, r.script_hash, r.liberty,
+                     r.liberty_hash);
+  if (r.clock_ns > 0)
+    out += fmt::format("  mapped for a {:.3f} ns clock (abc -D {:.0f})\n", r.clock_ns,
+                       r.clock_ns * 1000);
+  if (!r.dont_use.empty()) out += fmt::format("  dont_use: {}\n", fmt::join(r.dont_use, " "));
   out += fmt::format("  {:<22}{:>14.3f} um^2\n", "area", r.area_um2);
-  out += fmt::format("  {:<22}{:>14.1f} (area / {} um^2)\n", "NAND2-equivalent", r.nand2_eq,
-                     kNand2AreaUm2);
+  out += fmt::format("  {:<22}{:>14.1f} (area / {} um^2, the library's smallest NAND2)\n",
+                     "NAND2-equivalent", r.nand2_eq, r.nand2_area_um2);
   out += fmt::format("  {:<22}{:>14}\n", "cells", r.cell_count);
   out += fmt::format("  {:<22}{:>14} ({:.3f} um^2, {:.1f}% of area)\n", "registers (flops)",
                      r.flops, r.flop_area_um2, share(r.flop_area_um2));

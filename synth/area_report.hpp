@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "synth/liberty.hpp"
+
 namespace bf::synth {
 
 // Transistors per NAND2, the unit of transistor_nand2_eq.
@@ -41,10 +43,11 @@ struct ModuleArea {
 
 struct AreaReport {
   std::string top;
-  std::string mode;                   // "hierarchical" or "flat"
-  double area_um2 = 0;                // sum over mapped cells of count * liberty area
-  double nand2_eq = 0;                // area_um2 / kNand2AreaUm2
-  std::map<std::string, long> cells;  // mapped cell type -> count (whole design)
+  std::string mode;                       // "hierarchical" or "flat"
+  double area_um2 = 0;                    // sum over mapped cells of count * liberty area
+  double nand2_eq = 0;                    // area_um2 / nand2_area_um2
+  double nand2_area_um2 = kNand2AreaUm2;  // the library's smallest 2-input NAND
+  std::map<std::string, long> cells;      // mapped cell type -> count (whole design)
   long cell_count = 0;
   long flops = 0;  // sequential cells (DFF, DFFR, DFFS)
   double flop_area_um2 = 0;
@@ -71,6 +74,15 @@ struct AreaReport {
   // Things the user may want to know that did not stop the run (a corrupt
   // cache entry that was recomputed, ...), one line each.
   std::vector<std::string> notes;
+
+  // The mapped gate-level netlist of the whole design (every module's
+  // mapped netlist, children included), in the work directory: what timing,
+  // power and gate-level simulation use.
+  std::string netlist;
+  std::string liberty = "synth/cells.lib";  // the library mapped onto
+  std::string liberty_name;                 // its library (NAME)
+  double clock_ns = 0;                      // delay target of the mapping, 0: none
+  std::vector<std::string> dont_use;
 };
 
 // Keys: top, mode, area_um2, nand2_eq, cells (type -> count), cell_count,

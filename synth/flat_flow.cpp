@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "synth/flows.hpp"
+#include "synth/mapping_library.hpp"
 #include "synth/netlist_stats.hpp"
 #include "synth/yosys_run.hpp"
 #include "util/files.hpp"
@@ -23,17 +24,18 @@ AreaReport run_flat_area(const std::vector<std::string>& files, const std::strin
                          const fs::path& work, const AreaOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string script_template = read_script_template(kScriptFile);
-  const std::string liberty_text = util::read_text(liberty_path());
-  const auto library = read_liberty_cells(liberty_path());
+  const MappingLibrary lib = prepare_mapping_library(options.liberty, options.dont_use);
+  const auto& library = lib.library.cells;
+  std::map<std::string, std::string> values =
+      mapping_script_values(lib, options.clock_ns, options.async_reset_to_sync);
   std::string reads;
   for (const auto& f : files) reads += fmt::format("read_verilog \"{}\"\n", f);
   if (!reads.empty()) reads.pop_back();
-  util::write_text(
-      (work / kScriptFile).string(),
-      fill_template(script_template, {{"READ_VERILOG", reads},
-                                      {"TOP", top},
-                                      {"SYNTH_OPTIONS", options.share ? "" : "-noshare"}}));
-  util::write_text((work / kLibertyFile).string(), liberty_text);
+  values["READ_VERILOG"] = reads;
+  values["TOP"] = top;
+  values["SYNTH_OPTIONS"] = options.share ? "" : "-noshare";
+  util::write_text((work / kScriptFile).string(), fill_template(script_template, values));
+  util::write_text((work / kLibertyFile).string(), lib.text);
 
   {
     std::optional<JobSlots::Hold> slot;
@@ -46,7 +48,8 @@ AreaReport run_flat_area(const std::vector<std::string>& files, const std::strin
   r.mode = "flat";
   r.share = options.share;
   r.script_hash = stable_hash(script_template);
-  r.liberty_hash = stable_hash(liberty_text);
+  r.liberty_hash = stable_hash(lib.text);
+  set_library_fields(r, lib, options);
   r.yosys_runs = 1;
 
   // Mapped netlist: cells, area, registers.
@@ -63,7 +66,8 @@ AreaReport run_flat_area(const std::vector<std::string>& files, const std::strin
   r.flop_area_um2 = mapped.flop_area_um2;
   r.cell_area_um2 = mapped.cell_area_um2;
   r.flop_types = mapped.flop_types;
-  r.nand2_eq = r.area_um2 / kNand2AreaUm2;
+  r.nand2_eq = r.area_um2 / r.nand2_area_um2;
+  r.netlist = (work / "mapped.v").string();
   // Cross-check against Yosys' own sum (it prints 6 decimals).
   if (const auto yosys_area = yosys_chip_area(work / kAreaStatText);
       yosys_area && std::abs(*yosys_area - r.area_um2) > 1e-5 + 1e-9 * r.area_um2) {

@@ -17,6 +17,14 @@ inline constexpr const char* kGenericStat = "generic_stat.json";
 inline constexpr const char* kLtp = "ltp.txt";
 inline constexpr const char* kAreaStatJson = "area_stat.json";
 inline constexpr const char* kAreaStatText = "area_stat.txt";
+// The hierarchical flow's whole-design gate-level netlist.
+inline constexpr const char* kDesignNetlist = "netlist.v";
+
+struct MappingLibrary;
+
+// The report's library fields (liberty, liberty_name, nand2 area, clock,
+// dont_use) from the library a flow mapped onto.
+void set_library_fields(AreaReport& report, const MappingLibrary& lib, const AreaOptions& options);
 
 // synth/area.ys: the whole design flattened in one Yosys run.
 AreaReport run_flat_area(const std::vector<std::string>& files, const std::string& top,

@@ -9,6 +9,7 @@
 #include "synth/design_scan.hpp"
 #include "synth/flows.hpp"
 #include "synth/instance_tree.hpp"
+#include "synth/mapping_library.hpp"
 #include "synth/module_synth.hpp"
 #include "synth/parallel_jobs.hpp"
 #include "synth/verilog_source.hpp"
@@ -42,6 +43,20 @@ std::string hierarchical_scripts_hash() {
   return stable_hash(all);
 }
 
+// Every module's mapped netlist in one file: the design's gate-level netlist.
+std::string write_design_netlist(const std::string& top, const std::vector<std::string>& order,
+                                 const std::map<std::string, ModuleResult>& results,
+                                 const fs::path& work) {
+  std::string text = fmt::format(
+      "// Gate-level netlist of {}: each module synthesized on its own (blockforge area,\n"
+      "// hierarchical flow) and mapped onto the cell library; {} modules.\n",
+      top, order.size());
+  for (const auto& name : order) text += util::read_text(results.at(name).mapped_netlist);
+  const std::string path = (work / kDesignNetlist).string();
+  util::write_text(path, text);
+  return path;
+}
+
 }  // namespace
 
 AreaReport run_hierarchical_area(const std::vector<std::string>& files, const std::string& top,
@@ -49,8 +64,9 @@ AreaReport run_hierarchical_area(const std::vector<std::string>& files, const st
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<ModuleSource> sources = read_modules(files);
   check_module_names(sources);
-  const std::string liberty_text = util::read_text(liberty_path());
-  const auto library = read_liberty_cells(liberty_path());
+  const MappingLibrary lib = prepare_mapping_library(options.liberty, options.dont_use);
+  const std::map<std::string, std::string> mapping =
+      mapping_script_values(lib, options.clock_ns, options.async_reset_to_sync);
   const AreaCache cache(!options.use_cache          ? ""
                         : options.cache_dir.empty() ? default_cache_dir()
                                                     : options.cache_dir);
@@ -61,7 +77,8 @@ AreaReport run_hierarchical_area(const std::vector<std::string>& files, const st
   report.share = options.share;
   report.yosys_version = yosys_version();
   report.script_hash = hierarchical_scripts_hash();
-  report.liberty_hash = stable_hash(liberty_text);
+  report.liberty_hash = stable_hash(lib.text);
+  set_library_fields(report, lib, options);
   report.cache_dir = cache.dir();
 
   const DesignScan scan =
@@ -77,6 +94,7 @@ AreaReport run_hierarchical_area(const std::vector<std::string>& files, const st
     job.name = name;
     job.text = source_of.at(name)->text;
     job.share = options.share;
+    job.mapping = mapping;
     for (const auto& [child, n] : scan.children.at(name)) {
       job.children_interfaces[child] = scan.interfaces.at(child);
     }
@@ -86,7 +104,7 @@ AreaReport run_hierarchical_area(const std::vector<std::string>& files, const st
   std::vector<ModuleResult> results(jobs.size());
   run_parallel(jobs.size(), options.jobs, options.budget,
                [&](std::size_t i, const util::ToolBudget& budget) {
-                 const ModuleContext ctx{cache, library, liberty_text, budget, options.slots};
+                 const ModuleContext ctx{cache, lib.library.cells, lib.text, budget, options.slots};
                  results[i] =
                      synthesize_module(jobs[i], (work / "modules" / jobs[i].name).string(), ctx);
                });
@@ -102,6 +120,8 @@ AreaReport run_hierarchical_area(const std::vector<std::string>& files, const st
     by_name[jobs[i].name] = r;
   }
   roll_up(top, by_name, report);
+  report.nand2_eq = report.area_um2 / report.nand2_area_um2;
+  report.netlist = write_design_netlist(top, order, by_name, work);
 
   const DepthResult depth = design_depth(top, depth_inputs, (work / "depth").string(), cache,
                                          options.budget, options.slots);

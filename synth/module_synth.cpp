@@ -23,14 +23,17 @@ constexpr const char* kModuleFile = "module.v";
 constexpr const char* kChildrenFile = "children.v";
 constexpr const char* kGenericNetlist = "generic.il";
 constexpr const char* kCacheKind = "module";
+// The mapped netlist of a module, under the module's key.
+constexpr const char* kNetlistKind = "mapped";
+constexpr const char* kMappedNetlist = "mapped.v";
 
 std::string fill_script(const std::string& tmpl, const ModuleJob& job) {
-  return fill_template(
-      tmpl,
-      {{"READ_CHILDREN",
-        job.children_interfaces.empty() ? "" : fmt::format("read_verilog -lib {}", kChildrenFile)},
-       {"TOP", job.name},
-       {"SYNTH_OPTIONS", job.share ? "" : "-noshare"}});
+  std::map<std::string, std::string> values = job.mapping;
+  values["READ_CHILDREN"] =
+      job.children_interfaces.empty() ? "" : fmt::format("read_verilog -lib {}", kChildrenFile);
+  values["TOP"] = job.name;
+  values["SYNTH_OPTIONS"] = job.share ? "" : "-noshare";
+  return fill_template(tmpl, values);
 }
 
 std::set<std::string> child_names(const ModuleJob& job) {
@@ -75,7 +78,7 @@ ModuleResult run_module(const ModuleJob& job, const std::string& script, const f
                         const ModuleContext& ctx) {
   fs::create_directories(work);
   for (const char* stale : {kYosysLog, kYosysConsoleLog, kGenericStat, kGenericNetlist,
-                            kAreaStatJson, kAreaStatText, "mapped.v"}) {
+                            kAreaStatJson, kAreaStatText, kMappedNetlist}) {
     std::error_code ec;
     fs::remove(work / stale, ec);
   }
@@ -114,6 +117,11 @@ ModuleResult run_module(const ModuleJob& job, const std::string& script, const f
                                          (work / kGenericNetlist).string(), log_hint(work)));
   }
   r.generic_netlist = (work / kGenericNetlist).string();
+  if (!fs::is_regular_file(work / kMappedNetlist, ec)) {
+    throw std::runtime_error(fmt::format("{}: yosys wrote no {} ({})", what,
+                                         (work / kMappedNetlist).string(), log_hint(work)));
+  }
+  r.mapped_netlist = (work / kMappedNetlist).string();
   return r;
 }
 
@@ -140,6 +148,11 @@ ModuleResult synthesize_module(const ModuleJob& job, const std::string& work_dir
     if (entry) {
       try {
         ModuleResult r = from_cache(*entry, job, ctx);
+        const auto netlist = ctx.cache.load(kNetlistKind, key, &problem);
+        if (!netlist || netlist->blob_path.empty()) {
+          throw std::runtime_error(problem.empty() ? "no mapped netlist" : problem);
+        }
+        r.mapped_netlist = netlist->blob_path;
         r.key = key;
         return r;
       } catch (const std::exception& e) {
@@ -158,6 +171,10 @@ ModuleResult synthesize_module(const ModuleJob& job, const std::string& work_dir
   r.key = key;
   r.note = note;
   try {
+    // Netlist first: a module entry is only ever seen with its netlist.
+    const std::string netlist =
+        ctx.cache.store(kNetlistKind, key, {{"module", job.name}}, r.mapped_netlist, "v");
+    if (!netlist.empty()) r.mapped_netlist = netlist;
     r.generic_netlist =
         ctx.cache.store(kCacheKind, key, to_cache(r, job.name), r.generic_netlist, "il");
   } catch (const std::exception& e) {

@@ -24,6 +24,9 @@ struct ModuleJob {
   std::string text;  // module.v: directives + module, no comments
   std::map<std::string, std::string> children_interfaces;  // child -> port list text
   bool share = false;
+  // FLOP_LEGALIZE, ABC_OPTIONS, TIE_CELLS of the script
+  // (mapping_script_values): what the library and the options ask for.
+  std::map<std::string, std::string> mapping;
 };
 
 struct ModuleResult {
@@ -31,6 +34,7 @@ struct ModuleResult {
   std::map<std::string, long> children;  // child module -> instances (mapped netlist)
   long transistors = 0;                  // own generic netlist
   std::string generic_netlist;           // path of its generic RTLIL netlist
+  std::string mapped_netlist;            // path of its mapped Verilog netlist
   std::string key;
   bool cached = false;
   double seconds = 0;        // Yosys time in this run

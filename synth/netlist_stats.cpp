@@ -161,8 +161,17 @@ MappedCells sum_mapped_cells(const std::map<std::string, long>& cells,
     }
   }
   if (!unmapped.empty()) {
-    throw std::runtime_error(fmt::format("{}: cells not in cells.lib after mapping: {} ({})", what,
-                                         join_types(unmapped), log_hint(work)));
+    // An async reset/set flop left unmapped means the library has no such
+    // flop: say what to do about it rather than only what went wrong.
+    const bool async_flop = unmapped.count("$_DFF_PN0_") || unmapped.count("$_DFF_PN1_");
+    throw std::runtime_error(fmt::format(
+        "{}: cells not in the cell library after mapping: {}{} ({})", what, join_types(unmapped),
+        async_flop ? "; the library has no rising-edge flip-flop with an asynchronous active-low "
+                     "reset/set (an ff group with clear/preset), which blockforge's RTL uses: "
+                     "use a library that has one, or --async-reset sync to map the reset "
+                     "through logic onto plain flops"
+                   : "",
+        log_hint(work)));
   }
   r.area_um2 = static_cast<double>(area_micro) / 1e6;
   r.flop_area_um2 = static_cast<double>(flop_micro) / 1e6;

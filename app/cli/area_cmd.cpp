@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/cli/cli.hpp"
+#include "app/cli/library_options.hpp"
 #include "app/cli/work_dir.hpp"
 #include "generator/design/registry.hpp"
 #include "generator/design/rtl_writer.hpp"
@@ -137,6 +138,10 @@ void add_area_command(CLI::App& app, int& exit_code) {
       "or ~/.cache/blockforge/synth)");
   cmd->add_flag("--no-cache", *no_cache, "neither read nor write the module result cache")
       ->excludes(cache_opt);
+  const LibraryOptions library = add_library_options(
+      cmd,
+      "map for this clock period (ABC -D): the area reported is the area at that clock "
+      "(default: area-oriented mapping)");
   cmd->callback([=, &exit_code] {
     try {
       std::vector<Entry> entries;
@@ -160,6 +165,7 @@ void add_area_command(CLI::App& app, int& exit_code) {
       options.share = *share == "on";
       options.use_cache = !*no_cache;
       options.cache_dir = *cache_dir;
+      library.apply(options);
       {
         util::StopSignals signals;
         synthesize(entries, options, *jobs);

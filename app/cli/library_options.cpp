@@ -1,0 +1,31 @@
+#include "app/cli/library_options.hpp"
+
+namespace bf::cli {
+
+void LibraryOptions::apply(synth::AreaOptions& options) const {
+  options.liberty = *liberty;
+  options.dont_use = *dont_use;
+  options.clock_ns = *clock_ns;
+  options.async_reset_to_sync = *async_reset == "sync";
+}
+
+LibraryOptions add_library_options(CLI::App* cmd, const std::string& clock_help) {
+  LibraryOptions o;
+  cmd->add_option("--liberty", *o.liberty,
+                  "map onto this Liberty cell library (e.g. your PDK's typical corner) instead of "
+                  "the shipped synth/cells.lib")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--dont-use", *o.dont_use,
+                  "library cells synthesis must not use (comma-separated or repeated); cells the "
+                  "library marks dont_use are always avoided")
+      ->delimiter(',');
+  cmd->add_option("--clock-ns", *o.clock_ns, clock_help)->check(CLI::PositiveNumber);
+  cmd->add_option("--async-reset", *o.async_reset,
+                  "async: reset flops map onto the library's flops with asynchronous clear/preset "
+                  "(default); sync: for libraries without them, map the reset through logic "
+                  "onto plain flops (the netlist then resets on a clock edge)")
+      ->check(CLI::IsMember({"async", "sync"}));
+  return o;
+}
+
+}  // namespace bf::cli
