@@ -2,10 +2,12 @@
 // unit:   baseline.bf16_dot
 // top:    baseline_bf16_dot
 // module: baseline_bf16_dot_add
-// config hash: d0e5f3793963e121
+// config hash: b63b446759b1e1d3
 // parameters:
 //   lanes = 16
-//   subnormals = true
+//   accumulation = "tree"
+//   subnormals = "ieee"
+//   fused_fraction_bits = 26
 //   pipeline = "balanced"
 //
 // Floating-point add y = a + b in fp32, nearest_even.

@@ -31,7 +31,7 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.header.push_back(fmt::format(
       "BF16 dot-product baseline: {} lane(s) of bf16 x bf16 -> fp32 products, a balanced fp32 "
       "adder tree ({} level(s)), an fp32 accumulator (round to nearest even, subnormals {}).",
-      L, D, p.subnormals ? "exact" : "flushed"));
+      L, D, p.flush() ? "flushed" : "exact"));
   m.header.push_back(
       "Weights arrive already dequantized to bf16; the dequantizer is outside this unit.");
   m.header.push_back(
@@ -167,6 +167,7 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
 std::vector<vlog::Module> build_rtl(
     const golden::Bf16DotParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header) {
+  if (p.fused()) return build_fused_rtl(p, top, header);
   const bool piped = p.pipelined();
   // The accumulator adder is always combinational (its loop is one cycle);
   // with pipeline = "operators" the tree adders are a second, pipelined

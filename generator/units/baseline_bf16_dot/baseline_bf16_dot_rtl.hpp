@@ -2,7 +2,9 @@
 // Verilog for baseline.bf16_dot: <top>_mul (bf16 x bf16 -> fp32 multiplier,
 // instantiated `lanes` times), <top>_add (fp32 adder, used for every tree
 // node and for the accumulator) and <top> (lanes, balanced adder tree,
-// accumulator, valid/last pipeline, handshake).
+// accumulator, valid/last pipeline, handshake). accumulation = "fused":
+// baseline_bf16_dot_fused_rtl.cpp (<top>_prod, <top>_align_w16/_w24,
+// <top>_normalize, <top>).
 
 #include <functional>
 #include <string>
@@ -15,6 +17,11 @@ namespace bf::baseline_bf16_dot {
 
 // `header(module_name)` gives the generated-file comment block of a module.
 std::vector<vlog::Module> build_rtl(
+    const golden::Bf16DotParams& p, const std::string& top,
+    const std::function<std::vector<std::string>(const std::string&)>& header);
+
+// accumulation = "fused" (called by build_rtl).
+std::vector<vlog::Module> build_fused_rtl(
     const golden::Bf16DotParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header);
 

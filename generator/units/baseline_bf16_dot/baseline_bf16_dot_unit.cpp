@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "generator/blocks/fp_modules.hpp"
-#include "generator/units/baseline_bf16_dot/baseline_bf16_dot_rtl.hpp"
 #include "generator/design/fp_operand_io.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/baseline_bf16_dot/baseline_bf16_dot_rtl.hpp"
 #include "golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp"
 
 namespace bf::baseline_bf16_dot {
@@ -41,18 +41,19 @@ class Bf16DotDesign : public Design {
   }
 
   std::vector<PortSpec> data_inputs() const override {
-    return {
-        PortSpec{"last_i", 1, "this beat is the last one of a row", {}},
-        fp_operand_io::lane_port("a_i", "a", p_.lanes, bf16_, "bf16 activations"),
-        fp_operand_io::lane_port("w_i", "w", p_.lanes, bf16_, "bf16 weights (dequantized upstream)")};
+    return {PortSpec{"last_i", 1, "this beat is the last one of a row", {}},
+            fp_operand_io::lane_port("a_i", "a", p_.lanes, bf16_, "bf16 activations"),
+            fp_operand_io::lane_port("w_i", "w", p_.lanes, bf16_,
+                                     "bf16 weights (dequantized upstream)")};
   }
   std::vector<PortSpec> data_outputs() const override {
     const FloatFormat f = fp32_;
-    return {PortSpec{"done_o", 1, "the beat's last_i", {}},
-            PortSpec{"y_o",
-                     32,
-                     "fp32 dot product of the row when done_o, else 0",
-                     {{"y", 0, 32, [f](uint64_t v) { return fp_operand_io::describe_code(f, v); }}}}};
+    return {
+        PortSpec{"done_o", 1, "the beat's last_i", {}},
+        PortSpec{"y_o",
+                 32,
+                 "fp32 dot product of the row when done_o, else 0",
+                 {{"y", 0, 32, [f](uint64_t v) { return fp_operand_io::describe_code(f, v); }}}}};
   }
   int latency() const override { return p_.latency(); }
 
@@ -76,6 +77,16 @@ class Bf16DotDesign : public Design {
   TestVector random_case(std::mt19937_64& rng) const override;
 
   nlohmann::ordered_json metrics() const override {
+    if (p_.fused())
+      return {{"operation",
+               "sum of lanes exact bf16 x bf16 products and the fp32 accumulator: one aligned "
+               "integer sum, one rounding"},
+              {"accumulation", "fused"},
+              {"multipliers", p_.lanes},
+              {"fused_fraction_bits", p_.fused_fraction_bits},
+              {"subnormals", p_.subnormals},
+              {"pipeline", p_.pipeline},
+              {"latency", p_.latency()}};
     const auto mul = blocks::fp_mul_plan(p_.mul_spec());
     const auto add = blocks::fp_add_plan(p_.add_spec());
     return {{"operation", "sum of lanes bf16 x bf16 -> fp32 products, fp32 accumulator"},
@@ -262,6 +273,70 @@ std::vector<TestVector> Bf16DotDesign::corner_cases() const {
     e.push_back({code(true, 60), code(false, 60)});
     row(v, e, "2^120 + small terms - 2^120: the small terms are gone");
   }
+  // The fused adder's own corners (valid vectors for the tree too):
+  // truncation below the largest term, massive cancellation, one rounding.
+  {
+    const uint32_t p12 = code(false, 12);
+    // Products 2^20 and many 2^-10: with F bits kept below 2^20 the small
+    // ones are truncated away (fused) or rounded in (tree).
+    std::vector<Elem> e = {{code(false, 10), code(false, 10)}};
+    for (int k = 1; k < L; ++k) e.push_back({code(false, -5, 0x7f), code(false, -5, 0x7f)});
+    row(v, e, "one large product, the others far below it (truncated away)");
+    e = {{code(false, 10), code(false, 10)}};
+    for (int k = 1; k < L; ++k) e.push_back({code(k % 2, -8, 0x55), code(false, -8, 0x33)});
+    row(v, e, "large product, small terms of both signs near the truncation point");
+    for (int d : {20, 24, 25, 26, 27, 28, 30}) {
+      e = {{code(false, 0), code(false, 0)}, {code(false, -d), code(false, 0, 0x7f)}};
+      for (int k = 2; k < L; ++k) e.push_back({code(false, -d), code(false, 0)});
+      row(v, e, "1 + terms at 2^-d: the first bits the fused adder truncates");
+      e = {{code(true, 0), code(false, 0)}, {code(false, -d), code(false, 0, 0x7f)}};
+      row(v, e, "-1 + a term at 2^-d (truncated magnitude, then negated)");
+    }
+    // Massive cancellation: two large products cancel; what remains is a
+    // small term (exact when within F bits of the large ones).
+    for (int d : {5, 14, 22, 27, 33}) {
+      e = {{code(false, 20, 0x35), code(false, 3, 0x61)},
+           {code(true, 20, 0x35), code(false, 3, 0x61)},
+           {code(false, 23 - d, 0x2b), code(false, 0, 0x19)}};
+      row(v, e, "massive cancellation: x - x + small");
+    }
+    // (1 + 2^-7)^2 - 1 - 2^-6 = 2^-14: cancellation down to the last product bit.
+    row(v, {{code(false, 0, 1), code(false, 0, 1)}, {code(true, 0), one}, {code(true, -6), one}},
+        "cancellation to the lowest product bit");
+    // The accumulator cancels against the products across beats.
+    e.clear();
+    for (int k = 0; k < L; ++k) e.push_back({code(false, 30, 0x11), code(false, 1)});
+    for (int k = 0; k < L; ++k) e.push_back({code(true, 30, 0x11), code(false, 1)});
+    e.push_back({code(false, -3, 0x5), one});
+    row(v, e, "accumulator cancelled by the products of the next beat");
+    // Ties of the one final rounding: 2^24 + 1, 2^24 + 3, 2^25 + 2 + 1.
+    row(v, {{p12, p12}, {one, one}}, "fused tie 2^24 + 1 -> 2^24 (even)");
+    row(v, {{p12, p12}, {one, one}, {two, one}}, "fused tie 2^24 + 3 -> 2^24 + 4 (even)");
+    row(v, {{p12, p12}, {one, one}, {one, one}, {one | sgn, one}}, "2^24 + 1 + 1 - 1: one tie");
+    row(v, {{code(false, 12), code(false, 13)}, {two, one}, {one, one}},
+        "2^25 + 2 + 1: tie below the fp32 ulp 4");
+    row(v, {{p12, code(false, 12, 0x01)}, {one, code(false, -1)}},
+        "(2^24 + 2^17) + 0.5: below half");
+    // Max exponents: exact products beyond fp32 cancel (fused) or overflow.
+    const uint32_t mx = code(false, 127, 0x7f);
+    row(v, {{mx, mx}, {mx | sgn, mx}}, "max * max - max * max (products beyond fp32)");
+    row(v, {{mx, mx}, {mx, code(true, 127, 0x7e)}}, "max*max - max*(max - ulp)");
+    row(v, {{mx, code(false, 0, 0x7f)}}, "largest finite product that stays finite in the tree");
+    row(v,
+        {{code(false, 64, 0x7f), code(false, 63, 0x7f)}, {code(false, 64, 0x7f), code(false, 63)}},
+        "sum just above the fp32 maximum: overflow to +Inf");
+    row(v, {{code(false, 63, 0x7f), code(false, 64, 0x7f)}, {code(true, 63, 0x7f), code(true, 63)}},
+        "sum of two positives near the maximum, same sign");
+    // Tiny results: rounding up to 2^-126, flushed or subnormal.
+    row(v, {{code(false, -63), code(false, -63)}, {code(true, -63), code(false, -64)}},
+        "2^-126 - 2^-127: subnormal (or flushed) result");
+    row(v, {{code(false, -63, 0x7f), code(false, -64, 0x7f)}},
+        "just below 2^-126: rounds up to the smallest normal");
+    row(v, {{code(true, -70), code(false, -70)}}, "-2^-140: subnormal or -0");
+    row(v, {{code(true, -70), code(false, -70)}, {sgn, one}}, "-2^-140 + -0");
+    row(v, {{code(false, -100), code(false, -60)}, {one, one}, {one | sgn, one}},
+        "tiny + 1 - 1: the tiny term is truncated (fused)");
+  }
   // End on a row boundary so random beats start a fresh row.
   row(v, {near_one(rng)}, "closing 1-beat row");
   return v;
@@ -305,26 +380,35 @@ TestVector Bf16DotDesign::random_case(std::mt19937_64& rng) const {
   } else if (mode < 91) {  // pairs x*w, (-x)*w: the tree sums to exactly +0 (even lanes)
     for (std::size_t i = 0; i < e.size(); ++i)
       e[i] = i % 2 ? Elem{e[i - 1].a ^ 0x8000u, e[i - 1].w} : near_one(rng);
-  } else if (mode < 97) {  // some lanes zero (short rows, padding)
+  } else if (mode < 96) {  // some lanes zero (short rows, padding)
     for (auto& x : e) {
       x = near_one(rng);
       if (rng() % 2) x.a = static_cast<uint32_t>(rng() & 1) << 15;
     }
+  } else if (mode < 99) {  // a cancelling large pair, small terms of both signs far below it
+    const int lb = rnd_exp(-10, 40), ls = lb - rnd_exp(10, 40);
+    for (std::size_t i = 0; i < e.size(); ++i)
+      e[i] = {code(rng() & 1, ls + static_cast<int>(rng() % 4), random_frac(bf16_, rng)),
+              code(false, 0, random_frac(bf16_, rng))};
+    e[0] = {code(false, lb, random_frac(bf16_, rng)), code(false, 0, random_frac(bf16_, rng))};
+    if (e.size() > 1) e[1] = {e[0].a ^ 0x8000u, e[0].w};
   } else {  // any code, specials included
-    for (auto& x : e) x = {fp_operand_io::random_code(bf16_, rng), fp_operand_io::random_code(bf16_, rng)};
+    for (auto& x : e)
+      x = {fp_operand_io::random_code(bf16_, rng), fp_operand_io::random_code(bf16_, rng)};
   }
   return beat(e, last, "random");
 }
 
 std::string default_name(const Bf16DotParams& p) {
-  return fmt::format("baseline_bf16_dot_l{}{}_{}", p.lanes, p.subnormals ? "" : "_ftz",
-                     p.pipelined() ? "pipe" : "comb");
+  return fmt::format("baseline_bf16_dot_l{}{}{}_{}", p.lanes,
+                     p.fused() ? fmt::format("_fused_f{}", p.fused_fraction_bits) : "",
+                     p.flush() ? "_ftz" : "", p.pipelined() ? "pipe" : "comb");
 }
 
 const UnitRegistration registration(make_unit<Bf16DotParams>(
     "baseline.bf16_dot",
     "BF16 dot-product baseline (OPAL area comparison): lanes x bf16*bf16 -> fp32, fp32 adder "
-    "tree, fp32 accumulator",
+    "tree and fp32 accumulator, or one fused multi-term adder into the fp32 accumulator",
     [](const Bf16DotParams& p, std::string top) {
       return std::make_unique<Bf16DotDesign>(p, std::move(top));
     },
@@ -333,9 +417,18 @@ const UnitRegistration registration(make_unit<Bf16DotParams>(
         // Three lanes (an odd tree element delayed like an adder), pipelined.
         "lanes = 3\npipeline = \"balanced\"",
         // Four lanes, fully combinational, subnormals flushed.
-        "lanes = 4\npipeline = \"none\"\nsubnormals = false",
+        "lanes = 4\npipeline = \"none\"\nsubnormals = \"flush\"",
         // One lane (no tree), pipelined, subnormals flushed.
-        "lanes = 1\npipeline = \"operators\"\nsubnormals = false",
+        "lanes = 1\npipeline = \"operators\"\nsubnormals = \"flush\"",
+        // Fused: three lanes, exact subnormals, both register stages.
+        "lanes = 3\naccumulation = \"fused\"\npipeline = \"balanced\"",
+        // Fused: four lanes, flushed, combinational, a narrow window (the
+        // accumulator itself is truncated).
+        "lanes = 4\naccumulation = \"fused\"\nsubnormals = \"flush\"\npipeline = "
+        "\"none\"\nfused_fraction_bits = 12",
+        // Fused: one lane, flushed, products registered.
+        "lanes = 1\naccumulation = \"fused\"\nsubnormals = \"flush\"\npipeline = "
+        "\"operators\"",
     }));
 
 }  // namespace
