@@ -21,6 +21,8 @@ int run(int argc, char** argv) {
   add_softmax_report_command(app, exit_code);
   add_opal_accuracy_command(app, exit_code);
   add_equiv_command(app, exit_code);
+  add_timing_command(app, exit_code);
+  add_power_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
