@@ -22,7 +22,6 @@ int run(int argc, char** argv) {
   add_opal_accuracy_command(app, exit_code);
   add_equiv_command(app, exit_code);
   add_timing_command(app, exit_code);
-  add_timing_command(app, exit_code);
   add_power_command(app, exit_code);
   try {
     app.parse(argc, argv);
