@@ -86,7 +86,9 @@ TEST(PowerModel, HierarchyLoadsAndSplitByHand) {
   for (const auto& m : r.modules) sum += m.energy.total_fj();
   EXPECT_DOUBLE_EQ(sum, r.energy.total_fj());
   for (const auto& m : r.modules)
-    if (m.module == "sub") EXPECT_EQ(m.instances, 2);
+    if (m.module == "sub") {
+      EXPECT_EQ(m.instances, 2);
+    }
 }
 
 TEST(PowerModel, MissingToggleCountIsAnError) {
