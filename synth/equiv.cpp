@@ -25,6 +25,7 @@ constexpr const char* kCexVcd = "counterexample.vcd";
 constexpr const char* kSatProven = "Induction step proven: SUCCESS!";
 constexpr const char* kSatBaseFail = "model found for base case: FAIL!";
 constexpr const char* kSatMaxSteps = "Reached maximum number of time steps";
+constexpr const char* kSatTimeout = "Interrupted SAT solver: TIMEOUT!";
 
 std::string quote(const std::string& path) { return fmt::format("\"{}\"", path); }
 
@@ -150,7 +151,9 @@ Stage run_miter(const std::string& sides, const MiterSpec& spec, const fs::path&
   const int length = last_number_after(log, "** Trying induction with length ");
   if (!st.timed_out && log.find(kSatProven) != std::string::npos) {
     r.verdict = EquivVerdict::Proven;
-    r.method = fmt::format("sat -tempinduct on the miter, induction length {}", length);
+    r.method = fmt::format(
+        "sat -tempinduct on the miter (k-induction over loop-free paths), induction length {}",
+        length);
     r.log.push_back(
         fmt::format("miter, sat -tempinduct: induction step proven at length {}", length));
     st.decided = true;
@@ -171,7 +174,8 @@ Stage run_miter(const std::string& sides, const MiterSpec& spec, const fs::path&
         "miter, sat -tempinduct: base case holds for {} cycles, induction step fails up to "
         "length {} (--depth)",
         r.bounded_cycles, options.depth));
-  } else if (st.timed_out) {
+  } else if (st.timed_out || log.find(kSatTimeout) != std::string::npos) {
+    st.timed_out = true;
     r.log.push_back(fmt::format(
         "miter, sat -tempinduct: stopped by the time limit (base case held for {} cycle(s))",
         r.bounded_cycles));
@@ -218,26 +222,26 @@ EquivResult run_equiv(const EquivSide& a, const EquivSide& b,
   r.work_dir = work.string();
   bool timed_out = false;
   bool decided = false;
-  const bool try_struct = options.method != EquivMethod::Sat && equal_latency;
-  if (!equal_latency && options.method == EquivMethod::Struct)
-    throw std::runtime_error(
-        fmt::format("--method struct needs equal latencies (A {}, B {}); use --method sat or auto",
-                    a.latency, b.latency));
-  if (try_struct) {
+  if (options.method == EquivMethod::Struct) {
+    if (!equal_latency)
+      throw std::runtime_error(
+          fmt::format("--method struct needs equal latencies (A {}, B {}); use --method sat",
+                      a.latency, b.latency));
     const Stage st = run_struct(sides, data_outputs, work / "struct", budget, options.depth, r);
     timed_out = st.timed_out;
     if (st.decided) {
       decided = true;
       r.verdict = EquivVerdict::Proven;
       r.method = "Yosys equivalence cells (equiv_make, equiv_simple, equiv_induct)";
-      r.claim =
-          "every output port of A equals B's in every cycle, for every input sequence (rst_ni, "
-          "in_valid_i, out_ready_i and the data inputs free), starting from any pair of states "
-          "in which the registers matched by name agree (equal reset states are such a pair; "
-          "registers without a reset must start equal)";
+      r.claim = fmt::format(
+          "equiv_induct's equivalence, weaker than a proof from reset: once every proven signal "
+          "matched by name (the output ports among them) has agreed in A and B for {} "
+          "consecutive cycles, they agree in every later cycle, for every input sequence "
+          "(rst_ni, in_valid_i, out_ready_i and the data inputs free); the first cycles after "
+          "reset are not checked (use --method sat for that)",
+          std::max(1, std::min(options.depth, 4)));
     }
-  }
-  if (!decided && !timed_out && options.method != EquivMethod::Struct) {
+  } else {
     r.claim = miter_claim(spec);
     const Stage st = run_miter(sides, spec, work / "miter", budget, options, r);
     decided = st.decided;

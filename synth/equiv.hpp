@@ -10,17 +10,20 @@
 //   Unknown    the time limit hit first, or only a bounded check passed
 //              ("no difference within N cycles", not a proof).
 //
-// Methods, tried in this order until one decides:
-//   1. equal latencies: Yosys' equivalence cells (synth/equiv_struct.ys:
-//      equiv_make / equiv_simple / equiv_induct). Proven when every output
-//      port's cell is proven: the outputs are equal in every cycle for every
-//      input sequence (out_ready_i and rst_ni included) from every state in
-//      which the signals matched by name agree, which includes reset. Cannot
-//      find counterexamples; anything unproven goes on to 2.
-//   2. a miter (synth/equiv_miter.hpp, synth/equiv_miter.ys) proved with
-//      `sat -tempinduct`, induction length 1..depth. Its environment (reset
-//      in cycle 1; out_ready_i free for equal latencies, held 1 and the
-//      faster design delayed otherwise) is the claim: `claim` spells it out.
+// Methods:
+//   sat (default): a miter (synth/equiv_miter.hpp, synth/equiv_miter.ys)
+//      proved with `sat -tempinduct`: k-induction over loop-free paths (Een
+//      and Soerensson; the induction step's states are all distinct), base
+//      case from reset, k = 1..depth. Its environment (reset in cycle 1;
+//      out_ready_i free for equal latencies, held 1 and the faster design
+//      delayed otherwise) is the claim: `claim` spells it out. Finds
+//      counterexamples.
+//   struct (equal latencies only): Yosys' equivalence cells
+//      (synth/equiv_struct.ys: equiv_make / equiv_simple / equiv_induct),
+//      signals matched by name. Fast on RTL vs netlist, but its claim is
+//      weaker (equiv_induct does not check the cycles after reset: once the
+//      matched signals agreed for N cycles they agree forever) and it finds
+//      no counterexamples.
 // SAT on multipliers is hard: designs with wide multipliers may end Unknown.
 
 #include <atomic>
@@ -47,12 +50,12 @@ struct EquivSide {
 
 enum class EquivVerdict { Proven, NotProven, Unknown };
 
-enum class EquivMethod { Auto, Struct, Sat };
+enum class EquivMethod { Sat, Struct };
 
 struct EquivOptions {
   double timeout_seconds = 120;  // whole proof (all Yosys runs); <= 0: none
   int depth = 20;                // longest induction / bounded check, cycles
-  EquivMethod method = EquivMethod::Auto;
+  EquivMethod method = EquivMethod::Sat;
   const std::atomic<bool>* cancel = nullptr;
 };
 

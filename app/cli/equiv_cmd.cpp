@@ -38,7 +38,7 @@ struct EquivArgs {
   std::string netlist_file;
   double timeout = 120;
   int depth = 20;
-  std::string method = "auto";
+  std::string method = "sat";
   bool json = false;
 };
 
@@ -162,15 +162,15 @@ void add_equiv_command(CLI::App& app, int& exit_code) {
       "  UNKNOWN     time limit reached, or only a bounded check passed (\"no difference\n"
       "              within N cycles\", which is not a proof) (exit 2)\n"
       "Errors (bad input, a tool failure): one line on stderr, exit 3.\n\n"
-      "Methods: with equal latencies first Yosys' equivalence cells (equiv_make,\n"
-      "equiv_simple, equiv_induct: signals matched by name, proves RTL vs netlist\n"
-      "quickly); otherwise, or when that does not prove every output, a miter proved\n"
-      "with `sat -tempinduct`. The miter resets both designs in cycle 1, then drives both\n"
-      "with the same free inputs (rst_ni, in_valid_i, data); equal latencies: out_ready_i\n"
-      "free, outputs compared each cycle (data while valid); different latencies:\n"
-      "out_ready_i held 1 and the faster design's outputs delayed by the difference.\n"
-      "Registers without a reset start at 0. SAT is slow on multipliers: designs with\n"
-      "wide multipliers may end UNKNOWN; raise --timeout.");
+      "Method (default --method sat): a miter proved with `sat -tempinduct`\n"
+      "(k-induction over loop-free paths, base case from reset). The miter resets both\n"
+      "designs in cycle 1, then drives both with the same free inputs (rst_ni,\n"
+      "in_valid_i, data); equal latencies: out_ready_i free, in_ready_o/out_valid_o\n"
+      "compared every cycle, data outputs while valid; different latencies: out_ready_i\n"
+      "held 1 and the faster design's outputs delayed by the difference. Registers\n"
+      "without a reset start at 0. --method struct: Yosys' equivalence cells (equal\n"
+      "latencies; weaker claim, no counterexamples). SAT is slow on multipliers: designs\n"
+      "with wide multipliers may end UNKNOWN; raise --timeout.");
   auto a = std::make_shared<EquivArgs>();
   cmd->add_option("A", a->a, "design file (TOML) or directory written by `gen`")->required();
   cmd->add_option("B", a->b, "second design of the same unit (TOML or directory)");
@@ -189,9 +189,11 @@ void add_equiv_command(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--method", a->method,
-                  "auto (default), struct (equivalence cells only; equal latencies) or sat (the "
-                  "miter only)")
-      ->check(CLI::IsMember({"auto", "struct", "sat"}));
+                  "sat (default): the miter, k-induction from reset; struct: Yosys' equivalence "
+                  "cells (equal latencies; faster on RTL vs netlist, weaker claim: the cycles "
+                  "after reset are not checked)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sat", "struct"}));
   cmd->add_flag("--json", a->json, "print the result as JSON");
   cmd->add_option("--work", a->work, "work directory (default .blockforge/equiv-<top>)");
   cmd->callback([a, &exit_code] {
@@ -242,9 +244,7 @@ void add_equiv_command(CLI::App& app, int& exit_code) {
       synth::EquivOptions options;
       options.timeout_seconds = a->timeout;
       options.depth = a->depth;
-      options.method = a->method == "struct" ? synth::EquivMethod::Struct
-                       : a->method == "sat"  ? synth::EquivMethod::Sat
-                                             : synth::EquivMethod::Auto;
+      options.method = a->method == "struct" ? synth::EquivMethod::Struct : synth::EquivMethod::Sat;
       options.cancel = &util::stop_flag();
       const auto r =
           synth::run_equiv(la.side, lb.side, la.inputs, la.outputs, work + "/proof", options);
