@@ -6,7 +6,8 @@
 // opal.core's hardware must equal.
 //
 // The result does not depend on `lanes`: a block's inlier sum is exact and
-// its fp32 terms are added in the same order whatever the beat width.
+// its fp32 terms are added in the same order whatever the beat width (the
+// order depends on fp_units only: groups of fp_units terms, opal_pe.hpp).
 
 #include <cstdint>
 #include <span>
