@@ -118,7 +118,57 @@ class FunctionParser {
   std::size_t i_ = 0;
 };
 
+// Evaluates the fully parenthesized Verilog form written above:
+// "(x op y)", "(~x)", names, 1'b0, 1'b1.
+class VerilogEvaluator {
+ public:
+  VerilogEvaluator(const std::string& s, const std::map<std::string, bool>& values)
+      : s_(s), values_(values) {}
+  bool eval() {
+    skip();
+    if (s_.compare(i_, 4, "1'b0") == 0) return (i_ += 4, false);
+    if (s_.compare(i_, 4, "1'b1") == 0) return (i_ += 4, true);
+    if (s_[i_] != '(') {
+      std::string name;
+      while (i_ < s_.size() && s_[i_] != ' ' && s_[i_] != ')') name += s_[i_++];
+      const auto it = values_.find(name);
+      return it != values_.end() && it->second;
+    }
+    ++i_;  // '('
+    skip();
+    bool v;
+    if (s_[i_] == '~') {
+      ++i_;
+      v = !eval();
+    } else {
+      const bool a = eval();
+      skip();
+      const char op = s_[i_++];
+      const bool b = eval();
+      v = op == '&' ? (a && b) : op == '|' ? (a || b) : (a != b);
+    }
+    skip();
+    ++i_;  // ')'
+    return v;
+  }
+
+ private:
+  void skip() {
+    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
+  }
+  const std::string& s_;
+  const std::map<std::string, bool>& values_;
+  std::size_t i_ = 0;
+};
+
 }  // namespace
+
+bool evaluate_liberty_function(const std::string& function,
+                               const std::map<std::string, bool>& values,
+                               const std::string& where) {
+  const std::string v = liberty_function_to_verilog(function, where);
+  return VerilogEvaluator(v, values).eval();
+}
 
 std::string liberty_function_to_verilog(const std::string& function, const std::string& where,
                                         std::set<std::string>* names) {

@@ -8,6 +8,7 @@
 // OR (the order Yosys' liberty reader uses, so simulation models and Yosys
 // agree on every library).
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -19,5 +20,10 @@ namespace bf::synth {
 // malformed expression.
 std::string liberty_function_to_verilog(const std::string& function, const std::string& where,
                                         std::set<std::string>* names = nullptr);
+
+// The function's value for the given input values (names missing from
+// `values` read as 0). Throws like liberty_function_to_verilog.
+bool evaluate_liberty_function(const std::string& function,
+                               const std::map<std::string, bool>& values, const std::string& where);
 
 }  // namespace bf::synth

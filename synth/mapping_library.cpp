@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "synth/area.hpp"
+#include "synth/liberty_function.hpp"
 #include "util/files.hpp"
 
 namespace bf::synth {
@@ -117,14 +118,13 @@ MappingLibrary prepare_mapping_library(const std::string& liberty,
   for (const auto& [name, cell] : m.library.cells) {
     const auto outs = cell.outputs();
     if (cell.sequential || cell.inputs().size() != 2 || outs.size() != 1) continue;
-    std::string f;
-    for (char c : outs[0]->function)
-      if (c != ' ') f += c;
     const std::string a = cell.inputs()[0]->name, b = cell.inputs()[1]->name;
-    const bool is_nand = f == "!(" + a + "&" + b + ")" || f == "!(" + a + "*" + b + ")" ||
-                         f == "(" + a + "&" + b + ")'" || f == "!(" + a + b + ")" ||
-                         f == "(" + a + "*" + b + ")'" || f == "!" + a + "+!" + b ||
-                         f == "(!" + a + ")|(!" + b + ")" || f == "!" + a + "|!" + b;
+    bool is_nand = true;
+    for (int m = 0; m < 4; ++m) {
+      const bool va = m & 1, vb = m & 2;
+      is_nand &= evaluate_liberty_function(outs[0]->function, {{a, va}, {b, vb}}, cell.name) ==
+                 !(va && vb);
+    }
     if (is_nand && cell.area_um2 > 0 && (nand2 == 0 || cell.area_um2 < nand2))
       nand2 = cell.area_um2;
   }

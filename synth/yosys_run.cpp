@@ -84,6 +84,27 @@ std::string first_yosys_error(const std::string& text) {
   return "";
 }
 
+namespace {
+
+// What to do when a mapping failed because the cell library lacks a cell
+// kind (a user's --liberty, or too many --dont-use cells); empty otherwise.
+std::string library_hint(const std::string& log) {
+  if (log.find("dffs with async set or reset are not supported") != std::string::npos)
+    return "; the cell library has no rising-edge flip-flop with an asynchronous active-low "
+           "reset/set (an ff group with clear/preset), which blockforge's RTL uses: use a "
+           "library that has one, or --async-reset sync to map the reset through logic onto "
+           "plain flops";
+  if (log.find("Cannot find buffer gate") != std::string::npos)
+    return "; the cell library has no usable buffer (a cell whose function is its input), "
+           "which ABC needs: use a library that has one, or take it off --dont-use";
+  if (log.find("Cannot find inverter gate") != std::string::npos)
+    return "; the cell library has no usable inverter, which ABC needs: use a library that has "
+           "one, or take it off --dont-use";
+  return "";
+}
+
+}  // namespace
+
 double run_yosys(const fs::path& work, const std::string& script, const std::string& what,
                  const util::ToolBudget& budget) {
   const std::string yosys = find_yosys();
@@ -95,12 +116,14 @@ double run_yosys(const fs::path& work, const std::string& script, const std::str
   util::throw_if_stopped(res, what + ": yosys", (work / kYosysLog).string());
   if (res.ok()) return res.seconds;
 
-  std::string error;
+  std::string error, hint;
   for (const char* file : {kYosysLog, kYosysConsoleLog}) {
     std::error_code ec;
     if (!fs::exists(work / file, ec)) continue;
     try {
-      error = first_yosys_error(util::read_text((work / file).string()));
+      const std::string text = util::read_text((work / file).string());
+      error = first_yosys_error(text);
+      hint = library_hint(text);
     } catch (const std::exception&) {
     }
     if (!error.empty()) break;
@@ -109,7 +132,7 @@ double run_yosys(const fs::path& work, const std::string& script, const std::str
     error = res.code > 128 ? fmt::format("yosys killed by signal {}", res.code - 128)
                            : fmt::format("yosys exited with status {}", res.code);
   }
-  throw std::runtime_error(fmt::format("{} failed: {} ({})", what, error, log_hint(work)));
+  throw std::runtime_error(fmt::format("{} failed: {}{} ({})", what, error, hint, log_hint(work)));
 }
 
 std::string read_script_template(const std::string& name) {

@@ -5,9 +5,11 @@
 #include <iostream>
 
 #include "app/cli/cli.hpp"
-#include "generator/design/rtl_writer.hpp"
+#include "app/cli/library_options.hpp"
 #include "app/cli/work_dir.hpp"
 #include "generator/design/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
+#include "tb/gate_level.hpp"
 #include "tb/verify.hpp"
 
 namespace bf::cli {
@@ -23,6 +25,7 @@ struct VerifyArgs {
   int max_errors = 10;
   bool trace = false;
   long corrupt_bit = -1;
+  bool netlist = false;
 };
 }  // namespace
 
@@ -45,18 +48,42 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--trace", a->trace, "dump an FST waveform to WORK/trace.fst");
   cmd->add_option("--work", a->work, "work directory (default .blockforge/<top>)");
+  cmd->add_flag("--netlist", a->netlist,
+                "simulate the gate-level netlist the area/timing/power flows map the design onto "
+                "(hierarchical synthesis, cached; cell models generated from the library's "
+                "functions) instead of the RTL");
+  const LibraryOptions library = add_library_options(
+      cmd, "with --netlist: verify the netlist mapped for this clock period (ABC -D)");
   cmd->add_option("--corrupt-expected-bit", a->corrupt_bit,
                   "self-test of the checker: flip this bit of the expected outputs")
       ->group("");  // hidden: used by the checker-can-fail test
-  cmd->callback([a, &exit_code] {
+  cmd->callback([a, library, &exit_code] {
     try {
       const auto design = load_design(a->config);
       const std::string work = a->work.empty() ? default_work_dir(design->top_name()) : a->work;
       const auto rtl = write_rtl(*design, work + "/rtl");
+      std::vector<std::string> files = rtl.files;
+      std::string prefix;
+      if (a->netlist) {
+        synth::AreaOptions options;
+        library.apply(options);
+        const auto gate =
+            tb::gate_level_files(rtl.files, design->top_name(), work + "/gate", options);
+        files = gate.files;
+        prefix = "gate-";
+        std::cout << fmt::format("gate-level netlist: {} ({} cells, {:.3f} um^2, {})\n",
+                                 gate.area.netlist, gate.area.cell_count, gate.area.area_um2,
+                                 gate.area.liberty);
+      } else if (!library.liberty->empty() || !library.dont_use->empty() || *library.clock_ns > 0 ||
+                 *library.async_reset != "async") {
+        throw std::runtime_error(
+            "--liberty, --dont-use, --clock-ns and --async-reset choose the netlist: add "
+            "--netlist");
+      }
       bool pass = true;
       const auto run = [&](tb::VerifyOptions::Simulator sim, const std::string& sub) {
         tb::VerifyOptions opt;
-        opt.work_dir = work + "/" + sub;
+        opt.work_dir = work + "/" + prefix + sub;
         opt.seed = a->seed;
         opt.random_vectors = a->vectors;
         opt.max_errors = a->max_errors;
@@ -64,7 +91,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
         opt.simulator = sim;
         opt.corrupt_expected_bit = a->corrupt_bit;
         opt.max_vectors_icarus = a->icarus_vectors;
-        const auto r = tb::verify(*design, rtl.files, opt);
+        const auto r = tb::verify(*design, files, opt);
         if (r.pass && sim == tb::VerifyOptions::Simulator::Verilator)
           std::cout << fmt::format("verilator: {:.0f} vectors/s, build {:.1f} s{}\n",
                                    r.vectors_per_second, r.build_seconds,
