@@ -103,17 +103,13 @@ StaPath parse_sta_path(const std::string& text, const std::string& origin) {
       continue;
     }
     // A pin: numbers, an edge, the pin, its cell in parentheses.
-    if (n_end < t.size() && (t[n_end] == "^" || t[n_end] == "v") && n_end + 1 < t.size() &&
-        nums.size() >= 2) {
+    // ("0.0 0.0 ^ input external delay" is not one).
+    if (n_end + 3 == t.size() && (t[n_end] == "^" || t[n_end] == "v") && nums.size() >= 2 &&
+        t.back().size() >= 2 && t.back().front() == '(' && t.back().back() == ')') {
       TimingPoint p;
       p.edge = t[n_end][0];
       p.pin = unescape_name(t[n_end + 1]);
-      if (n_end + 2 < t.size()) {
-        std::string cell = t[n_end + 2];
-        if (cell.size() >= 2 && cell.front() == '(' && cell.back() == ')')
-          cell = cell.substr(1, cell.size() - 2);
-        p.cell = cell;
-      }
+      p.cell = t.back().substr(1, t.back().size() - 2);
       p.arrival_ns = nums[nums.size() - 1];
       p.incr_ns = nums[nums.size() - 2];
       if (nums.size() >= 3) p.slew_ns = nums[nums.size() - 3];

@@ -13,6 +13,7 @@
 #include "app/sweep/runner.hpp"
 #include "app/sweep/slurm.hpp"
 #include "app/sweep/sweep_spec.hpp"
+#include "synth/timing.hpp"
 
 namespace bf::cli {
 
@@ -32,6 +33,9 @@ struct SweepArgs {
   bool no_plots = false;
   std::optional<double> timeout;
   std::string progress = "auto";
+  bool timing = false;
+  double clock_ns = 0;
+  std::string liberty;
   // --emit-slurm
   bool emit_slurm = false;
   std::size_t shards = 4;
@@ -87,7 +91,17 @@ int run_sweep_command(const SweepArgs& a) {
   opt.verify = a.verify ? true : a.no_verify ? false : spec.verify;
   opt.vectors = a.vectors.value_or(spec.vectors);
   opt.timeout_seconds = a.timeout.value_or(spec.timeout_seconds);
-  if (a.emit_slurm) return emit(a, spec, opt.verify, opt.vectors);
+  opt.timing = a.timing;
+  opt.clock_ns = a.clock_ns;
+  opt.liberty = a.liberty;
+  if (a.emit_slurm) {
+    if (opt.timing || opt.clock_ns > 0 || !opt.liberty.empty())
+      throw std::runtime_error(
+          "--timing, --clock-ns and --liberty are not passed to Slurm shards yet; run the sweep "
+          "without --emit-slurm");
+    return emit(a, spec, opt.verify, opt.vectors);
+  }
+  if (opt.timing || opt.clock_ns > 0) synth::find_sta();  // before any point runs
 
   opt.out_dir = a.out.empty() ? "sweeps_out/" + spec.name : a.out;
   opt.jobs = a.jobs;
@@ -144,6 +158,16 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", a->out, "results directory (default sweeps_out/<sweep name>)");
   cmd->add_option("--shard", a->shard, "run only slice I of N (e.g. 2/4), for clusters");
   cmd->add_flag("--no-plots", a->no_plots, "do not draw plots (gnuplot)");
+  cmd->add_flag("--timing", a->timing,
+                "also time every point with OpenSTA: fmax_mhz, critical_path_ns, worst_slack_ns, "
+                "clock_ns columns (area-oriented mapping, timed at a nominal period)");
+  cmd->add_option("--clock-ns", a->clock_ns,
+                  "map every point for this clock period (ABC -D) and time it there (implies "
+                  "--timing): area_um2 is the area at that clock")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--liberty", a->liberty,
+                  "map onto this Liberty cell library instead of synth/cells.lib")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--timeout", a->timeout,
                   "seconds per point before it fails as a timeout (default: the sweep file's, "
                   "else 600)")

@@ -83,6 +83,7 @@ std::string point_key(const Design& design, const std::string& unit_version,
   h.add(std::to_string(rtl.size()));
   for (const auto& [name, text] : rtl) h.add(name).add(text);
   h.add(tools.yosys).add(tools.area_flow);
+  if (!in.flow.empty()) h.add("flow " + in.flow);
   if (in.verify) {
     h.add(fmt::format("verify vectors={} seed={}", in.vectors, in.seed)).add(tools.verilator);
   } else {

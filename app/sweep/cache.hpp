@@ -42,6 +42,10 @@ struct KeyInputs {
   bool verify = false;
   std::size_t vectors = 0;
   uint64_t seed = 1;
+  // The timing/library settings of the run (RunOptions::timing, clock_ns,
+  // liberty, with the library's hash); empty for the default area flow, so
+  // those keys are unchanged.
+  std::string flow;
 };
 
 // The generated Verilog of a design, in memory: (file name, text) per module,

@@ -25,6 +25,7 @@
 #include "generator/design/registry.hpp"
 #include "generator/design/rtl_writer.hpp"
 #include "synth/area.hpp"
+#include "synth/timing.hpp"
 #include "tb/verify.hpp"
 #include "util/file_lock.hpp"
 #include "util/files.hpp"
@@ -42,6 +43,15 @@ using Clock = std::chrono::steady_clock;
 // Seed of the vectors and handshake pattern of every verified point (part of
 // the cache key).
 constexpr uint64_t kVerifySeed = 1;
+
+// The timing/library part of a point's cache key; empty for the default
+// area flow (keys of plain sweeps unchanged).
+std::string flow_key(const RunOptions& o) {
+  if (!o.timing && o.clock_ns <= 0 && o.liberty.empty()) return "";
+  const std::string lib = o.liberty.empty() ? "" : synth::stable_hash(util::read_text(o.liberty));
+  return fmt::format("timing={} clock_ns={:.6g} liberty={}", o.timing || o.clock_ns > 0, o.clock_ns,
+                     lib);
+}
 
 // ---- one point ----
 
@@ -196,8 +206,9 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     const auto design = load_design_text(p.design_text, fmt::format("<sweep point {}>", p.index));
     const UnitInfo* info = find_unit(design->unit_name());
     const auto rtl = rtl_sources(*design);
-    const std::string key = point_key(*design, info ? info->version : "", rtl,
-                                      {c.opt.verify, c.opt.vectors, kVerifySeed}, c.tools);
+    const std::string key =
+        point_key(*design, info ? info->version : "", rtl,
+                  {c.opt.verify, c.opt.vectors, kVerifySeed, flow_key(c.opt)}, c.tools);
     row["key"] = key;
     hold.emplace(c.gate, key);
     dir = c.out / "points" / key;
@@ -240,12 +251,31 @@ std::optional<Row> run_point(Context& c, const Point& p, std::size_t worker) {
     // across points, sweeps and runs.
     synth::AreaOptions area_options;
     area_options.budget = budget;
-    const auto area =
-        synth::run_area(written.files, design->top_name(), (dir / "area").string(), area_options);
+    area_options.liberty = c.opt.liberty;
+    std::optional<synth::TimingReport> timing;
+    synth::AreaReport area;
+    if (c.opt.timing || c.opt.clock_ns > 0) {
+      // The area flow (dir/area) and OpenSTA on its netlist (dir/timing).
+      stage = "timing";
+      synth::TimingOptions timing_options;
+      timing_options.area = area_options;
+      timing_options.clock_ns = c.opt.clock_ns;
+      timing = synth::run_timing(written.files, design->top_name(), dir.string(), timing_options);
+      area = timing->area;
+    } else {
+      area =
+          synth::run_area(written.files, design->top_name(), (dir / "area").string(), area_options);
+    }
     stage = "metrics";
     json metrics = {{"area_um2", area.area_um2},       {"nand2_eq", area.nand2_eq},
                     {"logic_depth", area.logic_depth}, {"flops", area.flops},
                     {"cell_count", area.cell_count},   {"transistors", area.transistors}};
+    if (timing) {
+      metrics["fmax_mhz"] = timing->fmax_mhz;
+      metrics["critical_path_ns"] = timing->critical_path_ns;
+      metrics["worst_slack_ns"] = timing->worst_slack_ns;
+      metrics["clock_ns"] = timing->period_ns;
+    }
     const json unit_metrics = design->metrics();
     for (const auto& [k, v] : unit_metrics.items())
       if (!metrics.contains(k)) metrics[k] = v;

@@ -55,6 +55,15 @@ struct RunOptions {
   std::size_t shard_index = 0;  // 0-based
   std::size_t shard_count = 1;
   bool plots = true;
+  // Static timing of every point (OpenSTA, synth/timing.hpp): adds fmax_mhz,
+  // critical_path_ns, worst_slack_ns and clock_ns (the period timed at) to
+  // its metrics. clock_ns > 0 implies it and also maps every point for that
+  // clock (abc -D): area_um2 is then the area at that clock. liberty: map
+  // onto (and time with) this Liberty file instead of synth/cells.lib. All
+  // three are part of the points' cache keys.
+  bool timing = false;
+  double clock_ns = 0;
+  std::string liberty;
   // On stderr (progress.hpp). Auto: Bar when stderr is a terminal, else Lines.
   enum class Progress { Auto, Bar, Lines, Quiet } progress = Progress::Auto;
 };
