@@ -77,8 +77,8 @@ std::string table(const Design& d, const std::string& workload, std::size_t vect
       fmt::format("  library {} at {} V; clock {} ns{}; {} cycles ({:.1f} ns simulated)\n", library,
                   r.voltage, r.clock_ns, clock_given ? "" : " (default)", r.cycles, r.time_ns);
   s += fmt::format("  cells {}, flops {}, leakage {:.1f} nW\n", r.cells, r.flops, r.leakage_nw);
-  s += fmt::format("  energy per {}:   {:.4f} pJ   ({} {}s per vector)\n", ops.name,
-                   total / n_ops * 1e-3, ops.ops, ops.name);
+  s += fmt::format("  energy per {}:   {:.4f} pJ   ({} per vector)\n", ops.name,
+                   total / n_ops * 1e-3, ops.ops);
   s += fmt::format("  energy per vector: {:.4f} pJ\n", total / static_cast<double>(vectors) * 1e-3);
   s += fmt::format("  total energy:      {}\n", fmt_energy(total));
   s += fmt::format("  average power:     {:.3f} mW at {:.0f} MHz\n", r.average_power_uw() * 1e-3,
