@@ -56,6 +56,9 @@ struct VerifyOptions {
   // run fails as "design hung"; -1: 1000 + 4 * latency().
   long watchdog_cycles = -1;
   bool quiet = false;  // do not print the report to stdout
+  // Compile the Verilator model without C++ optimization (gate-level
+  // netlists: a shorter build, a slower run).
+  bool fast_compile = false;
   // Time limit and cancellation of the tool calls (cmake, the simulation,
   // iverilog, vvp): each gets what is left of the budget. A stopped call
   // throws util::ToolTimeout or util::ToolCancelled.

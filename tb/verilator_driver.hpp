@@ -23,6 +23,10 @@ struct VerilatorProject {
   std::vector<std::string> rtl_files;  // absolute paths
   std::string harness_dir;             // holds harness.hpp and vector_file.hpp
   bool trace = false;                  // --trace-fst
+  // Large gate-level netlists: the C++ compile dominates and the run is
+  // short, so compile without optimization (-O0) and split the model into
+  // files the build compiles in parallel.
+  bool fast_compile = false;
 };
 
 // CMakeLists.txt: find_package(verilator), executable bf_sim from driver.cpp,

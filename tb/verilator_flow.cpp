@@ -129,8 +129,8 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
   }
   const std::string driver = verilator_driver(design);
   write_if_changed((dir / "driver.cpp").string(), driver);
-  const std::string cmakelists =
-      verilator_cmakelists({design.top_name(), rtl_files, harness_dir.string(), opt.trace});
+  const std::string cmakelists = verilator_cmakelists(
+      {design.top_name(), rtl_files, harness_dir.string(), opt.trace, opt.fast_compile});
   write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
 
   SimRun r;
