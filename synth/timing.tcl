@@ -25,12 +25,12 @@ puts "bf_result linked 1"
 set clock_port {@CLOCK_PORT@}
 if {$clock_port ne ""} {
   create_clock -name clk -period @PERIOD_NS@ [get_ports $clock_port]
+  set_clock_transition @CLOCK_TRANSITION_NS@ [get_clocks clk]
   set data_inputs [delete_from_list [all_inputs] [get_ports $clock_port]]
 } else {
   create_clock -name clk -period @PERIOD_NS@
   set data_inputs [all_inputs]
 }
-set_clock_transition @CLOCK_TRANSITION_NS@ [get_clocks clk]
 set_input_delay @INPUT_DELAY_NS@ -clock clk $data_inputs
 set_input_transition @INPUT_TRANSITION_NS@ $data_inputs
 set_output_delay @OUTPUT_DELAY_NS@ -clock clk [all_outputs]
