@@ -135,6 +135,7 @@ TEST_F(EquivTest, EqualLatenciesProvenByEquivalenceCells) {
   const auto b = write("b.v", adder("add_l2", 2, 3));
   EquivOptions o;
   o.timeout_seconds = 50;
+  o.method = EquivMethod::Struct;
   const EquivResult r =
       run_equiv(side(a, "add_l2", 2), side(b, "add_l2", 2), kInputs, kOutputs, work("w"), o);
   EXPECT_EQ(r.verdict, EquivVerdict::Proven) << to_text(r);

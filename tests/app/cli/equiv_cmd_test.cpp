@@ -80,22 +80,23 @@ TEST_F(EquivCmd, NetlistProvenAndAnEditedGateIsFound) {
   EXPECT_EQ(first_line(ok.out).rfind("PROVEN: by ", 0), 0u) << ok.out;
   EXPECT_NE(ok.out.find("claim: "), std::string::npos) << ok.out;
 
-  // One gate of the mapped netlist changed: the first XOR2 becomes an XNOR2.
+  // One cell of the mapped netlist changed: the first flop with an async
+  // reset (a valid bit) becomes one with an async set.
   std::string netlist = read(fs::path(work("n")) / "netlist" / "mapped.v");
-  const auto at = netlist.find("  XOR2 ");
-  ASSERT_NE(at, std::string::npos) << "no XOR2 cell in the netlist";
-  const auto pin = netlist.find(".Z(", at);  // XNOR2's output pin is ZN
+  const auto at = netlist.find("  DFFR ");
+  ASSERT_NE(at, std::string::npos) << "no DFFR cell in the netlist";
+  const auto pin = netlist.find(".RN(", at);  // DFFS's set pin is SN
   ASSERT_NE(pin, std::string::npos);
-  netlist.replace(pin, 3, ".ZN(");
-  netlist.replace(at, 7, "  XNOR2 ");
+  netlist.replace(pin, 4, ".SN(");
+  netlist.replace(at, 7, "  DFFS ");
   std::ofstream(dir_ / "edited.v") << netlist;
   const CmdResult bad = run("equiv " + p1_ + " --netlist-file " + (dir_ / "edited.v").string() +
                             " --timeout 50 --work " + work("e"));
   ASSERT_EQ(bad.code, 1) << bad.out;
   EXPECT_EQ(first_line(bad.out).rfind("NOT PROVEN: the designs differ in cycle ", 0), 0u)
       << bad.out;
-  EXPECT_NE(bad.out.find("in_valid_i=1"), std::string::npos) << bad.out;
-  EXPECT_NE(bad.out.find("<- differs: y_o"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("A: in_ready_o="), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("<- differs: "), std::string::npos) << bad.out;
 }
 
 TEST_F(EquivCmd, TwoPipelineSettingsProvenAndAnEditedConstantIsFound) {
