@@ -62,7 +62,7 @@ const char* const kNetlist = R"(module hand_nand(clk_i, rst_ni, in_valid_i, in_r
   output out_valid_o; input out_ready_i; output y_o;
   wire q;
   NAND2 _0_ (.A1(a_i), .A2(b_i), .ZN(y_o));
-  DFFR _1_ (.D(y_o), .RN(rst_ni), .CK(clk_i), .Q(q));
+  DFFR _1_ (.D(y_o), .RN(rst_ni), .CK(clk_i), .Q(q), .QN());
   assign in_ready_o = out_ready_i;
   assign out_valid_o = in_valid_i;
 endmodule
