@@ -247,78 +247,30 @@ ToggleSimResult simulate_toggles(const Design& design, const std::vector<std::st
   const fs::path harness_dir = dir / "harness";
   fs::create_directories(build);
   util::FileLock lock((dir / ".lock").string(), util::FileLock::Mode::Exclusive);
-  std::string harness_sources;
-  for (const char* name : {"harness.hpp", "vector_file.hpp"}) {
-    const std::string text = util::read_text(fmt::format("{}/sim/{}", BLOCKFORGE_TB_DIR, name));
-    util::write_if_changed((harness_dir / name).string(), text);
-    harness_sources += text;
-  }
+  const std::string harness_sources = stage_harness(harness_dir.string());
   const std::string driver = toggle_driver(design);
   util::write_if_changed((dir / "driver.cpp").string(), driver);
   const std::string cmakelists = toggle_cmakelists(design, sources, harness_dir.string());
   util::write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
   const std::string hash =
       verilator_build_hash(sources, driver, cmakelists, harness_sources, verilator_version_text());
-  const fs::path stamp = build / "blockforge-build.hash";
-  const fs::path binary = build / "bf_sim";
-  const auto tb = Clock::now();
-  std::error_code ec;
-  res.build_cached =
-      fs::exists(binary, ec) && fs::exists(stamp, ec) && util::read_text(stamp) == hash;
-  if (!res.build_cached) {
-    fs::remove(stamp, ec);
-    const std::string log = (dir / "build.log").string();
-    std::vector<std::string> configure = {"cmake", "-S",           dir.string(),
-                                          "-B",    build.string(), "-DCMAKE_BUILD_TYPE=Release"};
-    if (!fs::exists(build / "CMakeCache.txt", ec) && util::on_path("ninja"))
-      configure.insert(configure.end(), {"-G", "Ninja"});
-    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    const std::string what =
-        fmt::format("toggle-counting Verilator build of {}", design.top_name());
-    auto rc = util::run_process(configure, opt.budget.apply({log, false, {}}));
-    util::throw_if_stopped(rc, what, log);
-    if (rc.ok()) {
-      rc = util::run_process({"cmake", "--build", build.string(), "-j", std::to_string(jobs)},
-                             opt.budget.apply({log, true, {}}));
-      util::throw_if_stopped(rc, what, log);
-    }
-    if (!rc.ok()) {
-      const std::string first = util::first_error_line(log);
-      throw std::runtime_error(
-          fmt::format("{} failed{}{}; see {}", what, first.empty() ? "" : ": ", first, log));
-    }
-    util::write_text(stamp.string(), hash);
-  }
-  res.build_seconds = std::chrono::duration<double>(Clock::now() - tb).count();
+  const VerilatorBuild built = build_verilator_project(
+      dir.string(), hash, fmt::format("toggle-counting Verilator build of {}", design.top_name()),
+      opt.budget);
+  res.build_cached = built.cached;
+  res.build_seconds = built.seconds;
   lock.set_mode(util::FileLock::Mode::Shared);
 
   // The run.
   const std::string results = (work / "results.json").string();
   const std::string log = (work / "sim.log").string();
   out.coverage_path = (work / "coverage.dat").string();
+  std::error_code ec;
   fs::remove(results, ec);
   fs::remove(out.coverage_path, ec);
-  const std::vector<std::string> cmd = {binary.string(),
-                                        "--coverage",
-                                        out.coverage_path,
-                                        "--vectors",
-                                        vectors_path,
-                                        "--results",
-                                        results,
-                                        "--top",
-                                        design.top_name(),
-                                        "--latency",
-                                        std::to_string(design.latency()),
-                                        "--seed",
-                                        std::to_string(opt.seed),
-                                        "--bubble",
-                                        fmt::format("{}", opt.bubble_prob),
-                                        "--stall",
-                                        fmt::format("{}", opt.stall_prob),
-                                        "--max-errors",
-                                        std::to_string(opt.max_errors),
-                                        "--watchdog",
-                                        std::to_string(opt.watchdog_cycles)};
+  std::vector<std::string> cmd = {built.binary, "--coverage", out.coverage_path};
+  const auto args = harness_arguments(design, vectors_path, results, opt);
+  cmd.insert(cmd.end(), args.begin(), args.end());
   const auto run = util::run_process(cmd, opt.budget.apply({log, false, {}}));
   util::throw_if_stopped(run, fmt::format("toggle simulation of {}", design.top_name()), log);
   if ((run.code != 0 && run.code != 1) || !fs::exists(results, ec) ||

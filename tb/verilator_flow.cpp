@@ -112,6 +112,66 @@ std::string verilator_build_hash(const std::vector<std::string>& rtl_files,
   return h.hex();
 }
 
+std::string stage_harness(const std::string& harness_dir) {
+  std::string sources;
+  for (const char* name : kHarnessFiles) {
+    const std::string text = read_text(fmt::format("{}/sim/{}", BLOCKFORGE_TB_DIR, name));
+    write_if_changed((fs::path(harness_dir) / name).string(), text);
+    sources += text;
+  }
+  return sources;
+}
+
+VerilatorBuild build_verilator_project(const std::string& dir_path, const std::string& hash,
+                                       const std::string& what, const util::ToolBudget& budget) {
+  const fs::path dir(dir_path);
+  const fs::path build = dir / "build";
+  const fs::path stamp = build / "blockforge-build.hash";
+  VerilatorBuild r;
+  r.binary = (build / "bf_sim").string();
+  const auto t0 = Clock::now();
+  std::error_code ec;
+  r.cached = fs::exists(r.binary, ec) && fs::exists(stamp, ec) && read_text(stamp) == hash;
+  if (!r.cached) {
+    fs::remove(stamp, ec);
+    const std::string log = (dir / "build.log").string();
+    std::vector<std::string> configure = {"cmake", "-S",           dir.string(),
+                                          "-B",    build.string(), "-DCMAKE_BUILD_TYPE=Release"};
+    if (!fs::exists(build / "CMakeCache.txt", ec) && on_path("ninja"))
+      configure.insert(configure.end(), {"-G", "Ninja"});
+    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+    auto rc = run_process(configure, budget.apply({log, false, {}}));
+    util::throw_if_stopped(rc, what, log);
+    if (rc.ok()) {
+      rc = run_process({"cmake", "--build", build.string(), "-j", std::to_string(jobs)},
+                       budget.apply({log, true, {}}));
+      util::throw_if_stopped(rc, what, log);
+    }
+    if (!rc.ok()) {
+      const std::string first = first_error_line(log);
+      throw std::runtime_error(
+          fmt::format("{} failed{}{}; see {}", what, first.empty() ? "" : ": ", first, log));
+    }
+    write_text(stamp.string(), hash);
+  }
+  r.seconds = seconds_since(t0);
+  return r;
+}
+
+std::vector<std::string> harness_arguments(const Design& design, const std::string& vectors_path,
+                                           const std::string& results_path,
+                                           const VerifyOptions& opt) {
+  return {"--vectors",    vectors_path,
+          "--results",    results_path,
+          "--top",        design.top_name(),
+          "--latency",    std::to_string(design.latency()),
+          "--seed",       std::to_string(opt.seed),
+          "--bubble",     fmt::format("{}", opt.bubble_prob),
+          "--stall",      fmt::format("{}", opt.stall_prob),
+          "--max-errors", std::to_string(opt.max_errors),
+          "--watchdog",   std::to_string(opt.watchdog_cycles)};
+}
+
 SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_files,
                      const std::string& vectors_path, const VerifyOptions& opt) {
   const fs::path dir = fs::absolute(verilator_build_dir(opt));
@@ -120,77 +180,26 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
   fs::create_directories(build);
   FileLock lock((dir / ".lock").string(), FileLock::Mode::Exclusive);
 
-  // Sources of the build.
-  std::string harness_sources;
-  for (const char* name : kHarnessFiles) {
-    const std::string text = read_text(fmt::format("{}/sim/{}", BLOCKFORGE_TB_DIR, name));
-    write_if_changed((harness_dir / name).string(), text);
-    harness_sources += text;
-  }
+  const std::string harness_sources = stage_harness(harness_dir.string());
   const std::string driver = verilator_driver(design);
   write_if_changed((dir / "driver.cpp").string(), driver);
   const std::string cmakelists = verilator_cmakelists(
       {design.top_name(), rtl_files, harness_dir.string(), opt.trace, opt.fast_compile});
   write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
-
-  SimRun r;
   const std::string hash =
       verilator_build_hash(rtl_files, driver, cmakelists, harness_sources, verilator_version());
-  const fs::path stamp = build / "blockforge-build.hash";
-  const fs::path binary = build / "bf_sim";
-  const auto t0 = Clock::now();
-  std::error_code ec;
-  r.build_cached = fs::exists(binary, ec) && fs::exists(stamp, ec) && read_text(stamp) == hash;
-  if (!r.build_cached) {
-    fs::remove(stamp, ec);
-    const std::string log = (dir / "build.log").string();
-    std::vector<std::string> configure = {"cmake", "-S",           dir.string(),
-                                          "-B",    build.string(), "-DCMAKE_BUILD_TYPE=Release"};
-    if (!fs::exists(build / "CMakeCache.txt", ec) && on_path("ninja"))
-      configure.insert(configure.end(), {"-G", "Ninja"});
-    const unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    const std::string what = fmt::format("Verilator build of {}", design.top_name());
-    auto rc = run_process(configure, opt.budget.apply({log, false, {}}));
-    util::throw_if_stopped(rc, what, log);
-    if (rc.ok()) {
-      rc = run_process({"cmake", "--build", build.string(), "-j", std::to_string(jobs)},
-                       opt.budget.apply({log, true, {}}));
-      util::throw_if_stopped(rc, what, log);
-    }
-    if (!rc.ok()) {
-      const std::string first = first_error_line(log);
-      throw std::runtime_error(fmt::format("Verilator build of {} failed{}{}; see {}",
-                                           design.top_name(), first.empty() ? "" : ": ", first,
-                                           log));
-    }
-    write_text(stamp.string(), hash);
-  }
-  r.build_seconds = seconds_since(t0);
+  const VerilatorBuild built = build_verilator_project(
+      dir.string(), hash, fmt::format("Verilator build of {}", design.top_name()), opt.budget);
   lock.set_mode(FileLock::Mode::Shared);  // others may run it too, nobody rebuilds it
 
   const fs::path work = fs::absolute(opt.work_dir);
   const std::string results = (work / "results.json").string();
   const std::string log = (work / "sim.log").string();
+  std::error_code ec;
   fs::remove(results, ec);
-  std::vector<std::string> cmd = {binary.string(),
-                                  "--vectors",
-                                  vectors_path,
-                                  "--results",
-                                  results,
-                                  "--top",
-                                  design.top_name(),
-                                  "--latency",
-                                  std::to_string(design.latency()),
-                                  "--seed",
-                                  std::to_string(opt.seed),
-                                  "--bubble",
-                                  fmt::format("{}", opt.bubble_prob),
-                                  "--stall",
-                                  fmt::format("{}", opt.stall_prob),
-                                  "--max-errors",
-                                  std::to_string(opt.max_errors),
-                                  "--watchdog",
-                                  std::to_string(opt.watchdog_cycles)};
+  std::vector<std::string> cmd = {built.binary};
+  const auto args = harness_arguments(design, vectors_path, results, opt);
+  cmd.insert(cmd.end(), args.begin(), args.end());
   if (opt.trace) cmd.insert(cmd.end(), {"--trace", (work / "trace.fst").string()});
   const auto res = run_process(cmd, opt.budget.apply({log, false, {}}));
   util::throw_if_stopped(res, fmt::format("simulation of {}", design.top_name()), log);
@@ -202,8 +211,8 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
                                          log));
   }
   SimRun parsed = parse_results(results, log);
-  parsed.build_seconds = r.build_seconds;
-  parsed.build_cached = r.build_cached;
+  parsed.build_seconds = built.seconds;
+  parsed.build_cached = built.cached;
   if (parsed.line.empty())
     throw std::runtime_error(
         fmt::format("simulation of {} printed no PASS/FAIL line; see {}", design.top_name(), log));

@@ -433,7 +433,8 @@ vlog::Module fused_top(const golden::Bf16DotParams& p, const Geometry& g, const 
       "One integer sum (golden step 5): S = sum of the one's-complement terms + the number of "
       "negative terms.");
   std::vector<std::string> signs;
-  for (int i = 0; i < L; ++i) signs.push_back(vlog::bit(p_sign, i));
+  // With one lane p_sign is a plain wire, which cannot take a bit select.
+  for (int i = 0; i < L; ++i) signs.push_back(L == 1 ? p_sign : vlog::bit(p_sign, i));
   signs.push_back(c.sign);
   const std::string negs = blocks::adder_tree(m, "negs", signs, 1, g.cw);
   std::vector<std::string> terms;
