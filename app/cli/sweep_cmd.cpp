@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "app/cli/cli.hpp"
-#include "generator/design/rtl_writer.hpp"
 #include "app/sweep/plots.hpp"
 #include "app/sweep/runner.hpp"
 #include "app/sweep/slurm.hpp"
 #include "app/sweep/sweep_spec.hpp"
+#include "generator/design/rtl_writer.hpp"
 #include "synth/timing.hpp"
 
 namespace bf::cli {
