@@ -112,8 +112,6 @@ void add_area_command(CLI::App& app, int& exit_code) {
   auto jobs = std::make_shared<int>(2);
   auto flat = std::make_shared<bool>(false);
   auto share = std::make_shared<std::string>(synth::kDefaultShare ? "on" : "off");
-  auto cache_dir = std::make_shared<std::string>();
-  auto no_cache = std::make_shared<bool>(false);
   cmd->add_option("config", *configs, "design file(s) (TOML)")->required();
   cmd->add_flag("--json", *json, "print JSON (an object, or an array for several designs)");
   cmd->add_option("--work", *work,
@@ -132,12 +130,6 @@ void add_area_command(CLI::App& app, int& exit_code) {
                   fmt::format("run Yosys' SAT-based resource sharing pass (default {})",
                               synth::kDefaultShare ? "on" : "off"))
       ->check(CLI::IsMember({"on", "off"}));
-  auto* cache_opt = cmd->add_option(
-      "--cache", *cache_dir,
-      "module result cache (default $BLOCKFORGE_CACHE, else $XDG_CACHE_HOME/blockforge/synth "
-      "or ~/.cache/blockforge/synth)");
-  cmd->add_flag("--no-cache", *no_cache, "neither read nor write the module result cache")
-      ->excludes(cache_opt);
   const LibraryOptions library = add_library_options(
       cmd,
       "map for this clock period (ABC -D): the area reported is the area at that clock "
@@ -163,8 +155,6 @@ void add_area_command(CLI::App& app, int& exit_code) {
       synth::AreaOptions options;
       options.mode = *flat ? synth::AreaMode::Flat : synth::AreaMode::Hierarchical;
       options.share = *share == "on";
-      options.use_cache = !*no_cache;
-      options.cache_dir = *cache_dir;
       library.apply(options);
       {
         util::StopSignals signals;

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "app/cli/cli.hpp"
-#include "generator/design/rtl_writer.hpp"
 #include "generator/design/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
 
 namespace bf::cli {
 

@@ -7,6 +7,8 @@ void LibraryOptions::apply(synth::AreaOptions& options) const {
   options.dont_use = *dont_use;
   options.clock_ns = *clock_ns;
   options.async_reset_to_sync = *async_reset == "sync";
+  options.use_cache = !*no_cache;
+  options.cache_dir = *cache_dir;
 }
 
 LibraryOptions add_library_options(CLI::App* cmd, const std::string& clock_help) {
@@ -25,6 +27,12 @@ LibraryOptions add_library_options(CLI::App* cmd, const std::string& clock_help)
                   "(default); sync: for libraries without them, map the reset through logic "
                   "onto plain flops (the netlist then resets on a clock edge)")
       ->check(CLI::IsMember({"async", "sync"}));
+  auto* cache_opt = cmd->add_option(
+      "--cache", *o.cache_dir,
+      "module result cache (default $BLOCKFORGE_CACHE, else $XDG_CACHE_HOME/blockforge/synth "
+      "or ~/.cache/blockforge/synth)");
+  cmd->add_flag("--no-cache", *o.no_cache, "neither read nor write the module result cache")
+      ->excludes(cache_opt);
   return o;
 }
 

@@ -67,8 +67,6 @@ void add_timing_command(CLI::App& app, int& exit_code) {
   auto json = std::make_shared<bool>(false);
   auto jobs = std::make_shared<int>(2);
   auto flat = std::make_shared<bool>(false);
-  auto cache_dir = std::make_shared<std::string>();
-  auto no_cache = std::make_shared<bool>(false);
   cmd->add_option("config", *configs, "design file(s) (TOML)")->required();
   cmd->add_flag("--json", *json, "print JSON (an object, or an array for several designs)");
   cmd->add_option("--work", *work,
@@ -80,12 +78,6 @@ void add_timing_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--flat", *flat,
                 "synthesize the design flattened in one Yosys run (no cache; slow on large "
                 "designs)");
-  auto* cache_opt = cmd->add_option(
-      "--cache", *cache_dir,
-      "module result cache (default $BLOCKFORGE_CACHE, else $XDG_CACHE_HOME/blockforge/synth "
-      "or ~/.cache/blockforge/synth)");
-  cmd->add_flag("--no-cache", *no_cache, "neither read nor write the module result cache")
-      ->excludes(cache_opt);
   const LibraryOptions library = add_library_options(
       cmd, fmt::format("target clock period in ns: the mapping is delay-targeted to it (ABC -D) "
                        "and slack, TNS and failing endpoints are against it (default: "
@@ -95,8 +87,6 @@ void add_timing_command(CLI::App& app, int& exit_code) {
     try {
       synth::TimingOptions options;
       options.area.mode = *flat ? synth::AreaMode::Flat : synth::AreaMode::Hierarchical;
-      options.area.use_cache = !*no_cache;
-      options.area.cache_dir = *cache_dir;
       options.area.jobs = *jobs;
       options.area.budget = util::ToolBudget(0, &util::stop_flag());
       library.apply(options.area);

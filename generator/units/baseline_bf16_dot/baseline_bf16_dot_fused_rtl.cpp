@@ -472,19 +472,7 @@ vlog::Module fused_top(const golden::Bf16DotParams& p, const Geometry& g, const 
                                 ": sum_zero ? {} : rounded",
                                 hex_lit(32, 0x7fc00000), hex_lit(32, 0x7f800000),
                                 hex_lit(32, 0xff800000), lit(31, 0), hex_lit(32, 0)));
-  m.wire("acc_en", 1, "a valid beat enters the output register");
-  m.assign("acc_en", "advance & " + shell.valid());
-
-  blocks::StreamShell::OutputOptions out;
-  out.comment = "Output register (valid, done) and accumulator.";
-  shell.output({}, out);
-  m.add(vlog::Registers{"clk_i",
-                        "rst_ni",
-                        "acc_en",
-                        {{"done_q", last, "1'b1"}, {"acc_q", "acc_d", ""}},
-                        "only valid beats update the row state"});
-  m.assign("done_o", "done_q");
-  m.assign("y_o", fmt::format("done_q ? acc_q : {}", lit(32, 0)));
+  add_accumulator_output(m, shell, last);
   return m;
 }
 

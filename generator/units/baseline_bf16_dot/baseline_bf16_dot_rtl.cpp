@@ -146,6 +146,13 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.assign("acc_a", fmt::format("done_q ? {} : acc_q", vlog::hex_lit(32, 0)));
   m.wire("acc_d", 32);
   m.add(vlog::Instance{acc_add, "u_acc", {{"a_i", "acc_a"}, {"b_i", tree}, {"y_o", "acc_d"}}, ""});
+  add_accumulator_output(m, shell, last);
+  return m;
+}
+
+}  // namespace
+
+void add_accumulator_output(vlog::Module& m, blocks::StreamShell& shell, const std::string& last) {
   m.wire("acc_en", 1, "a valid beat enters the output register");
   m.assign("acc_en", "advance & " + shell.valid());
 
@@ -158,11 +165,8 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
                         {{"done_q", last, "1'b1"}, {"acc_q", "acc_d", ""}},
                         "only valid beats update the row state"});
   m.assign("done_o", "done_q");
-  m.assign("y_o", fmt::format("done_q ? acc_q : {}", lit(32, 0)));
-  return m;
+  m.assign("y_o", fmt::format("done_q ? acc_q : {}", vlog::lit(32, 0)));
 }
-
-}  // namespace
 
 std::vector<vlog::Module> build_rtl(
     const golden::Bf16DotParams& p, const std::string& top,

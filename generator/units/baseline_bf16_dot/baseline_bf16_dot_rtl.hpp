@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/module.hpp"
 #include "golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp"
 
@@ -19,6 +20,12 @@ namespace bf::baseline_bf16_dot {
 std::vector<vlog::Module> build_rtl(
     const golden::Bf16DotParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header);
+
+// The end of both engines' top module: the accumulator enable, the stream
+// output register and the row state (done_q, acc_q <- acc_d, which the
+// caller declares and drives), done_o and y_o. `last` carries the beat's
+// last bit to the output stage.
+void add_accumulator_output(vlog::Module& m, blocks::StreamShell& shell, const std::string& last);
 
 // accumulation = "fused" (called by build_rtl).
 std::vector<vlog::Module> build_fused_rtl(
