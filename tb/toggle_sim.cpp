@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
 
 std::string toggle_cmakelists(const Design& design, const std::vector<std::string>& files,
                               const std::string& harness_dir) {
-  std::string c = verilator_cmakelists({design.top_name(), files, harness_dir, false});
+  std::string c = verilator_cmakelists({design.top_name(), files, harness_dir, false, false, true});
   const std::string anchor = "--x-initial fast";
   const auto at = c.find(anchor);
   if (at == std::string::npos)

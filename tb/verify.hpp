@@ -59,6 +59,8 @@ struct VerifyOptions {
   // Compile the Verilator model without C++ optimization (gate-level
   // netlists: a shorter build, a slower run).
   bool fast_compile = false;
+  // The sources are a mapped gate-level netlist (VerilatorProject::netlist).
+  bool netlist = false;
   // Time limit and cancellation of the tool calls (cmake, the simulation,
   // iverilog, vvp): each gets what is left of the budget. A stopped call
   // throws util::ToolTimeout or util::ToolCancelled.

@@ -100,10 +100,11 @@ std::string verilator_cmakelists(const VerilatorProject& project) {
       "  SOURCES{2}\n"
       "  TOP_MODULE {0}\n"
       "  PREFIX Vtop\n"
-      "  VERILATOR_ARGS -O3 --x-assign fast --x-initial fast{3}{4})\n",
+      "  VERILATOR_ARGS -O3{5} --x-assign fast --x-initial fast{3}{4})\n",
       project.top, cmake_quote(project.harness_dir), sources, project.trace ? " --trace-fst" : "",
       project.fast_compile ? " --output-split 20000\n  OPT_FAST -O0 OPT_SLOW -O0 OPT_GLOBAL -O0"
-                           : "");
+                           : "",
+      project.netlist ? " -fno-gate" : "");
 }
 
 }  // namespace bf::tb

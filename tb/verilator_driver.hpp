@@ -27,6 +27,12 @@ struct VerilatorProject {
   // short, so compile without optimization (-O0) and split the model into
   // files the build compiles in parallel.
   bool fast_compile = false;
+  // A mapped gate-level netlist: build with -fno-gate. Verilator 5.006's gate
+  // optimization (V3Gate) miscompiles some netlists: opal_quantizer's netlist
+  // gives wrong codes at -O3 while Icarus and Verilator -O0 agree with the
+  // golden model, and -fno-gate alone restores it (same class as upstream
+  // verilator#4709 and #4842). Costs about 10% more build time.
+  bool netlist = false;
 };
 
 // CMakeLists.txt: find_package(verilator), executable bf_sim from driver.cpp,

@@ -183,8 +183,9 @@ SimRun run_verilator(const Design& design, const std::vector<std::string>& rtl_f
   const std::string harness_sources = stage_harness(harness_dir.string());
   const std::string driver = verilator_driver(design);
   write_if_changed((dir / "driver.cpp").string(), driver);
-  const std::string cmakelists = verilator_cmakelists(
-      {design.top_name(), rtl_files, harness_dir.string(), opt.trace, opt.fast_compile});
+  const std::string cmakelists =
+      verilator_cmakelists({design.top_name(), rtl_files, harness_dir.string(), opt.trace,
+                            opt.fast_compile, opt.netlist});
   write_if_changed((dir / "CMakeLists.txt").string(), cmakelists);
   const std::string hash =
       verilator_build_hash(rtl_files, driver, cmakelists, harness_sources, verilator_version());

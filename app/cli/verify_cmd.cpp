@@ -92,6 +92,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
         opt.corrupt_expected_bit = a->corrupt_bit;
         opt.max_vectors_icarus = a->icarus_vectors;
         opt.fast_compile = a->netlist;
+        opt.netlist = a->netlist;
         const auto r = tb::verify(*design, files, opt);
         if (r.pass && sim == tb::VerifyOptions::Simulator::Verilator)
           std::cout << fmt::format("verilator: {:.0f} vectors/s, build {:.1f} s{}\n",
