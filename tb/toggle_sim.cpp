@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -37,9 +38,12 @@ using Clock = std::chrono::steady_clock;
 // RTL widths, so the limit is raised past any port blockforge generates.
 constexpr int kCoverageMaxWidth = 1 << 16;
 
-class Workload : public Design {
+// A unit fed one workload: the base design with other vectors.
+class WorkloadDesign : public Design {
  public:
-  Workload(const Design& base, bool zeros) : base_(base), zeros_(zeros) {}
+  enum class Kind { Random, Zeros, Unit };
+  WorkloadDesign(const Design& base, Kind kind, std::string name)
+      : base_(base), kind_(kind), name_(std::move(name)) {}
   std::string unit_name() const override { return base_.unit_name(); }
   std::string top_name() const override { return base_.top_name(); }
   nlohmann::ordered_json params_json() const override { return base_.params_json(); }
@@ -49,10 +53,29 @@ class Workload : public Design {
   int latency() const override { return base_.latency(); }
   std::vector<TestVector> corner_cases() const override { return {}; }
   TestVector random_case(std::mt19937_64& rng) const override {
-    if (!zeros_) return base_.random_case(rng);
-    TestVector tv;
-    for (const auto& p : base_.data_inputs()) tv.inputs.emplace_back(p.width);
-    tv.label = "all-zero inputs";
+    switch (kind_) {
+      case Kind::Random:
+        return base_.random_case(rng);
+      case Kind::Zeros: {
+        TestVector tv;
+        for (const auto& p : base_.data_inputs()) tv.inputs.emplace_back(p.width);
+        tv.label = "all-zero inputs";
+        return tv;
+      }
+      case Kind::Unit:
+        break;
+    }
+    // The unit's stream comes in whole pieces (rows); hand them out one
+    // transaction at a time.
+    while (pending_.empty()) {
+      auto chunk = base_.workload_chunk(name_, rng);
+      if (chunk.empty())
+        throw std::logic_error(
+            fmt::format("{}: workload '{}' gave an empty chunk", base_.unit_name(), name_));
+      pending_.assign(std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+    }
+    TestVector tv = std::move(pending_.front());
+    pending_.pop_front();
     return tv;
   }
   PortValues emulate(const PortValues& inputs) const override { return base_.emulate(inputs); }
@@ -61,7 +84,9 @@ class Workload : public Design {
 
  private:
   const Design& base_;
-  bool zeros_;
+  Kind kind_;
+  std::string name_;
+  mutable std::deque<TestVector> pending_;  // the rest of the current chunk
 };
 
 // The verify driver with a main() that takes --coverage FILE (removed before
@@ -114,7 +139,10 @@ int main(int argc, char** argv) {
 
 std::string toggle_cmakelists(const Design& design, const std::vector<std::string>& files,
                               const std::string& harness_dir) {
-  std::string c = verilator_cmakelists({design.top_name(), files, harness_dir, false, false, true});
+  // A power run simulates a few thousand vectors of a gate-level netlist
+  // with a counter on every net: the C++ compile dominates, so it is built
+  // unoptimized and split (fast_compile), as gate-level verification is.
+  std::string c = verilator_cmakelists({design.top_name(), files, harness_dir, false, true, true});
   const std::string anchor = "--x-initial fast";
   const auto at = c.find(anchor);
   if (at == std::string::npos)
@@ -151,15 +179,25 @@ std::string toggle_key(const std::string& instance, const std::string& signal) {
   return instance + ":" + signal;
 }
 
-std::vector<std::string> workload_names() { return {"random", "zeros"}; }
+std::vector<Design::Workload> workloads(const Design& design) {
+  std::vector<Design::Workload> w = {
+      {"random", "the unit's biased random vectors (no corner cases)"},
+      {"zeros", "every data input all zero, same handshake"}};
+  for (auto& u : design.workloads()) w.push_back(std::move(u));
+  return w;
+}
 
 std::unique_ptr<Design> workload_design(const Design& base, const std::string& name) {
-  if (name == "random") return std::make_unique<Workload>(base, false);
-  if (name == "zeros") return std::make_unique<Workload>(base, true);
+  using Kind = WorkloadDesign::Kind;
+  if (name == "random") return std::make_unique<WorkloadDesign>(base, Kind::Random, name);
+  if (name == "zeros") return std::make_unique<WorkloadDesign>(base, Kind::Zeros, name);
   std::string known;
-  for (const auto& w : workload_names()) known += (known.empty() ? "" : ", ") + w;
-  throw std::invalid_argument(fmt::format("unknown workload '{}' for {}; known workloads: {}", name,
-                                          base.unit_name(), known));
+  for (const auto& w : workloads(base)) {
+    if (w.name == name) return std::make_unique<WorkloadDesign>(base, Kind::Unit, name);
+    known += fmt::format("\n  {}: {}", w.name, w.doc);
+  }
+  throw std::invalid_argument(fmt::format("unknown workload '{}' for {} ({}); its workloads:{}",
+                                          name, base.top_name(), base.unit_name(), known));
 }
 
 ToggleCounts parse_toggle_coverage(const std::string& text, const std::string& top_instance) {

@@ -34,12 +34,15 @@ namespace bf::tb {
 using ToggleCounts = std::unordered_map<std::string, uint64_t>;
 std::string toggle_key(const std::string& instance, const std::string& signal);
 
-// The workloads a power run can drive (names for --workload):
+// The workloads a power run can drive on `design` (names for --workload):
 //   random: the unit's random_case() vectors (no corner cases);
-//   zeros:  every data input all zero, same count and handshake.
-std::vector<std::string> workload_names();
+//   zeros:  every data input all zero, same count and handshake;
+// then the unit's own realistic ones (Design::workloads(): "llm" for the
+// dot-product units, "attention" for the softmax units).
+std::vector<Design::Workload> workloads(const Design& design);
 // `base` fed with workload `name` (base must outlive the result): the same
-// ports, latency and golden model, only the vectors differ. Throws
+// ports, latency and golden model, only the vectors differ (a unit workload
+// is its workload_chunk() stream, cut at the vector count). Throws
 // std::invalid_argument naming the known workloads for an unknown name.
 std::unique_ptr<Design> workload_design(const Design& base, const std::string& name);
 

@@ -23,6 +23,7 @@ int run(int argc, char** argv) {
   add_equiv_command(app, exit_code);
   add_timing_command(app, exit_code);
   add_power_command(app, exit_code);
+  add_compare_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

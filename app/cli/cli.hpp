@@ -30,5 +30,6 @@ void add_opal_accuracy_command(CLI::App& app, int& exit_code);
 void add_equiv_command(CLI::App& app, int& exit_code);
 void add_timing_command(CLI::App& app, int& exit_code);
 void add_power_command(CLI::App& app, int& exit_code);
+void add_compare_command(CLI::App& app, int& exit_code);
 
 }  // namespace bf::cli

@@ -98,6 +98,31 @@ class Design {
 
   // Unit-specific figures for reports and sweeps (bits per element, ...).
   virtual nlohmann::ordered_json metrics() const { return nlohmann::ordered_json::object(); }
+
+  // What one transaction is worth in the unit's own terms, for energy per
+  // operation: e.g. {16, "MAC"} for a 16-lane dot-product beat, {1, "softmax
+  // row"} for a softmax unit.
+  struct Operations {
+    double count = 1;
+    std::string name = "transaction";
+  };
+  virtual Operations operations() const { return {}; }
+
+  // Realistic input streams for energy measurements (`blockforge power
+  // --workload NAME`), beyond the generic random and all-zero ones every unit
+  // has: the data a deployed unit would see (LLM-like activations, attention
+  // scores), encoded into the unit's own transactions.
+  struct Workload {
+    std::string name;
+    std::string doc;  // one line: what the data is and where it comes from
+  };
+  virtual std::vector<Workload> workloads() const { return {}; }
+  // The next transactions of workload `name` (one of workloads()): one whole
+  // piece of the stream (a dot-product row, a softmax row), drawn from `rng`;
+  // the workload is the concatenation of successive calls. A unit that lists
+  // workloads overrides this; the default throws std::logic_error.
+  virtual std::vector<TestVector> workload_chunk(const std::string& name,
+                                                 std::mt19937_64& rng) const;
 };
 
 }  // namespace bf

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+
+#include "golden/accuracy/softmax_accuracy.hpp"
 
 namespace bf::softmax {
 
@@ -179,6 +182,20 @@ TestVector random_vector(const VectorIo& io, std::mt19937_64& rng) {
     for (std::size_t i = 0; i < x.size(); ++i) put(i, top - step * static_cast<double>(rng() % 24));
   }
   return make_vector(io, x, "random");
+}
+
+Design::Workload attention_workload() {
+  return {"attention",
+          "attention-like score rows: sigma * N(0,1), sigma ~ U(1,3) per row, 1..3 peaks of "
+          "+U(4,10) (the softmax-report's distribution), rounded to the input format"};
+}
+
+std::vector<TestVector> attention_chunk(const VectorIo& io, const std::string& name,
+                                        std::mt19937_64& rng) {
+  if (name != "attention")
+    throw std::logic_error("softmax units have one workload, 'attention', not '" + name + "'");
+  const auto logits = make_logits(LogitDist::Attention, io.n, 1, rng());
+  return {make_vector(io, quantize_logits(logits, io.int_bits, io.frac_bits), "attention row")};
 }
 
 }  // namespace bf::softmax

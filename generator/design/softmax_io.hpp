@@ -38,4 +38,12 @@ std::vector<TestVector> common_corner_cases(const VectorIo& io);
 // few distinct values (ties), one dominant logit, values at the range ends.
 TestVector random_vector(const VectorIo& io, std::mt19937_64& rng);
 
+// The "attention" workload of both units (power --workload attention): rows
+// of attention-like scores (LogitDist::Attention of
+// golden/accuracy/softmax_accuracy.hpp, the softmax-report's distribution),
+// quantized to the input format; one row per chunk.
+Design::Workload attention_workload();
+std::vector<TestVector> attention_chunk(const VectorIo& io, const std::string& name,
+                                        std::mt19937_64& rng);
+
 }  // namespace bf::softmax

@@ -173,7 +173,8 @@ TEST(ToggleSim, UnknownWorkloadNamesTheKnownOnes) {
     tb::workload_design(design, "llama");
     FAIL() << "no throw";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("random, zeros"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("\n  random: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("\n  zeros: "), std::string::npos) << e.what();
   }
 }
 

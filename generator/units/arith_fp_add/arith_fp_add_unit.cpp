@@ -57,6 +57,7 @@ class FpAddDesign : public Design {
     return {lane_port("y_o", "y", p_.lanes, s_.f, s_.f.name() + " sums")};
   }
   int latency() const override { return p_.pipeline_stages + 1; }
+  Operations operations() const override { return {static_cast<double>(p_.lanes), "add"}; }
 
   PortValues emulate(const PortValues& in) const override {
     const int w = s_.f.width();

@@ -59,6 +59,7 @@ class FpMulDesign : public Design {
     return {lane_port("y_o", "y", p_.lanes, s_.y, s_.y.name() + " products")};
   }
   int latency() const override { return p_.pipeline_stages + 1; }
+  Operations operations() const override { return {static_cast<double>(p_.lanes), "multiply"}; }
 
   PortValues emulate(const PortValues& in) const override {
     const int wa = s_.a.width(), wb = s_.b.width(), wy = s_.y.width();

@@ -10,6 +10,7 @@
 #include "generator/design/fp_operand_io.hpp"
 #include "generator/design/unit_info.hpp"
 #include "generator/units/baseline_bf16_dot/baseline_bf16_dot_rtl.hpp"
+#include "golden/data/synthetic.hpp"
 #include "golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp"
 
 namespace bf::baseline_bf16_dot {
@@ -20,6 +21,11 @@ using fp_operand_io::random_frac;
 using golden::Bf16DotModel;
 using golden::Bf16DotParams;
 using golden::FloatFormat;
+
+// The "llm" workload's row length (LLaMA-7B's hidden size) and weight width:
+// the same rows as opal.pe's "llm" workload at its shipped 4-bit weights.
+constexpr std::size_t kLlmRowLength = 4096;
+constexpr int kLlmWeightBits = 4;
 
 // One element of a row: activation and weight, bf16 codes.
 struct Elem {
@@ -56,6 +62,7 @@ class Bf16DotDesign : public Design {
                  {{"y", 0, 32, [f](uint64_t v) { return fp_operand_io::describe_code(f, v); }}}}};
   }
   int latency() const override { return p_.latency(); }
+  Operations operations() const override { return {static_cast<double>(p_.lanes), "MAC"}; }
 
   // The first beat after reset.
   PortValues emulate(const PortValues& in) const override {
@@ -75,6 +82,18 @@ class Bf16DotDesign : public Design {
 
   std::vector<TestVector> corner_cases() const override;
   TestVector random_case(std::mt19937_64& rng) const override;
+
+  // "llm": the opal.pe workload's GEMV rows (golden::llm_gemv_row) as this
+  // engine takes them: activations rounded to bf16, weights dequantized
+  // upstream (integer x bf16 row scale, rounded to bf16).
+  std::vector<Workload> workloads() const override {
+    return {{"llm", fmt::format("LLM GEMV rows of {} elements: LLM-like activations (Gaussian, "
+                                "0.5% outlier channels x20..100, golden/data/synthetic.hpp) in "
+                                "bf16, {}-bit weights dequantized to bf16",
+                                kLlmRowLength, kLlmWeightBits)}};
+  }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override;
 
   nlohmann::ordered_json metrics() const override {
     if (p_.fused())
@@ -397,6 +416,23 @@ TestVector Bf16DotDesign::random_case(std::mt19937_64& rng) const {
       x = {fp_operand_io::random_code(bf16_, rng), fp_operand_io::random_code(bf16_, rng)};
   }
   return beat(e, last, "random");
+}
+
+std::vector<TestVector> Bf16DotDesign::workload_chunk(const std::string& name,
+                                                      std::mt19937_64& rng) const {
+  if (name != "llm")
+    throw std::logic_error("baseline.bf16_dot has one workload, 'llm', not '" + name + "'");
+  golden::LlmActivationSpec spec;
+  spec.cols = kLlmRowLength;
+  const golden::LlmGemvRow row = golden::llm_gemv_row(spec, kLlmWeightBits, rng);
+  const auto bf16 = [](float x) { return golden::fp32_to_bf16(golden::fp32_bits(x)); };
+  std::vector<Elem> e;
+  for (std::size_t i = 0; i < kLlmRowLength; ++i)
+    e.push_back(
+        {bf16(row.activations[i]), bf16(static_cast<float>(row.weights[i]) * row.weight_scale)});
+  std::vector<TestVector> out;
+  this->row(out, e, "llm row");
+  return out;
 }
 
 std::string default_name(const Bf16DotParams& p) {

@@ -72,10 +72,16 @@ class PeDesign : public Design {
   std::vector<PortSpec> data_inputs() const override { return input_ports(c_); }
   std::vector<PortSpec> data_outputs() const override { return output_ports(); }
   int latency() const override { return opal_pe::latency(c_); }
+  Operations operations() const override { return {static_cast<double>(c_.lanes), "MAC"}; }
 
   std::vector<TestVector> corner_cases() const override { return opal_pe::corner_cases(c_); }
   TestVector random_case(std::mt19937_64& rng) const override {
     return opal_pe::random_case(c_, rng);
+  }
+  std::vector<Workload> workloads() const override { return opal_pe::workloads(c_); }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override {
+    return opal_pe::workload_chunk(c_, name, rng);
   }
   PortValues emulate(const PortValues& in) const override { return PeStream(c_).step(in); }
   std::unique_ptr<StreamModel> stream_model() const override {

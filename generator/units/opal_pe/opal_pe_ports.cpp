@@ -36,7 +36,7 @@ std::vector<PortSpec> input_ports(const OpalPeConfig& c) {
   if (c.outliers > 0) {
     p.push_back(int_fields("oidx_i", "idx", c.outliers, c.index_bits(), "outlier indices"));
     p.push_back(fp_operand_io::lane_port("oval_i", "oval", c.outliers, FloatFormat::bf16(),
-                                    "bf16 outlier values"));
+                                         "bf16 outlier values"));
   }
   p.push_back(
       fp_operand_io::lane_port("wscale_i", "wscale", 1, FloatFormat::bf16(), "bf16 weight scale"));

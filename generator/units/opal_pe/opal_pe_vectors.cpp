@@ -6,6 +6,7 @@
 
 #include "generator/design/fp_operand_io.hpp"
 #include "generator/units/opal_pe/opal_pe_ports.hpp"
+#include "golden/data/synthetic.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/formats/mx_opal.hpp"
 
@@ -350,6 +351,79 @@ TestVector random_case(const OpalPeConfig& c, std::mt19937_64& rng) {
   }
   b.wscale = bf16_value(rng);
   return {to_ports(c, b), ""};
+}
+
+namespace {
+
+// The GEMV row length of the "llm" workload: LLaMA-7B's hidden size.
+constexpr std::size_t kLlmRowLength = 4096;
+
+std::string llm_width_workload(int bits) { return fmt::format("llm-{}bit", bits); }
+
+// One GEMV row in `mode`: each block of activations quantized by the golden
+// MX-OPAL quantizer (bf16 first, as the quantizer's input is bf16).
+std::vector<TestVector> llm_row(const OpalPeConfig& c, int mode, std::mt19937_64& rng) {
+  golden::LlmActivationSpec spec;
+  spec.cols = kLlmRowLength;
+  const golden::LlmGemvRow row = golden::llm_gemv_row(spec, c.weight_bits, rng);
+  golden::MxOpalFormat f;
+  f.block_size = c.block;
+  f.outliers = c.outliers;
+  f.bits = c.act_bits[static_cast<std::size_t>(mode)];
+  f.int_encoding = c.act_encoding;
+  const uint32_t wscale = golden::fp32_to_bf16(golden::fp32_bits(row.weight_scale));
+  const std::string label = fmt::format("llm row, {}-bit", f.bits);
+  std::vector<TestVector> out;
+  const std::size_t k = static_cast<std::size_t>(c.block);
+  for (std::size_t b0 = 0; b0 + k <= kLlmRowLength; b0 += k) {
+    std::vector<uint32_t> x(k);
+    for (std::size_t i = 0; i < k; ++i)
+      x[i] = golden::fp32_to_bf16(golden::fp32_bits(row.activations[b0 + i])) << 16;
+    const auto q = golden::mx_opal_quantize(f, x);
+    Block b;
+    b.mode = mode;
+    b.scale = q.scale;
+    b.indices = q.indices;
+    b.outliers = q.outliers;
+    b.wscale = wscale;
+    b.last = b0 + 2 * k > kLlmRowLength;
+    std::size_t next = 0;
+    for (std::size_t e = 0; e < k; ++e) {
+      const bool is_out = std::find(q.indices.begin(), q.indices.end(), static_cast<uint32_t>(e)) !=
+                          q.indices.end();
+      b.codes.push_back(is_out ? 0u : q.codes[next++]);
+      b.weights.push_back(weight_code(c, row.weights[b0 + e]));
+    }
+    append_block(c, b, label, out);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Design::Workload> workloads(const OpalPeConfig& c) {
+  std::vector<Design::Workload> w;
+  const std::string data = fmt::format(
+      "LLM GEMV rows of {} elements: LLM-like activations (Gaussian, 0.5% outlier channels "
+      "x20..100, "
+      "golden/data/synthetic.hpp) quantized by the golden MX-OPAL quantizer, {}-bit weights "
+      "with a bf16 row scale",
+      kLlmRowLength, c.weight_bits);
+  w.push_back({"llm", c.act_bits.size() > 1 ? data + "; each row's width drawn uniformly" : data});
+  if (c.act_bits.size() > 1)
+    for (int bits : c.act_bits)
+      w.push_back({llm_width_workload(bits), data + fmt::format("; every row {}-bit", bits)});
+  return w;
+}
+
+std::vector<TestVector> workload_chunk(const OpalPeConfig& c, const std::string& name,
+                                       std::mt19937_64& rng) {
+  const int modes = static_cast<int>(c.act_bits.size());
+  if (name == "llm") return llm_row(c, static_cast<int>(rng() % static_cast<uint64_t>(modes)), rng);
+  for (int m = 0; m < modes && modes > 1; ++m)
+    if (name == llm_width_workload(c.act_bits[static_cast<std::size_t>(m)]))
+      return llm_row(c, m, rng);
+  throw std::logic_error(fmt::format("opal.pe has no workload '{}'", name));
 }
 
 }  // namespace bf::opal_pe

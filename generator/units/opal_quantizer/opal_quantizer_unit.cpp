@@ -33,6 +33,7 @@ class OpalQuantizerDesign : public Design {
     return build_rtl(p_, top_, generated_header(*this, top_));
   }
   int latency() const override { return p_.latency(); }
+  Operations operations() const override { return {static_cast<double>(f_.block_size), "element"}; }
 
   std::vector<PortSpec> data_inputs() const override {
     PortSpec x{"x_i", f_.block_size * 16, "bf16 activations", {}};

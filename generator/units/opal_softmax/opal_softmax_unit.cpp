@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "generator/units/opal_softmax/opal_softmax_rtl.hpp"
-#include "golden/accuracy/softmax_accuracy.hpp"
 #include "generator/design/softmax_io.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/opal_softmax/opal_softmax_rtl.hpp"
+#include "golden/accuracy/softmax_accuracy.hpp"
 #include "golden/units/opal_softmax/opal_softmax.hpp"
 
 namespace bf::opal_softmax {
@@ -35,6 +35,7 @@ class OpalSoftmaxDesign : public Design {
   std::vector<PortSpec> data_inputs() const override { return {softmax::input_port(io_)}; }
   std::vector<PortSpec> data_outputs() const override { return {softmax::output_port(io_)}; }
   int latency() const override { return p_.pipeline_stages + 1; }
+  Operations operations() const override { return {1, "softmax row"}; }
 
   PortValues emulate(const PortValues& in) const override {
     const auto x = softmax::unpack_logits(io_, in[0]);
@@ -88,6 +89,11 @@ class OpalSoftmaxDesign : public Design {
 
   TestVector random_case(std::mt19937_64& rng) const override {
     return softmax::random_vector(io_, rng);
+  }
+  std::vector<Workload> workloads() const override { return {softmax::attention_workload()}; }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override {
+    return softmax::attention_chunk(io_, name, rng);
   }
 
   // Accuracy against exact softmax (the report's figures on 500 vectors of

@@ -82,6 +82,7 @@ class QuantBlockDesign : public Design {
   }
 
   int latency() const override { return p_.pipeline_stages + 1; }
+  Operations operations() const override { return {static_cast<double>(p_.block), "element"}; }
 
   PortValues emulate(const PortValues& in) const override {
     const int k = p_.block, w = p_.input_width();

@@ -242,7 +242,8 @@ vlog::Module top_module(const golden::SoftmaxExpBaselineParams& p, const Softmax
 
 }  // namespace
 
-std::vector<vlog::Module> build_rtl(const golden::SoftmaxExpBaselineParams& p, const std::string& top,
+std::vector<vlog::Module> build_rtl(const golden::SoftmaxExpBaselineParams& p,
+                                    const std::string& top,
                                     const std::vector<std::string>& header) {
   const SoftmaxExpBaselineShape s = golden::softmax_baseline_shape(p);
   const std::string e = top + "_exp", nm = top + "_norm";

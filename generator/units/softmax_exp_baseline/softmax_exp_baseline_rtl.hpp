@@ -12,7 +12,7 @@
 
 namespace bf::softmax_exp_baseline {
 
-std::vector<vlog::Module> build_rtl(const golden::SoftmaxExpBaselineParams& p, const std::string& top,
-                                    const std::vector<std::string>& header);
+std::vector<vlog::Module> build_rtl(const golden::SoftmaxExpBaselineParams& p,
+                                    const std::string& top, const std::vector<std::string>& header);
 
 }  // namespace bf::softmax_exp_baseline

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "golden/accuracy/softmax_accuracy.hpp"
 #include "generator/design/softmax_io.hpp"
-#include "generator/units/softmax_exp_baseline/softmax_exp_baseline_rtl.hpp"
 #include "generator/design/unit_info.hpp"
+#include "generator/units/softmax_exp_baseline/softmax_exp_baseline_rtl.hpp"
+#include "golden/accuracy/softmax_accuracy.hpp"
 #include "golden/units/softmax_exp_baseline/softmax_exp_baseline.hpp"
 
 namespace bf::softmax_exp_baseline {
@@ -36,6 +36,7 @@ class SoftmaxExpBaselineDesign : public Design {
   std::vector<PortSpec> data_inputs() const override { return {softmax::input_port(io_)}; }
   std::vector<PortSpec> data_outputs() const override { return {softmax::output_port(io_)}; }
   int latency() const override { return p_.pipeline_stages + 1; }
+  Operations operations() const override { return {1, "softmax row"}; }
 
   PortValues emulate(const PortValues& in) const override {
     const auto x = softmax::unpack_logits(io_, in[0]);
@@ -73,6 +74,11 @@ class SoftmaxExpBaselineDesign : public Design {
 
   TestVector random_case(std::mt19937_64& rng) const override {
     return softmax::random_vector(io_, rng);
+  }
+  std::vector<Workload> workloads() const override { return {softmax::attention_workload()}; }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override {
+    return softmax::attention_chunk(io_, name, rng);
   }
 
   nlohmann::ordered_json metrics() const override {

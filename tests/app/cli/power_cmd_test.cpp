@@ -91,7 +91,8 @@ TEST_F(PowerCmd, BadInputIsOneClearError) {
   auto r = run(common() + " --workload llama");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("unknown workload"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("random, zeros"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  random: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  zeros: "), std::string::npos) << r.out;
   r = run(common() + " --liberty " + (dir_ / "missing.lib").string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.out.find("missing.lib"), std::string::npos) << r.out;
