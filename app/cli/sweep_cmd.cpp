@@ -4,6 +4,7 @@
 // combines the results of shards.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -67,7 +68,7 @@ void print_failures(const std::vector<sweep::Row>& rows) {
     std::cerr << fmt::format("  ... and {} more failed points (see results.csv)\n", failed - shown);
 }
 
-int emit(const SweepArgs& a, const sweep::SweepSpec& spec, bool verify, std::size_t vectors) {
+int emit(const SweepArgs& a, const sweep::SweepSpec& spec, const sweep::RunOptions& run) {
   if (a.shared.empty())
     return fail("sweep", "--emit-slurm needs --shared DIR, a directory every node mounts");
   sweep::SlurmOptions so;
@@ -76,8 +77,13 @@ int emit(const SweepArgs& a, const sweep::SweepSpec& spec, bool verify, std::siz
   so.partition = a.partition;
   so.cpus_per_task = a.cpus_per_task;
   so.time_limit = a.time_limit;
-  so.verify = verify;
-  so.vectors = vectors;
+  so.verify = run.verify;
+  so.vectors = run.vectors;
+  so.timing = run.timing;
+  so.clock_ns = run.clock_ns;
+  so.liberty = run.liberty;
+  if (!so.liberty.empty() && !std::filesystem::is_regular_file(so.liberty))
+    return fail("sweep", "--liberty " + so.liberty + ": no such file");
   const std::string submit = sweep::emit_slurm(spec, a.sweep, so);
   std::cout << fmt::format(
       "wrote the Slurm jobs of sweep {} ({} shards) to {}\nsubmit them with: bash {}\n", spec.name,
@@ -94,13 +100,7 @@ int run_sweep_command(const SweepArgs& a) {
   opt.timing = a.timing;
   opt.clock_ns = a.clock_ns;
   opt.liberty = a.liberty;
-  if (a.emit_slurm) {
-    if (opt.timing || opt.clock_ns > 0 || !opt.liberty.empty())
-      throw std::runtime_error(
-          "--timing, --clock-ns and --liberty are not passed to Slurm shards yet; run the sweep "
-          "without --emit-slurm");
-    return emit(a, spec, opt.verify, opt.vectors);
-  }
+  if (a.emit_slurm) return emit(a, spec, opt);
   if (opt.timing || opt.clock_ns > 0) synth::find_sta();  // before any point runs
 
   opt.out_dir = a.out.empty() ? "sweeps_out/" + spec.name : a.out;

@@ -3,8 +3,9 @@
 // weighs: area, fmax, energy per operation on a realistic workload, and
 // throughput per area. DESIGN is a config, or CONFIG@WORKLOAD to give one
 // design its own workload (opal_pe.toml@llm-3bit). The first design is the
-// one under study; every ratio is baseline / design for area and energy and
-// design / baseline for throughput per area, so > 1 means the design wins.
+// one under study, the others its baselines (--also adds designs shown but
+// not counted as baselines, such as an ablation); every ratio is baseline / design for area and
+// energy and design / baseline for throughput per area, so > 1 means the design wins.
 //
 // One clock: with --clock-ns T every design is mapped delay-targeted to T
 // and a design that misses T is marked; without it the mapping is
@@ -35,8 +36,9 @@ namespace bf::cli {
 namespace {
 
 struct CompareEntry {
-  std::string config;    // as given, without @workload
-  std::string workload;  // the design's workload
+  std::string config;      // as given, without @workload
+  std::string workload;    // the design's workload
+  bool reference = false;  // --also: shown, not a baseline (e.g. an ablation)
   std::unique_ptr<Design> design;
   synth::TimingReport timing;
   tb::EnergyResult energy;
@@ -68,6 +70,7 @@ struct Strongest {
 Strongest strongest_baselines(const std::vector<CompareEntry>& e) {
   Strongest s;
   for (std::size_t i = 1; i < e.size(); ++i) {
+    if (e[i].reference) continue;
     if (s.area == 0 || e[i].area() < e[s.area].area()) s.area = i;
     if (s.energy == 0 || e[i].energy.energy_per_op_pj() < e[s.energy].energy.energy_per_op_pj())
       s.energy = i;
@@ -76,13 +79,20 @@ Strongest strongest_baselines(const std::vector<CompareEntry>& e) {
   return s;
 }
 
+std::size_t baseline_count(const std::vector<CompareEntry>& e) {
+  std::size_t n = 0;
+  for (std::size_t i = 1; i < e.size(); ++i) n += e[i].reference ? 0 : 1;
+  return n;
+}
+
 std::string table(const std::vector<CompareEntry>& e, double clock_ns, bool clock_given,
                   const std::string& clock_source) {
   const CompareEntry& d = e.front();
+  const std::size_t baselines = baseline_count(e);
   const std::string op = d.energy.ops.name;
   std::string s = fmt::format("{} against {} baseline{} at one clock, {:.3f} ns ({:.1f} MHz; {})\n",
-                              d.design->top_name(), e.size() - 1, e.size() == 2 ? "" : "s",
-                              clock_ns, 1e3 / clock_ns, clock_source);
+                              d.design->top_name(), baselines, baselines == 1 ? "" : "s", clock_ns,
+                              1e3 / clock_ns, clock_source);
   s += fmt::format(
       "ratios: baseline / {} for area and energy, {} / baseline for throughput per "
       "area (> 1: {} is better)\n\n",
@@ -92,14 +102,16 @@ std::string table(const std::vector<CompareEntry>& e, double clock_ns, bool cloc
   for (const auto& x : e) {
     const bool ref = &x == &d;
     const auto ratio = [&](double v) { return ref ? std::string("-") : fmt::format("{:.2f}", v); };
-    s += fmt::format("{:<44} {:>11.1f} {:>6} {:>8.1f} {:>8.3f} {:>10.4f} {:>6} {:>10.1f} {:>6}{}\n",
-                     x.label(), x.area(), ratio(x.area() / d.area()), x.timing.fmax_mhz,
-                     clock_ns - x.timing.critical_path_ns, x.energy.energy_per_op_pj(),
-                     ratio(x.energy.energy_per_op_pj() / d.energy.energy_per_op_pj()),
-                     x.gops_per_mm2(), ratio(d.gops_per_mm2() / x.gops_per_mm2()),
-                     x.timing.critical_path_ns > clock_ns + 1e-9 ? "  MISSES the clock" : "");
+    s += fmt::format(
+        "{:<44} {:>11.1f} {:>6} {:>8.1f} {:>8.3f} {:>10.4f} {:>6} {:>10.1f} {:>6}{}{}\n", x.label(),
+        x.area(), ratio(x.area() / d.area()), x.timing.fmax_mhz,
+        clock_ns - x.timing.critical_path_ns, x.energy.energy_per_op_pj(),
+        ratio(x.energy.energy_per_op_pj() / d.energy.energy_per_op_pj()), x.gops_per_mm2(),
+        ratio(d.gops_per_mm2() / x.gops_per_mm2()),
+        x.timing.critical_path_ns > clock_ns + 1e-9 ? "  MISSES the clock" : "",
+        x.reference ? "  (--also: not a baseline)" : "");
   }
-  if (e.size() > 1) {
+  if (baselines > 0) {
     const Strongest st = strongest_baselines(e);
     s += fmt::format(
         "\nstrongest baseline: by area {} ({:.2f}x), by energy per {} {} ({:.2f}x), by "
@@ -131,6 +143,7 @@ nlohmann::ordered_json to_json(const std::vector<CompareEntry>& e, double clock_
     r["unit"] = x.design->unit_name();
     r["top"] = x.design->top_name();
     r["workload"] = x.workload;
+    r["baseline"] = &x != &d && !x.reference;
     r["area_um2"] = x.area();
     r["critical_path_ns"] = x.timing.critical_path_ns;
     r["fmax_mhz"] = x.timing.fmax_mhz;
@@ -147,7 +160,7 @@ nlohmann::ordered_json to_json(const std::vector<CompareEntry>& e, double clock_
     arr.push_back(r);
   }
   j["designs"] = arr;
-  if (e.size() > 1) {
+  if (baseline_count(e) > 0) {
     const Strongest st = strongest_baselines(e);
     j["strongest_baseline"] = {{"area", e[st.area].label()},
                                {"energy", e[st.energy].label()},
@@ -165,6 +178,7 @@ void add_compare_command(CLI::App& app, int& exit_code) {
       "workload (gate-level, bit-exact) and throughput per area, with ratios and the strongest "
       "baseline named");
   auto designs = std::make_shared<std::vector<std::string>>();
+  auto also = std::make_shared<std::vector<std::string>>();
   auto workload = std::make_shared<std::string>("random");
   auto vectors = std::make_shared<std::size_t>(tb::kDefaultEnergyVectors);
   auto seed = std::make_shared<uint64_t>(1);
@@ -175,6 +189,9 @@ void add_compare_command(CLI::App& app, int& exit_code) {
                   "CONFIG or CONFIG@WORKLOAD; the first is the design under study, the rest its "
                   "baselines")
       ->required();
+  cmd->add_option("--also", *also,
+                  "more designs (CONFIG or CONFIG@WORKLOAD) shown with their ratios but not "
+                  "counted as baselines, e.g. an ablation of the design under study");
   cmd->add_option("--workload", *workload,
                   "workload of every design without its own @WORKLOAD (default random; llm for "
                   "the dot-product units, attention for the softmax units; see power --help)");
@@ -197,11 +214,15 @@ void add_compare_command(CLI::App& app, int& exit_code) {
     try {
       if (*vectors == 0) throw std::invalid_argument("--vectors 0: at least one vector is needed");
       std::vector<CompareEntry> entries;
-      for (const auto& arg : *designs) {
+      std::vector<std::pair<std::string, bool>> args;
+      for (const auto& a : *designs) args.emplace_back(a, false);
+      for (const auto& a : *also) args.emplace_back(a, true);
+      for (const auto& [arg, reference] : args) {
         auto [config, wl] = split_design(arg, *workload);
         CompareEntry e;
         e.config = config;
         e.workload = wl;
+        e.reference = reference;
         e.design = load_design(config);
         // An unknown workload fails here, before any synthesis.
         tb::workload_design(*e.design, wl);

@@ -1,7 +1,8 @@
 #pragma once
 // `blockforge sweep SWEEP.toml --emit-slurm`: an sbatch array job with one
 // task per shard (task i runs `blockforge sweep SWEEP --shard i/N --out
-// SHARED/shard-i -j $SLURM_CPUS_PER_TASK --verify|--no-verify`), and a merge
+// SHARED/shard-i -j $SLURM_CPUS_PER_TASK --verify|--no-verify [--timing]
+// [--clock-ns T] [--liberty FILE]`), and a merge
 // job that depends on the array and runs `blockforge sweep-merge SWEEP
 // SHARED/shard-1 .. SHARED/shard-N --out SHARED/merged`.
 //
@@ -29,6 +30,12 @@ struct SlurmOptions {
   std::string partition;  // empty: the cluster default
   bool verify = false;
   std::size_t vectors = 20000;
+  // The sweep's synthesis options, passed to every shard (--timing,
+  // --clock-ns T, --liberty FILE with FILE made absolute: the nodes must
+  // mount it too).
+  bool timing = false;
+  double clock_ns = 0;
+  std::string liberty;
 };
 
 // Writes <shared_dir>/slurm/array.sbatch, merge.sbatch and submit.sh (which

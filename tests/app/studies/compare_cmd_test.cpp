@@ -67,10 +67,18 @@ class CompareCmd : public ::testing::Test {
 
 TEST_F(CompareCmd, OneClockRatiosAndTheStrongestBaseline) {
   if (!have_tools()) GTEST_SKIP() << "yosys, verilator or sta missing";
-  const auto r = run(mul_ + " " + piped_ + "@zeros -n 200 --json" + work(), false);
+  // --also: the design itself on zeros, smaller and quieter than the
+  // baseline, shown but never named the strongest baseline.
+  const auto r =
+      run(mul_ + " " + piped_ + "@zeros -n 200 --json --also " + mul_ + "@zeros" + work(), false);
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
-  ASSERT_EQ(j["designs"].size(), 2u);
+  ASSERT_EQ(j["designs"].size(), 3u);
+  EXPECT_FALSE(j["designs"][0]["baseline"].get<bool>());
+  EXPECT_TRUE(j["designs"][1]["baseline"].get<bool>());
+  EXPECT_FALSE(j["designs"][2]["baseline"].get<bool>());
+  EXPECT_NEAR(j["designs"][2]["area_ratio"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(j["strongest_baseline"]["area"], "mul_piped@zeros");
   const auto& d = j["designs"][0];
   const auto& b = j["designs"][1];
   EXPECT_EQ(j["op"], "multiply");
@@ -98,12 +106,15 @@ TEST_F(CompareCmd, OneClockRatiosAndTheStrongestBaseline) {
   EXPECT_EQ(j["strongest_baseline"]["energy"], "mul_piped@zeros");
 
   // The table says the same (served from the caches).
-  const auto t = run(mul_ + " " + piped_ + "@zeros -n 200" + work());
+  const auto t = run(mul_ + " " + piped_ + "@zeros -n 200 --also " + mul_ + "@zeros" + work());
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_NE(t.out.find("at one clock"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("strongest baseline: by area mul_piped@zeros"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("pJ/multiply"), std::string::npos) << t.out;
   EXPECT_EQ(t.out.find("MISSES"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("against 1 baseline at one clock"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("arith_fp_mul_bf16@zeros"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("(--also: not a baseline)"), std::string::npos) << t.out;
 }
 
 TEST_F(CompareCmd, BadInputIsOneClearErrorBeforeSynthesis) {

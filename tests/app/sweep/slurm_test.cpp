@@ -116,6 +116,33 @@ TEST(EmitSlurm, VerifyPartitionAndRelativePaths) {
       contains(slurp(dir / "shared" / "slurm" / "merge.sbatch"), "#SBATCH --partition=gpu-long\n"));
 }
 
+TEST(EmitSlurm, ShardsGetTheTimingOptions) {
+  const fs::path dir = fresh_dir("bf_slurm_timing");
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  SlurmOptions opt;
+  opt.blockforge = "/bin/blockforge";
+  opt.shared_dir = "shared";
+  opt.shards = 2;
+  opt.timing = true;
+  opt.clock_ns = 2.5;
+  opt.liberty = "pdk/my lib.lib";
+  emit_slurm(spec_named("t"), "/x.toml", opt);
+  fs::current_path(cwd);
+  const std::string array = slurp(dir / "shared" / "slurm" / "array.sbatch");
+  EXPECT_TRUE(contains(array, " --no-verify --timing --clock-ns 2.5 --liberty '" +
+                                  (dir / "pdk" / "my lib.lib").string() + "'\n"))
+      << array;
+  // Without them, nothing is added.
+  opt.timing = false;
+  opt.clock_ns = 0;
+  opt.liberty.clear();
+  opt.shared_dir = (dir / "plain").string();
+  emit_slurm(spec_named("t"), "/x.toml", opt);
+  EXPECT_FALSE(contains(slurp(dir / "plain" / "slurm" / "array.sbatch"), "--timing"));
+  EXPECT_FALSE(contains(slurp(dir / "plain" / "slurm" / "array.sbatch"), "--liberty"));
+}
+
 TEST(EmitSlurm, QuotesAndPercentInPathsAreSafe) {
   const fs::path dir = fresh_dir("bf_slurm_quote");
   SlurmOptions opt;
