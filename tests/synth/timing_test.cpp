@@ -303,11 +303,12 @@ TEST_F(TimingTest, ClockNsMapsForDelayAndCombinationalDesignsUseAVirtualClock) {
   // abc -D <ps> reached the script.
   const std::string script = util::read_text(work("fast") + "/area/modules/mul8/area_module.ys");
   EXPECT_NE(script.find(fmt::format("-D {:.0f}", o.clock_ns * 1000)), std::string::npos) << script;
-  // ABC's delay-targeted mapping never trades speed for area: at least as
-  // large, at least as fast. (On this 8x8 multiplier Yosys 0.23's abc -D
-  // returns the area-oriented netlist unchanged.)
-  EXPECT_GE(fast.area.area_um2, area.area.area_um2 - 1e-6);
-  EXPECT_LE(fast.critical_path_ns, area.critical_path_ns + 1e-6);
+  // The delay-targeted mapping (map -D, buffering, resizing) trades area for
+  // speed: faster and larger. (Yosys 0.23's default `&nf -D` returned the
+  // area-oriented netlist unchanged here.)
+  EXPECT_GT(fast.area.area_um2, area.area.area_um2);
+  EXPECT_LT(fast.critical_path_ns, 0.95 * area.critical_path_ns)
+      << area.critical_path_ns << " -> " << fast.critical_path_ns;
   EXPECT_LT(fast.worst_slack_ns, 0);
   const auto j = to_json(fast);
   EXPECT_EQ(j["area"]["mapping"], "delay-targeted");
