@@ -8,27 +8,20 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/blockforge_cli.hpp"
 #include "tests/synth/synth_fixture.hpp"
 
 namespace bf::synth {
 namespace {
 
+using bf::testing::CmdResult;
+using bf::testing::run_blockforge;
+using bf::testing::Stderr;
+
 using AreaCliTest = testing::SynthTest;
 
-struct CmdResult {
-  int code = 0;
-  std::string out;  // stdout
-};
-
-CmdResult run(const std::string& args) {
-  const std::string cmd = std::string(BLOCKFORGE_BINARY) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+// stdout only.
+CmdResult run(const std::string& args) { return run_blockforge(args, Stderr::Dropped); }
 
 const std::string kConfig =
     std::string(BLOCKFORGE_SOURCE_DIR) + "/configs/quant_block_bfp8_g16.toml";

@@ -17,6 +17,7 @@
 
 #include "synth/liberty.hpp"
 #include "synth/liberty_syntax.hpp"
+#include "tests/blockforge_cli.hpp"
 #include "tests/synth/synth_fixture.hpp"
 #include "util/files.hpp"
 
@@ -28,6 +29,10 @@
 
 namespace bf::synth {
 namespace {
+
+using bf::testing::CmdResult;
+using bf::testing::run_blockforge;
+using bf::testing::Stderr;
 
 using TimingTest = testing::SynthTest;
 
@@ -355,19 +360,8 @@ TEST_F(TimingTest, ClearErrors) {
   ::setenv("PATH", path.c_str(), 1);
 }
 
-struct CmdResult {
-  int code = 0;
-  std::string out;  // stdout and stderr
-};
-
 CmdResult run_cli(const std::string& env, const std::string& args) {
-  const std::string cmd = env + " " + std::string(BLOCKFORGE_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
+  return run_blockforge(args, Stderr::Merged, env);
 }
 
 TEST_F(TimingTest, CommandLine) {

@@ -9,24 +9,17 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "tests/blockforge_cli.hpp"
+
 namespace {
+
+using bf::testing::CmdResult;
+using bf::testing::run_blockforge;
+using bf::testing::Stderr;
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code;
-  std::string out;  // stdout + stderr
-};
-
-CmdResult run(const std::string& args) {
-  const std::string cmd = std::string(BLOCKFORGE_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+CmdResult run(const std::string& args) { return run_blockforge(args); }
 
 fs::path temp_dir(const std::string& name) {
   const fs::path d = fs::temp_directory_path() / ("bf_cli_" + name);

@@ -15,24 +15,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/blockforge_cli.hpp"
+
 namespace {
+
+using bf::testing::CmdResult;
+using bf::testing::run_blockforge;
+using bf::testing::Stderr;
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int code;
-  std::string out;
-};
-
 CmdResult run(const std::string& args, bool with_stderr = true) {
-  const std::string cmd = std::string(BLOCKFORGE_BINARY) + " compare " + args +
-                          (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
+  return run_blockforge("compare " + args, with_stderr ? Stderr::Merged : Stderr::Dropped);
 }
 
 bool have_tools() {
