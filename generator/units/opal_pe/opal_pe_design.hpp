@@ -90,13 +90,9 @@ class PeDesign : public Design {
 
   nlohmann::ordered_json metrics() const override {
     nlohmann::ordered_json bpe = nlohmann::ordered_json::object();
-    for (int b : c_.act_bits) {
-      golden::MxOpalFormat f;
-      f.block_size = c_.block;
-      f.outliers = c_.outliers;
-      f.bits = b;
-      bpe[fmt::format("b{}", b)] = f.bits_per_element();
-    }
+    for (std::size_t m = 0; m < c_.act_bits.size(); ++m)
+      bpe[fmt::format("b{}", c_.act_bits[m])] =
+          c_.activation_format(static_cast<int>(m)).bits_per_element();
     return {{"activation_bits_per_element", bpe},
             {"int_lanes", c_.lanes},
             {"fp_terms_per_block", c_.fp_terms()},

@@ -70,11 +70,7 @@ void append_block(const OpalPeConfig& c, const Block& b, const std::string& labe
 // a few large values, its codes expanded to element positions (an outlier
 // position carries `junk` or 0), random weights.
 Block quantized_block(const OpalPeConfig& c, int mode, std::mt19937_64& rng, bool junk = false) {
-  golden::MxOpalFormat f;
-  f.block_size = c.block;
-  f.outliers = c.outliers;
-  f.bits = c.act_bits[static_cast<std::size_t>(mode)];
-  f.int_encoding = c.act_encoding;
+  const golden::MxOpalFormat f = c.activation_format(mode);
   std::normal_distribution<float> gauss(0.0f, 1.0f);
   const float spread = std::ldexp(1.0f, static_cast<int>(rng() % 21) - 10);
   std::vector<uint32_t> x(static_cast<std::size_t>(c.block));
@@ -366,11 +362,7 @@ std::vector<TestVector> llm_row(const OpalPeConfig& c, int mode, std::mt19937_64
   golden::LlmActivationSpec spec;
   spec.cols = kLlmRowLength;
   const golden::LlmGemvRow row = golden::llm_gemv_row(spec, c.weight_bits, rng);
-  golden::MxOpalFormat f;
-  f.block_size = c.block;
-  f.outliers = c.outliers;
-  f.bits = c.act_bits[static_cast<std::size_t>(mode)];
-  f.int_encoding = c.act_encoding;
+  const golden::MxOpalFormat f = c.activation_format(mode);
   const uint32_t wscale = golden::fp32_to_bf16(golden::fp32_bits(row.weight_scale));
   const std::string label = fmt::format("llm row, {}-bit", f.bits);
   std::vector<TestVector> out;

@@ -70,6 +70,15 @@ const FpMulSpec& OpalPeFpOps::scale_mul() {
 }
 
 int OpalPeConfig::max_bits() const { return act_bits.back(); }
+
+MxOpalFormat OpalPeConfig::activation_format(int mode) const {
+  MxOpalFormat f;
+  f.block_size = block;
+  f.outliers = outliers;
+  f.bits = act_bits.at(static_cast<std::size_t>(mode));
+  f.int_encoding = act_encoding;
+  return f;
+}
 int OpalPeConfig::index_bits() const { return std::max(1, ceil_log2(block)); }
 int OpalPeConfig::mode_bits() const { return ceil_log2(static_cast<int>(act_bits.size())); }
 int OpalPeConfig::product_bits() const { return max_bits() + weight_bits; }

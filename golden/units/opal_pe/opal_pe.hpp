@@ -52,6 +52,7 @@
 #include "golden/arith/fp_add.hpp"
 #include "golden/arith/fp_mul.hpp"
 #include "golden/formats/int_format.hpp"
+#include "golden/formats/mx_opal.hpp"
 #include "golden/params/param_spec.hpp"
 
 namespace bf::golden {
@@ -89,6 +90,8 @@ struct OpalPeConfig {
   int product_bits() const;  // signed A * W
   int beat_sum_bits() const;
   int block_sum_bits() const;
+  // The MX-OPAL format of the activations in `mode` (act_bits[mode]).
+  MxOpalFormat activation_format(int mode) const;
 };
 
 // The fields of the INT engine both units share, described once.
