@@ -66,6 +66,18 @@ void append_block(const OpalPeConfig& c, const Block& b, const std::string& labe
   }
 }
 
+// An MX-OPAL block as the PE's stream carries it: codes by element position
+// (0 at the outlier positions), the outliers and their indices.
+Block stream_block(const OpalPeConfig& c, int mode, const golden::MxOpalBlock& q) {
+  Block b;
+  b.mode = mode;
+  b.scale = q.scale;
+  b.indices = q.indices;
+  b.outliers = q.outliers;
+  b.codes = golden::mx_opal_codes_by_position(c.activation_format(mode), q);
+  return b;
+}
+
 // A block quantized by the golden MX-OPAL quantizer from Gaussian data with
 // a few large values, its codes expanded to element positions (an outlier
 // position carries `junk` or 0), random weights.
@@ -79,19 +91,13 @@ Block quantized_block(const OpalPeConfig& c, int mode, std::mt19937_64& rng, boo
     if (rng() % 40 == 0) v *= 20.0f + static_cast<float>(rng() % 80);
     e = golden::fp32_bits(v) & 0xffff0000u;  // bf16 activations
   }
-  const auto q = golden::mx_opal_quantize(f, x);
-  Block b;
-  b.mode = mode;
-  b.scale = q.scale;
-  b.indices = q.indices;
-  b.outliers = q.outliers;
-  std::size_t next = 0;
+  Block b = stream_block(c, mode, golden::mx_opal_quantize(f, x));
   const uint32_t code_mask = (1u << c.max_bits()) - 1;
   for (int e = 0; e < c.block; ++e) {
     const bool is_out =
-        std::find(q.indices.begin(), q.indices.end(), static_cast<uint32_t>(e)) != q.indices.end();
-    b.codes.push_back(is_out ? (junk ? static_cast<uint32_t>(rng()) & code_mask : 0u)
-                             : q.codes[next++]);
+        std::find(b.indices.begin(), b.indices.end(), static_cast<uint32_t>(e)) != b.indices.end();
+    if (is_out && junk)
+      b.codes[static_cast<std::size_t>(e)] = static_cast<uint32_t>(rng()) & code_mask;
     const int64_t lo = -(int64_t{1} << (c.weight_bits - 1));
     const int64_t w = lo + static_cast<int64_t>(rng() % (uint64_t{1} << c.weight_bits));
     b.weights.push_back(weight_code(c, w));
@@ -371,21 +377,10 @@ std::vector<TestVector> llm_row(const OpalPeConfig& c, int mode, std::mt19937_64
     std::vector<uint32_t> x(k);
     for (std::size_t i = 0; i < k; ++i)
       x[i] = golden::fp32_to_bf16(golden::fp32_bits(row.activations[b0 + i])) << 16;
-    const auto q = golden::mx_opal_quantize(f, x);
-    Block b;
-    b.mode = mode;
-    b.scale = q.scale;
-    b.indices = q.indices;
-    b.outliers = q.outliers;
+    Block b = stream_block(c, mode, golden::mx_opal_quantize(f, x));
     b.wscale = wscale;
     b.last = b0 + 2 * k > kLlmRowLength;
-    std::size_t next = 0;
-    for (std::size_t e = 0; e < k; ++e) {
-      const bool is_out = std::find(q.indices.begin(), q.indices.end(), static_cast<uint32_t>(e)) !=
-                          q.indices.end();
-      b.codes.push_back(is_out ? 0u : q.codes[next++]);
-      b.weights.push_back(weight_code(c, row.weights[b0 + e]));
-    }
+    for (std::size_t e = 0; e < k; ++e) b.weights.push_back(weight_code(c, row.weights[b0 + e]));
     append_block(c, b, label, out);
   }
   return out;
