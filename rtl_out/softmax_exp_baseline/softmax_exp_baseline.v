@@ -2,7 +2,7 @@
 // unit:   softmax.exp_baseline
 // top:    softmax_exp_baseline
 // module: softmax_exp_baseline
-// config hash: 969a55750ed64b70
+// config hash: 7c5a334ce648c4ad
 // parameters:
 //   n = 64
 //   in_int_bits = 6
@@ -10,11 +10,12 @@
 //   out_bits = 16
 //   exp_table_bits = 6
 //   pipeline_stages = 1
+//   divider_stages = 0
 //
 // Conventional softmax over 64 logits (signed Q6.10) -> 64 outputs (unsigned Q0.16):
 // table + interpolation exp, adder tree, one restoring reciprocal, 64 multipliers
 // (golden::softmax_exp_baseline).
-// Latency 2 cycle(s) (pipeline_stages + 1), one vector per cycle. Registers: after the sum, output.
+// Latency 2 cycle(s) (pipeline_stages + divider_stages + 1), one vector per cycle. Registers: after the sum, output.
 // Handshake: a global stall; everything advances when out_ready_i is high or
 // the output register is empty.
 `default_nettype none

@@ -2,7 +2,7 @@
 // unit:   softmax.exp_baseline
 // top:    softmax_exp_baseline
 // module: softmax_exp_baseline
-// config hash: 969a55750ed64b70
+// config hash: 7c5a334ce648c4ad
 // parameters:
 //   n = 64
 //   in_int_bits = 6
@@ -10,6 +10,7 @@
 //   out_bits = 16
 //   exp_table_bits = 6
 //   pipeline_stages = 1
+//   divider_stages = 0
 //
 // One element of golden::softmax_exp_baseline, step 6: y = w * R / 2^(M + Q - B)
 // on a multiplier, 1.0 saturating. Combinational.

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/const_mul.hpp"
@@ -173,10 +175,13 @@ vlog::Module top_module(const golden::SoftmaxExpBaselineParams& p, const Softmax
       "table + interpolation exp, adder tree, one restoring reciprocal, {} multipliers", n));
   m.header.push_back("(golden::softmax_exp_baseline).");
   m.header.push_back(fmt::format(
-      "Latency {} cycle(s) (pipeline_stages + 1), one vector per cycle. Registers:{}{}{} output.",
-      p.pipeline_stages + 1, p.pipeline_stages >= 2 ? " after the max tree," : "",
+      "Latency {} cycle(s) (pipeline_stages + divider_stages + 1), one vector per cycle. "
+      "Registers:{}{}{}{} output.",
+      p.latency(), p.pipeline_stages >= 2 ? " after the max tree," : "",
       p.pipeline_stages >= 3 ? " after the exp terms," : "",
-      p.pipeline_stages >= 1 ? " after the sum," : ""));
+      p.pipeline_stages >= 1 ? " after the sum," : "",
+      p.divider_stages > 0 ? fmt::format(" {} inside the reciprocal,", p.divider_stages)
+                           : std::string()));
   m.header.push_back("Handshake: a global stall; everything advances when out_ready_i is high or");
   m.header.push_back("the output register is empty.");
   blocks::VectorStream vs(m, n, s.w, s.fi, s.out);
@@ -220,10 +225,38 @@ vlog::Module top_module(const golden::SoftmaxExpBaselineParams& p, const Softmax
   }
 
   m.blank();
-  m.comment(fmt::format("Step 5: R = floor(2^{} / sum), restoring array ({} quotient bits).",
-                        s.p + s.q, s.r_w));
-  const std::string recip = blocks::restoring_divide(
-      m, "rcp", lit(s.p + s.q + 1, uint64_t{1} << (s.p + s.q)), s.p + s.q + 1, sum, s.sum_w, s.r_w);
+  m.comment(fmt::format(
+      "Step 5: R = floor(2^{} / sum), restoring array ({} quotient bits{}).", s.p + s.q, s.r_w,
+      p.divider_stages > 0 ? fmt::format(", registered in {} places", p.divider_stages)
+                           : std::string()));
+  // divider_stages cuts split the rows into near-equal groups; each carries
+  // the partial remainder, the quotient bits so far, the divisor and the
+  // numerators w (the dividend is a constant).
+  std::vector<int> cut_after;
+  const int groups = p.divider_stages + 1;
+  for (int g = 1; g < groups; ++g) cut_after.push_back((s.r_w * g + groups / 2) / groups);
+  const auto cut_rows = [&](int rows_done, std::string& rem, std::vector<std::string>& q,
+                            std::string& divisor) {
+    if (std::find(cut_after.begin(), cut_after.end(), rows_done) == cut_after.end()) return;
+    const int st = vs.stage() + 1;
+    const int k = static_cast<int>(q.size());
+    const std::string rem_q = fmt::format("rcp_rem_q{}", st);
+    const std::string quot_q = fmt::format("rcp_quot_q{}", st);
+    const std::string div_q = fmt::format("sum_q{}", st);
+    const std::string w_q = fmt::format("w_q{}", st);
+    vs.cut(fmt::format("inside the reciprocal, after {} of its {} rows", rows_done, s.r_w),
+           {{rem_q, rem, s.sum_w},
+            {quot_q, k == 1 ? q[0] : vlog::concat(q), k},
+            {div_q, divisor, s.sum_w},
+            {w_q, w_bus, n * s.v_w}});
+    rem = rem_q;
+    divisor = div_q;
+    w_bus = w_q;
+    for (int j = 0; j < k; ++j) q[j] = k == 1 ? quot_q : vlog::bits(quot_q, k - 1 - j, k - 1 - j);
+  };
+  const std::string recip =
+      blocks::restoring_divide(m, "rcp", lit(s.p + s.q + 1, uint64_t{1} << (s.p + s.q)),
+                               s.p + s.q + 1, sum, s.sum_w, s.r_w, cut_rows);
 
   m.blank();
   m.comment("Step 6: per element y = w * R / 2^(M + Q - B).");

@@ -35,7 +35,7 @@ class SoftmaxExpBaselineDesign : public Design {
 
   std::vector<PortSpec> data_inputs() const override { return {softmax::input_port(io_)}; }
   std::vector<PortSpec> data_outputs() const override { return {softmax::output_port(io_)}; }
-  int latency() const override { return p_.pipeline_stages + 1; }
+  int latency() const override { return p_.latency(); }
   Operations operations() const override { return {1, "softmax row"}; }
 
   PortValues emulate(const PortValues& in) const override {
@@ -113,8 +113,9 @@ class SoftmaxExpBaselineDesign : public Design {
 };
 
 std::string default_name(const SoftmaxExpBaselineParams& p) {
-  return fmt::format("softmax_exp_baseline_n{}_q{}_{}_o{}_p{}", p.n, p.in_int_bits, p.in_frac_bits,
-                     p.out_bits, p.pipeline_stages);
+  return fmt::format("softmax_exp_baseline_n{}_q{}_{}_o{}_p{}{}", p.n, p.in_int_bits,
+                     p.in_frac_bits, p.out_bits, p.pipeline_stages,
+                     p.divider_stages ? fmt::format("_d{}", p.divider_stages) : std::string());
 }
 
 const UnitRegistration registration(make_unit<SoftmaxExpBaselineParams>(
@@ -129,6 +130,10 @@ const UnitRegistration registration(make_unit<SoftmaxExpBaselineParams>(
         "n = 16\npipeline_stages = 1",
         "n = 6\nin_int_bits = 5\nin_frac_bits = 6\nout_bits = 8\nexp_table_bits = 3\n"
         "pipeline_stages = 3",
+        // The reciprocal pipelined: cuts inside the restoring array.
+        "n = 8\npipeline_stages = 1\ndivider_stages = 3",
+        // Every row its own stage (out_bits 8: 10 quotient rows).
+        "n = 4\nout_bits = 8\nexp_table_bits = 3\ndivider_stages = 9",
     }));
 
 }  // namespace

@@ -49,6 +49,7 @@ struct SoftmaxExpBaselineParams {
   int out_bits = 16;
   int exp_table_bits = 6;
   int pipeline_stages = 0;
+  int divider_stages = 0;
 
   template <class V>
   void visit(V& v) {
@@ -68,7 +69,15 @@ struct SoftmaxExpBaselineParams {
             "registers inside the datapath; latency = pipeline_stages + 1. 1: after the sum; "
             "2: also after the max tree; 3: also after the exp terms",
             IntRange{0, 3});
+    v.field("divider_stages", divider_stages,
+            "registers inside the reciprocal's restoring array, which is the long path (about "
+            "220 ns at n = 64 unpipelined): its quotient rows split into divider_stages + 1 "
+            "near-equal groups; adds divider_stages to the latency",
+            IntRange{0, 32});
   }
+
+  // Cycles from input to output: pipeline_stages + divider_stages + 1.
+  int latency() const { return pipeline_stages + divider_stages + 1; }
 
   void validate() const;
 };

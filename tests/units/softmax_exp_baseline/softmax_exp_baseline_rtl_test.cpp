@@ -29,5 +29,26 @@ TEST(SoftmaxExpBaselineRtl, LatencyIsPipelineStagesPlusOne) {
   }
 }
 
+TEST(SoftmaxExpBaselineRtl, DividerStagesCutTheReciprocalIntoNearEqualGroups) {
+  const std::string base = "unit = \"softmax.exp_baseline\"\n[params]\nn = 4\nout_bits = 8\n";
+  // out_bits 8: 10 quotient rows; 2 cuts -> groups of 3, 4, 3 rows.
+  const std::string v = code_of(base + "divider_stages = 2\n");
+  EXPECT_NE(v.find("rcp_rem_q1"), std::string::npos);
+  EXPECT_NE(v.find("rcp_rem_q2"), std::string::npos);
+  EXPECT_EQ(v.find("rcp_rem_q3"), std::string::npos);
+  const auto d = load_design_text(base + "pipeline_stages = 1\ndivider_stages = 2\n", "t.toml");
+  EXPECT_EQ(d->latency(), 4);
+  // One register stage per row at most.
+  try {
+    load_design_text(base + "divider_stages = 10\n", "t.toml");
+    FAIL() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("divider_stages must be below the reciprocal's 10 "
+                                         "quotient rows"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace bf
