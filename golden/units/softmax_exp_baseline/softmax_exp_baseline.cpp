@@ -28,6 +28,11 @@ void SoftmaxExpBaselineParams::validate() const {
                                          std::to_string(in_int_bits + in_frac_bits));
   if (exp_table_bits >= out_bits + 1)
     throw ParamError("exp_table_bits", "exp_table_bits must be at most out_bits");
+  // The reciprocal has out_bits + 2 quotient rows (SoftmaxExpBaselineShape::r_w).
+  if (divider_stages >= out_bits + 2)
+    throw ParamError("divider_stages", "divider_stages must be below the reciprocal's " +
+                                           std::to_string(out_bits + 2) +
+                                           " quotient rows (out_bits + 2)");
 }
 
 SoftmaxExpBaselineShape softmax_baseline_shape(const SoftmaxExpBaselineParams& p) {
@@ -66,9 +71,6 @@ SoftmaxExpBaselineShape softmax_baseline_shape(const SoftmaxExpBaselineParams& p
   s.e_w = s.p + 1;
   s.sum_w = s.p + bits_for(static_cast<uint64_t>(s.n));
   s.r_w = s.q + 1;
-  if (p.divider_stages >= s.r_w)
-    throw ParamError("divider_stages", "divider_stages must be below the reciprocal's " +
-                                           std::to_string(s.r_w) + " quotient rows");
   s.prod_w = s.v_w + s.r_w;
   const int segs = 1 << s.tb;
   s.table.resize(static_cast<std::size_t>(segs) + 1);

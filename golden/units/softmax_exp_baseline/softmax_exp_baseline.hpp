@@ -106,7 +106,7 @@ struct SoftmaxExpBaselineShape {
   int dt_w = 0;                 // bits of the slope entries D[j]
   int e_w = 0;                  // P + 1
   int sum_w = 0;                // bits of S
-  int r_w = 0;                  // Q + 1
+  int r_w = 0;                  // Q + 1 = out_bits + 2 (quotient rows of the reciprocal)
   int prod_w = 0;               // bits of w * R
   std::vector<uint32_t> table;  // T[0 .. 2^Tb] (2^Tb + 1 entries)
   std::vector<uint32_t> slope;  // D[0 .. 2^Tb - 1]
