@@ -6,7 +6,6 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "synth/mapping_library.hpp"
 #include "tb/gate_level.hpp"
 #include "tb/toggle_sim.hpp"
 #include "util/files.hpp"
@@ -30,8 +29,7 @@ EnergyResult measure_energy(const Design& design, const std::vector<std::string>
   const auto workload = workload_design(design, options.workload);
   const std::string top = design.top_name();
   const GateLevelFiles gate = gate_level_files(rtl_files, top, work_dir, options.synthesis);
-  const synth::MappingLibrary lib =
-      synth::prepare_mapping_library(options.synthesis.liberty, options.synthesis.dont_use);
+  const synth::MappingLibrary& lib = gate.library;
   const fs::path pdir = fs::path(work_dir) / "power";
   fs::create_directories(pdir);
   const std::string lib_copy = (pdir / "cells.lib").string();

@@ -7,12 +7,14 @@
 #include <vector>
 
 #include "synth/area.hpp"
+#include "synth/mapping_library.hpp"
 
 namespace bf::tb {
 
 struct GateLevelFiles {
   synth::AreaReport area;          // the synthesis run that made the netlist
   std::vector<std::string> files;  // the netlist, then the models of its cells
+  synth::MappingLibrary library;   // the library it was mapped onto (dont_use removed)
 };
 
 // Synthesizes `top` from `rtl_files` with `options` (the same run `area`

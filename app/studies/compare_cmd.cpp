@@ -40,6 +40,7 @@ struct CompareEntry {
   std::string workload;    // the design's workload
   bool reference = false;  // --also: shown, not a baseline (e.g. an ablation)
   std::unique_ptr<Design> design;
+  std::vector<std::string> rtl;  // the generated files, written once
   synth::TimingReport timing;
   tb::EnergyResult energy;
 
@@ -247,9 +248,9 @@ void add_compare_command(CLI::App& app, int& exit_code) {
 
       for (auto& e : entries) {
         const std::string dir = *work + "/" + e.design->top_name();
-        const auto rtl = write_rtl(*e.design, dir + "/rtl");
+        e.rtl = write_rtl(*e.design, dir + "/rtl").files;
         try {
-          e.timing = synth::run_timing(rtl.files, e.design->top_name(), dir, timing);
+          e.timing = synth::run_timing(e.rtl, e.design->top_name(), dir, timing);
         } catch (const std::exception& ex) {
           throw std::runtime_error(fmt::format("timing of {} ({}) failed: {}", e.design->top_name(),
                                                e.config, ex.what()));
@@ -273,9 +274,8 @@ void add_compare_command(CLI::App& app, int& exit_code) {
         energy.vectors = *vectors;
         energy.seed = *seed;
         const std::string dir = *work + "/" + e.design->top_name();
-        const auto rtl = write_rtl(*e.design, dir + "/rtl");
         try {
-          e.energy = tb::measure_energy(*e.design, rtl.files, dir, energy);
+          e.energy = tb::measure_energy(*e.design, e.rtl, dir, energy);
         } catch (const std::exception& ex) {
           throw std::runtime_error(fmt::format("energy of {} ({}) failed: {}", e.design->top_name(),
                                                e.config, ex.what()));
