@@ -82,9 +82,10 @@ int segment_beats(int length, Mode ma, Mode mb) {
   return (length + lanes - 1) / lanes;
 }
 
-int segment_sum_bits(int max_segment) {
+int segment_sum_bits(int max_segment, Mode ma, Mode mb) {
   if (max_segment < 1) throw std::invalid_argument("max_segment must be at least 1");
-  const uint64_t max_product = 0xFFFFull * 0xFFFFull;
+  const uint64_t max_product =
+      ((uint64_t{1} << mantissa_bits(ma)) - 1) * ((uint64_t{1} << mantissa_bits(mb)) - 1);
   const unsigned __int128 bound = static_cast<unsigned __int128>(max_product) * max_segment;
   int bits = 0;
   for (unsigned __int128 v = bound; v != 0; v >>= 1) ++bits;

@@ -80,9 +80,10 @@ std::vector<int> segment_lengths(int k, int ga, int gb);
 int segment_beats(int length, Mode ma, Mode mb);
 
 // Bits of the two's complement segment accumulator for segments of at most
-// max_segment products in any mode pair: the sign plus the magnitude of
-// max_segment * (2^16 - 1)^2.
-int segment_sum_bits(int max_segment);
+// max_segment products of an ma-bit by an mb-bit magnitude: the sign plus
+// the magnitude of max_segment * (2^ma - 1) * (2^mb - 1). The multi-mode PE
+// sizes it for its widest pair (16 x 16, the default arguments).
+int segment_sum_bits(int max_segment, Mode ma = Mode::M16, Mode mb = Mode::M16);
 // S wrapped to `bits` bits, sign-extended (bits <= 63).
 int64_t wrap_segment_sum(int64_t s, int bits);
 
