@@ -60,6 +60,8 @@ EnergyResult measure_energy(const Design& design, const std::vector<std::string>
       synth::compute_power(lib.library, netlist, sim.toggles, sim.verify.cycles, options.power);
   r.vectors = sim.verify.vectors;
   r.ops = design.operations();
+  for (const auto& w : workloads(design))
+    if (w.name == options.workload && w.ops > 0) r.ops.count = w.ops;
   r.library = lib.source;
   return r;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "generator/blocks/blocks.hpp"
@@ -18,6 +19,14 @@ using vlog::lit;
 using vlog::zext;
 
 namespace {
+
+// A plain Verilog name (which can take a bit select), not an expression.
+bool is_identifier(const std::string& e) {
+  if (e.empty() || !(std::isalpha(static_cast<unsigned char>(e[0])) || e[0] == '_')) return false;
+  for (char ch : e)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) return false;
+  return true;
+}
 
 // Largest exponent field of a finite number.
 int max_finite_field(const FloatFormat& f) {
@@ -207,6 +216,9 @@ std::string fp_round_pack(vlog::Module& m, const std::string& p, const FpRoundPa
   if (pl.pad) {
     sig = m.wire(p + "_sig", sw, fmt::format("{} zero bits appended", pl.pad));
     m.assign(sig, vlog::concat({rp.sig, lit(pl.pad, 0)}));
+  } else if (!is_identifier(sig)) {  // a concatenation cannot be bit-selected
+    sig = m.wire(p + "_sig", sw);
+    m.assign(sig, rp.sig);
   }
   const std::string msb = m.wire(p + "_msb", 1, "leading one at the top bit (value in [2, 4))");
   m.assign(msb, bits(sig, sw - 1, sw - 1));

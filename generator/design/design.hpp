@@ -115,6 +115,10 @@ class Design {
   struct Workload {
     std::string name;
     std::string doc;  // one line: what the data is and where it comes from
+    // What one transaction is worth on this workload, when it differs from
+    // operations().count (a multi-mode PE does 1, 4 or 16 MACs per beat);
+    // 0 = operations().count.
+    double ops = 0;
   };
   virtual std::vector<Workload> workloads() const { return {}; }
   // The next transactions of workload `name` (one of workloads()): one whole

@@ -8,6 +8,7 @@
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/fp_blocks.hpp"
 #include "generator/blocks/fp_modules.hpp"
+#include "generator/blocks/int_to_float.hpp"
 #include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
@@ -344,30 +345,14 @@ void TopBuilder::fp_terms(const std::string& mul_outlier) {
   m.blank();
   m.comment(fmt::format(
       "Term 0: int_acc * 2^(S - 127 - {}) rounded to fp32 (golden: block_to_fp32).", bm - 2));
-  m.wire("conv_neg", 1);
-  m.assign("conv_neg", bit("rec_int_q", bw - 1));
-  m.wire("conv_mag", bw);
-  m.assign("conv_mag", "conv_neg ? -rec_int_q : rec_int_q");
-  const std::string lz = blocks::leading_zeros(m, "conv_lz", "conv_mag", bw);
-  const int lzw = vlog::bits_for(static_cast<uint64_t>(bw));
-  m.wire("conv_norm", bw, "leading one at the top");
-  m.assign("conv_norm", "conv_mag << " + lz);
-  const int ew = vlog::bits_for(static_cast<uint64_t>(255 + bw - 1));
-  m.wire("conv_exp", ew, fmt::format("S + {} - lzc, bias {}", bw - 1, 125 + bm));
-  m.assign("conv_exp", fmt::format("{} + {} - {}", zext("rec_scale_q", 8, ew),
-                                   lit(ew, static_cast<uint64_t>(bw - 1)), zext(lz, lzw, ew)));
-  blocks::FpRoundPack rp;
-  rp.f = FloatFormat::fp32();
-  rp.mode = golden::Rounding::NearestEven;
-  rp.sign = "conv_neg";
-  rp.sig = concat({"1'b0", "conv_norm"});
-  rp.sig_width = bw + 1;
-  rp.exp = "conv_exp";
-  rp.exp_width = ew;
-  rp.exp_bias = 125 + bm;
-  rp.exp_lo = 0;
-  rp.exp_hi = 255 + bw - 1;
-  const std::string packed = blocks::fp_round_pack(m, "conv_rnd", rp);
+  blocks::ScaledIntToFp32 conv;
+  conv.value = "rec_int_q";
+  conv.width = bw;
+  conv.exp_base = "rec_scale_q";
+  conv.exp_base_width = 8;
+  conv.exp_base_max = 255;
+  conv.base_bias = 125 + bm;
+  const std::string packed = blocks::scaled_int_to_fp32(m, "conv", conv);
   m.wire("term_int", 32);
   m.assign("term_int",
            fmt::format("(rec_scale_q == 8'hff) ? {} : ((conv_mag == {}) ? {} : {})",
