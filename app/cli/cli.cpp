@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
   add_timing_command(app, exit_code);
   add_power_command(app, exit_code);
   add_compare_command(app, exit_code);
+  add_map_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -31,5 +31,6 @@ void add_equiv_command(CLI::App& app, int& exit_code);
 void add_timing_command(CLI::App& app, int& exit_code);
 void add_power_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
+void add_map_command(CLI::App& app, int& exit_code);
 
 }  // namespace bf::cli

@@ -1,0 +1,168 @@
+// `blockforge map CONFIG --network NAME|FILE [--batch B] [--schedule S]...
+//                  [--layers conv|all] [--json]`:
+// FlexBlock's mapping model. The training step of a network (forward, data
+// gradient and weight gradient GEMMs of every layer) on the flexblock.array
+// that CONFIG describes, under one or more mode schedules: cycles and
+// utilization per layer and pass, the slots lost and why, and the totals.
+// The model and how it differs from SCALE-Sim: golden/flexblock/mapping.hpp.
+//
+// CONFIG is read here, not through the unit table: the model needs only the
+// array's parameters (rows, cols, max_segment), read and checked by the
+// shared config reader so messages carry positions and did-you-means.
+// Shipped networks (configs/networks/) are found through the source tree
+// this binary was built from, or $BLOCKFORGE_NETWORKS_DIR.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/cli/cli.hpp"
+#include "app/studies/map_report.hpp"
+#include "generator/config/config.hpp"
+#include "golden/flexblock/mapping_network.hpp"
+
+#ifndef BLOCKFORGE_NETWORKS_DIR
+#error "BLOCKFORGE_NETWORKS_DIR must point at the configs/networks source folder"
+#endif
+
+namespace bf::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace fb = golden::flexblock;
+
+constexpr const char* kUnit = "flexblock.array";
+constexpr int kMaxBatch = 1 << 16;
+
+struct ShippedNetwork {
+  const char* name;
+  const char* file;
+};
+constexpr ShippedNetwork kShipped[] = {{"resnet18-cifar", "resnet18_cifar.csv"},
+                                       {"mobilenetv2", "mobilenetv2.csv"}};
+
+std::string networks_dir() {
+  if (const char* dir = std::getenv("BLOCKFORGE_NETWORKS_DIR"); dir && *dir) return dir;
+  return BLOCKFORGE_NETWORKS_DIR;
+}
+
+// A shipped name, else a path to a layer table.
+std::pair<std::string, std::string> resolve_network(const std::string& arg) {
+  std::vector<std::string> names;
+  for (const auto& s : kShipped) {
+    names.emplace_back(s.name);
+    if (arg != s.name) continue;
+    const std::string path = (fs::path(networks_dir()) / s.file).string();
+    if (!fs::exists(path))
+      throw std::runtime_error(fmt::format(
+          "network '{}': its table {} is missing; set BLOCKFORGE_NETWORKS_DIR to the folder "
+          "holding {} (configs/networks/ of the source tree)",
+          arg, path, s.file));
+    return {arg, path};
+  }
+  if (fs::exists(arg)) return {fs::path(arg).stem().string(), arg};
+  std::string hint = cfg::did_you_mean(arg, names);
+  // A shortened name ("resnet18", "mobilenet") is too far for an edit
+  // distance but plainly means the shipped network that contains it.
+  for (const auto& n : names)
+    if (hint.empty() && arg.size() >= 3 && n.find(arg) != std::string::npos)
+      hint = "did you mean '" + n + "'?";
+  throw std::runtime_error(fmt::format(
+      "unknown network '{}': not a shipped network ({}) nor an existing file{}; give a shipped "
+      "name or the path of a layer table (CSV name,type,cin,cout,k,stride,pad,h,w, see "
+      "configs/networks/)",
+      arg, fmt::join(names, ", "), hint.empty() ? "" : " (" + hint + ")"));
+}
+
+golden::FlexblockArrayParams read_array(const std::string& path, std::string& name) {
+  const cfg::DesignFile f = cfg::load_design_file(path);
+  if (f.unit != kUnit)
+    throw std::runtime_error(
+        fmt::format("{}: unit is '{}', expected '{}': map models the FlexBlock array (e.g. "
+                    "configs/flexblock_array.toml)",
+                    f.unit_where, f.unit, kUnit));
+  name = f.name.empty() ? "flexblock_array" : f.name;
+  return cfg::read_params<golden::FlexblockArrayParams>(f.params, path, kUnit);
+}
+
+struct MapOptions {
+  std::string config;
+  std::string network;
+  int64_t batch = 128;
+  std::vector<std::string> schedules;
+  std::string layers = "all";
+  bool json = false;
+};
+
+int run_map(const MapOptions& o) {
+  if (o.batch < 1 || o.batch > kMaxBatch)
+    throw std::invalid_argument(
+        fmt::format("--batch {}: expected 1..{} (images per training step)", o.batch, kMaxBatch));
+  if (o.layers != "all" && o.layers != "conv")
+    throw std::invalid_argument(
+        fmt::format("--layers '{}': expected all or conv (conv and dwconv layers)", o.layers));
+  // Schedules first: a typo there should not wait for the files.
+  std::vector<fb::Schedule> schedules;
+  for (const auto& text :
+       o.schedules.empty() ? std::vector<std::string>{"all16", "all8", "all4"} : o.schedules)
+    schedules.push_back(fb::parse_schedule(text));
+
+  MapReportInput in;
+  in.config = o.config;
+  in.array = read_array(o.config, in.array_name);
+  std::tie(in.network, in.network_path) = resolve_network(o.network);
+  const fb::Network net = fb::load_network(in.network_path);
+  in.net = &net;
+  in.conv_only = o.layers == "conv";
+  for (const auto& s : schedules) {
+    try {
+      in.schedules.push_back(fb::map_network(net, s, o.batch, in.array));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(
+          fmt::format("schedule {} on {} ({}): {}", s.name, in.array_name, o.config, e.what()));
+    }
+  }
+  if (o.json)
+    std::cout << map_report_json(in).dump(2) << "\n";
+  else
+    std::cout << map_report_text(in);
+  return 0;
+}
+
+}  // namespace
+
+void add_map_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "map",
+      "FlexBlock mapping model: cycles and utilization of a network's training GEMMs (forward, "
+      "data gradient, weight gradient) on a flexblock.array under mode schedules, per layer and "
+      "pass, with the slots lost and why");
+  auto o = std::make_shared<MapOptions>();
+  cmd->add_option("config", o->config, "design file of the array (unit = \"flexblock.array\")")
+      ->required();
+  cmd->add_option("--network", o->network,
+                  "resnet18-cifar, mobilenetv2 (shipped, configs/networks/) or the path of a layer "
+                  "table (CSV: name,type,cin,cout,k,stride,pad,h,w)")
+      ->required();
+  cmd->add_option("--batch", o->batch, "images per training step (default 128)");
+  cmd->add_option("--schedule", o->schedules,
+                  "modes per pass, repeatable: all16, all8, all4, mixed (fwd 8x8, dgrad 8x16, "
+                  "wgrad 16x8; an assumption, see golden/flexblock/mapping_schedule.hpp) or "
+                  "fwd=AxB,dgrad=AxB,wgrad=AxB (A, B in 4, 8, 16; default: all16, all8, all4)");
+  cmd->add_option("--layers", o->layers,
+                  "layers listed per layer: all (default) or conv (conv and dwconv); the totals "
+                  "always show both");
+  cmd->add_flag("--json", o->json, "print JSON");
+  cmd->callback([o, &exit_code] {
+    try {
+      exit_code = run_map(*o);
+    } catch (const std::exception& e) {
+      exit_code = fail("map", e.what());
+    }
+  });
+}
+
+}  // namespace bf::cli
