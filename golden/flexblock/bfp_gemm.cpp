@@ -1,0 +1,579 @@
+// The FlexBlock BFP GEMM, fast and reference (bfp_gemm.hpp).
+//
+// How the fast path stays bit-exact:
+//
+// Integer sums. Every mantissa is cut into "planes" of at most 8 magnitude
+// bits with the element's sign: M4 and M8 values are one plane; an M16 value
+// v = (-1)^s (256 h + l) is two, (-1)^s h and (-1)^s l. A plane value fits in
+// an int16 with |v| <= 255, so int16 x int16 -> int32 multiply-adds (x86
+// pmaddwd) are exact and a segment's sum of plane products is bounded by
+// 4096 * 255^2 < 2^31 (groups hold at most 4096 elements, BlockFormat's
+// limit; see kMaxExactSegment). The planes of an M16 operand are extra
+// virtual rows (A) or columns (B) of the same integer kernel (so M16 costs
+// two or four times the integer work of M8, as in the hardware's nibble
+// lanes), and the segment sum is recombined exactly in double, e.g. for
+// M16 x M16 S = 65536 HH + 256 (HL + LH) + LL with |S| < 4096 * 2^32 < 2^53.
+//
+// One rounding. segment_term is S * 2^(sa + sb - 254 - ma - mb + 2) rounded
+// once to fp32, nearest even. Here it is (float)((S * pa) * pb) with
+// pa = 2^(sa - 127 - ma + 1), pb likewise: both products are exact in double
+// (|S| < 2^53, pa and pb in [2^-142, 2^124], so every value stays within
+// [2^-284, 2^293], normal doubles), and the conversion to float is the one
+// IEEE round to nearest even, with fp32 subnormals and overflow to Inf;
+// S = 0 gives +0 as the contract says. An Inf/NaN group has pa = NaN, so its
+// terms are NaN. accumulate is the IEEE fp32 add in nearest-even mode. Host
+// float arithmetic gives exactly these results only under the default
+// floating-point environment (no flush-to-zero, no denormals-are-zero, round
+// to nearest), which a caller (a training framework, say) may have changed:
+// bfp_gemm sets it for the duration of the call (FpEnvironment). The one
+// difference left is a NaN's bit pattern: the contract's NaN is always
+// 0x7fc00000, so NaN outputs are rewritten to it at the end.
+//
+// Layout and blocking. The segments (cut at multiples of both group sizes)
+// are the same for every output. Both operands are packed once per call
+// (into a per-thread workspace), each segment padded to an even length so
+// that a multiply-add pair never straddles two segments: A in panels of
+// kMr = 4 virtual rows, per K pair the four (k, k+1) int16 pairs; B in panels
+// of kNr = 16 virtual columns, per K pair 16 interleaved (k, k+1) pairs (two
+// 256-bit vectors). The kernel keeps 4 x 16 int32 sums in registers over one
+// segment, then converts, scales and adds them into the fp32 accumulators
+// (the output tile): segment_term and accumulate once per segment and output,
+// vectorized. (4 rows, not the 6 of an sgemm kernel: pmaddwd needs a
+// product register before the add, and 6 x 16 spills with 16 ymm registers.)
+// K is blocked at segment boundaries so a B panel's block stays in L1 while
+// the A panels stream past it.
+#include "golden/flexblock/bfp_gemm.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cfenv>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "golden/arith/fp_core.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define BF_BFP_GEMM_X86 1
+#include <immintrin.h>
+#else
+#define BF_BFP_GEMM_X86 0
+#endif
+
+namespace bf::golden::flexblock {
+
+namespace {
+
+constexpr int kMr = 4;             // virtual rows per A panel
+constexpr int kNr = 16;            // virtual columns per B panel
+constexpr int kPlaneMax = 255;     // |plane value|
+constexpr int kMaxGroup = 4096;    // BlockFormat's block_size limit
+constexpr int kKBlockPairs = 192;  // target K pairs per cache block
+constexpr int64_t kMaxExactSegment =
+    std::numeric_limits<int32_t>::max() / (int64_t{kPlaneMax} * kPlaneMax);
+static_assert(kMaxGroup <= kMaxExactSegment, "int32 plane sums must be exact for every segment");
+constexpr uint32_t kCanonicalNan = 0x7fc00000u;
+
+void check_operand(const BfpMatrix& x, const char* name) {
+  const auto fail = [&](const std::string& what) {
+    throw std::invalid_argument(std::string("bfp_gemm: operand ") + name + ": " + what);
+  };
+  if (x.rows < 0 || x.k < 0) fail("negative shape");
+  if (x.group < 1 || x.group > kMaxGroup) fail("group size must be in 1..4096");
+  const std::size_t elems = static_cast<std::size_t>(x.rows) * x.k;
+  if (x.exps.size() != static_cast<std::size_t>(x.rows) * x.groups_per_row())
+    fail("exps must hold rows * groups_per_row() fields");
+  const bool wide = x.mode == Mode::M16;
+  if ((wide ? x.man32.size() : x.man16.size()) != elems ||
+      (wide ? x.man16.size() : x.man32.size()) != 0)
+    fail(wide ? "M16 mantissas belong in man32 (rows * k)"
+              : "mantissas belong in man16 (rows * k)");
+}
+
+// ---- segments ----------------------------------------------------------------
+
+struct Segment {
+  int k0;        // first K index
+  int len;       // K elements
+  int pair_off;  // first K pair in the packed layout
+  int pairs;     // ceil(len / 2)
+  int ga, gb;    // the A and B groups it lies in
+};
+
+std::vector<Segment> segments_of(int k, int ga, int gb) {
+  std::vector<Segment> segs;
+  int k0 = 0, pair = 0;
+  for (int len : segment_lengths(k, ga, gb)) {
+    segs.push_back({k0, len, pair, (len + 1) / 2, k0 / ga, k0 / gb});
+    k0 += len;
+    pair += (len + 1) / 2;
+  }
+  return segs;
+}
+
+// Consecutive runs of whole segments of about kKBlockPairs pairs.
+std::vector<std::pair<int, int>> k_blocks(const std::vector<Segment>& segs) {
+  std::vector<std::pair<int, int>> blocks;  // [first, last) segment
+  std::size_t first = 0;
+  int pairs = 0;
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    pairs += segs[s].pairs;
+    if (pairs >= kKBlockPairs || s + 1 == segs.size()) {
+      blocks.emplace_back(static_cast<int>(first), static_cast<int>(s + 1));
+      first = s + 1;
+      pairs = 0;
+    }
+  }
+  return blocks;
+}
+
+// ---- packing -----------------------------------------------------------------
+
+int planes(Mode m) { return m == Mode::M16 ? 2 : 1; }
+
+// A plane of signed mantissa v: (-1)^sign ((|v| >> shift) & mask), without
+// branches (signs are random, so a branch would mispredict half the time).
+// One plane: shift 0, mask 0xffff; M16: high byte shift 8, low byte mask 0xff.
+struct PlaneSelect {
+  int shift = 0;
+  int32_t mask = 0xffff;
+};
+inline int16_t plane_value(int32_t v, PlaneSelect p) {
+  const int32_t s = v >> 31;  // 0 or -1
+  const int32_t part = (((v ^ s) - s) >> p.shift) & p.mask;
+  return static_cast<int16_t>((part ^ s) - s);
+}
+
+// The scale 2^(s - 127 - m + 1) of an exponent field as a double; NaN for 255.
+double scale_of(uint32_t s, Mode m) {
+  if (s == kNanExp) return std::numeric_limits<double>::quiet_NaN();
+  const int e = static_cast<int>(s) - 127 - mantissa_bits(m) + 1;
+  return std::bit_cast<double>(static_cast<uint64_t>(e + 1023) << 52);
+}
+
+// One operand packed for the kernel: `lanes` virtual rows per panel, each
+// real row contributing nplanes of them. For A (lanes = kMr) the planes of a
+// row are adjacent virtual rows; for B (lanes = kNr) a panel holds
+// kNr / nplanes real columns and plane p occupies lanes [p * kNr / nplanes,
+// (p + 1) * kNr / nplanes). Storage is borrowed from a per-thread workspace so
+// repeated calls (training) neither allocate nor fault in fresh pages.
+struct Packed {
+  int nplanes = 1;
+  int real_per_panel = 0;
+  int panels = 0;
+  int padded_rows = 0;  // panels * real_per_panel
+  std::size_t panel_stride = 0;
+  const int16_t* data = nullptr;   // panels x pairs x lanes x 2
+  const double* scales = nullptr;  // groups x padded_rows (1.0 for padding rows)
+};
+
+struct Workspace {
+  std::vector<int16_t> a, b;
+  std::vector<double> a_scales, b_scales;
+  std::vector<float> acc;
+};
+
+// The first n elements of v (grown if needed; contents unspecified).
+template <class T>
+T* grown(std::vector<T>& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+template <class T>
+T* filled(std::vector<T>& v, std::size_t n, T fill) {
+  std::fill_n(grown(v, n), n, fill);
+  return v.data();
+}
+
+// Writes one panel: per K pair, per lane, the pair (k, k + 1) of that lane's
+// plane; a lane without a row (padding) reads `zeros`, and an odd-length
+// segment's last pair ends in 0.
+template <class T>
+void pack_panel(const T* const* rows, const PlaneSelect* sel, int lanes,
+                const std::vector<Segment>& segs, int16_t* out) {
+  for (const Segment& s : segs) {
+    const int full = s.len / 2;
+    for (int i = 0; i < full; ++i, out += lanes * 2) {
+      const int kk = s.k0 + 2 * i;
+      if constexpr (std::is_same_v<T, int16_t>) {  // one plane: the pair as is
+        for (int u = 0; u < lanes; ++u) std::memcpy(out + 2 * u, rows[u] + kk, 4);
+      } else {
+        for (int u = 0; u < lanes; ++u) {
+          out[2 * u] = plane_value(rows[u][kk], sel[u]);
+          out[2 * u + 1] = plane_value(rows[u][kk + 1], sel[u]);
+        }
+      }
+    }
+    if (s.len % 2) {
+      const int kk = s.k0 + s.len - 1;
+      for (int u = 0; u < lanes; ++u) {
+        out[2 * u] = plane_value(rows[u][kk], sel[u]);
+        out[2 * u + 1] = 0;
+      }
+      out += lanes * 2;
+    }
+  }
+}
+
+Packed pack(const BfpMatrix& x, const std::vector<Segment>& segs, int total_pairs, int lanes,
+            bool planes_adjacent, std::vector<int16_t>& data, std::vector<double>& scales) {
+  Packed p;
+  p.nplanes = planes(x.mode);
+  p.real_per_panel = lanes / p.nplanes;
+  p.panels = (x.rows + p.real_per_panel - 1) / p.real_per_panel;
+  p.padded_rows = p.panels * p.real_per_panel;
+  p.panel_stride = static_cast<std::size_t>(total_pairs) * lanes * 2;
+  int16_t* out = grown(data, p.panel_stride * p.panels);  // every slot is written
+  const bool wide = x.mode == Mode::M16;
+  const std::vector<int32_t> zeros32(wide ? x.k : 0, 0);
+  const std::vector<int16_t> zeros16(wide ? 0 : x.k, 0);
+  std::vector<const int32_t*> rows32(lanes);
+  std::vector<const int16_t*> rows16(lanes);
+  std::vector<PlaneSelect> sel(lanes);
+  for (int panel = 0; panel < p.panels; ++panel) {
+    for (int u = 0; u < lanes; ++u) {
+      const int within = planes_adjacent ? u / p.nplanes : u % p.real_per_panel;
+      const int plane = planes_adjacent ? u % p.nplanes : u / p.real_per_panel;
+      const int r = panel * p.real_per_panel + within;
+      const std::size_t row0 = static_cast<std::size_t>(r) * x.k;
+      if (wide) {
+        rows32[u] = r < x.rows ? x.man32.data() + row0 : zeros32.data();
+        sel[u] = plane == 0 ? PlaneSelect{8, 0xff} : PlaneSelect{0, 0xff};
+      } else {
+        rows16[u] = r < x.rows ? x.man16.data() + row0 : zeros16.data();
+      }
+    }
+    int16_t* dst = out + panel * p.panel_stride;
+    if (wide)
+      pack_panel(rows32.data(), sel.data(), lanes, segs, dst);
+    else
+      pack_panel(rows16.data(), sel.data(), lanes, segs, dst);
+  }
+  const int groups = x.groups_per_row();
+  double* sc = filled(scales, static_cast<std::size_t>(groups) * p.padded_rows, 1.0);
+  for (int r = 0; r < x.rows; ++r)
+    for (int g = 0; g < groups; ++g)
+      sc[static_cast<std::size_t>(g) * p.padded_rows + r] = scale_of(x.exponent(r, g), x.mode);
+  p.data = out;
+  p.scales = sc;
+  return p;
+}
+
+// ---- kernels -----------------------------------------------------------------
+
+// One call: one A panel x one B panel over the segments [segs, segs + nseg).
+struct KernelArgs {
+  const int16_t* a;  // A panel, K pair 0
+  const int16_t* b;  // B panel, K pair 0
+  const Segment* segs;
+  int nseg;
+  const double* sa;  // row scales: sa[g * sa_stride + real row in panel]
+  std::ptrdiff_t sa_stride;
+  const double* sb;  // column scales: sb[g * sb_stride + real column in panel]
+  std::ptrdiff_t sb_stride;
+  float* c;  // the panel pair's output tile (fp32 accumulators)
+  std::ptrdiff_t ldc;
+};
+
+// Weight of plane p of an operand with n planes: 256 for the high byte of an
+// M16 value, 1 otherwise.
+constexpr double plane_weight(int n, int p) { return n == 2 && p == 0 ? 256.0 : 1.0; }
+
+// Portable kernel: the same blocking and arithmetic in plain C++ (double and
+// float operations, no contraction possible: each rounding step is a
+// conversion or a lone add).
+template <int PA, int PB>
+void kernel_generic(const KernelArgs& k) {
+  constexpr int kRows = kMr / PA, kCols = kNr / PB;
+  for (int si = 0; si < k.nseg; ++si) {
+    const Segment& s = k.segs[si];
+    int32_t acc[kMr][kNr] = {};
+    const int16_t* ap = k.a + static_cast<std::ptrdiff_t>(s.pair_off) * kMr * 2;
+    const int16_t* bp = k.b + static_cast<std::ptrdiff_t>(s.pair_off) * kNr * 2;
+    for (int p = 0; p < s.pairs; ++p, ap += kMr * 2, bp += kNr * 2)
+      for (int v = 0; v < kMr; ++v)
+        for (int u = 0; u < kNr; ++u)
+          acc[v][u] += int32_t{ap[2 * v]} * bp[2 * u] + int32_t{ap[2 * v + 1]} * bp[2 * u + 1];
+    const double* sa = k.sa + s.ga * k.sa_stride;
+    const double* sb = k.sb + s.gb * k.sb_stride;
+    for (int r = 0; r < kRows; ++r)
+      for (int c = 0; c < kCols; ++c) {
+        double sum = 0;
+        for (int pa = 0; pa < PA; ++pa)
+          for (int pb = 0; pb < PB; ++pb)
+            sum += plane_weight(PA, pa) * plane_weight(PB, pb) *
+                   static_cast<double>(acc[r * PA + pa][pb * kCols + c]);
+        const auto term = static_cast<float>(sum * sa[r] * sb[c]);
+        k.c[r * k.ldc + c] += term;
+      }
+  }
+}
+
+#if BF_BFP_GEMM_X86
+// AVX2 kernel: 8 int32 accumulators (4 virtual rows x 2 vectors of 8
+// virtual columns), one vpmaddwd + vpaddd per 16 products.
+template <int PA, int PB>
+__attribute__((target("avx2"))) void kernel_avx2(const KernelArgs& k) {
+  constexpr int kRows = kMr / PA;
+  for (int si = 0; si < k.nseg; ++si) {
+    const Segment& s = k.segs[si];
+    __m256i acc[kMr][2];
+#pragma GCC unroll 4
+    for (int v = 0; v < kMr; ++v) acc[v][0] = acc[v][1] = _mm256_setzero_si256();
+    const int16_t* ap = k.a + static_cast<std::ptrdiff_t>(s.pair_off) * kMr * 2;
+    const int16_t* bp = k.b + static_cast<std::ptrdiff_t>(s.pair_off) * kNr * 2;
+    for (int p = 0; p < s.pairs; ++p, ap += kMr * 2, bp += kNr * 2) {
+      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp));
+      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp + 16));
+#pragma GCC unroll 4
+      for (int v = 0; v < kMr; ++v) {
+        int32_t pair;
+        std::memcpy(&pair, ap + 2 * v, sizeof pair);
+        const __m256i av = _mm256_set1_epi32(pair);
+        acc[v][0] = _mm256_add_epi32(acc[v][0], _mm256_madd_epi16(av, b0));
+        acc[v][1] = _mm256_add_epi32(acc[v][1], _mm256_madd_epi16(av, b1));
+      }
+    }
+    // Finish: S in double (exact), times pa times pb (exact), one rounding to
+    // float, one fp32 add into the accumulator tile.
+    const double* sa = k.sa + s.ga * k.sa_stride;
+    const double* sb = k.sb + s.gb * k.sb_stride;
+    constexpr int kVecs = PB == 1 ? 2 : 1;  // 8-column vectors of real columns
+#pragma GCC unroll 4
+    for (int r = 0; r < kRows; ++r) {
+      const __m256d pa = _mm256_set1_pd(sa[r]);
+#pragma GCC unroll 2
+      for (int h = 0; h < kVecs; ++h) {
+        __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+#pragma GCC unroll 2
+        for (int ia = 0; ia < PA; ++ia)
+#pragma GCC unroll 2
+          for (int ib = 0; ib < PB; ++ib) {
+            const __m256i part = acc[r * PA + ia][PB == 1 ? h : ib];
+            const __m256d w = _mm256_set1_pd(plane_weight(PA, ia) * plane_weight(PB, ib));
+            lo = _mm256_add_pd(lo,
+                               _mm256_mul_pd(w, _mm256_cvtepi32_pd(_mm256_castsi256_si128(part))));
+            hi = _mm256_add_pd(
+                hi, _mm256_mul_pd(w, _mm256_cvtepi32_pd(_mm256_extracti128_si256(part, 1))));
+          }
+        const double* sbv = sb + h * 8;
+        lo = _mm256_mul_pd(_mm256_mul_pd(lo, pa), _mm256_loadu_pd(sbv));
+        hi = _mm256_mul_pd(_mm256_mul_pd(hi, pa), _mm256_loadu_pd(sbv + 4));
+        const __m256 term = _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
+        float* cp = k.c + r * k.ldc + h * 8;
+        _mm256_storeu_ps(cp, _mm256_add_ps(_mm256_loadu_ps(cp), term));
+      }
+    }
+  }
+}
+
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+using Kernel = void (*)(const KernelArgs&);
+
+Kernel pick_kernel(BfpGemmKernel which, int pa, int pb) {
+  const int idx = (pa - 1) * 2 + (pb - 1);
+#if BF_BFP_GEMM_X86
+  if (which == BfpGemmKernel::Avx2) {
+    static constexpr Kernel avx2[4] = {kernel_avx2<1, 1>, kernel_avx2<1, 2>, kernel_avx2<2, 1>,
+                                       kernel_avx2<2, 2>};
+    return avx2[idx];
+  }
+#endif
+  static constexpr Kernel generic[4] = {kernel_generic<1, 1>, kernel_generic<1, 2>,
+                                        kernel_generic<2, 1>, kernel_generic<2, 2>};
+  return generic[idx];
+}
+
+BfpGemmKernel resolve(BfpGemmKernel k) {
+  if (k == BfpGemmKernel::Auto)
+    return bfp_gemm_kernel_supported(BfpGemmKernel::Avx2) ? BfpGemmKernel::Avx2
+                                                          : BfpGemmKernel::Generic;
+  if (!bfp_gemm_kernel_supported(k))
+    throw std::invalid_argument("bfp_gemm: the requested kernel is not supported on this CPU");
+  return k;
+}
+
+// The default floating-point environment for the duration of a call: round to
+// nearest even and, on x86, no flush-to-zero / denormals-are-zero (MXCSR
+// 0x1f80, all exceptions masked). Restored on exit.
+class FpEnvironment {
+ public:
+  FpEnvironment() {
+#if BF_BFP_GEMM_X86
+    saved_ = _mm_getcsr();
+    _mm_setcsr(0x1f80);
+#else
+    saved_ = std::fegetround();
+    std::fesetround(FE_TONEAREST);
+#endif
+  }
+  ~FpEnvironment() {
+#if BF_BFP_GEMM_X86
+    _mm_setcsr(saved_);
+#else
+    std::fesetround(saved_);
+#endif
+  }
+  FpEnvironment(const FpEnvironment&) = delete;
+  FpEnvironment& operator=(const FpEnvironment&) = delete;
+
+ private:
+#if BF_BFP_GEMM_X86
+  unsigned saved_;
+#else
+  int saved_;
+#endif
+};
+
+}  // namespace
+
+// ---- conversion ----------------------------------------------------------------
+
+BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
+                       std::ptrdiff_t k_stride, Mode mode, int group, Rounding rounding) {
+  if (rows < 0 || k < 0) throw std::invalid_argument("bfp_quantize: negative shape");
+  if (rounding == Rounding::Stochastic)
+    throw std::invalid_argument("bfp_quantize: stochastic rounding is not supported");
+  const BlockFormat f = bfp_format(mode, group <= 0 ? default_group_size(mode) : group, rounding);
+  BfpMatrix out;
+  out.rows = rows;
+  out.k = k;
+  out.mode = mode;
+  out.group = f.block_size;
+  out.rounding = rounding;
+  const int groups = out.groups_per_row();
+  const int m = mantissa_bits(mode);
+  const std::size_t elems = static_cast<std::size_t>(rows) * k;
+  out.exps.resize(static_cast<std::size_t>(rows) * groups);
+  if (mode == Mode::M16)
+    out.man32.resize(elems);
+  else
+    out.man16.resize(elems);
+  std::vector<uint32_t> in(f.block_size), codes(f.block_size);
+  for (int r = 0; r < rows; ++r) {
+    for (int g = 0; g < groups; ++g) {
+      const int k0 = g * f.block_size;
+      const int len = std::min(f.block_size, k - k0);
+      for (int i = 0; i < len; ++i)
+        in[i] = std::bit_cast<uint32_t>(x[r * row_stride + (k0 + i) * k_stride]);
+      out.exps[static_cast<std::size_t>(r) * groups + g] = static_cast<uint8_t>(
+          quantize_block(f, std::span(in.data(), len), std::span(codes.data(), len)));
+      for (int i = 0; i < len; ++i) {
+        const auto n = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
+        out.set_mantissa(r, k0 + i, ((codes[i] >> m) & 1u) ? -n : n);
+      }
+    }
+  }
+  return out;
+}
+
+BfpMatrix bfp_quantize_a(const float* a, int m, int k, Mode mode, int group, Rounding rounding) {
+  return bfp_quantize(a, m, k, k, 1, mode, group, rounding);
+}
+
+BfpMatrix bfp_quantize_b(const float* b, int k, int n, Mode mode, int group, Rounding rounding) {
+  return bfp_quantize(b, n, k, 1, n, mode, group, rounding);
+}
+
+// ---- GEMM --------------------------------------------------------------------
+
+bool bfp_gemm_kernel_supported(BfpGemmKernel kernel) {
+  switch (kernel) {
+    case BfpGemmKernel::Auto:
+    case BfpGemmKernel::Generic:
+      return true;
+    case BfpGemmKernel::Avx2:
+#if BF_BFP_GEMM_X86
+      return cpu_has_avx2();
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel kernel) {
+  check_operand(a, "A");
+  check_operand(b, "B");
+  if (a.k != b.k)
+    throw std::invalid_argument("bfp_gemm: A has K = " + std::to_string(a.k) +
+                                " but B has K = " + std::to_string(b.k));
+  const int M = a.rows, N = b.rows;
+  if (M == 0 || N == 0) return;
+  const Kernel run = pick_kernel(resolve(kernel), planes(a.mode), planes(b.mode));
+
+  const auto segs = segments_of(a.k, a.group, b.group);
+  const int total_pairs = segs.empty() ? 0 : segs.back().pair_off + segs.back().pairs;
+  thread_local Workspace ws;
+  const Packed pa = pack(a, segs, total_pairs, kMr, true, ws.a, ws.a_scales);
+  const Packed pb = pack(b, segs, total_pairs, kNr, false, ws.b, ws.b_scales);
+  const std::ptrdiff_t ldc = pb.padded_rows;
+  float* acc = filled(ws.acc, static_cast<std::size_t>(pa.padded_rows) * ldc, 0.0f);  // +0
+
+  {
+    const FpEnvironment env;
+    for (const auto& [first, last] : k_blocks(segs))
+      for (int q = 0; q < pb.panels; ++q)
+        for (int p = 0; p < pa.panels; ++p) {
+          KernelArgs args;
+          args.a = pa.data + p * pa.panel_stride;
+          args.b = pb.data + q * pb.panel_stride;
+          args.segs = segs.data() + first;
+          args.nseg = last - first;
+          args.sa = pa.scales + p * pa.real_per_panel;
+          args.sa_stride = pa.padded_rows;
+          args.sb = pb.scales + q * pb.real_per_panel;
+          args.sb_stride = pb.padded_rows;
+          args.c = acc + static_cast<std::ptrdiff_t>(p) * pa.real_per_panel * ldc +
+                   q * pb.real_per_panel;
+          args.ldc = ldc;
+          run(args);
+        }
+  }
+
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      const uint32_t bits = std::bit_cast<uint32_t>(acc[static_cast<std::size_t>(i) * ldc + j]);
+      c[static_cast<std::size_t>(i) * N + j] =
+          (bits & 0x7fffffffu) > 0x7f800000u ? kCanonicalNan : bits;
+    }
+}
+
+std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, BfpGemmKernel kernel) {
+  std::vector<uint32_t> c(static_cast<std::size_t>(std::max(a.rows, 0)) * std::max(b.rows, 0));
+  bfp_gemm(a, b, c.data(), kernel);
+  return c;
+}
+
+std::vector<uint32_t> bfp_gemm_reference(const BfpMatrix& a, const BfpMatrix& b) {
+  check_operand(a, "A");
+  check_operand(b, "B");
+  if (a.k != b.k) throw std::invalid_argument("bfp_gemm_reference: A and B differ in K");
+  const auto lengths = segment_lengths(a.k, a.group, b.group);
+  std::vector<uint32_t> c(static_cast<std::size_t>(a.rows) * b.rows);
+  for (int i = 0; i < a.rows; ++i)
+    for (int j = 0; j < b.rows; ++j) {
+      uint32_t acc = fp_zero(FloatFormat::fp32(), false);
+      int k0 = 0;
+      for (int len : lengths) {
+        int64_t s = 0;
+        for (int kk = k0; kk < k0 + len; ++kk)
+          s += int64_t{a.mantissa(i, kk)} * int64_t{b.mantissa(j, kk)};
+        acc = accumulate(acc, segment_term(s, a.exponent(i, k0 / a.group),
+                                           b.exponent(j, k0 / b.group), a.mode, b.mode));
+        k0 += len;
+      }
+      c[static_cast<std::size_t>(i) * b.rows + j] = acc;
+    }
+  return c;
+}
+
+}  // namespace bf::golden::flexblock

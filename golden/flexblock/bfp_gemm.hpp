@@ -1,0 +1,86 @@
+#pragma once
+// The bit-exact FlexBlock BFP GEMM: C[M x N] = A[M x K] * B[K x N], every
+// output a dot product of the contract in bfp_dot.hpp (exact integer sum per
+// segment, segment_term, accumulate from +0 in increasing K).
+//
+// Operands are quantized along K, the reduction dimension, so both are kept
+// as rows of K: A as its M rows, B transposed (its N columns). Row r's group
+// g covers K indices [g * group, min((g + 1) * group, K)); a short last group
+// is quantized as a padded block (golden::quantize_block pads with zeros).
+// A and B may use different modes and group sizes.
+//
+// Two implementations, equal bit for bit (tests compare them):
+//   bfp_gemm_reference  the contract written out: int64 loops per segment,
+//                       segment_term and accumulate per segment;
+//   bfp_gemm            the fast one, for training and accuracy studies: see
+//                       bfp_gemm.cpp for how it stays exact.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "golden/flexblock/bfp_dot.hpp"
+
+namespace bf::golden::flexblock {
+
+// A matrix quantized to BFP along K (rows x k elements).
+struct BfpMatrix {
+  int rows = 0;
+  int k = 0;
+  Mode mode = Mode::M8;
+  int group = 108;  // elements per shared exponent, along K (1..4096)
+  Rounding rounding = Rounding::Truncate;
+  // Exponent fields, rows x groups_per_row(), row-major (255: an Inf/NaN group).
+  std::vector<uint8_t> exps;
+  // Signed mantissas (-1)^sign * n, rows x k, row-major: man16 for M4 and M8,
+  // man32 for M16 (the other vector is empty).
+  std::vector<int16_t> man16;
+  std::vector<int32_t> man32;
+
+  int groups_per_row() const { return (k + group - 1) / group; }
+  uint32_t exponent(int row, int g) const {
+    return exps[static_cast<std::size_t>(row) * groups_per_row() + g];
+  }
+  int32_t mantissa(int row, int kk) const {
+    const std::size_t i = static_cast<std::size_t>(row) * k + kk;
+    return mode == Mode::M16 ? man32[i] : man16[i];
+  }
+  void set_mantissa(int row, int kk, int32_t v) {
+    const std::size_t i = static_cast<std::size_t>(row) * k + kk;
+    if (mode == Mode::M16)
+      man32[i] = v;
+    else
+      man16[i] = static_cast<int16_t>(v);
+  }
+};
+
+// Quantizes `rows` rows of `k` fp32 values (row r at x[r * row_stride +
+// kk * k_stride]) with bfp_format(mode, group, rounding), one
+// golden::quantize_block call per group. group <= 0 means default_group_size.
+BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
+                       std::ptrdiff_t k_stride, Mode mode, int group = 0,
+                       Rounding rounding = Rounding::Truncate);
+// A: M x K row-major.
+BfpMatrix bfp_quantize_a(const float* a, int m, int k, Mode mode, int group = 0,
+                         Rounding rounding = Rounding::Truncate);
+// B: K x N row-major (stored transposed: N rows of K).
+BfpMatrix bfp_quantize_b(const float* b, int k, int n, Mode mode, int group = 0,
+                         Rounding rounding = Rounding::Truncate);
+
+// Which inner kernel bfp_gemm runs. Auto picks the widest the CPU supports;
+// the others exist so tests can check each against the reference.
+enum class BfpGemmKernel { Auto, Generic, Avx2 };
+bool bfp_gemm_kernel_supported(BfpGemmKernel kernel);
+
+// C as fp32 bit patterns, M x N row-major (a.rows x b.rows). Throws
+// std::invalid_argument if a.k != b.k or an operand is inconsistent.
+std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b,
+                               BfpGemmKernel kernel = BfpGemmKernel::Auto);
+// The same into c (a.rows * b.rows elements).
+void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c,
+              BfpGemmKernel kernel = BfpGemmKernel::Auto);
+
+// The contract written the obvious way; slow, for tests.
+std::vector<uint32_t> bfp_gemm_reference(const BfpMatrix& a, const BfpMatrix& b);
+
+}  // namespace bf::golden::flexblock
