@@ -67,13 +67,13 @@ std::string layer_table(const MapReportInput& in, const fb::NetworkMapping& nm, 
         continue;
       }
       const double u = pm.utilization();
-      s += fmt::format("{:<{}} {:<5} {:>6} {:>6} {:>10} {:>10} {:>6} {:>13} {:>6}  {}\n",
-                       lm.layer.name, width, fb::pass_name(p), gemm_count(pm),
+      s += fmt::format("{:<{}} {:<5} {:>6} {:>6} {:>10} {:>10} {:>6} {:>13} {:>6}", lm.layer.name,
+                       width, fb::pass_name(p), gemm_count(pm),
                        range_text(pm, [](const fb::GemmShape& g) { return g.m; }),
                        range_text(pm, [](const fb::GemmShape& g) { return g.n; }),
                        range_text(pm, [](const fb::GemmShape& g) { return g.k; }),
-                       nm.schedule.of(p).text(), pm.cycles, percent(u),
-                       u < kExplainBelow ? biggest_loss_text(pm.slots) : "");
+                       nm.schedule.of(p).text(), pm.cycles, percent(u));
+      s += (u < kExplainBelow ? "  " + biggest_loss_text(pm.slots) : "") + "\n";
     }
   }
   return s;
