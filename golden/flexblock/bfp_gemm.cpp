@@ -52,7 +52,6 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
 #include "golden/arith/fp_core.hpp"
 
@@ -67,11 +66,11 @@ namespace bf::golden::flexblock {
 
 namespace {
 
-constexpr int kMr = 4;             // virtual rows per A panel
-constexpr int kNr = 16;            // virtual columns per B panel
-constexpr int kPlaneMax = 255;     // |plane value|
-constexpr int kMaxGroup = 4096;    // BlockFormat's block_size limit
-constexpr int kKBlockPairs = 192;  // target K pairs per cache block
+constexpr int kMr = 4;            // virtual rows per A panel
+constexpr int kNr = 16;           // virtual columns per B panel
+constexpr int kPlaneMax = 255;    // |plane value|
+constexpr int kMaxGroup = 4096;   // BlockFormat's block_size limit
+constexpr int kKBlockPairs = 96;  // target K pairs per cache block
 constexpr int64_t kMaxExactSegment =
     std::numeric_limits<int32_t>::max() / (int64_t{kPlaneMax} * kPlaneMax);
 static_assert(kMaxGroup <= kMaxExactSegment, "int32 plane sums must be exact for every segment");
@@ -91,6 +90,21 @@ void check_operand(const BfpMatrix& x, const char* name) {
       (wide ? x.man16.size() : x.man32.size()) != 0)
     fail(wide ? "M16 mantissas belong in man32 (rows * k)"
               : "mantissas belong in man16 (rows * k)");
+}
+
+// The exactness argument needs |mantissa| < 2^m.
+void check_magnitude(const BfpMatrix& x, int32_t largest, const char* name) {
+  if (largest > (int32_t{1} << mantissa_bits(x.mode)) - 1)
+    throw std::invalid_argument(std::string("bfp_gemm: operand ") + name +
+                                ": a mantissa magnitude exceeds " +
+                                std::to_string(mantissa_bits(x.mode)) + " bits");
+}
+
+int32_t largest_magnitude(const BfpMatrix& x) {
+  int32_t largest = 0;
+  for (int16_t v : x.man16) largest = std::max(largest, v < 0 ? -int32_t{v} : int32_t{v});
+  for (int32_t v : x.man32) largest = std::max(largest, v < 0 ? -v : v);
+  return largest;
 }
 
 // ---- segments ----------------------------------------------------------------
@@ -132,19 +146,54 @@ std::vector<std::pair<int, int>> k_blocks(const std::vector<Segment>& segs) {
 
 // ---- packing -----------------------------------------------------------------
 
+// The first n elements of v (grown if needed; contents unspecified).
+template <class T>
+T* grown(std::vector<T>& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+template <class T>
+T* filled(std::vector<T>& v, std::size_t n, T fill) {
+  std::fill_n(grown(v, n), n, fill);
+  return v.data();
+}
+
 int planes(Mode m) { return m == Mode::M16 ? 2 : 1; }
 
-// A plane of signed mantissa v: (-1)^sign ((|v| >> shift) & mask), without
-// branches (signs are random, so a branch would mispredict half the time).
-// One plane: shift 0, mask 0xffff; M16: high byte shift 8, low byte mask 0xff.
-struct PlaneSelect {
-  int shift = 0;
-  int32_t mask = 0xffff;
+// The int16 rows the kernel reads: M4/M8 mantissas as they are; an M16
+// operand's high and low byte planes, (-1)^s (|v| >> 8) and (-1)^s (|v| & 255),
+// split in one branch-free, vectorizable pass that also finds the largest
+// magnitude (signs are random, so a branch would mispredict half the time).
+struct Planes {
+  int count = 1;
+  const int16_t* plane[2] = {nullptr, nullptr};  // rows x k each, row-major
+  int32_t largest = 0;
 };
-inline int16_t plane_value(int32_t v, PlaneSelect p) {
-  const int32_t s = v >> 31;  // 0 or -1
-  const int32_t part = (((v ^ s) - s) >> p.shift) & p.mask;
-  return static_cast<int16_t>((part ^ s) - s);
+
+Planes planes_of(const BfpMatrix& x, std::vector<int16_t>& split) {
+  Planes p;
+  if (x.mode != Mode::M16) {
+    p.plane[0] = x.man16.data();
+    p.largest = largest_magnitude(x);
+    return p;
+  }
+  const std::size_t n = x.man32.size();
+  int16_t* hi = grown(split, 2 * n);
+  int16_t* lo = hi + n;
+  const int32_t* v = x.man32.data();
+  int32_t largest = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int32_t s = v[i] >> 31;  // 0 or -1
+    const int32_t mag = (v[i] ^ s) - s;
+    largest = std::max(largest, mag);
+    hi[i] = static_cast<int16_t>(((mag >> 8) ^ s) - s);
+    lo[i] = static_cast<int16_t>(((mag & 0xff) ^ s) - s);
+  }
+  p.count = 2;
+  p.plane[0] = hi;
+  p.plane[1] = lo;
+  p.largest = largest;
+  return p;
 }
 
 // The scale 2^(s - 127 - m + 1) of an exponent field as a double; NaN for 255.
@@ -171,46 +220,27 @@ struct Packed {
 };
 
 struct Workspace {
+  std::vector<int16_t> a_split, b_split;  // M16 planes
   std::vector<int16_t> a, b;
   std::vector<double> a_scales, b_scales;
   std::vector<float> acc;
 };
 
-// The first n elements of v (grown if needed; contents unspecified).
-template <class T>
-T* grown(std::vector<T>& v, std::size_t n) {
-  if (v.size() < n) v.resize(n);
-  return v.data();
-}
-template <class T>
-T* filled(std::vector<T>& v, std::size_t n, T fill) {
-  std::fill_n(grown(v, n), n, fill);
-  return v.data();
-}
-
 // Writes one panel: per K pair, per lane, the pair (k, k + 1) of that lane's
-// plane; a lane without a row (padding) reads `zeros`, and an odd-length
+// plane row; a lane without a row (padding) reads `zeros`, and an odd-length
 // segment's last pair ends in 0.
-template <class T>
-void pack_panel(const T* const* rows, const PlaneSelect* sel, int lanes,
-                const std::vector<Segment>& segs, int16_t* out) {
+void pack_panel(const int16_t* const* rows, int lanes, const std::vector<Segment>& segs,
+                int16_t* out) {
   for (const Segment& s : segs) {
     const int full = s.len / 2;
     for (int i = 0; i < full; ++i, out += lanes * 2) {
       const int kk = s.k0 + 2 * i;
-      if constexpr (std::is_same_v<T, int16_t>) {  // one plane: the pair as is
-        for (int u = 0; u < lanes; ++u) std::memcpy(out + 2 * u, rows[u] + kk, 4);
-      } else {
-        for (int u = 0; u < lanes; ++u) {
-          out[2 * u] = plane_value(rows[u][kk], sel[u]);
-          out[2 * u + 1] = plane_value(rows[u][kk + 1], sel[u]);
-        }
-      }
+      for (int u = 0; u < lanes; ++u) std::memcpy(out + 2 * u, rows[u] + kk, 4);
     }
     if (s.len % 2) {
       const int kk = s.k0 + s.len - 1;
       for (int u = 0; u < lanes; ++u) {
-        out[2 * u] = plane_value(rows[u][kk], sel[u]);
+        out[2 * u] = rows[u][kk];
         out[2 * u + 1] = 0;
       }
       out += lanes * 2;
@@ -218,39 +248,26 @@ void pack_panel(const T* const* rows, const PlaneSelect* sel, int lanes,
   }
 }
 
-Packed pack(const BfpMatrix& x, const std::vector<Segment>& segs, int total_pairs, int lanes,
-            bool planes_adjacent, std::vector<int16_t>& data, std::vector<double>& scales) {
+Packed pack(const BfpMatrix& x, const Planes& planes, const std::vector<Segment>& segs,
+            int total_pairs, int lanes, bool planes_adjacent, std::vector<int16_t>& data,
+            std::vector<double>& scales) {
   Packed p;
-  p.nplanes = planes(x.mode);
+  p.nplanes = planes.count;
   p.real_per_panel = lanes / p.nplanes;
   p.panels = (x.rows + p.real_per_panel - 1) / p.real_per_panel;
   p.padded_rows = p.panels * p.real_per_panel;
   p.panel_stride = static_cast<std::size_t>(total_pairs) * lanes * 2;
   int16_t* out = grown(data, p.panel_stride * p.panels);  // every slot is written
-  const bool wide = x.mode == Mode::M16;
-  const std::vector<int32_t> zeros32(wide ? x.k : 0, 0);
-  const std::vector<int16_t> zeros16(wide ? 0 : x.k, 0);
-  std::vector<const int32_t*> rows32(lanes);
-  std::vector<const int16_t*> rows16(lanes);
-  std::vector<PlaneSelect> sel(lanes);
+  const std::vector<int16_t> zeros(x.k, 0);
+  std::vector<const int16_t*> rows(lanes);
   for (int panel = 0; panel < p.panels; ++panel) {
     for (int u = 0; u < lanes; ++u) {
       const int within = planes_adjacent ? u / p.nplanes : u % p.real_per_panel;
       const int plane = planes_adjacent ? u % p.nplanes : u / p.real_per_panel;
       const int r = panel * p.real_per_panel + within;
-      const std::size_t row0 = static_cast<std::size_t>(r) * x.k;
-      if (wide) {
-        rows32[u] = r < x.rows ? x.man32.data() + row0 : zeros32.data();
-        sel[u] = plane == 0 ? PlaneSelect{8, 0xff} : PlaneSelect{0, 0xff};
-      } else {
-        rows16[u] = r < x.rows ? x.man16.data() + row0 : zeros16.data();
-      }
+      rows[u] = r < x.rows ? planes.plane[plane] + static_cast<std::size_t>(r) * x.k : zeros.data();
     }
-    int16_t* dst = out + panel * p.panel_stride;
-    if (wide)
-      pack_panel(rows32.data(), sel.data(), lanes, segs, dst);
-    else
-      pack_panel(rows16.data(), sel.data(), lanes, segs, dst);
+    pack_panel(rows.data(), lanes, segs, out + panel * p.panel_stride);
   }
   const int groups = x.groups_per_row();
   double* sc = filled(scales, static_cast<std::size_t>(groups) * p.padded_rows, 1.0);
@@ -457,18 +474,29 @@ BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_strid
     out.man32.resize(elems);
   else
     out.man16.resize(elems);
-  std::vector<uint32_t> in(f.block_size), codes(f.block_size);
-  for (int r = 0; r < rows; ++r) {
-    for (int g = 0; g < groups; ++g) {
-      const int k0 = g * f.block_size;
-      const int len = std::min(f.block_size, k - k0);
-      for (int i = 0; i < len; ++i)
-        in[i] = std::bit_cast<uint32_t>(x[r * row_stride + (k0 + i) * k_stride]);
-      out.exps[static_cast<std::size_t>(r) * groups + g] = static_cast<uint8_t>(
-          quantize_block(f, std::span(in.data(), len), std::span(codes.data(), len)));
-      for (int i = 0; i < len; ++i) {
-        const auto n = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
-        out.set_mantissa(r, k0 + i, ((codes[i] >> m) & 1u) ? -n : n);
+  // Rows are gathered kRowChunk at a time, walking K in the outer loop: for
+  // B (k_stride = N) each step then reads kRowChunk adjacent floats instead of
+  // one float per cache line.
+  constexpr int kRowChunk = 16;
+  std::vector<uint32_t> bits(static_cast<std::size_t>(kRowChunk) * k), codes(f.block_size);
+  for (int r0 = 0; r0 < rows; r0 += kRowChunk) {
+    const int chunk = std::min(kRowChunk, rows - r0);
+    for (int kk = 0; kk < k; ++kk)
+      for (int t = 0; t < chunk; ++t)
+        bits[static_cast<std::size_t>(t) * k + kk] =
+            std::bit_cast<uint32_t>(x[(r0 + t) * row_stride + kk * k_stride]);
+    for (int t = 0; t < chunk; ++t) {
+      const int r = r0 + t;
+      const uint32_t* row = bits.data() + static_cast<std::size_t>(t) * k;
+      for (int g = 0; g < groups; ++g) {
+        const int k0 = g * f.block_size;
+        const int len = std::min(f.block_size, k - k0);
+        out.exps[static_cast<std::size_t>(r) * groups + g] = static_cast<uint8_t>(
+            quantize_block(f, std::span(row + k0, len), std::span(codes.data(), len)));
+        for (int i = 0; i < len; ++i) {
+          const auto n = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
+          out.set_mantissa(r, k0 + i, ((codes[i] >> m) & 1u) ? -n : n);
+        }
       }
     }
   }
@@ -513,8 +541,12 @@ void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel
   const auto segs = segments_of(a.k, a.group, b.group);
   const int total_pairs = segs.empty() ? 0 : segs.back().pair_off + segs.back().pairs;
   thread_local Workspace ws;
-  const Packed pa = pack(a, segs, total_pairs, kMr, true, ws.a, ws.a_scales);
-  const Packed pb = pack(b, segs, total_pairs, kNr, false, ws.b, ws.b_scales);
+  const Planes a_planes = planes_of(a, ws.a_split);
+  const Planes b_planes = planes_of(b, ws.b_split);
+  check_magnitude(a, a_planes.largest, "A");
+  check_magnitude(b, b_planes.largest, "B");
+  const Packed pa = pack(a, a_planes, segs, total_pairs, kMr, true, ws.a, ws.a_scales);
+  const Packed pb = pack(b, b_planes, segs, total_pairs, kNr, false, ws.b, ws.b_scales);
   const std::ptrdiff_t ldc = pb.padded_rows;
   float* acc = filled(ws.acc, static_cast<std::size_t>(pa.padded_rows) * ldc, 0.0f);  // +0
 
@@ -556,6 +588,8 @@ std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, BfpGemmKe
 std::vector<uint32_t> bfp_gemm_reference(const BfpMatrix& a, const BfpMatrix& b) {
   check_operand(a, "A");
   check_operand(b, "B");
+  check_magnitude(a, largest_magnitude(a), "A");
+  check_magnitude(b, largest_magnitude(b), "B");
   if (a.k != b.k) throw std::invalid_argument("bfp_gemm_reference: A and B differ in K");
   const auto lengths = segment_lengths(a.k, a.group, b.group);
   std::vector<uint32_t> c(static_cast<std::size_t>(a.rows) * b.rows);

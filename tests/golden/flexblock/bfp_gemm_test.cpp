@@ -119,7 +119,7 @@ TEST(BfpGemm, HandComputedOneByOneByThree) {
 TEST(BfpGemm, FastEqualsReferenceOnRandomShapesAndEveryModePair) {
   std::mt19937_64 rng(2024);
   std::uniform_int_distribution<int> dm(1, 23), dn(1, 41), dk(1, 600), dg(1, 300);
-  for (int trial = 0; trial < 36; ++trial) {
+  for (int trial = 0; trial < 108; ++trial) {
     const Mode ma = kModes[trial % 3], mb = kModes[trial / 3 % 3];
     const int m = dm(rng), n = dn(rng), k = trial == 0 ? 1 : dk(rng);
     // Default groups, and group sizes that nest with nothing.
@@ -242,9 +242,14 @@ TEST(BfpGemm, RejectsInconsistentOperands) {
   const BfpMatrix b = bfp_quantize_b(x, 2, 4, Mode::M8);  // K = 2
   EXPECT_THROW(bfp_gemm(a, b), std::invalid_argument);
   EXPECT_THROW(bfp_gemm_reference(a, b), std::invalid_argument);
+  const BfpMatrix b4 = bfp_quantize_b(x, 4, 2, Mode::M8);
   BfpMatrix bad = a;
   bad.man16.pop_back();
-  EXPECT_THROW(bfp_gemm(bad, bfp_quantize_b(x, 4, 2, Mode::M8)), std::invalid_argument);
+  EXPECT_THROW(bfp_gemm(bad, b4), std::invalid_argument);
+  bad = a;
+  bad.set_mantissa(1, 3, -256);  // wider than 8 bits
+  EXPECT_THROW(bfp_gemm(bad, b4), std::invalid_argument);
+  EXPECT_NO_THROW(bfp_gemm(a, b4));
 }
 
 #if defined(__x86_64__) || defined(__i386__)
