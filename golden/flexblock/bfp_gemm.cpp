@@ -342,6 +342,9 @@ __attribute__((target("avx2"))) void kernel_avx2(const KernelArgs& k) {
     for (int v = 0; v < kMr; ++v) acc[v][0] = acc[v][1] = _mm256_setzero_si256();
     const int16_t* ap = k.a + static_cast<std::ptrdiff_t>(s.pair_off) * kMr * 2;
     const int16_t* bp = k.b + static_cast<std::ptrdiff_t>(s.pair_off) * kNr * 2;
+    // Unrolled: loop overhead and the register moves GCC leaves in the body
+    // otherwise cost about a fifth of the throughput.
+#pragma GCC unroll 4
     for (int p = 0; p < s.pairs; ++p, ap += kMr * 2, bp += kNr * 2) {
       const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp));
       const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp + 16));
