@@ -299,9 +299,10 @@ struct KernelArgs {
 // M16 value, 1 otherwise.
 constexpr double plane_weight(int n, int p) { return n == 2 && p == 0 ? 256.0 : 1.0; }
 
-// Portable kernel: the same blocking and arithmetic in plain C++ (double and
-// float operations, no contraction possible: each rounding step is a
-// conversion or a lone add).
+// Portable kernel: the same blocking and arithmetic in plain C++. The double
+// arithmetic is exact (integers below 2^53 times powers of two), so a fused
+// multiply-add the compiler may form changes nothing; the two roundings are
+// the conversion to float and the lone fp32 add.
 template <int PA, int PB>
 void kernel_generic(const KernelArgs& k) {
   constexpr int kRows = kMr / PA, kCols = kNr / PB;

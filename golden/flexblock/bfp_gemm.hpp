@@ -73,7 +73,11 @@ enum class BfpGemmKernel { Auto, Generic, Avx2 };
 bool bfp_gemm_kernel_supported(BfpGemmKernel kernel);
 
 // C as fp32 bit patterns, M x N row-major (a.rows x b.rows). Throws
-// std::invalid_argument if a.k != b.k or an operand is inconsistent.
+// std::invalid_argument if a.k != b.k or an operand is inconsistent (sizes,
+// a mantissa wider than its mode). Safe to call from several threads: the
+// scratch space (packed operands, accumulators) is per thread and kept
+// between calls; the caller's floating-point environment (flush-to-zero,
+// rounding mode) is set aside for the call and restored.
 std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b,
                                BfpGemmKernel kernel = BfpGemmKernel::Auto);
 // The same into c (a.rows * b.rows elements).
