@@ -29,6 +29,14 @@ std::string fmt_energy(double fj) {
   return fmt::format("{:.3f} fJ", fj);
 }
 
+// Measured in the simulation: ops of the vectors over the cycles they took
+// (back to back, so this is the unit's throughput on the workload).
+double ops_per_cycle(const tb::EnergyResult& e) {
+  return e.power.cycles > 0
+             ? e.ops.count * static_cast<double>(e.vectors) / static_cast<double>(e.power.cycles)
+             : 0.0;
+}
+
 std::string table(const Design& d, const std::string& workload, const tb::EnergyResult& e,
                   bool clock_given) {
   const synth::PowerReport& r = e.power;
@@ -44,6 +52,8 @@ std::string table(const Design& d, const std::string& workload, const tb::Energy
   s += fmt::format("  energy per {}:   {:.4f} pJ   ({} per vector)\n", e.ops.name,
                    e.energy_per_op_pj(), e.ops.count);
   s += fmt::format("  energy per vector: {:.4f} pJ\n", e.energy_per_vector_pj());
+  s += fmt::format("  throughput:        {:.3f} {}s per cycle ({} vectors in {} cycles)\n",
+                   ops_per_cycle(e), e.ops.name, vectors, r.cycles);
   s += fmt::format("  total energy:      {}\n", fmt_energy(total));
   s += fmt::format("  average power:     {:.3f} mW at {:.0f} MHz\n", r.average_power_uw() * 1e-3,
                    1e3 / r.clock_ns);
@@ -134,6 +144,7 @@ void add_power_command(CLI::App& app, int& exit_code) {
         j["ops_per_vector"] = e.ops.count;
         j["energy_per_op_pj"] = e.energy_per_op_pj();
         j["energy_per_vector_pj"] = e.energy_per_vector_pj();
+        j["ops_per_cycle"] = ops_per_cycle(e);
         j["clock_ns_given"] = clock_given;
         j["input_transition_ns"] = options.power.input_transition_ns;
         j["wire_cap_per_fanout_ff"] = options.power.wire_cap_per_fanout_ff;

@@ -35,8 +35,7 @@ golden::FlexblockPeConfig pe_config(const FlexblockArrayParams& p) {
 }
 
 vlog::Module pe_module(const FlexblockArrayParams& p, const std::string& name,
-                       const vlog::Module& mac_module,
-                       const std::vector<std::string>& header) {
+                       const vlog::Module& mac_module, const std::vector<std::string>& header) {
   const auto c = pe_config(p);
   const int w = c.beat_sum_bits(), sb = c.segment_sum_bits();
   vlog::Module m;
@@ -105,9 +104,9 @@ vlog::Module edge_module(const FlexblockArrayParams& p, const std::string& name,
   m.blank();
   m.comment("T = segment_term(S, exp_a, exp_b, ma, mb) = S * 2^(exp_base - 284).");
   m.wire("exp_base", kExpBaseBits);
-  m.assign("exp_base", fmt::format("{} + {} + {}", zext("exp_a_q", 8, kExpBaseBits),
-                                   zext("exp_b_i", 8, kExpBaseBits),
-                                   zext("adj_i", kAdjBits, kExpBaseBits)));
+  m.assign("exp_base",
+           fmt::format("{} + {} + {}", zext("exp_a_q", 8, kExpBaseBits),
+                       zext("exp_b_i", 8, kExpBaseBits), zext("adj_i", kAdjBits, kExpBaseBits)));
   m.wire("exp_nan", 1, "an Inf/NaN group");
   m.assign("exp_nan", "(exp_a_q == 8'hff) | (exp_b_i == 8'hff)");
   blocks::ScaledIntToFp32 conv;
@@ -129,18 +128,21 @@ vlog::Module edge_module(const FlexblockArrayParams& p, const std::string& name,
   m.comment(fmt::format(
       "The row's fp32 accumulators, one per column (golden: acc[r][c] = fp_add(tile_first ? +0 "
       ": acc[r][c], T))."));
-  m.memory("acc_mem", 32, p.cols);
+  // One column: a register (a one-word memory is only a register to synthesis).
+  const std::string acc = p.cols == 1 ? std::string("acc_q") : std::string("acc_mem[col_i]");
+  if (p.cols == 1)
+    m.reg("acc_q", 32);
+  else
+    m.memory("acc_mem", 32, p.cols);
   m.wire("acc_in", 32);
-  m.assign("acc_in", fmt::format("tile_first_i ? 32'h00000000 : acc_mem[{}]",
-                                 p.cols == 1 ? std::string("0") : std::string("col_i")));
+  m.assign("acc_in", "tile_first_i ? 32'h00000000 : " + acc);
   m.wire("acc_sum", 32);
   m.add(vlog::Instance{add,
                        "u_acc_add",
                        {{"a_i", "acc_in"}, {"b_i", "term"}, {"y_o", "acc_sum"}},
                        "fp32 accumulator adder"});
   auto w = vlog::register_bank("en_i & drain_i", "Accumulator write.");
-  w.regs.push_back({p.cols == 1 ? std::string("acc_mem[0]") : std::string("acc_mem[col_i]"),
-                    "acc_sum", ""});
+  w.regs.push_back({acc, "acc_sum", ""});
   m.add(w);
   m.assign("done_o", "drain_i & tile_last_i");
   m.assign("y_o", "done_o ? acc_sum : 32'h00000000");
@@ -159,7 +161,8 @@ class TopBuilder {
   void build(const vlog::Module& pe, const vlog::Module& edge) {
     ports();
     blocks::StreamShell::Options o;
-    o.heading = "Global stall: the array advances on an accepted beat; outputs leave a cycle later.";
+    o.heading =
+        "Global stall: the array advances on an accepted beat; outputs leave a cycle later.";
     o.out_valid_comment = "the output register holds a beat's results";
     o.advance_comment = "";
     o.take = true;
@@ -227,8 +230,9 @@ void TopBuilder::control() {
   m.wire("drain_end", 1, "the drain's last column");
   m.assign("drain_end", fmt::format("drain_k_q == {}", lit(kb, static_cast<uint64_t>(C - 1))));
   m.wire("drain_col", cb_);
-  m.assign("drain_col", C == 1 ? lit(cb_, 0)
-                               : fmt::format("{} - drain_k_q", lit(kb, static_cast<uint64_t>(C - 1))));
+  m.assign("drain_col", C == 1
+                            ? lit(cb_, 0)
+                            : fmt::format("{} - drain_k_q", lit(kb, static_cast<uint64_t>(C - 1))));
   m.blank();
   m.comment("Captured when a segment ends: the columns' exponents, the modes' scale and the");
   m.comment("tile flags of the draining segment.");
@@ -248,8 +252,9 @@ void TopBuilder::control() {
   r.regs.push_back({"tile_start_q", "seg_last_i ? tile_last_i : tile_start_q", "1'b1"});
   r.regs.push_back({"drain_q", "seg_last_i | (drain_q & ~drain_end)", "1'b0"});
   r.regs.push_back({"drain_k_q",
-                    C == 1 ? lit(kb, 0)
-                           : fmt::format("seg_last_i ? {} : drain_k_q + {}", lit(kb, 0), lit(kb, 1)),
+                    C == 1
+                        ? lit(kb, 0)
+                        : fmt::format("seg_last_i ? {} : drain_k_q + {}", lit(kb, 0), lit(kb, 1)),
                     lit(kb, 0)});
   m.add(r);
   auto c = vlog::register_bank("take & seg_last_i", "Segment-end capture.");
@@ -265,8 +270,8 @@ void TopBuilder::pes(const vlog::Module& pe) {
   const int R = p_.rows, C = p_.cols, n = R * C;
   m.blank();
   m.comment(fmt::format(
-      "The {} x {} PEs: PE i = (row i / {}, column i % {}); A broadcast along rows, B down",
-      R, C, C, C));
+      "The {} x {} PEs: PE i = (row i / {}, column i % {}); A broadcast along rows, B down", R, C,
+      C, C));
   m.comment("columns. Drain slot i takes slot i - 1 of its row; a row's column 0 takes zero.");
   m.wire("chain", n * sb_, fmt::format("drain slot i at [{0}*i +: {0}]", sb_));
   std::vector<std::string> rows;
@@ -284,21 +289,20 @@ void TopBuilder::pes(const vlog::Module& pe) {
   auto lane = [](const std::string& bus, int width, const std::string& index) {
     return fmt::format("{}[{}*{} +: {}]", bus, width, index, width);
   };
-  g.body = {vlog::instance_of(pe, "u_pe",
-                              {{"clk_i", "clk_i"},
-                               {"en_i", "take"},
-                               {"seg_start_i", "seg_start_q"},
-                               {"seg_last_i", "seg_last_i"},
-                               {"mode_a_i", "mode_a_i"},
-                               {"mode_b_i", "mode_b_i"},
-                               {"a_i", R == 1 ? std::string("a_i") : lane("a_i", kBus, row)},
-                               {"a_sign_i", R == 1 ? std::string("a_sign_i")
-                                                   : lane("a_sign_i", kSigns, row)},
-                               {"b_i", C == 1 ? std::string("b_i") : lane("b_i", kBus, col)},
-                               {"b_sign_i", C == 1 ? std::string("b_sign_i")
-                                                   : lane("b_sign_i", kSigns, col)},
-                               {"chain_i", vlog::lane("chain_in", n * sb_, "i", sb_, 0, sb_)},
-                               {"chain_o", vlog::lane("chain", n * sb_, "i", sb_, 0, sb_)}})};
+  g.body = {vlog::instance_of(
+      pe, "u_pe",
+      {{"clk_i", "clk_i"},
+       {"en_i", "take"},
+       {"seg_start_i", "seg_start_q"},
+       {"seg_last_i", "seg_last_i"},
+       {"mode_a_i", "mode_a_i"},
+       {"mode_b_i", "mode_b_i"},
+       {"a_i", R == 1 ? std::string("a_i") : lane("a_i", kBus, row)},
+       {"a_sign_i", R == 1 ? std::string("a_sign_i") : lane("a_sign_i", kSigns, row)},
+       {"b_i", C == 1 ? std::string("b_i") : lane("b_i", kBus, col)},
+       {"b_sign_i", C == 1 ? std::string("b_sign_i") : lane("b_sign_i", kSigns, col)},
+       {"chain_i", vlog::lane("chain_in", n * sb_, "i", sb_, 0, sb_)},
+       {"chain_o", vlog::lane("chain", n * sb_, "i", sb_, 0, sb_)}})};
   m.add(g);
 }
 
@@ -315,23 +319,25 @@ void TopBuilder::edges(const vlog::Module& edge) {
   g.count = R;
   g.label = "g_edge";
   g.body = {
-      vlog::Assign{vlog::lane("col_d", R * cb_, "r", cb_, 0, cb_), "drain_col", ""},
-      vlog::instance_of(
-          edge, "u_edge",
-          {{"clk_i", "clk_i"},
-           {"rst_ni", "rst_ni"},
-           {"en_i", "take"},
-           {"capture_i", "seg_last_i"},
-           {"exp_a_i", vlog::lane("exp_a_i", R * 8, "r", 8, 0, 8)},
-           {"drain_i", "drain_q"},
-           {"col_i", "drain_col"},
-           {"sum_i", fmt::format("chain[{}*({}*r + {}) +: {}]", sb_, C, C - 1, sb_)},
-           {"exp_b_i", "exp_b_sel"},
-           {"adj_i", "adj_cap_q"},
-           {"tile_first_i", "tile_first_cap_q"},
-           {"tile_last_i", "tile_last_cap_q"},
-           {"done_o", vlog::lane("done_d", R, "r", 1, 0, 1)},
-           {"y_o", vlog::lane("y_d", R * 32, "r", 32, 0, 32)}})};
+      vlog::Assign{
+          vlog::lane("col_d", R * cb_, "r", cb_, 0, cb_),
+          fmt::format("{} ? drain_col : {}", vlog::lane("done_d", R, "r", 1, 0, 1), lit(cb_, 0)),
+          "the column of a finished output, else 0"},
+      vlog::instance_of(edge, "u_edge",
+                        {{"clk_i", "clk_i"},
+                         {"rst_ni", "rst_ni"},
+                         {"en_i", "take"},
+                         {"capture_i", "seg_last_i"},
+                         {"exp_a_i", vlog::lane("exp_a_i", R * 8, "r", 8, 0, 8)},
+                         {"drain_i", "drain_q"},
+                         {"col_i", "drain_col"},
+                         {"sum_i", fmt::format("chain[{}*({}*r + {}) +: {}]", sb_, C, C - 1, sb_)},
+                         {"exp_b_i", "exp_b_sel"},
+                         {"adj_i", "adj_cap_q"},
+                         {"tile_first_i", "tile_first_cap_q"},
+                         {"tile_last_i", "tile_last_cap_q"},
+                         {"done_o", vlog::lane("done_d", R, "r", 1, 0, 1)},
+                         {"y_o", vlog::lane("y_d", R * 32, "r", 32, 0, 32)}})};
   m.add(g);
 }
 
@@ -343,8 +349,7 @@ std::vector<vlog::Module> build_rtl(
     const FlexblockArrayParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header) {
   std::vector<vlog::Module> mods;
-  const std::string mac = top + "_mac", pe = top + "_pe", add = top + "_add",
-                    edge = top + "_edge";
+  const std::string mac = top + "_mac", pe = top + "_pe", add = top + "_add", edge = top + "_edge";
   mods.push_back(flexblock_pe::build_mac_module(pe_config(p), mac, header(mac)));
   mods.push_back(pe_module(p, pe, mods.back(), header(pe)));
   mods.push_back(blocks::fp_add_module(fb::accumulate_spec(), add, header(add), false));

@@ -8,7 +8,6 @@
 #include "generator/units/flexblock_pe/flexblock_pe_mac.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/units/flexblock_pe/flexblock_pe.hpp"
-#include "golden/units/flexblock_pe_fixed/flexblock_pe_fixed.hpp"
 
 namespace bf {
 namespace {
@@ -119,19 +118,6 @@ TEST(FlexblockPeModel, TheSegmentAccumulatorWrapsAtItsWidth) {
   const int64_t wrapped = fb::wrap_segment_sum(exact, p.config().segment_sum_bits());
   ASSERT_NE(wrapped, exact);
   EXPECT_EQ(out.y, fb::segment_term(wrapped, 127, 127, Mode::M16, Mode::M16));
-}
-
-TEST(FlexblockPeFixed, IgnoresBeatModesAndSizesItsBusesForItsMode) {
-  golden::FlexblockPeFixedParams p;
-  p.mode = 4;
-  const auto c = p.config();
-  EXPECT_EQ(c.lanes(), 16);
-  EXPECT_EQ(c.bus_bits(), 64);
-  EXPECT_EQ(c.segment_sum_bits(), 17);  // 216 * 225 < 2^16
-  p.mode = 16;
-  EXPECT_EQ(p.config().bus_bits(), 16);
-  p.mode = 12;
-  EXPECT_THROW(p.config(), ParamError);
 }
 
 }  // namespace
