@@ -13,6 +13,7 @@
 
 #include "generator/blocks/blocks.hpp"
 #include "generator/blocks/stream_shell.hpp"
+#include "generator/units/quant_block/quant_block_scale.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::quant_block {
@@ -278,41 +279,6 @@ vlog::Module mxint_widths_element_module(const Shape& s, const std::vector<int>&
   return m;
 }
 
-// The shared scale of the block from the maximum exponent field.
-std::string scale_logic(vlog::Module& m, const Shape& s, const std::string& maxfield) {
-  const std::string scale = m.wire("scale", s.scale_w, "scale field of a finite block");
-  if (s.f.kind != BlockFormat::Kind::Bfp) {
-    const int emax = s.f.emax_elem();
-    m.assign(scale,
-             emax == 0 ? maxfield
-                       : fmt::format("({0} > {1}) ? ({0} - {1}) : 8'd0", maxfield, lit(8, emax)),
-             fmt::format("S = max(maxfield - emax_elem, 0), emax_elem = {}", emax));
-    return scale;
-  }
-  const std::string e = m.wire("e_max", 8, "E = max(maxfield, 1)");
-  m.assign(e, fmt::format("(|{0}) ? {0} : 8'd1", maxfield));
-  const int w = s.f.exp_bits;
-  if (w == 8) {
-    m.assign(scale, e, "s = E (fp32 exponent)");
-    return scale;
-  }
-  const int bias_w = (1 << (w - 1)) - 1;
-  const uint64_t top = (uint64_t{1} << w) - 2;
-  const std::string t = m.wire("e_rebias", 9, "E - 127 + bias_w + 127");
-  m.assign(t, fmt::format("{{1'b0, {}}} + {}", e, lit(9, bias_w)));
-  const std::string d = m.wire("e_stored", 9, "E - 127 + bias_w (when >= 0)");
-  m.assign(d, fmt::format("{} - 9'd127", t));
-  m.assign(scale,
-           fmt::format("({0} < 9'd127) ? {1} : ({2} > {3}) ? {4} : {5}", t, lit(w, 0), d,
-                       lit(9, top), lit(w, top), bits(d, w - 1, 0)),
-           fmt::format("s = clamp(E - 127 + {}, 0, {})", bias_w, top));
-  if (w < 9) {
-    const std::string unused = m.wire("unused_e_stored_hi", 1);
-    m.assign(unused, "|" + bits(d, 8, w), "only read when s fits");
-  }
-  return scale;
-}
-
 vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const std::string& name,
                         const std::string& elem_name, const std::vector<std::string>& header) {
   const int k = p.block;
@@ -347,25 +313,19 @@ vlog::Module top_module(const golden::QuantBlockParams& p, const Shape& s, const
   m.blank();
   m.comment("Stage A: shared exponent = max over the exponent fields (golden: quantize_block)");
   std::vector<std::string> fields;
-  std::vector<std::string> specials;
   for (int i = 0; i < k; ++i) {
     const std::string f = m.wire(fmt::format("field_{}", i), 8);
     m.assign(f, bits("x_i", i * s.in_w + s.in_w - 2, i * s.in_w + s.in_w - 9));
     fields.push_back(f);
-    specials.push_back(fmt::format("(&{})", f));
   }
-  m.wire("nan_block", 1, "an Inf or NaN input makes the whole block NaN");
-  std::string any;
-  for (std::size_t i = 0; i < specials.size(); ++i) any += (i ? " | " : "") + specials[i];
-  m.assign("nan_block", any);
-  const std::string maxfield = blocks::max_tree(m, "maxf", fields, 8);
-  const std::string scale = scale_logic(m, s, maxfield);
+  const BlockScale reduced = block_scale(m, s.f, fields);
+  const std::string scale = reduced.scale;
 
   // Optional register between the reduction and the element quantizers.
-  std::string x = "x_i", rnd = "rand_i", sc = scale, nan = "nan_block";
+  std::string x = "x_i", rnd = "rand_i", sc = scale, nan = reduced.nan;
   if (p.pipeline_stages >= 1) {
     std::vector<blocks::StreamShell::Reg> regs = {
-        {"x_q1", "x_i", k * s.in_w}, {"scale_q1", scale, s.scale_w}, {"nan_q1", "nan_block", 1}};
+        {"x_q1", "x_i", k * s.in_w}, {"scale_q1", scale, s.scale_w}, {"nan_q1", reduced.nan, 1}};
     if (s.rand_w) {
       regs.push_back({"rand_q1", "rand_i", k * s.rand_w});
       rnd = "rand_q1";

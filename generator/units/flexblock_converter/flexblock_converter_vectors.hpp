@@ -1,0 +1,17 @@
+#pragma once
+// flexblock.converter's test vectors: hand-picked groups in every mode (and
+// mode code 3) and biased random groups. Inputs: mode_i (2 bits), x_i
+// (max_group() fp32 values).
+
+#include <random>
+#include <vector>
+
+#include "generator/design/design.hpp"
+#include "golden/units/flexblock_converter/flexblock_converter.hpp"
+
+namespace bf::flexblock_converter {
+
+std::vector<TestVector> corner_cases(const golden::FlexblockConverterParams& p);
+TestVector random_case(const golden::FlexblockConverterParams& p, std::mt19937_64& rng);
+
+}  // namespace bf::flexblock_converter
