@@ -16,136 +16,208 @@ module flexblock_pe_mac (
   input  wire [15:0] b_sign_i,    // B signs, lane p at bit p
   output wire [32:0] beat_sum_o   // the beat's exact sum, two's complement
 );
-  // Sub-multiplier routing (golden: flexblock::beat_sum). Slot s multiplies A nibble
-  // route_a[s] by B nibble route_b[s], shifts the product by 4 * route_sh[s] and takes
-  // the sign of lane route_lane[s]: an m-bit magnitude is m/4 nibbles, so a product
-  // of an ma-bit by an mb-bit magnitude spans (ma/4)(mb/4) slots.
-  wire [63:0] route_a;  // per slot, 4 bits
-  wire [63:0] route_b;  // per slot, 4 bits
-  wire [47:0] route_sh;  // per slot, 3 bits: nibble offset i + j
-  wire [63:0] route_lane;  // per slot, 4 bits
+  // Sub-multiplier routing (golden: flexblock::beat_sum). Per mode pair, slot s
+  // multiplies the A nibble slot_a[s] by the B nibble slot_b[s], is negative when its
+  // lane's signs differ (slot_neg[s]), and weighs 2^(4 * (route_base[s / 4] +
+  // route_rel[s])): an m-bit magnitude is m/4 nibbles, so a product of an ma-bit by an
+  // mb-bit magnitude spans (ma/4)(mb/4) slots; in every mode pair the four slots of a
+  // group lie within 3 nibbles.
+  wire [63:0] slot_a;  // per slot, its A nibble
+  wire [63:0] slot_b;  // per slot, its B nibble
+  wire [15:0] slot_neg;  // per slot, its product's sign
+  wire [31:0] route_rel;  // per slot, 2 bits: nibble offset within its group
+  wire [7:0] route_base;  // per group of 4 slots, 2 bits: the group's nibble offset
   wire [1:0] mode_a = (mode_a_i == 2'd3) ? 2'd2 : mode_a_i;  // code 3 reads as 16 bits
   wire [1:0] mode_b = (mode_b_i == 2'd3) ? 2'd2 : mode_b_i;
   wire [3:0] mode_pair = {mode_b, mode_a};  // {mode_b, mode_a}
-  reg  [63:0] route_a_r;
-  reg  [63:0] route_b_r;
-  reg  [47:0] route_sh_r;
-  reg  [63:0] route_lane_r;
+  reg  [63:0] slot_a_r;
+  reg  [63:0] slot_b_r;
+  reg  [15:0] slot_neg_r;
+  reg  [31:0] route_rel_r;
+  reg  [7:0] route_base_r;
 
-  // the routing table of this beat's mode pair
+  // the routing of this beat's mode pair
   always @*
     case (mode_pair)
       4'd0: begin
         // A 4-bit x B 4-bit: 16 lanes
-        route_a_r = 64'hfedcba9876543210;
-        route_b_r = 64'hfedcba9876543210;
-        route_sh_r = 48'h000000000000;
-        route_lane_r = 64'hfedcba9876543210;
+        slot_a_r = {a_i[63:60], a_i[59:56], a_i[55:52], a_i[51:48], a_i[47:44], a_i[43:40], a_i[39:36], a_i[35:32], a_i[31:28], a_i[27:24], a_i[23:20], a_i[19:16], a_i[15:12], a_i[11:8], a_i[7:4], a_i[3:0]};
+        slot_b_r = {b_i[63:60], b_i[59:56], b_i[55:52], b_i[51:48], b_i[47:44], b_i[43:40], b_i[39:36], b_i[35:32], b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[15] ^ b_sign_i[15], a_sign_i[14] ^ b_sign_i[14], a_sign_i[13] ^ b_sign_i[13], a_sign_i[12] ^ b_sign_i[12], a_sign_i[11] ^ b_sign_i[11], a_sign_i[10] ^ b_sign_i[10], a_sign_i[9] ^ b_sign_i[9], a_sign_i[8] ^ b_sign_i[8], a_sign_i[7] ^ b_sign_i[7], a_sign_i[6] ^ b_sign_i[6], a_sign_i[5] ^ b_sign_i[5], a_sign_i[4] ^ b_sign_i[4], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'h00000000;
+        route_base_r = 8'h00;
       end
       4'd1: begin
         // A 8-bit x B 4-bit: 8 lanes
-        route_a_r = 64'hfedcba9876543210;
-        route_b_r = 64'h7766554433221100;
-        route_sh_r = 48'h208208208208;
-        route_lane_r = 64'h7766554433221100;
+        slot_a_r = {a_i[63:60], a_i[59:56], a_i[55:52], a_i[51:48], a_i[47:44], a_i[43:40], a_i[39:36], a_i[35:32], a_i[31:28], a_i[27:24], a_i[23:20], a_i[19:16], a_i[15:12], a_i[11:8], a_i[7:4], a_i[3:0]};
+        slot_b_r = {b_i[31:28], b_i[31:28], b_i[27:24], b_i[27:24], b_i[23:20], b_i[23:20], b_i[19:16], b_i[19:16], b_i[15:12], b_i[15:12], b_i[11:8], b_i[11:8], b_i[7:4], b_i[7:4], b_i[3:0], b_i[3:0]};
+        slot_neg_r = {a_sign_i[7] ^ b_sign_i[7], a_sign_i[7] ^ b_sign_i[7], a_sign_i[6] ^ b_sign_i[6], a_sign_i[6] ^ b_sign_i[6], a_sign_i[5] ^ b_sign_i[5], a_sign_i[5] ^ b_sign_i[5], a_sign_i[4] ^ b_sign_i[4], a_sign_i[4] ^ b_sign_i[4], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'h44444444;
+        route_base_r = 8'h00;
       end
       4'd2: begin
         // A 16-bit x B 4-bit: 4 lanes
-        route_a_r = 64'hfedcba9876543210;
-        route_b_r = 64'h3333222211110000;
-        route_sh_r = 48'h688688688688;
-        route_lane_r = 64'h3333222211110000;
+        slot_a_r = {a_i[63:60], a_i[59:56], a_i[55:52], a_i[51:48], a_i[47:44], a_i[43:40], a_i[39:36], a_i[35:32], a_i[31:28], a_i[27:24], a_i[23:20], a_i[19:16], a_i[15:12], a_i[11:8], a_i[7:4], a_i[3:0]};
+        slot_b_r = {b_i[15:12], b_i[15:12], b_i[15:12], b_i[15:12], b_i[11:8], b_i[11:8], b_i[11:8], b_i[11:8], b_i[7:4], b_i[7:4], b_i[7:4], b_i[7:4], b_i[3:0], b_i[3:0], b_i[3:0], b_i[3:0]};
+        slot_neg_r = {a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'he4e4e4e4;
+        route_base_r = 8'h00;
       end
       4'd4: begin
         // A 4-bit x B 8-bit: 8 lanes
-        route_a_r = 64'h7766554433221100;
-        route_b_r = 64'hfedcba9876543210;
-        route_sh_r = 48'h208208208208;
-        route_lane_r = 64'h7766554433221100;
+        slot_a_r = {a_i[31:28], a_i[31:28], a_i[27:24], a_i[27:24], a_i[23:20], a_i[23:20], a_i[19:16], a_i[19:16], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[63:60], b_i[59:56], b_i[55:52], b_i[51:48], b_i[47:44], b_i[43:40], b_i[39:36], b_i[35:32], b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[7] ^ b_sign_i[7], a_sign_i[7] ^ b_sign_i[7], a_sign_i[6] ^ b_sign_i[6], a_sign_i[6] ^ b_sign_i[6], a_sign_i[5] ^ b_sign_i[5], a_sign_i[5] ^ b_sign_i[5], a_sign_i[4] ^ b_sign_i[4], a_sign_i[4] ^ b_sign_i[4], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'h44444444;
+        route_base_r = 8'h00;
       end
       4'd5: begin
         // A 8-bit x B 8-bit: 4 lanes
-        route_a_r = 64'h7766554433221100;
-        route_b_r = 64'h7676545432321010;
-        route_sh_r = 48'h448448448448;
-        route_lane_r = 64'h3333222211110000;
+        slot_a_r = {a_i[31:28], a_i[31:28], a_i[27:24], a_i[27:24], a_i[23:20], a_i[23:20], a_i[19:16], a_i[19:16], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[31:28], b_i[27:24], b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[23:20], b_i[19:16], b_i[15:12], b_i[11:8], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'h94949494;
+        route_base_r = 8'h00;
       end
       4'd6: begin
         // A 16-bit x B 8-bit: 2 lanes
-        route_a_r = 64'h7766554433221100;
-        route_b_r = 64'h3232323210101010;
-        route_sh_r = 48'h8da4488da448;
-        route_lane_r = 64'h1111111100000000;
+        slot_a_r = {a_i[31:28], a_i[31:28], a_i[27:24], a_i[27:24], a_i[23:20], a_i[23:20], a_i[19:16], a_i[19:16], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[15:12], b_i[11:8], b_i[15:12], b_i[11:8], b_i[15:12], b_i[11:8], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[7:4], b_i[3:0], b_i[7:4], b_i[3:0], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'h94949494;
+        route_base_r = 8'h88;
       end
       4'd8: begin
         // A 4-bit x B 16-bit: 4 lanes
-        route_a_r = 64'h3333222211110000;
-        route_b_r = 64'hfedcba9876543210;
-        route_sh_r = 48'h688688688688;
-        route_lane_r = 64'h3333222211110000;
+        slot_a_r = {a_i[15:12], a_i[15:12], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[63:60], b_i[59:56], b_i[55:52], b_i[51:48], b_i[47:44], b_i[43:40], b_i[39:36], b_i[35:32], b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[3] ^ b_sign_i[3], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[2] ^ b_sign_i[2], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'he4e4e4e4;
+        route_base_r = 8'h00;
       end
       4'd9: begin
         // A 8-bit x B 16-bit: 2 lanes
-        route_a_r = 64'h3333222211110000;
-        route_b_r = 64'h7654765432103210;
-        route_sh_r = 48'h8d16888d1688;
-        route_lane_r = 64'h1111111100000000;
+        slot_a_r = {a_i[15:12], a_i[15:12], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[31:28], b_i[27:24], b_i[23:20], b_i[19:16], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[1] ^ b_sign_i[1], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'he4e4e4e4;
+        route_base_r = 8'h44;
       end
       default: begin
         // A 16-bit x B 16-bit: 1 lane (mode_pair 4'd10; no other value)
-        route_a_r = 64'h3333222211110000;
-        route_b_r = 64'h3210321032103210;
-        route_sh_r = 48'hd63b1a8d1688;
-        route_lane_r = 64'h0000000000000000;
+        slot_a_r = {a_i[15:12], a_i[15:12], a_i[15:12], a_i[15:12], a_i[11:8], a_i[11:8], a_i[11:8], a_i[11:8], a_i[7:4], a_i[7:4], a_i[7:4], a_i[7:4], a_i[3:0], a_i[3:0], a_i[3:0], a_i[3:0]};
+        slot_b_r = {b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0], b_i[15:12], b_i[11:8], b_i[7:4], b_i[3:0]};
+        slot_neg_r = {a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0], a_sign_i[0] ^ b_sign_i[0]};
+        route_rel_r = 32'he4e4e4e4;
+        route_base_r = 8'he4;
       end
     endcase
-  assign route_a = route_a_r;
-  assign route_b = route_b_r;
-  assign route_sh = route_sh_r;
-  assign route_lane = route_lane_r;
+  assign slot_a = slot_a_r;
+  assign slot_b = slot_b_r;
+  assign slot_neg = slot_neg_r;
+  assign route_rel = route_rel_r;
+  assign route_base = route_base_r;
 
-  // The 16 sub-multiplier slots.
-  wire [527:0] terms;  // slot s at [33*s +: 33], two's complement
+  // The 16 sub-multiplier slots; each product placed within its group.
+  wire [335:0] slot_terms;  // slot s at [21*s +: 21], two's complement
   wire [15:0] negs;  // slot s's product is negative
 
   genvar s;
   generate
     for (s = 0; s < 16; s = s + 1) begin : g_slot
-      wire [3:0] a_nib;
-      wire [3:0] b_nib;
       wire [7:0] prod;
-      wire [31:0] mag;
       wire neg;
-      assign a_nib = a_i[{route_a[4*s +: 4], 2'b00} +: 4];
-      assign b_nib = b_i[{route_b[4*s +: 4], 2'b00} +: 4];
 
       mul_u4x4 u_mul (
-        .a_i (a_nib),
-        .b_i (b_nib),
+        .a_i (slot_a[4*s +: 4]),
+        .b_i (slot_b[4*s +: 4]),
         .p_o (prod)
       );
-      assign mag = {24'd0, prod} << {route_sh[3*s +: 3], 2'b00};
-      assign neg = a_sign_i[route_lane[4*s +: 4]] ^ b_sign_i[route_lane[4*s +: 4]];
-      assign terms[33*s +: 33] = {neg, mag ^ {32{neg}}};  // x, or ~x = -x - 1 when negative
+      assign neg = slot_neg[s];
+      assign slot_terms[21*s +: 21] = ({{12{neg}}, neg, prod ^ {8{neg}}} << {route_rel[2*s +: 2], 2'b00}) | ({21{neg}} & ~({21{1'b1}} << {route_rel[2*s +: 2], 2'b00}));  // x << 4 rel, or its ~ (= -x - 1): ~prod shifted in over ones
       assign negs[s] = neg;
     end
   endgenerate
-  // Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).
-  wire [32:0] tree_sum;
-  wire [527:0] tree_operands = {terms[527:495], terms[494:462], terms[461:429], terms[428:396], terms[395:363], terms[362:330], terms[329:297], terms[296:264], terms[263:231], terms[230:198], terms[197:165], terms[164:132], terms[131:99], terms[98:66], terms[65:33], terms[32:0]};
+  // Group sums (4 slots each), then each shifted by 4 * route_base.
+  wire [131:0] terms;  // group g at [33*g +: 33], two's complement
+  wire [22:0] group0_sum;
+  wire [83:0] group0_operands = {slot_terms[83:63], slot_terms[62:42], slot_terms[41:21], slot_terms[20:0]};
 
-  add_tree_s_n16_a33_y33 u_tree (
+  add_tree_s_n4_a21_y23 u_group0 (
+    .sum_i (group0_operands),
+    .sum_o (group0_sum)
+  );
+  assign terms[32:0] = {{10{group0_sum[22]}}, group0_sum} << {route_base[1:0], 2'b00};
+  wire [22:0] group1_sum;
+  wire [83:0] group1_operands = {slot_terms[167:147], slot_terms[146:126], slot_terms[125:105], slot_terms[104:84]};
+
+  add_tree_s_n4_a21_y23 u_group1 (
+    .sum_i (group1_operands),
+    .sum_o (group1_sum)
+  );
+  assign terms[65:33] = {{10{group1_sum[22]}}, group1_sum} << {route_base[3:2], 2'b00};
+  wire [22:0] group2_sum;
+  wire [83:0] group2_operands = {slot_terms[251:231], slot_terms[230:210], slot_terms[209:189], slot_terms[188:168]};
+
+  add_tree_s_n4_a21_y23 u_group2 (
+    .sum_i (group2_operands),
+    .sum_o (group2_sum)
+  );
+  assign terms[98:66] = {{10{group2_sum[22]}}, group2_sum} << {route_base[5:4], 2'b00};
+  wire [22:0] group3_sum;
+  wire [83:0] group3_operands = {slot_terms[335:315], slot_terms[314:294], slot_terms[293:273], slot_terms[272:252]};
+
+  add_tree_s_n4_a21_y23 u_group3 (
+    .sum_i (group3_operands),
+    .sum_o (group3_sum)
+  );
+  assign terms[131:99] = {{10{group3_sum[22]}}, group3_sum} << {route_base[7:6], 2'b00};
+
+  wire [32:0] tree_sum;
+  wire [131:0] tree_operands = {terms[131:99], terms[98:66], terms[65:33], terms[32:0]};
+
+  add_tree_s_n4_a33_y33 u_tree (
     .sum_i (tree_operands),
     .sum_o (tree_sum)
   );
-  wire [4:0] negcount_sum;
-  wire [15:0] negcount_operands = {negs[15], negs[14], negs[13], negs[12], negs[11], negs[10], negs[9], negs[8], negs[7], negs[6], negs[5], negs[4], negs[3], negs[2], negs[1], negs[0]};
+  // Beat sum: the groups' tree plus, per group, its negative slots at its base
+  // (golden: beat_sum).
+  wire [2:0] negcount0_sum;
+  wire [3:0] negcount0_operands = {negs[3], negs[2], negs[1], negs[0]};
 
-  add_tree_u_n16_a1_y5 u_negcount (
-    .sum_i (negcount_operands),
-    .sum_o (negcount_sum)
+  add_tree_u_n4_a1_y3 u_negcount0 (
+    .sum_i (negcount0_operands),
+    .sum_o (negcount0_sum)
   );
-  assign beat_sum_o = tree_sum + {28'd0, negcount_sum};  // exact: |sum| < 2^32
+  wire [2:0] negcount1_sum;
+  wire [3:0] negcount1_operands = {negs[7], negs[6], negs[5], negs[4]};
+
+  add_tree_u_n4_a1_y3 u_negcount1 (
+    .sum_i (negcount1_operands),
+    .sum_o (negcount1_sum)
+  );
+  wire [2:0] negcount2_sum;
+  wire [3:0] negcount2_operands = {negs[11], negs[10], negs[9], negs[8]};
+
+  add_tree_u_n4_a1_y3 u_negcount2 (
+    .sum_i (negcount2_operands),
+    .sum_o (negcount2_sum)
+  );
+  wire [2:0] negcount3_sum;
+  wire [3:0] negcount3_operands = {negs[15], negs[14], negs[13], negs[12]};
+
+  add_tree_u_n4_a1_y3 u_negcount3 (
+    .sum_i (negcount3_operands),
+    .sum_o (negcount3_sum)
+  );
+  wire [16:0] owed_sum;
+  wire [59:0] owed_operands = {{12'd0, negcount3_sum} << {route_base[7:6], 2'b00}, {12'd0, negcount2_sum} << {route_base[5:4], 2'b00}, {12'd0, negcount1_sum} << {route_base[3:2], 2'b00}, {12'd0, negcount0_sum} << {route_base[1:0], 2'b00}};
+
+  add_tree_u_n4_a15_y17 u_owed (
+    .sum_i (owed_operands),
+    .sum_o (owed_sum)
+  );
+  assign beat_sum_o = tree_sum + {16'd0, owed_sum};  // exact: |sum| < 2^32
 
 endmodule
 

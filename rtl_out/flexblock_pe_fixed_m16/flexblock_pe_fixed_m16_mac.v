@@ -38,8 +38,8 @@ module flexblock_pe_fixed_m16_mac (
       assign negs = neg;
     end
   endgenerate
-  // Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).
   wire [32:0] tree_sum = terms[32:0];
+  // Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).
   wire negcount_sum = negs;
   assign beat_sum_o = tree_sum + {32'd0, negcount_sum};  // exact: |sum| < 2^32
 

@@ -38,7 +38,6 @@ module flexblock_pe_fixed_m4_mac (
       assign negs[p] = neg;
     end
   endgenerate
-  // Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).
   wire [12:0] tree_sum;
   wire [207:0] tree_operands = {terms[207:195], terms[194:182], terms[181:169], terms[168:156], terms[155:143], terms[142:130], terms[129:117], terms[116:104], terms[103:91], terms[90:78], terms[77:65], terms[64:52], terms[51:39], terms[38:26], terms[25:13], terms[12:0]};
 
@@ -46,6 +45,7 @@ module flexblock_pe_fixed_m4_mac (
     .sum_i (tree_operands),
     .sum_o (tree_sum)
   );
+  // Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).
   wire [4:0] negcount_sum;
   wire [15:0] negcount_operands = {negs[15], negs[14], negs[13], negs[12], negs[11], negs[10], negs[9], negs[8], negs[7], negs[6], negs[5], negs[4], negs[3], negs[2], negs[1], negs[0]};
 

@@ -70,9 +70,10 @@ class ArrayDesign : public Design {
   }
   nlohmann::ordered_json metrics() const override {
     return {{"pes", p_.rows * p_.cols},
-            {"peak_macs_per_cycle", {{"m16", p_.rows * p_.cols},
-                                     {"m8", 4 * p_.rows * p_.cols},
-                                     {"m4", 16 * p_.rows * p_.cols}}},
+            {"peak_macs_per_cycle",
+             {{"m16", p_.rows * p_.cols},
+              {"m8", 4 * p_.rows * p_.cols},
+              {"m4", 16 * p_.rows * p_.cols}}},
             {"drain_beats", golden::array_drain_cycles(p_)}};
   }
 
@@ -91,7 +92,7 @@ const UnitRegistration kFlexblockArray(make_unit<FlexblockArrayParams>(
     [](const FlexblockArrayParams& p) {
       return fmt::format("flexblock_array_{}x{}", p.rows, p.cols);
     },
-    {"rows = 2\ncols = 3\nmax_segment = 216", "rows = 1\ncols = 1\nmax_segment = 64"}));
+    {"rows = 2\ncols = 3\nmax_segment = 64", "rows = 1\ncols = 1\nmax_segment = 216"}));
 
 }  // namespace
 }  // namespace bf::flexblock_array

@@ -149,8 +149,8 @@ std::vector<Design::Workload> workloads(const FlexblockArrayParams& p) {
         "{} x {} x {} GEMMs of Gaussian values in A {}-bit x B {}-bit BFP (default groups, "
         "truncated), tiles back to back, then the drain",
         2 * p.rows, 2 * p.cols, kWorkloadK, fb::mantissa_bits(w.a), fb::mantissa_bits(w.b));
-    d.ops = static_cast<double>(4 * p.rows * p.cols * kWorkloadK) /
-            static_cast<double>(s.beats.size());
+    d.ops =
+        static_cast<double>(4 * p.rows * p.cols * kWorkloadK) / static_cast<double>(s.beats.size());
     v.push_back(d);
   }
   return v;

@@ -87,8 +87,7 @@ class PeDesign : public Design {
     namespace fb = golden::flexblock;
     nlohmann::ordered_json macs = nlohmann::ordered_json::object();
     for (auto m : {fb::Mode::M16, fb::Mode::M8, fb::Mode::M4})
-      if (!c_.fixed || m == c_.mode)
-        macs["m" + fb::mode_name(m)] = fb::products_per_beat(m, m);
+      if (!c_.fixed || m == c_.mode) macs["m" + fb::mode_name(m)] = fb::products_per_beat(m, m);
     return {{"macs_per_cycle", macs},
             {"segment_sum_bits", c_.segment_sum_bits()},
             {"beat_sum_bits", c_.beat_sum_bits()}};

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/primitive.hpp"
 #include "generator/verilog/expr.hpp"
@@ -20,6 +22,14 @@ using vlog::zext;
 namespace {
 
 constexpr int kSlots = fb::kSubMultipliers;
+constexpr int kGroups = kSlots / 4;
+// A slot's product (8 bits) shifted by up to 3 nibbles within its group, and
+// its sign: 21 bits. A group's sum of four such terms: 23 bits (|sum| <=
+// 225 * 0x1111 < 2^20, plus the -1 of each negative term).
+constexpr int kSlotTermBits = 21;
+constexpr int kGroupSumBits = 23;
+// A group's count of negative slots (<= 4) shifted by its base (<= 3 nibbles).
+constexpr int kOwedBits = 15;
 
 // The unsigned w x w multiplier every lane or slot instantiates.
 vlog::Module multiplier(int w) {
@@ -75,8 +85,9 @@ class MacBuilder {
 
   const FlexblockPeConfig& c_;
   vlog::Module& m_;
-  int w_;          // beat sum and tree operand width
-  int lanes_ = 0;  // tree operands (slots or direct lanes)
+  int w_;              // beat sum and tree operand width
+  int lanes_ = 0;      // operands of the final tree (groups or direct lanes)
+  int neg_count_ = 0;  // products that may be negative (slots or direct lanes)
 };
 
 void MacBuilder::ports() {
@@ -85,9 +96,8 @@ void MacBuilder::ports() {
     m.input("mode_a_i", 2, "A's mantissa mode: 0 = 4, 1 = 8, 2 = 16 bits (3 reads as 16)");
     m.input("mode_b_i", 2, "B's mantissa mode, coded as mode_a_i");
   }
-  const std::string layout =
-      c_.fixed ? fmt::format("lane p at [{0}*p +: {0}]", c_.lane_bits())
-               : std::string("lane p of an m-bit mode at [m*p +: m]");
+  const std::string layout = c_.fixed ? fmt::format("lane p at [{0}*p +: {0}]", c_.lane_bits())
+                                      : std::string("lane p of an m-bit mode at [m*p +: m]");
   m.input("a_i", c_.bus_bits(), "A magnitudes, " + layout);
   m.input("a_sign_i", c_.lanes(), "A signs, lane p at bit p");
   m.input("b_i", c_.bus_bits(), "B magnitudes, " + layout);
@@ -97,23 +107,44 @@ void MacBuilder::ports() {
 
 void MacBuilder::route() {
   auto& m = m_;
-  lanes_ = kSlots;
+  neg_count_ = kSlots;
   m.blank();
-  m.comment("Sub-multiplier routing (golden: flexblock::beat_sum). Slot s multiplies A nibble");
-  m.comment("route_a[s] by B nibble route_b[s], shifts the product by 4 * route_sh[s] and takes");
-  m.comment("the sign of lane route_lane[s]: an m-bit magnitude is m/4 nibbles, so a product");
-  m.comment("of an ma-bit by an mb-bit magnitude spans (ma/4)(mb/4) slots.");
-  m.wire("route_a", 4 * kSlots, "per slot, 4 bits");
-  m.wire("route_b", 4 * kSlots, "per slot, 4 bits");
-  m.wire("route_sh", 3 * kSlots, "per slot, 3 bits: nibble offset i + j");
-  m.wire("route_lane", 4 * kSlots, "per slot, 4 bits");
+  m.comment("Sub-multiplier routing (golden: flexblock::beat_sum). Per mode pair, slot s");
+  m.comment("multiplies the A nibble slot_a[s] by the B nibble slot_b[s], is negative when its");
+  m.comment("lane's signs differ (slot_neg[s]), and weighs 2^(4 * (route_base[s / 4] +");
+  m.comment("route_rel[s])): an m-bit magnitude is m/4 nibbles, so a product of an ma-bit by an");
+  m.comment("mb-bit magnitude spans (ma/4)(mb/4) slots; in every mode pair the four slots of a");
+  m.comment("group lie within 3 nibbles.");
+  m.wire("slot_a", 4 * kSlots, "per slot, its A nibble");
+  m.wire("slot_b", 4 * kSlots, "per slot, its B nibble");
+  m.wire("slot_neg", kSlots, "per slot, its product's sign");
+  m.wire("route_rel", 2 * kSlots, "per slot, 2 bits: nibble offset within its group");
+  m.wire("route_base", 2 * kGroups, "per group of 4 slots, 2 bits: the group's nibble offset");
+  // A fixed 16-bit PE has one lane: its sign ports are single bits.
+  auto sign_bit = [&](const char* port, int lane) {
+    return c_.lanes() == 1 ? std::string(port) : bit(port, lane);
+  };
+  // The selections of one pair: slot 15 first (MSB first in a concatenation).
+  auto selects = [&](const Routing& r) {
+    std::vector<std::string> a, b, neg;
+    for (int sl = kSlots - 1; sl >= 0; --sl) {
+      const auto i = static_cast<std::size_t>(sl);
+      a.push_back(part("a_i", 4 * r.a_nibble[i], 4));
+      b.push_back(part("b_i", 4 * r.b_nibble[i], 4));
+      neg.push_back(
+          fmt::format("{} ^ {}", sign_bit("a_sign_i", r.lane[i]), sign_bit("b_sign_i", r.lane[i])));
+    }
+    return std::array<std::string, 3>{vlog::concat(a), vlog::concat(b), vlog::concat(neg)};
+  };
   if (c_.fixed) {
     const Routing r = routing(c_.mode, c_.mode);
     m.comment(pair_name(c_.mode, c_.mode) + " (the mode is tied).");
-    m.assign("route_a", table(r.a_nibble, 4));
-    m.assign("route_b", table(r.b_nibble, 4));
-    m.assign("route_sh", table(r.shift, 3));
-    m.assign("route_lane", table(r.lane, 4));
+    const auto sel = selects(r);
+    m.assign("slot_a", sel[0]);
+    m.assign("slot_b", sel[1]);
+    m.assign("slot_neg", sel[2]);
+    m.assign("route_rel", table(r.rel, 2));
+    m.assign("route_base", table(r.base, 2));
     return;
   }
   m.wire("mode_a", 2, "code 3 reads as 16 bits");
@@ -122,31 +153,35 @@ void MacBuilder::route() {
   m.assign("mode_b", "(mode_b_i == 2'd3) ? 2'd2 : mode_b_i");
   m.wire("mode_pair", 4, "{mode_b, mode_a}");
   m.assign("mode_pair", "{mode_b, mode_a}");
-  m.reg("route_a_r", 4 * kSlots);
-  m.reg("route_b_r", 4 * kSlots);
-  m.reg("route_sh_r", 3 * kSlots);
-  m.reg("route_lane_r", 4 * kSlots);
+  m.reg("slot_a_r", 4 * kSlots);
+  m.reg("slot_b_r", 4 * kSlots);
+  m.reg("slot_neg_r", kSlots);
+  m.reg("route_rel_r", 2 * kSlots);
+  m.reg("route_base_r", 2 * kGroups);
   vlog::Case k{"mode_pair", {}};
   for (int b = 0; b < 3; ++b)
     for (int a = 0; a < 3; ++a) {
       const Mode ma = static_cast<Mode>(a), mb = static_cast<Mode>(b);
       const Routing r = routing(ma, mb);
+      const auto sel = selects(r);
       const bool last = a == 2 && b == 2;
       vlog::CaseItem item;
       item.label = last ? "default" : lit(4, static_cast<uint64_t>(b * 4 + a));
       item.body = {vlog::comment_stmt(pair_name(ma, mb) +
                                       (last ? " (mode_pair 4'd10; no other value)" : "")),
-                   vlog::set("route_a_r", table(r.a_nibble, 4)),
-                   vlog::set("route_b_r", table(r.b_nibble, 4)),
-                   vlog::set("route_sh_r", table(r.shift, 3)),
-                   vlog::set("route_lane_r", table(r.lane, 4))};
+                   vlog::set("slot_a_r", sel[0]),
+                   vlog::set("slot_b_r", sel[1]),
+                   vlog::set("slot_neg_r", sel[2]),
+                   vlog::set("route_rel_r", table(r.rel, 2)),
+                   vlog::set("route_base_r", table(r.base, 2))};
       k.items.push_back(item);
     }
-  m.add(vlog::Combinational{{vlog::Stmt{k}}, "the routing table of this beat's mode pair"});
-  m.assign("route_a", "route_a_r");
-  m.assign("route_b", "route_b_r");
-  m.assign("route_sh", "route_sh_r");
-  m.assign("route_lane", "route_lane_r");
+  m.add(vlog::Combinational{{vlog::Stmt{k}}, "the routing of this beat's mode pair"});
+  m.assign("slot_a", "slot_a_r");
+  m.assign("slot_b", "slot_b_r");
+  m.assign("slot_neg", "slot_neg_r");
+  m.assign("route_rel", "route_rel_r");
+  m.assign("route_base", "route_base_r");
 }
 
 std::vector<vlog::GenItem> MacBuilder::signed_term(const std::string& mag, const std::string& neg,
@@ -161,52 +196,56 @@ void MacBuilder::sub_multiplier_slots() {
   auto& m = m_;
   const vlog::Module mul = multiplier(4);
   m.use(mul);
-  const int frame = w_ - 1;  // magnitude frame of a shifted slot product
-  // The routing indexes 16 nibbles and 16 signs; a fixed PE's narrower buses
-  // are widened with zeros that no slot of its tied mode reads.
-  std::string a = "a_i", b = "b_i", as = "a_sign_i", bs = "b_sign_i";
-  if (c_.bus_bits() < fb::kBusBits) {
-    m.blank();
-    m.comment("The buses on the 16-slot grid (the tied mode reads only their low parts).");
-    a = m.wire("a_bus", fb::kBusBits);
-    m.assign(a, zext("a_i", c_.bus_bits(), fb::kBusBits));
-    b = m.wire("b_bus", fb::kBusBits);
-    m.assign(b, zext("b_i", c_.bus_bits(), fb::kBusBits));
-    as = m.wire("a_sign", kSlots);
-    m.assign(as, zext("a_sign_i", c_.lanes(), kSlots));
-    bs = m.wire("b_sign", kSlots);
-    m.assign(bs, zext("b_sign_i", c_.lanes(), kSlots));
-  }
   m.blank();
-  m.comment("The 16 sub-multiplier slots.");
-  m.wire("terms", kSlots * w_, fmt::format("slot s at [{0}*s +: {0}], two's complement", w_));
+  m.comment("The 16 sub-multiplier slots; each product placed within its group.");
+  m.wire("slot_terms", kSlots * kSlotTermBits,
+         fmt::format("slot s at [{0}*s +: {0}], two's complement", kSlotTermBits));
   m.wire("negs", kSlots, "slot s's product is negative");
   vlog::GenerateFor g;
   g.genvar = "s";
   g.count = kSlots;
   g.label = "g_slot";
-  const std::string idx_a = vlog::lane("route_a", 4 * kSlots, "s", 4, 0, 4);
-  const std::string idx_b = vlog::lane("route_b", 4 * kSlots, "s", 4, 0, 4);
-  const std::string sh = vlog::lane("route_sh", 3 * kSlots, "s", 3, 0, 3);
-  const std::string ln = vlog::lane("route_lane", 4 * kSlots, "s", 4, 0, 4);
-  g.body = {vlog::Net{"a_nib", 4, false, false, ""},
-            vlog::Net{"b_nib", 4, false, false, ""},
-            vlog::Net{"prod", 8, false, false, ""},
-            vlog::Net{"mag", frame, false, false, ""},
-            vlog::Net{"neg", 1, false, false, ""},
-            vlog::Assign{"a_nib", fmt::format("{}[{{{}, 2'b00}} +: 4]", a, idx_a), ""},
-            vlog::Assign{"b_nib", fmt::format("{}[{{{}, 2'b00}} +: 4]", b, idx_b), ""},
-            vlog::instance_of(mul, "u_mul", {{"a_i", "a_nib"}, {"b_i", "b_nib"}, {"p_o", "prod"}}),
-            vlog::Assign{"mag", fmt::format("{} << {{{}, 2'b00}}", zext("prod", 8, frame), sh), ""},
-            vlog::Assign{"neg", fmt::format("{1}[{0}] ^ {2}[{0}]", ln, as, bs), ""}};
-  for (auto& item : signed_term("mag", "neg", "s")) g.body.push_back(std::move(item));
+  const std::string rel = vlog::lane("route_rel", 2 * kSlots, "s", 2, 0, 2);
+  g.body = {
+      vlog::Net{"prod", 8, false, false, ""},
+      vlog::Net{"neg", 1, false, false, ""},
+      vlog::instance_of(mul, "u_mul",
+                        {{"a_i", vlog::lane("slot_a", 4 * kSlots, "s", 4, 0, 4)},
+                         {"b_i", vlog::lane("slot_b", 4 * kSlots, "s", 4, 0, 4)},
+                         {"p_o", "prod"}}),
+      vlog::Assign{"neg", vlog::lane("slot_neg", kSlots, "s", 1, 0, 1), ""},
+      vlog::Assign{
+          vlog::lane("slot_terms", kSlots * kSlotTermBits, "s", kSlotTermBits, 0, kSlotTermBits),
+          fmt::format("({{{{{0}{{neg}}}}, neg, prod ^ {{8{{neg}}}}}} << {{{1}, 2'b00}}) | "
+                      "({{{2}{{neg}}}} & ~({{{2}{{1'b1}}}} << {{{1}, 2'b00}}))",
+                      kSlotTermBits - 9, rel, kSlotTermBits),
+          "x << 4 rel, or its ~ (= -x - 1): ~prod shifted in over ones"},
+      vlog::Assign{vlog::lane("negs", kSlots, "s", 1, 0, 1), "neg", ""}};
   m.add(g);
+  // Level 1: each group's four terms; level 2: the groups, each shifted by
+  // its base. Narrow adders inside a group instead of sixteen full-width
+  // operands in one tree.
+  m.blank();
+  m.comment("Group sums (4 slots each), then each shifted by 4 * route_base.");
+  lanes_ = kGroups;
+  m.wire("terms", kGroups * w_, fmt::format("group g at [{0}*g +: {0}], two's complement", w_));
+  for (int grp = 0; grp < kGroups; ++grp) {
+    std::vector<std::string> in;
+    for (int k = 0; k < 4; ++k)
+      in.push_back(part("slot_terms", (4 * grp + k) * kSlotTermBits, kSlotTermBits));
+    const std::string sum =
+        blocks::signed_adder_tree(m, fmt::format("group{}", grp), in, kSlotTermBits, kGroupSumBits);
+    const std::string base = fmt::format("{{{}, 2'b00}}", part("route_base", 2 * grp, 2));
+    const std::string wide =
+        w_ >= kGroupSumBits ? vlog::sext(sum, kGroupSumBits, w_) : vlog::bits(sum, w_ - 1, 0);
+    m.assign(part("terms", grp * w_, w_), fmt::format("{} << {}", wide, base));
+  }
 }
 
 void MacBuilder::direct_lanes() {
   auto& m = m_;
   const int mb = c_.lane_bits();
-  lanes_ = c_.lanes();
+  lanes_ = neg_count_ = c_.lanes();
   const vlog::Module mul = multiplier(mb);
   m.use(mul);
   const int frame = w_ - 1;
@@ -238,16 +277,36 @@ void MacBuilder::direct_lanes() {
 void MacBuilder::beat_sum() {
   auto& m = m_;
   m.blank();
-  m.comment("Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).");
-  std::vector<std::string> terms, negs;
-  for (int s = 0; s < lanes_; ++s) {
-    terms.push_back(part("terms", s * w_, w_));
-    negs.push_back(lanes_ == 1 ? std::string("negs") : bit("negs", s));
-  }
+  std::vector<std::string> terms;
+  for (int s = 0; s < lanes_; ++s) terms.push_back(part("terms", s * w_, w_));
   const std::string tree = blocks::signed_adder_tree(m, "tree", terms, w_, w_);
-  const int cw = vlog::bits_for(static_cast<uint64_t>(lanes_));
-  const std::string count = blocks::adder_tree(m, "negcount", negs, 1, cw);
-  m.assign("beat_sum_o", fmt::format("{} + {}", tree, zext(count, cw, w_)),
+  std::string correction;
+  int cw = 0;
+  if (neg_count_ == kSlots && lanes_ == kGroups) {
+    // A negative slot term is ~x = -x - 1 at its group's scale, so each
+    // group owes its count of negative slots times 2^(4 * base).
+    m.comment("Beat sum: the groups' tree plus, per group, its negative slots at its base");
+    m.comment("(golden: beat_sum).");
+    std::vector<std::string> owed;
+    for (int grp = 0; grp < kGroups; ++grp) {
+      std::vector<std::string> negs;
+      for (int k = 0; k < 4; ++k) negs.push_back(bit("negs", 4 * grp + k));
+      const std::string count = blocks::adder_tree(m, fmt::format("negcount{}", grp), negs, 1, 3);
+      owed.push_back(fmt::format("{} << {{{}, 2'b00}}", zext(count, 3, kOwedBits),
+                                 part("route_base", 2 * grp, 2)));
+    }
+    cw = kOwedBits + 2;
+    correction = blocks::adder_tree(m, "owed", owed, kOwedBits, cw);
+  } else {
+    m.comment("Beat sum: the terms' tree plus one for each negative term (golden: beat_sum).");
+    std::vector<std::string> negs;
+    for (int s = 0; s < neg_count_; ++s)
+      negs.push_back(neg_count_ == 1 ? std::string("negs") : bit("negs", s));
+    cw = vlog::bits_for(static_cast<uint64_t>(neg_count_));
+    correction = blocks::adder_tree(m, "negcount", negs, 1, cw);
+  }
+  const std::string ext = cw <= w_ ? zext(correction, cw, w_) : vlog::bits(correction, w_ - 1, 0);
+  m.assign("beat_sum_o", fmt::format("{} + {}", tree, ext),
            "exact: |sum| < 2^" + std::to_string(w_ - 1));
 }
 
@@ -262,6 +321,10 @@ Routing routing(Mode ma, Mode mb) {
     r.b_nibble.push_back(p * nb + j);
     r.shift.push_back(i + j);
     r.lane.push_back(p);
+  }
+  for (int s = 0; s < kSlots; ++s) {
+    if (s % 4 == 0) r.base.push_back(r.shift[static_cast<std::size_t>(s)]);
+    r.rel.push_back(r.shift[static_cast<std::size_t>(s)] - r.base.back());
   }
   return r;
 }

@@ -19,7 +19,8 @@ BitVec value(int width, uint64_t v) {
 }
 
 PortSpec hex_port(const std::string& name, int width, const std::string& doc) {
-  return {name, width, doc, {{name, 0, width, [](uint64_t v) { return fmt::format("0x{:x}", v); }}}};
+  return {
+      name, width, doc, {{name, 0, width, [](uint64_t v) { return fmt::format("0x{:x}", v); }}}};
 }
 
 }  // namespace
@@ -43,8 +44,7 @@ std::vector<PortSpec> input_ports(const FlexblockPeConfig& c) {
 
 std::vector<PortSpec> output_ports() {
   return {{"done_o", 1, "the beat ended an output", {}},
-          fp_operand_io::lane_port("y_o", "y", 1, golden::FloatFormat::fp32(),
-                                   "fp32 dot product")};
+          fp_operand_io::lane_port("y_o", "y", 1, golden::FloatFormat::fp32(), "fp32 dot product")};
 }
 
 PortValues to_ports(const FlexblockPeConfig& c, const FlexblockPeBeat& b) {

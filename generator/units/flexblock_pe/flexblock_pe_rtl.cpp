@@ -66,9 +66,8 @@ void TopBuilder::ports() {
     m.input("mode_a_i", 2, "A's mantissa mode: 0 = 4, 1 = 8, 2 = 16 bits (3 reads as 16)");
     m.input("mode_b_i", 2, "B's mantissa mode, coded as mode_a_i");
   }
-  const std::string layout =
-      c_.fixed ? fmt::format("lane p at [{0}*p +: {0}]", c_.lane_bits())
-               : std::string("lane p of an m-bit mode at [m*p +: m]");
+  const std::string layout = c_.fixed ? fmt::format("lane p at [{0}*p +: {0}]", c_.lane_bits())
+                                      : std::string("lane p of an m-bit mode at [m*p +: m]");
   m.input("a_i", bus, "A magnitudes, " + layout);
   m.input("a_sign_i", lanes, "A signs, lane p at bit p");
   m.input("b_i", bus, "B magnitudes, " + layout);
@@ -130,21 +129,22 @@ void TopBuilder::exponent_base() {
   m.comment("Scale of the segment: S * 2^(exp_a + exp_b - 254 - ma - mb + 2)");
   m.comment("= S * 2^(exp_base - 284) with exp_base = exp_a + exp_b + (32 - ma - mb) >= 0.");
   m.wire("exp_base", kExpBaseBits);
-  const std::string sum = fmt::format("{} + {}", zext("exp_a_i", 8, kExpBaseBits),
-                                      zext("exp_b_i", 8, kExpBaseBits));
+  const std::string sum =
+      fmt::format("{} + {}", zext("exp_a_i", 8, kExpBaseBits), zext("exp_b_i", 8, kExpBaseBits));
   if (c_.fixed) {
-    m.assign("exp_base",
-             fmt::format("{} + {}", sum,
-                         lit(kExpBaseBits, static_cast<uint64_t>(32 - 2 * fb::mantissa_bits(c_.mode)))));
+    m.assign(
+        "exp_base",
+        fmt::format("{} + {}", sum,
+                    lit(kExpBaseBits, static_cast<uint64_t>(32 - 2 * fb::mantissa_bits(c_.mode)))));
   } else {
     m.wire("adj_a", kExpBaseBits, "16 - ma (code 3 reads as 16 bits)");
-    m.assign("adj_a", fmt::format("(mode_a_i == 2'd0) ? {} : (mode_a_i == 2'd1) ? {} : {}",
-                                  lit(kExpBaseBits, 12), lit(kExpBaseBits, 8),
-                                  lit(kExpBaseBits, 0)));
+    m.assign("adj_a",
+             fmt::format("(mode_a_i == 2'd0) ? {} : (mode_a_i == 2'd1) ? {} : {}",
+                         lit(kExpBaseBits, 12), lit(kExpBaseBits, 8), lit(kExpBaseBits, 0)));
     m.wire("adj_b", kExpBaseBits, "16 - mb");
-    m.assign("adj_b", fmt::format("(mode_b_i == 2'd0) ? {} : (mode_b_i == 2'd1) ? {} : {}",
-                                  lit(kExpBaseBits, 12), lit(kExpBaseBits, 8),
-                                  lit(kExpBaseBits, 0)));
+    m.assign("adj_b",
+             fmt::format("(mode_b_i == 2'd0) ? {} : (mode_b_i == 2'd1) ? {} : {}",
+                         lit(kExpBaseBits, 12), lit(kExpBaseBits, 8), lit(kExpBaseBits, 0)));
     m.assign("exp_base", sum + " + adj_a + adj_b");
   }
   m.wire("exp_nan", 1, "an Inf/NaN group: the term is NaN");
@@ -177,8 +177,8 @@ void TopBuilder::accumulate(const std::string& add) {
   m.wire("term", 32);
   m.assign("term",
            fmt::format("rec_nan_q ? {} : ((conv_mag == {}) ? {} : {})",
-                       hex_lit(32, golden::fp_nan(golden::FloatFormat::fp32())),
-                       lit(seg_bits_, 0), hex_lit(32, 0), packed),
+                       hex_lit(32, golden::fp_nan(golden::FloatFormat::fp32())), lit(seg_bits_, 0),
+                       hex_lit(32, 0), packed),
            "NaN group, zero sum, or the rounded value");
   m.blank();
   m.comment("fp32 accumulator (golden: acc = fp_add(row_start ? +0 : acc, T)).");

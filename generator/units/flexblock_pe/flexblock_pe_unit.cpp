@@ -15,7 +15,7 @@ const UnitRegistration kFlexblockPe(make_unit<golden::FlexblockPeParams>(
     [](const golden::FlexblockPeParams& p) {
       return fmt::format("flexblock_pe_s{}", p.max_segment);
     },
-    {"max_segment = 216", "max_segment = 1"}));
+    {"max_segment = 1"}));
 
 }  // namespace
 }  // namespace bf::flexblock_pe

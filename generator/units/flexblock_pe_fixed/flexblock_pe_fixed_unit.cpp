@@ -18,7 +18,7 @@ const UnitRegistration kFlexblockPeFixed(make_unit<golden::FlexblockPeFixedParam
       return fmt::format("flexblock_pe_fixed_m{}_s{}{}", p.mode, p.max_segment,
                          p.multiplier == "direct" ? "" : "_sub");
     },
-    {"mode = 8\nmax_segment = 12", "mode = 16\nmultiplier = \"sub_multipliers\""}));
+    {"mode = 8\nmax_segment = 12\nmultiplier = \"sub_multipliers\""}));
 
 }  // namespace
 }  // namespace bf::flexblock_pe

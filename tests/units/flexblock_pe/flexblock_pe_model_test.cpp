@@ -53,6 +53,12 @@ TEST(FlexblockPeRouting, EverySlotIsUsedOnceAndStaysOnTheBus) {
         EXPECT_LT(r.lane[s], lanes);
         EXPECT_LT(r.a_nibble[s], lanes * fb::nibbles(ma));
         EXPECT_LT(r.b_nibble[s], lanes * fb::nibbles(mb));
+        // The two-level sum's premise: a group spans at most 3 nibbles, and
+        // its base is at most 3 (2-bit table fields).
+        EXPECT_LE(r.rel[s], 3);
+        EXPECT_GE(r.rel[s], 0);
+        EXPECT_LE(r.base[s / 4], 3);
+        EXPECT_EQ(r.shift[s], r.base[s / 4] + r.rel[s]);
       }
     }
 }
