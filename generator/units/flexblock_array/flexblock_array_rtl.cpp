@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "generator/blocks/fp_modules.hpp"
-#include "generator/blocks/int_to_float.hpp"
 #include "generator/blocks/stream_shell.hpp"
 #include "generator/units/flexblock_pe/flexblock_pe_mac.hpp"
+#include "generator/units/flexblock_pe/flexblock_pe_term.hpp"
 #include "generator/verilog/expr.hpp"
 #include "golden/units/flexblock_pe/flexblock_pe.hpp"
 
@@ -13,9 +13,7 @@ namespace bf::flexblock_array {
 
 namespace fb = golden::flexblock;
 using golden::FlexblockArrayParams;
-using vlog::bit;
 using vlog::concat;
-using vlog::hex_lit;
 using vlog::lit;
 using vlog::part;
 using vlog::zext;
@@ -24,8 +22,8 @@ namespace {
 
 constexpr int kBus = fb::kBusBits;
 constexpr int kSigns = fb::kSubMultipliers;
-constexpr int kExpBaseBits = 10;  // exp_a + exp_b + (32 - ma - mb) <= 255 + 255 + 24
-constexpr int kAdjBits = 5;       // 32 - ma - mb <= 24
+using flexblock_pe::kExpBaseBits;
+constexpr int kAdjBits = 5;  // 32 - ma - mb <= 24
 
 // The PE configuration inside the array: the multi-mode PE's multiply part.
 golden::FlexblockPeConfig pe_config(const FlexblockArrayParams& p) {
@@ -109,21 +107,7 @@ vlog::Module edge_module(const FlexblockArrayParams& p, const std::string& name,
                        zext("exp_b_i", 8, kExpBaseBits), zext("adj_i", kAdjBits, kExpBaseBits)));
   m.wire("exp_nan", 1, "an Inf/NaN group");
   m.assign("exp_nan", "(exp_a_q == 8'hff) | (exp_b_i == 8'hff)");
-  blocks::ScaledIntToFp32 conv;
-  conv.value = "sum_i";
-  conv.width = sb;
-  conv.exp_base = "exp_base";
-  conv.exp_base_width = kExpBaseBits;
-  conv.exp_base_max = 255 + 255 + 24;
-  conv.base_bias = 284;
-  conv.exp_base_doc = "exp_base";
-  const std::string packed = blocks::scaled_int_to_fp32(m, "conv", conv);
-  m.wire("term", 32);
-  m.assign("term",
-           fmt::format("exp_nan ? {} : ((conv_mag == {}) ? {} : {})",
-                       hex_lit(32, golden::fp_nan(golden::FloatFormat::fp32())), lit(sb, 0),
-                       hex_lit(32, 0), packed),
-           "NaN group, zero sum, or the rounded value");
+  flexblock_pe::segment_term(m, "sum_i", sb, "exp_base", "exp_nan");
   m.blank();
   m.comment(fmt::format(
       "The row's fp32 accumulators, one per column (golden: acc[r][c] = fp_add(tile_first ? +0 "
@@ -241,9 +225,8 @@ void TopBuilder::control() {
   m.reg("tile_first_cap_q", 1);
   m.reg("tile_last_cap_q", 1);
   m.wire("adj", kAdjBits, "32 - ma - mb of this beat (code 3 reads as 16 bits)");
-  const std::string half_a = "((mode_a_i == 2'd0) ? 5'd12 : (mode_a_i == 2'd1) ? 5'd8 : 5'd0)";
-  const std::string half_b = "((mode_b_i == 2'd0) ? 5'd12 : (mode_b_i == 2'd1) ? 5'd8 : 5'd0)";
-  m.assign("adj", half_a + " + " + half_b);
+  m.assign("adj", fmt::format("({}) + ({})", flexblock_pe::mode_adjust("mode_a_i", kAdjBits),
+                              flexblock_pe::mode_adjust("mode_b_i", kAdjBits)));
   m.wire("exp_b_sel", 8, "the draining column's exponent");
   m.assign("exp_b_sel", C == 1 ? std::string("exp_b_cap_q")
                                : fmt::format("exp_b_cap_q[{{drain_col, 3'b000}} +: 8]"));

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "generator/blocks/fp_modules.hpp"
-#include "generator/blocks/int_to_float.hpp"
 #include "generator/blocks/stream_shell.hpp"
 #include "generator/units/flexblock_pe/flexblock_pe_mac.hpp"
+#include "generator/units/flexblock_pe/flexblock_pe_term.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::flexblock_pe {
@@ -15,15 +15,10 @@ namespace bf::flexblock_pe {
 namespace fb = golden::flexblock;
 using fb::Mode;
 using golden::FlexblockPeConfig;
-using vlog::bit;
-using vlog::hex_lit;
 using vlog::lit;
-using vlog::part;
 using vlog::zext;
 
 namespace {
-
-constexpr int kExpBaseBits = 10;  // exp_a + exp_b + (32 - ma - mb) <= 255 + 255 + 24
 
 class TopBuilder {
  public:
@@ -165,21 +160,7 @@ void TopBuilder::accumulate(const std::string& add) {
   auto& m = m_;
   m.blank();
   m.comment("Stage 2: T = segment_term(S, exp_a, exp_b, ma, mb).");
-  blocks::ScaledIntToFp32 conv;
-  conv.value = "rec_sum_q";
-  conv.width = seg_bits_;
-  conv.exp_base = "rec_exp_q";
-  conv.exp_base_width = kExpBaseBits;
-  conv.exp_base_max = 255 + 255 + 24;
-  conv.base_bias = 284;
-  conv.exp_base_doc = "exp_base";
-  const std::string packed = blocks::scaled_int_to_fp32(m, "conv", conv);
-  m.wire("term", 32);
-  m.assign("term",
-           fmt::format("rec_nan_q ? {} : ((conv_mag == {}) ? {} : {})",
-                       hex_lit(32, golden::fp_nan(golden::FloatFormat::fp32())), lit(seg_bits_, 0),
-                       hex_lit(32, 0), packed),
-           "NaN group, zero sum, or the rounded value");
+  segment_term(m, "rec_sum_q", seg_bits_, "rec_exp_q", "rec_nan_q");
   m.blank();
   m.comment("fp32 accumulator (golden: acc = fp_add(row_start ? +0 : acc, T)).");
   const std::string& token = shell_->valid();
