@@ -84,6 +84,11 @@ class ConverterDesign : public Design {
   TestVector random_case(std::mt19937_64& rng) const override {
     return flexblock_converter::random_case(p_, rng);
   }
+  std::vector<Workload> workloads() const override { return flexblock_converter::workloads(p_); }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override {
+    return flexblock_converter::workload_chunk(p_, name, rng);
+  }
 
   // Storage of one group per mode: the shared exponent and the codes.
   nlohmann::ordered_json metrics() const override {

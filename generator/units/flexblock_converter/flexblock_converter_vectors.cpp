@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 namespace bf::flexblock_converter {
@@ -164,6 +165,35 @@ TestVector random_case(const FlexblockConverterParams& p, std::mt19937_64& rng) 
     tv.inputs[1].set(i * 32, 32, f);
   }
   return tv;
+}
+
+std::vector<Design::Workload> workloads(const FlexblockConverterParams& p) {
+  std::vector<Design::Workload> v;
+  for (fb::Mode mode : {fb::Mode::M16, fb::Mode::M8, fb::Mode::M4}) {
+    Design::Workload w;
+    w.name = "bfp" + fb::mode_name(mode);
+    w.doc = fmt::format(
+        "one group of {} N(0, 1) values per transaction (a conv layer's activations or "
+        "gradients) in the {}-bit mode",
+        p.group(mode), fb::mantissa_bits(mode));
+    v.push_back(w);
+  }
+  return v;
+}
+
+std::vector<TestVector> workload_chunk(const FlexblockConverterParams& p, const std::string& name,
+                                       std::mt19937_64& rng) {
+  for (uint32_t code = 0; code < 3; ++code) {
+    const fb::Mode mode = fb::mode_from_code(code);
+    if (name != "bfp" + fb::mode_name(mode)) continue;
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<uint32_t> xs(static_cast<std::size_t>(p.group(mode)));
+    for (auto& x : xs) x = bits_of(normal(rng));
+    TestVector v = make(p, code, xs, 0u, name);
+    v.label = name;
+    return {v};
+  }
+  throw std::logic_error("flexblock.converter: unknown workload " + name);
 }
 
 }  // namespace bf::flexblock_converter
