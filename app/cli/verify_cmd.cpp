@@ -26,6 +26,7 @@ struct VerifyArgs {
   bool trace = false;
   long corrupt_bit = -1;
   bool netlist = false;
+  bool fast_compile = false;
 };
 }  // namespace
 
@@ -52,6 +53,10 @@ void add_verify_command(CLI::App& app, int& exit_code) {
                 "simulate the gate-level netlist the area/timing/power flows map the design onto "
                 "(hierarchical synthesis, cached; cell models generated from the library's "
                 "functions) instead of the RTL");
+  cmd->add_flag("--fast-compile", a->fast_compile,
+                "compile the Verilator model without C++ optimization: a build several times "
+                "shorter, a slower run (for few vectors, as the test suite runs; --netlist always "
+                "does)");
   const LibraryOptions library = add_library_options(
       cmd, "with --netlist: verify the netlist mapped for this clock period (ABC -D)");
   cmd->add_option("--corrupt-expected-bit", a->corrupt_bit,
@@ -91,7 +96,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
         opt.simulator = sim;
         opt.corrupt_expected_bit = a->corrupt_bit;
         opt.max_vectors_icarus = a->icarus_vectors;
-        opt.fast_compile = a->netlist;
+        opt.fast_compile = a->netlist || a->fast_compile;
         opt.netlist = a->netlist;
         const auto r = tb::verify(*design, files, opt);
         if (r.pass && sim == tb::VerifyOptions::Simulator::Verilator)

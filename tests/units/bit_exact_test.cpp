@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "generator/design/rtl_writer.hpp"
 #include "generator/design/registry.hpp"
+#include "generator/design/rtl_writer.hpp"
 #include "tb/verify.hpp"
 
 namespace bf {
@@ -43,6 +43,7 @@ TEST_P(BitExact, VerilatorMatchesGoldenModel) {
   tb::VerifyOptions opt;
   opt.work_dir = (dir / "verilator").string();
   opt.random_vectors = 30000;
+  opt.fast_compile = true;  // a build several times shorter; 30k vectors still take seconds
   opt.quiet = true;
   const auto r = tb::verify(*design, rtl.files, opt);
   EXPECT_TRUE(r.pass) << r.report;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "generator/blocks/adder_tree.hpp"
@@ -197,9 +198,11 @@ void MacBuilder::sub_multiplier_slots() {
   const vlog::Module mul = multiplier(4);
   m.use(mul);
   m.blank();
+  // The widths never exceed the beat sum's: a fixed PE's narrower sums are
+  // exact modulo 2^w, as two's complement sums are.
+  const int tb = std::min(kSlotTermBits, w_), gb = std::min(kGroupSumBits, w_);
   m.comment("The 16 sub-multiplier slots; each product placed within its group.");
-  m.wire("slot_terms", kSlots * kSlotTermBits,
-         fmt::format("slot s at [{0}*s +: {0}], two's complement", kSlotTermBits));
+  m.wire("slot_terms", kSlots * tb, fmt::format("slot s at [{0}*s +: {0}], two's complement", tb));
   m.wire("negs", kSlots, "slot s's product is negative");
   vlog::GenerateFor g;
   g.genvar = "s";
@@ -214,12 +217,11 @@ void MacBuilder::sub_multiplier_slots() {
                          {"b_i", vlog::lane("slot_b", 4 * kSlots, "s", 4, 0, 4)},
                          {"p_o", "prod"}}),
       vlog::Assign{"neg", vlog::lane("slot_neg", kSlots, "s", 1, 0, 1), ""},
-      vlog::Assign{
-          vlog::lane("slot_terms", kSlots * kSlotTermBits, "s", kSlotTermBits, 0, kSlotTermBits),
-          fmt::format("({{{{{0}{{neg}}}}, neg, prod ^ {{8{{neg}}}}}} << {{{1}, 2'b00}}) | "
-                      "({{{2}{{neg}}}} & ~({{{2}{{1'b1}}}} << {{{1}, 2'b00}}))",
-                      kSlotTermBits - 9, rel, kSlotTermBits),
-          "x << 4 rel, or its ~ (= -x - 1): ~prod shifted in over ones"},
+      vlog::Assign{vlog::lane("slot_terms", kSlots * tb, "s", tb, 0, tb),
+                   fmt::format("({{{{{0}{{neg}}}}, neg, prod ^ {{8{{neg}}}}}} << {{{1}, 2'b00}}) | "
+                               "({{{2}{{neg}}}} & ~({{{2}{{1'b1}}}} << {{{1}, 2'b00}}))",
+                               tb - 9, rel, tb),
+                   "x << 4 rel, or its ~ (= -x - 1): ~prod shifted in over ones"},
       vlog::Assign{vlog::lane("negs", kSlots, "s", 1, 0, 1), "neg", ""}};
   m.add(g);
   // Level 1: each group's four terms; level 2: the groups, each shifted by
@@ -231,13 +233,10 @@ void MacBuilder::sub_multiplier_slots() {
   m.wire("terms", kGroups * w_, fmt::format("group g at [{0}*g +: {0}], two's complement", w_));
   for (int grp = 0; grp < kGroups; ++grp) {
     std::vector<std::string> in;
-    for (int k = 0; k < 4; ++k)
-      in.push_back(part("slot_terms", (4 * grp + k) * kSlotTermBits, kSlotTermBits));
-    const std::string sum =
-        blocks::signed_adder_tree(m, fmt::format("group{}", grp), in, kSlotTermBits, kGroupSumBits);
+    for (int k = 0; k < 4; ++k) in.push_back(part("slot_terms", (4 * grp + k) * tb, tb));
+    const std::string sum = blocks::signed_adder_tree(m, fmt::format("group{}", grp), in, tb, gb);
     const std::string base = fmt::format("{{{}, 2'b00}}", part("route_base", 2 * grp, 2));
-    const std::string wide =
-        w_ >= kGroupSumBits ? vlog::sext(sum, kGroupSumBits, w_) : vlog::bits(sum, w_ - 1, 0);
+    const std::string wide = gb == w_ ? sum : vlog::sext(sum, gb, w_);
     m.assign(part("terms", grp * w_, w_), fmt::format("{} << {}", wide, base));
   }
 }
