@@ -62,13 +62,13 @@ constexpr int kBusBits = 64;         // magnitude bits per operand bus
 constexpr int kExpBits = 8;          // shared exponent field
 constexpr uint32_t kNanExp = 255;    // exponent field of an Inf/NaN group
 
-Mode mode_from_code(uint32_t code);        // 0, 1, 2; 3 -> M16
-Mode mode_from_bits(int bits);             // 4, 8, 16; throws std::invalid_argument
-int mantissa_bits(Mode m);                 // 4, 8, 16
-int nibbles(Mode m);                       // 1, 2, 4
-int products_per_beat(Mode a, Mode b);     // P = 16 / (nibbles(a) * nibbles(b))
-int default_group_size(Mode m);            // 54, 108, 216 (BFPsim's conv groups)
-std::string mode_name(Mode m);             // "4", "8", "16"
+Mode mode_from_code(uint32_t code);     // 0, 1, 2; 3 -> M16
+Mode mode_from_bits(int bits);          // 4, 8, 16; throws std::invalid_argument
+int mantissa_bits(Mode m);              // 4, 8, 16
+int nibbles(Mode m);                    // 1, 2, 4
+int products_per_beat(Mode a, Mode b);  // P = 16 / (nibbles(a) * nibbles(b))
+int default_group_size(Mode m);         // 54, 108, 216 (BFPsim's conv groups)
+std::string mode_name(Mode m);          // "4", "8", "16"
 
 // The BFP format of a mode (what the converter produces).
 BlockFormat bfp_format(Mode m, int group_size, Rounding rounding = Rounding::Truncate);

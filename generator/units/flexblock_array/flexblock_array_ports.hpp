@@ -12,10 +12,8 @@ namespace bf::flexblock_array {
 std::vector<PortSpec> input_ports(const golden::FlexblockArrayParams& p);
 std::vector<PortSpec> output_ports(const golden::FlexblockArrayParams& p);
 PortValues to_ports(const golden::FlexblockArrayParams& p, const golden::FlexblockArrayBeat& b);
-golden::FlexblockArrayBeat from_ports(const golden::FlexblockArrayParams& p,
-                                      const PortValues& in);
-PortValues to_ports(const golden::FlexblockArrayParams& p,
-                    const golden::FlexblockArrayOutput& out);
+golden::FlexblockArrayBeat from_ports(const golden::FlexblockArrayParams& p, const PortValues& in);
+PortValues to_ports(const golden::FlexblockArrayParams& p, const golden::FlexblockArrayOutput& out);
 golden::FlexblockArrayOutput outputs_from_ports(const golden::FlexblockArrayParams& p,
                                                 const PortValues& out);
 

@@ -100,8 +100,7 @@ ArraySchedule schedule_gemm(const FlexblockArrayParams& p, const BfpRows& a, con
       }
     }
   if (drain)
-    for (int i = 0; i < array_drain_cycles(p); ++i)
-      s.beats.push_back(FlexblockArrayBeat::zeros(p));
+    for (int i = 0; i < array_drain_cycles(p); ++i) s.beats.push_back(FlexblockArrayBeat::zeros(p));
   return s;
 }
 

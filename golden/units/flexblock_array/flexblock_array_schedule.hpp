@@ -35,8 +35,7 @@ struct BfpRows {
   // Quantizes row-major fp32 values (rows x k) with the BFP converter's
   // golden model (golden::quantize_block, flexblock::bfp_format).
   static BfpRows quantize(flexblock::Mode mode, int group, int rows, int k,
-                          const std::vector<float>& values,
-                          Rounding rounding = Rounding::Truncate);
+                          const std::vector<float>& values, Rounding rounding = Rounding::Truncate);
 };
 
 struct ArraySchedule {

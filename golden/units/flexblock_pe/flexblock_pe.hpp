@@ -28,7 +28,7 @@ namespace bf::golden {
 
 // The engine both units generate.
 struct FlexblockPeConfig {
-  bool fixed = false;                       // one mode, no mode ports
+  bool fixed = false;                           // one mode, no mode ports
   flexblock::Mode mode = flexblock::Mode::M16;  // the fixed PE's mode
   int max_segment = 216;
   // Fixed PE only: one multiplier per product written as `*` (the synthesis
