@@ -35,8 +35,7 @@ GemmOperands gaussian_gemm(Mode ma, Mode mb, int m, int n, int k, std::mt19937_6
   std::vector<float> a(static_cast<std::size_t>(m * k)), b(static_cast<std::size_t>(n * k));
   for (auto& x : a) x = normal(rng);
   for (auto& x : b) x = normal(rng);
-  return {golden::BfpRows::quantize(ma, fb::default_group_size(ma), m, k, a),
-          golden::BfpRows::quantize(mb, fb::default_group_size(mb), n, k, b)};
+  return {fb::bfp_quantize_a(a.data(), m, k, ma), fb::bfp_quantize_a(b.data(), n, k, mb)};
 }
 
 std::vector<TestVector> corner_cases(const FlexblockArrayParams& p) {
@@ -62,11 +61,11 @@ std::vector<TestVector> corner_cases(const FlexblockArrayParams& p) {
   // Inf) in the last row, the smallest (underflow) in column 0.
   {
     auto g = gaussian_gemm(Mode::M8, Mode::M8, p.rows, p.cols, 60, rng);
-    g.a.exp[0] = fb::kNanExp;
-    for (int i = 0; i < g.a.groups(); ++i)
-      g.a.exp[static_cast<std::size_t>((p.rows - 1) * g.a.groups() + i)] = 254;
-    for (auto& e : g.bt.exp) e = 254;
-    for (int i = 0; i < g.bt.groups(); ++i) g.bt.exp[static_cast<std::size_t>(i)] = 1;
+    g.a.exps[0] = fb::kNanExp;
+    for (int i = 0; i < g.a.groups_per_row(); ++i)
+      g.a.exps[static_cast<std::size_t>((p.rows - 1) * g.a.groups_per_row() + i)] = 254;
+    for (auto& e : g.bt.exps) e = 254;
+    for (int i = 0; i < g.bt.groups_per_row(); ++i) g.bt.exps[static_cast<std::size_t>(i)] = 1;
     append(out, p, golden::schedule_gemm(p, g.a, g.bt, false), "NaN, overflow and underflow");
   }
   // Mode code 3 reads as 16 bits; then drain.

@@ -27,7 +27,7 @@ std::vector<TestVector> workload_chunk(const golden::FlexblockArrayParams& p,
 // A GEMM of Gaussian values in the given modes (default groups), as BFP rows
 // of A (m x k) and of B's columns (n x k).
 struct GemmOperands {
-  golden::BfpRows a, bt;
+  golden::flexblock::BfpMatrix a, bt;
 };
 GemmOperands gaussian_gemm(golden::flexblock::Mode ma, golden::flexblock::Mode mb, int m, int n,
                            int k, std::mt19937_64& rng);

@@ -4,67 +4,33 @@
 #include <stdexcept>
 #include <string>
 
-#include "golden/formats/float_format.hpp"
-
 namespace bf::golden {
 
 namespace fb = flexblock;
 
-BfpRows BfpRows::quantize(fb::Mode mode, int group, int rows, int k,
-                          const std::vector<float>& values, Rounding rounding) {
-  if (values.size() != static_cast<std::size_t>(rows) * static_cast<std::size_t>(k))
-    throw std::invalid_argument("BfpRows::quantize: expected rows * k values");
-  BfpRows q;
-  q.mode = mode;
-  q.group = group;
-  q.rows = rows;
-  q.k = k;
-  const BlockFormat f = fb::bfp_format(mode, group, rounding);
-  const int m = fb::mantissa_bits(mode);
-  std::vector<uint32_t> in, codes;
-  for (int r = 0; r < rows; ++r)
-    for (int start = 0; start < k; start += group) {
-      const int n = std::min(group, k - start);
-      in.resize(static_cast<std::size_t>(n));
-      codes.resize(in.size());
-      for (int i = 0; i < n; ++i)
-        in[static_cast<std::size_t>(i)] =
-            fp32_bits(values[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) +
-                             static_cast<std::size_t>(start + i)]);
-      q.exp.push_back(quantize_block(f, in, codes));
-      for (uint32_t code : codes) {
-        q.sign.push_back(code >> m);
-        q.mag.push_back(code & ((1u << m) - 1));
-      }
-    }
-  return q;
-}
-
 namespace {
 
 // Lanes [k0 + b*P, ...) of one row packed as a bus and a sign word.
-void pack_lanes(const BfpRows& x, int row, int from, int to, uint64_t& mag, uint32_t& sign) {
+void pack_lanes(const fb::BfpMatrix& x, int row, int from, int to, uint64_t& mag, uint32_t& sign) {
   mag = 0;
   sign = 0;
   if (row >= x.rows) return;
   const int w = fb::mantissa_bits(x.mode);
   for (int kk = from; kk < to; ++kk) {
-    const auto e = static_cast<std::size_t>(row) * static_cast<std::size_t>(x.k) +
-                   static_cast<std::size_t>(kk);
-    mag |= static_cast<uint64_t>(x.mag[e]) << (w * (kk - from));
-    sign |= x.sign[e] << (kk - from);
+    const int32_t v = x.mantissa(row, kk);  // sign and magnitude on the buses
+    mag |= static_cast<uint64_t>(v < 0 ? -static_cast<int64_t>(v) : v) << (w * (kk - from));
+    sign |= static_cast<uint32_t>(v < 0) << (kk - from);
   }
 }
 
-uint32_t group_exp(const BfpRows& x, int row, int kk) {
-  if (row >= x.rows) return 0;
-  return x.exp[static_cast<std::size_t>(row * x.groups() + kk / x.group)];
+uint32_t group_exp(const fb::BfpMatrix& x, int row, int kk) {
+  return row >= x.rows ? 0 : x.exponent(row, kk / x.group);
 }
 
 }  // namespace
 
-ArraySchedule schedule_gemm(const FlexblockArrayParams& p, const BfpRows& a, const BfpRows& bt,
-                            bool drain) {
+ArraySchedule schedule_gemm(const FlexblockArrayParams& p, const fb::BfpMatrix& a,
+                            const fb::BfpMatrix& bt, bool drain) {
   if (a.k != bt.k) throw std::invalid_argument("schedule_gemm: A and B differ in K");
   const int lanes = fb::products_per_beat(a.mode, bt.mode);
   const auto segments = fb::segment_lengths(a.k, a.group, bt.group);

@@ -17,36 +17,21 @@
 #include <cstdint>
 #include <vector>
 
+#include "golden/flexblock/bfp_gemm.hpp"
 #include "golden/units/flexblock_array/flexblock_array.hpp"
 
 namespace bf::golden {
-
-// A matrix in BFP along K: `rows` rows of k elements, groups of `group`
-// along each row (the last may be short).
-struct BfpRows {
-  flexblock::Mode mode = flexblock::Mode::M16;
-  int group = 54;
-  int rows = 0;
-  int k = 0;
-  std::vector<uint32_t> sign, mag;  // [row * k + kk]
-  std::vector<uint32_t> exp;        // [row * groups() + g]
-
-  int groups() const { return (k + group - 1) / group; }
-  // Quantizes row-major fp32 values (rows x k) with the BFP converter's
-  // golden model (golden::quantize_block, flexblock::bfp_format).
-  static BfpRows quantize(flexblock::Mode mode, int group, int rows, int k,
-                          const std::vector<float>& values, Rounding rounding = Rounding::Truncate);
-};
 
 struct ArraySchedule {
   std::vector<FlexblockArrayBeat> beats;
   int tiles = 0;
 };
 
-// `a` holds A's M rows, `bt` B's N columns as rows; both have the same k.
+// `a` holds A's M rows, `bt` B's N columns as rows (flexblock::bfp_quantize_a
+// and bfp_quantize_b); both have the same k.
 // `drain`: append the drain beats (false when another GEMM follows at once).
-ArraySchedule schedule_gemm(const FlexblockArrayParams& p, const BfpRows& a, const BfpRows& bt,
-                            bool drain = true);
+ArraySchedule schedule_gemm(const FlexblockArrayParams& p, const flexblock::BfpMatrix& a,
+                            const flexblock::BfpMatrix& bt, bool drain = true);
 
 // The M x N fp32 results (row-major) from the outputs of the schedule's
 // beats, in order. Throws std::runtime_error if an output is missing.

@@ -14,34 +14,11 @@ namespace {
 
 namespace fb = golden::flexblock;
 using fb::Mode;
-using golden::BfpRows;
 using golden::FlexblockArrayParams;
 
-// C[m][n] straight from the contract: segments in K order, exact sums.
-std::vector<uint32_t> contract_gemm(const BfpRows& a, const BfpRows& bt) {
-  std::vector<uint32_t> c;
-  const auto segments = fb::segment_lengths(a.k, a.group, bt.group);
-  for (int m = 0; m < a.rows; ++m)
-    for (int n = 0; n < bt.rows; ++n) {
-      uint32_t acc = 0;
-      int k0 = 0;
-      for (int len : segments) {
-        int64_t s = 0;
-        for (int kk = k0; kk < k0 + len; ++kk) {
-          const auto ea = static_cast<std::size_t>(m * a.k + kk);
-          const auto eb = static_cast<std::size_t>(n * bt.k + kk);
-          const int64_t p = static_cast<int64_t>(a.mag[ea]) * bt.mag[eb];
-          s += (a.sign[ea] ^ bt.sign[eb]) ? -p : p;
-        }
-        const uint32_t term = fb::segment_term(
-            s, a.exp[static_cast<std::size_t>(m * a.groups() + k0 / a.group)],
-            bt.exp[static_cast<std::size_t>(n * bt.groups() + k0 / bt.group)], a.mode, bt.mode);
-        acc = fb::accumulate(acc, term);
-        k0 += len;
-      }
-      c.push_back(acc);
-    }
-  return c;
+// C straight from the contract: the golden GEMM's reference implementation.
+std::vector<uint32_t> contract_gemm(const fb::BfpMatrix& a, const fb::BfpMatrix& bt) {
+  return fb::bfp_gemm_reference(a, bt);
 }
 
 std::vector<golden::FlexblockArrayOutput> run(const FlexblockArrayParams& p,
@@ -52,7 +29,7 @@ std::vector<golden::FlexblockArrayOutput> run(const FlexblockArrayParams& p,
   return out;
 }
 
-int expected_beats(const FlexblockArrayParams& p, const BfpRows& a, const BfpRows& bt) {
+int expected_beats(const FlexblockArrayParams& p, const fb::BfpMatrix& a, const fb::BfpMatrix& bt) {
   int per_tile = 0;
   for (int len : fb::segment_lengths(a.k, a.group, bt.group))
     per_tile += std::max(fb::segment_beats(len, a.mode, bt.mode), p.cols);
