@@ -33,5 +33,6 @@ void add_timing_command(CLI::App& app, int& exit_code);
 void add_power_command(CLI::App& app, int& exit_code);
 void add_compare_command(CLI::App& app, int& exit_code);
 void add_map_command(CLI::App& app, int& exit_code);
+void add_train_step_command(CLI::App& app, int& exit_code);
 
 }  // namespace bf::cli

@@ -7,86 +7,25 @@
 // The model and how it differs from SCALE-Sim: golden/flexblock/mapping.hpp.
 //
 // CONFIG is read here, not through the unit table: the model needs only the
-// array's parameters (rows, cols, max_segment), read and checked by the
-// shared config reader so messages carry positions and did-you-means.
-// Shipped networks (configs/networks/) are found through the source tree
-// this binary was built from, or $BLOCKFORGE_NETWORKS_DIR.
+// array's parameters (rows, cols, max_segment); app/studies/flexblock_inputs
+// reads them and finds the networks.
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "app/cli/cli.hpp"
+#include "app/studies/flexblock_inputs.hpp"
 #include "app/studies/map_report.hpp"
-#include "generator/config/config.hpp"
 #include "golden/flexblock/mapping_network.hpp"
-
-#ifndef BLOCKFORGE_NETWORKS_DIR
-#error "BLOCKFORGE_NETWORKS_DIR must point at the configs/networks source folder"
-#endif
 
 namespace bf::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 namespace fb = golden::flexblock;
 
-constexpr const char* kUnit = "flexblock.array";
 constexpr int kMaxBatch = 1 << 16;
-
-struct ShippedNetwork {
-  const char* name;
-  const char* file;
-};
-constexpr ShippedNetwork kShipped[] = {{"resnet18-cifar", "resnet18_cifar.csv"},
-                                       {"mobilenetv2", "mobilenetv2.csv"}};
-
-std::string networks_dir() {
-  if (const char* dir = std::getenv("BLOCKFORGE_NETWORKS_DIR"); dir && *dir) return dir;
-  return BLOCKFORGE_NETWORKS_DIR;
-}
-
-// A shipped name, else a path to a layer table.
-std::pair<std::string, std::string> resolve_network(const std::string& arg) {
-  std::vector<std::string> names;
-  for (const auto& s : kShipped) {
-    names.emplace_back(s.name);
-    if (arg != s.name) continue;
-    const std::string path = (fs::path(networks_dir()) / s.file).string();
-    if (!fs::exists(path))
-      throw std::runtime_error(fmt::format(
-          "network '{}': its table {} is missing; set BLOCKFORGE_NETWORKS_DIR to the folder "
-          "holding {} (configs/networks/ of the source tree)",
-          arg, path, s.file));
-    return {arg, path};
-  }
-  if (fs::exists(arg)) return {fs::path(arg).stem().string(), arg};
-  std::string hint = cfg::did_you_mean(arg, names);
-  // A shortened name ("resnet18", "mobilenet") is too far for an edit
-  // distance but plainly means the shipped network that contains it.
-  for (const auto& n : names)
-    if (hint.empty() && arg.size() >= 3 && n.find(arg) != std::string::npos)
-      hint = "did you mean '" + n + "'?";
-  throw std::runtime_error(fmt::format(
-      "unknown network '{}': not a shipped network ({}) nor an existing file{}; give a shipped "
-      "name or the path of a layer table (CSV name,type,cin,cout,k,stride,pad,h,w, see "
-      "configs/networks/)",
-      arg, fmt::join(names, ", "), hint.empty() ? "" : " (" + hint + ")"));
-}
-
-golden::FlexblockArrayParams read_array(const std::string& path, std::string& name) {
-  const cfg::DesignFile f = cfg::load_design_file(path);
-  if (f.unit != kUnit)
-    throw std::runtime_error(
-        fmt::format("{}: unit is '{}', expected '{}': map models the FlexBlock array (e.g. "
-                    "configs/flexblock_array.toml)",
-                    f.unit_where, f.unit, kUnit));
-  name = f.name.empty() ? "flexblock_array" : f.name;
-  return cfg::read_params<golden::FlexblockArrayParams>(f.params, path, kUnit);
-}
 
 struct MapOptions {
   std::string config;
@@ -112,7 +51,7 @@ int run_map(const MapOptions& o) {
 
   MapReportInput in;
   in.config = o.config;
-  in.array = read_array(o.config, in.array_name);
+  in.array = read_flexblock_array(o.config, in.array_name);
   std::tie(in.network, in.network_path) = resolve_network(o.network);
   const fb::Network net = fb::load_network(in.network_path);
   in.net = &net;

@@ -36,6 +36,11 @@ int mantissa_bits(Mode m) { return 4 << static_cast<int>(m); }
 int nibbles(Mode m) { return 1 << static_cast<int>(m); }
 int products_per_beat(Mode a, Mode b) { return kSubMultipliers / (nibbles(a) * nibbles(b)); }
 
+std::string mode_pair_name(Mode a, Mode b) {
+  if (a == b) return "bfp" + mode_name(a);
+  return "bfp" + mode_name(a) + "x" + mode_name(b);
+}
+
 int default_group_size(Mode m) {
   // BFPsim's conv groups [1,24,3,3], [1,12,3,3], [1,6,3,3]: 864 mantissa bits
   // per group in every mode.

@@ -69,6 +69,9 @@ int nibbles(Mode m);                    // 1, 2, 4
 int products_per_beat(Mode a, Mode b);  // P = 16 / (nibbles(a) * nibbles(b))
 int default_group_size(Mode m);         // 54, 108, 216 (BFPsim's conv groups)
 std::string mode_name(Mode m);          // "4", "8", "16"
+// The name of a mode pair's workloads and measurements: "bfp16", "bfp8",
+// "bfp4" when A and B share a mode, else "bfp<A>x<B>" ("bfp4x16").
+std::string mode_pair_name(Mode a, Mode b);
 
 // The BFP format of a mode (what the converter produces).
 BlockFormat bfp_format(Mode m, int group_size, Rounding rounding = Rounding::Truncate);

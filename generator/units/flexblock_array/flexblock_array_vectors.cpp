@@ -123,47 +123,36 @@ TestVector random_case(const FlexblockArrayParams& p, std::mt19937_64& rng) {
   return {to_ports(p, b), "random"};
 }
 
-namespace {
-
-struct ModeWorkload {
-  const char* name;
-  Mode a, b;
-};
-constexpr ModeWorkload kWorkloads[] = {{"bfp16", Mode::M16, Mode::M16},
-                                       {"bfp8", Mode::M8, Mode::M8},
-                                       {"bfp4", Mode::M4, Mode::M4},
-                                       {"bfp4x16", Mode::M4, Mode::M16}};
-
-}  // namespace
-
 std::vector<Design::Workload> workloads(const FlexblockArrayParams& p) {
   std::vector<Design::Workload> v;
-  for (const auto& w : kWorkloads) {
-    std::mt19937_64 rng(1);
-    const auto g = gaussian_gemm(w.a, w.b, 2 * p.rows, 2 * p.cols, kWorkloadK, rng);
-    const auto s = golden::schedule_gemm(p, g.a, g.bt, true);
-    Design::Workload d;
-    d.name = w.name;
-    d.doc = fmt::format(
-        "{} x {} x {} GEMMs of Gaussian values in A {}-bit x B {}-bit BFP (default groups, "
-        "truncated), tiles back to back, then the drain",
-        2 * p.rows, 2 * p.cols, kWorkloadK, fb::mantissa_bits(w.a), fb::mantissa_bits(w.b));
-    d.ops =
-        static_cast<double>(4 * p.rows * p.cols * kWorkloadK) / static_cast<double>(s.beats.size());
-    v.push_back(d);
-  }
+  for (const Mode a : kModes)
+    for (const Mode b : kModes) {
+      std::mt19937_64 rng(1);
+      const auto g = gaussian_gemm(a, b, 2 * p.rows, 2 * p.cols, kWorkloadK, rng);
+      const auto s = golden::schedule_gemm(p, g.a, g.bt, true);
+      Design::Workload d;
+      d.name = fb::mode_pair_name(a, b);
+      d.doc = fmt::format(
+          "{} x {} x {} GEMMs of Gaussian values in A {}-bit x B {}-bit BFP (default groups, "
+          "truncated), tiles back to back, then the drain",
+          2 * p.rows, 2 * p.cols, kWorkloadK, fb::mantissa_bits(a), fb::mantissa_bits(b));
+      d.ops = static_cast<double>(4 * p.rows * p.cols * kWorkloadK) /
+              static_cast<double>(s.beats.size());
+      v.push_back(d);
+    }
   return v;
 }
 
 std::vector<TestVector> workload_chunk(const FlexblockArrayParams& p, const std::string& name,
                                        std::mt19937_64& rng) {
-  for (const auto& w : kWorkloads) {
-    if (name != w.name) continue;
-    const auto g = gaussian_gemm(w.a, w.b, 2 * p.rows, 2 * p.cols, kWorkloadK, rng);
-    std::vector<TestVector> out;
-    append(out, p, golden::schedule_gemm(p, g.a, g.bt, true), name);
-    return out;
-  }
+  for (const Mode a : kModes)
+    for (const Mode b : kModes) {
+      if (name != fb::mode_pair_name(a, b)) continue;
+      const auto g = gaussian_gemm(a, b, 2 * p.rows, 2 * p.cols, kWorkloadK, rng);
+      std::vector<TestVector> out;
+      append(out, p, golden::schedule_gemm(p, g.a, g.bt, true), name);
+      return out;
+    }
   throw std::logic_error("flexblock.array: unknown workload " + name);
 }
 

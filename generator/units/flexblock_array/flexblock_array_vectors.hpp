@@ -18,8 +18,9 @@ namespace bf::flexblock_array {
 std::vector<TestVector> corner_cases(const golden::FlexblockArrayParams& p);
 TestVector random_case(const golden::FlexblockArrayParams& p, std::mt19937_64& rng);
 
-// "bfp16", "bfp8", "bfp4", "bfp4x16": a (2 rows) x (2 cols) x 576 GEMM of
-// Gaussian values per chunk, drained; ops = useful MACs per beat.
+// One workload per mode pair, named by mode_pair_name() (bfp_dot.hpp): a (2 rows) x
+// (2 cols) x 576 GEMM of Gaussian values per chunk, drained; ops = useful
+// MACs per beat.
 std::vector<Design::Workload> workloads(const golden::FlexblockArrayParams& p);
 std::vector<TestVector> workload_chunk(const golden::FlexblockArrayParams& p,
                                        const std::string& name, std::mt19937_64& rng);
