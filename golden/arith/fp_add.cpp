@@ -14,7 +14,7 @@ void FpAddSpec::validate() const {
 }
 
 uint32_t fp_add(const FpAddSpec& s, uint32_t a, uint32_t b) {
-  return fp_detail::add(fp_detail::Fmt(s.f), s.rounding, a, b);
+  return fp_detail::add(fp_detail::Fmt(s.f, s.overflow), s.rounding, a, b);
 }
 
 uint32_t fp_sub(const FpAddSpec& s, uint32_t a, uint32_t b) {
@@ -22,13 +22,13 @@ uint32_t fp_sub(const FpAddSpec& s, uint32_t a, uint32_t b) {
 }
 
 void fp_add(const FpAddSpec& s, const uint32_t* a, const uint32_t* b, uint32_t* y, std::size_t n) {
-  const fp_detail::Fmt f(s.f);
+  const fp_detail::Fmt f(s.f, s.overflow);
   for (std::size_t i = 0; i < n; ++i) y[i] = fp_detail::add(f, s.rounding, a[i], b[i]);
 }
 
 uint32_t fp_sum_tree(const FpAddSpec& s, const uint32_t* x, std::size_t n) {
   if (n == 0) return fp_zero(s.f, false);
-  const fp_detail::Fmt f(s.f);
+  const fp_detail::Fmt f(s.f, s.overflow);
   // In place: level k keeps its values in the first ceil(n / 2^k) slots.
   std::vector<uint32_t> v(x, x + n);
   for (std::size_t len = n; len > 1; len = (len + 1) / 2) {
@@ -40,7 +40,7 @@ uint32_t fp_sum_tree(const FpAddSpec& s, const uint32_t* x, std::size_t n) {
 }
 
 uint32_t fp_sum_serial(const FpAddSpec& s, uint32_t init, const uint32_t* x, std::size_t n) {
-  const fp_detail::Fmt f(s.f);
+  const fp_detail::Fmt f(s.f, s.overflow);
   uint32_t acc = init;
   for (std::size_t i = 0; i < n; ++i) acc = fp_detail::add(f, s.rounding, acc, x[i]);
   return acc;

@@ -1,8 +1,12 @@
 #pragma once
-// fp_add: y = a + b in one IEEE format, one rounding. Bit-exact model of the
+// fp_add: y = a + b in one format, one rounding. Bit-exact model of the
 // arith.fp_add unit and of the fp adder module built by
 // generator/blocks/fp_modules.hpp. Plus the accumulation orders that units
 // summing many products share (fp_sum_tree, fp_sum_serial, fp_dot).
+//
+// The format is an IEEE one or one without special values (fp_core.hpp); in
+// the latter every code is finite, so only the last three rows apply, and a
+// sum beyond max normal saturates to +-max_normal.
 //
 //   NaN operand, or Inf + (-Inf)   -> canonical quiet NaN
 //   Inf + x                        -> that Inf
@@ -29,8 +33,12 @@ namespace bf::golden {
 struct FpAddSpec {
   FloatFormat f = FloatFormat::fp32();
   Rounding rounding = Rounding::NearestEven;
+  // Finite sums beyond max normal (fp_core.hpp): the default gives Inf in IEEE
+  // formats (nearest modes) and +-max_normal in formats without Inf.
+  Overflow overflow = Overflow::Infinity;
 
-  // Throws std::invalid_argument: f without IEEE specials, stochastic rounding.
+  // Throws std::invalid_argument: f with NaN but no Inf (e4m3), stochastic
+  // rounding.
   void validate() const;
 };
 

@@ -21,10 +21,10 @@ FpValue fp_unpack(const FloatFormat& f, uint32_t code) {
 }
 
 void check_result_format(const FloatFormat& f, const char* what) {
-  if (f.specials != SpecialValues::Ieee)
+  if (f.specials == SpecialValues::NanOnlyAllOnes)
     throw std::invalid_argument(fmt::format(
-        "{} format {} has no IEEE Inf/NaN; arithmetic results need fp32, bf16, fp16, e5m2 or "
-        "another IEEE-style format",
+        "{} format {} has NaN but no Inf; arithmetic results need IEEE Inf/NaN (fp32, bf16, "
+        "fp16, e5m2, ...) or no special values at all (e3m2, fp10_e5m4, ...)",
         what, f.name()));
 }
 
@@ -54,8 +54,9 @@ bool fp_is_inf(const FloatFormat& f, uint32_t code) {
   return fp_unpack(f, code).cls == FpValue::Class::Inf;
 }
 
-uint32_t fp_round_pack(const FloatFormat& f, bool sign, uint64_t sig, int exp, Rounding mode) {
-  return fp_detail::round_pack(fp_detail::Fmt(f), sign, sig, exp, mode);
+uint32_t fp_round_pack(const FloatFormat& f, bool sign, uint64_t sig, int exp, Rounding mode,
+                       Overflow overflow) {
+  return fp_detail::round_pack(fp_detail::Fmt(f, overflow), sign, sig, exp, mode);
 }
 
 }  // namespace bf::golden

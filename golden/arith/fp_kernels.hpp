@@ -12,14 +12,20 @@
 
 namespace bf::golden::fp_detail {
 
-// A format's constants.
+// A format's constants. The *_code members used for results are magnitudes
+// (sign bit 0) chosen once per format and overflow policy, so the kernels
+// never branch on the format's special-value policy (fp_core.hpp):
+//   inf_code: an infinite result (the Inf code, or max normal without Inf);
+//   ovf_code: a finite result beyond max normal under the nearest modes;
+//   nan_code: a NaN result (+max_normal in a format without NaN, as
+//             encode_from_fp32 does; the all-ones magnitude in e4m3).
 struct Fmt {
   int E, M, bias, emin;
-  uint32_t man_mask, mag_mask, field_ones, sign_bit, max_code, inf_code, nan_code;
+  uint32_t man_mask, mag_mask, field_ones, sign_bit, max_code, inf_code, ovf_code, nan_code;
   SpecialValues specials;
   bool subnormals;
 
-  explicit Fmt(const FloatFormat& f)
+  explicit Fmt(const FloatFormat& f, Overflow overflow = Overflow::Infinity)
       : E(f.exp_bits),
         M(f.man_bits),
         bias(f.bias()),
@@ -29,8 +35,12 @@ struct Fmt {
         field_ones((1u << f.exp_bits) - 1),
         sign_bit(1u << (f.exp_bits + f.man_bits)),
         max_code(f.max_normal_code()),
-        inf_code(((1u << f.exp_bits) - 1) << f.man_bits),
-        nan_code(fp_nan(f)),
+        inf_code(f.specials == SpecialValues::Ieee ? ((1u << f.exp_bits) - 1) << f.man_bits
+                                                   : f.max_normal_code()),
+        ovf_code(overflow == Overflow::Infinity ? inf_code : max_code),
+        nan_code(f.specials == SpecialValues::Ieee             ? fp_nan(f)
+                 : f.specials == SpecialValues::NanOnlyAllOnes ? mag_mask
+                                                               : max_code),
         specials(f.specials),
         subnormals(f.subnormals) {}
 };
@@ -87,7 +97,7 @@ inline uint32_t round_pack(const Fmt& f, bool sign, uint64_t sig, int exp, Round
   const int shift = q - exp;
   const uint64_t n = round_shift(sig, shift, mode);
   const uint64_t code_mag = (static_cast<uint64_t>(q - (f.emin - f.M)) << f.M) + n;
-  if (code_mag > f.max_code) return s | (mode == Rounding::Truncate ? f.max_code : f.inf_code);
+  if (code_mag > f.max_code) return s | (mode == Rounding::Truncate ? f.max_code : f.ovf_code);
   if (!f.subnormals && code_mag < (uint64_t{1} << f.M)) return s;
   return s | static_cast<uint32_t>(code_mag);
 }

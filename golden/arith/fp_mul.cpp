@@ -54,12 +54,12 @@ bool FpMulSpec::exact() const {
 }
 
 uint32_t fp_mul(const FpMulSpec& s, uint32_t a, uint32_t b) {
-  return fp_detail::mul(fp_detail::Fmt(s.a), fp_detail::Fmt(s.b), fp_detail::Fmt(s.y), s.rounding,
-                        a, b);
+  return fp_detail::mul(fp_detail::Fmt(s.a), fp_detail::Fmt(s.b), fp_detail::Fmt(s.y, s.overflow),
+                        s.rounding, a, b);
 }
 
 void fp_mul(const FpMulSpec& s, const uint32_t* a, const uint32_t* b, uint32_t* y, std::size_t n) {
-  const fp_detail::Fmt fa(s.a), fb(s.b), fy(s.y);
+  const fp_detail::Fmt fa(s.a), fb(s.b), fy(s.y, s.overflow);
   for (std::size_t i = 0; i < n; ++i) y[i] = fp_detail::mul(fa, fb, fy, s.rounding, a[i], b[i]);
 }
 

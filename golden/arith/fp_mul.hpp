@@ -6,9 +6,13 @@
 //   NaN operand, or 0 * Inf           -> canonical quiet NaN of y
 //   Inf * (nonzero or Inf)            -> Inf, sign a ^ b
 //   0 * finite                        -> zero, sign a ^ b
-//   finite * finite                   -> fp_round_pack(y, sa ^ sb, sig_a * sig_b, ea + eb)
+//   finite * finite                   -> fp_round_pack(y, sa ^ sb, sig_a * sig_b, ea + eb,
+//                                                      rounding, overflow)
 // The significand product is exact (at most 24 + 24 bits), so the one
 // rounding is the correct IEEE rounding of the exact product.
+// y may be a format without special values (fp_core.hpp): products beyond its
+// max normal saturate; if an operand format is IEEE, a NaN result becomes
+// +max_normal and an Inf result +-max_normal (encode_from_fp32's policy).
 
 #include <cstddef>
 #include <cstdint>
@@ -22,8 +26,12 @@ struct FpMulSpec {
   FloatFormat b = FloatFormat::bf16();
   FloatFormat y = FloatFormat::fp32();
   Rounding rounding = Rounding::NearestEven;
+  // Finite products beyond y's max normal (fp_core.hpp): the default gives Inf
+  // in IEEE formats (nearest modes) and +-max_normal in formats without Inf.
+  Overflow overflow = Overflow::Infinity;
 
-  // Throws std::invalid_argument: y without IEEE specials, stochastic rounding.
+  // Throws std::invalid_argument: y with NaN but no Inf (e4m3), stochastic
+  // rounding.
   void validate() const;
 
   // Static facts about the products of finite nonzero operands (what lets

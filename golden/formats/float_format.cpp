@@ -110,7 +110,28 @@ FloatFormat FloatFormat::custom(int exp_bits, int man_bits, SpecialValues specia
   return {exp_bits, man_bits, specials, subnormals};
 }
 
+FloatFormat FloatFormat::plus_mantissa(const FloatFormat& base, int k) {
+  if (k < 0 || base.man_bits + k > 23) {
+    throw std::invalid_argument(
+        fmt::format("float format {}+{}: K must be in 0..{}", base.name(), k, 23 - base.man_bits));
+  }
+  FloatFormat f = base;
+  f.man_bits += k;
+  return f;
+}
+
 std::optional<FloatFormat> FloatFormat::parse(std::string_view name) {
+  if (const auto plus = name.rfind('+'); plus != std::string_view::npos) {
+    // One "+K" only: the base is a plain spelling.
+    const std::string_view base_name = name.substr(0, plus);
+    if (base_name.find('+') != std::string_view::npos) return std::nullopt;
+    int k = 0;
+    const auto base = parse(base_name);
+    if (!base || !parse_small_uint(name.substr(plus + 1), k) || k < 1 || base->man_bits + k > 23) {
+      return std::nullopt;
+    }
+    return plus_mantissa(*base, k);
+  }
   std::string_view s = name;
   const bool ftz = strip_suffix(s, "_ftz");
   for (const auto& n : kNamed) {

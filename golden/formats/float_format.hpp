@@ -63,9 +63,19 @@ struct FloatFormat {
   // Throws std::invalid_argument unless 1 <= exp_bits <= 8, 0 <= man_bits <= 23.
   static FloatFormat custom(int exp_bits, int man_bits,
                             SpecialValues specials = SpecialValues::None, bool subnormals = true);
+  // LightNorm's "+K" formats: the exponent field of `base` with K more mantissa
+  // bits, specials and subnormal policy kept (fp10 1-5-4 "+8" = e5m12, an
+  // 18-bit format; bf16 "+8" = e8m15 with IEEE specials). They are ordinary
+  // custom formats; this names the construction. Throws std::invalid_argument
+  // unless k >= 0 and base.man_bits + k <= 23.
+  static FloatFormat plus_mantissa(const FloatFormat& base, int k);
   // Accepts the names above ("fp32", "bf16", "fp16", "e5m2", "e4m3", "e3m2",
   // "e2m3", "e2m1"), "e<E>m<M>" and "fp<w>_e<E>m<M>" (w must be 1+E+M) for
   // custom formats (specials None), and the suffixes described at name().
+  // Any of these followed by "+<K>" (K >= 1, no leading zeros) is
+  // plus_mantissa(that format, K): "fp10_e5m4+8", "e5m4+8", "bf16+8",
+  // "fp10_e5m4_ftz+8" (the "+K" comes last). name() of the result is the plain
+  // spelling ("fp18_e5m12"), so parse(name()) == *this still holds.
   static std::optional<FloatFormat> parse(std::string_view name);
 };
 
