@@ -24,6 +24,7 @@
 #include "app/studies/train_step_estimate.hpp"
 #include "generator/design/registry.hpp"
 #include "generator/design/rtl_writer.hpp"
+#include "synth/area.hpp"
 #include "synth/power_model.hpp"
 #include "tb/energy_flow.hpp"
 #include "tb/toggle_sim.hpp"
@@ -41,6 +42,7 @@ struct TrainStepOptions {
   std::string config;
   std::string baseline;
   std::string baseline_workload = "gemm";
+  std::string energy_from;  // a smaller flexblock.array to measure instead
   std::string network;
   int64_t batch = 128;
   std::vector<std::string> schedules;
@@ -98,7 +100,23 @@ int run_train_step(const TrainStepOptions& o, const LibraryOptions& library) {
           fmt::format("schedule {} on {} ({}): {}", s.name, ctx.array_name, o.config, e.what()));
     }
   }
-  const auto array = load_design(o.config);
+  // The array whose energy is simulated: the mapped one, or a smaller one of
+  // the same PE, scaled by the PE count.
+  const std::string energy_config = o.energy_from.empty() ? o.config : o.energy_from;
+  std::string energy_name;
+  const golden::FlexblockArrayParams measured_params =
+      read_flexblock_array(energy_config, energy_name);
+  if (measured_params.max_segment != params.max_segment)
+    throw std::invalid_argument(fmt::format(
+        "--energy-from {}: max_segment {} differs from {}'s {}: the measured array must have the "
+        "same PE (only rows and cols may differ)",
+        energy_config, measured_params.max_segment, o.config, params.max_segment));
+  const double pe_scale = static_cast<double>(params.rows * params.cols) /
+                          static_cast<double>(measured_params.rows * measured_params.cols);
+  ctx.energy_array =
+      fmt::format("{} ({} x {})", energy_name, measured_params.rows, measured_params.cols);
+  ctx.energy_scale = pe_scale;
+  const auto array = load_design(energy_config);
   const auto baseline = load_design(o.baseline);
   if (baseline->operations().name != "MAC")
     throw std::invalid_argument(
@@ -124,13 +142,22 @@ int run_train_step(const TrainStepOptions& o, const LibraryOptions& library) {
   energy.synthesis.budget = util::ToolBudget(0, &util::stop_flag());
 
   std::map<std::string, ModePairEnergy> measured;
-  double array_area = 0;
   for (const auto& pair : pairs) {
-    const tb::EnergyResult e = measure(*array, o.config, pair, o.work, energy);
-    measured[pair] = {pj_per_cycle(e)};
-    array_area = e.area.area_um2;
+    const tb::EnergyResult e = measure(*array, energy_config, pair, o.work, energy);
+    measured[pair] = {pj_per_cycle(e) * pe_scale};
     ctx.library = e.library;
   }
+  // The mapped array's area: its own synthesis (cached), where `blockforge
+  // area` keeps it, not a scaled one.
+  synth::AreaReport area;
+  {
+    const auto mapped = load_design(o.config);
+    const std::string top = mapped->top_name();
+    const std::string dir = o.work.empty() ? default_work_dir(top) : o.work + "/" + top;
+    const auto rtl = write_rtl(*mapped, dir + "/rtl");
+    area = synth::run_area(rtl.files, top, dir + "/area", energy.synthesis);
+  }
+  const double array_area = area.area_um2;
   const tb::EnergyResult b = measure(*baseline, o.baseline, o.baseline_workload, o.work, energy);
   Fp32Baseline pe;
   pe.top = baseline->top_name();
@@ -166,6 +193,11 @@ void add_train_step_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--baseline-workload", o->baseline_workload,
                   "the baseline PE's workload for its energy per MAC (default gemm: Gaussian "
                   "fp32 dot products)");
+  cmd->add_option("--energy-from", o->energy_from,
+                  "measure the energy per cycle on this flexblock.array (the same PE, fewer rows "
+                  "or cols, e.g. reports/flexblock/flexblock_array_4x4.toml) and scale it by the "
+                  "PE count: the 8 x 8 array's gate-level simulation takes hours to build; the "
+                  "scaled figure over-counts the edge units (one per row)");
   cmd->add_option("--network", o->network,
                   "resnet18-cifar, mobilenetv2 (shipped, configs/networks/) or the path of a layer "
                   "table (CSV: name,type,cin,cout,k,stride,pad,h,w)")

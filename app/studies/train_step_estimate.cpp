@@ -126,9 +126,13 @@ std::string train_step_text(const TrainStepEstimate& e, const TrainStepContext& 
   s += fmt::format(
       "\nCore arithmetic only (no buffers, DRAM or BFP converter), one clock for both; the "
       "published ranges compare whole accelerators with other training accelerators, not an "
-      "fp32 array. Energy per cycle per mode pair: gate-level simulation of the array on that "
-      "pair's GEMM workload, {} vectors, bit-exact against the golden model; library {}. Every "
+      "fp32 array. Energy per cycle per mode pair: gate-level simulation of {} on that pair's "
+      "GEMM workload{}, {} vectors, bit-exact against the golden model; library {}. Every "
       "FlexBlock cycle is charged as busy; the fp32 array never idles.\n",
+      c.energy_array,
+      c.energy_scale == 1.0
+          ? std::string()
+          : fmt::format(", scaled x{:g} by the PE count (edge units over-counted)", c.energy_scale),
       c.vectors, c.library);
   return s;
 }
@@ -142,6 +146,8 @@ nlohmann::ordered_json train_step_json(const TrainStepEstimate& e, const TrainSt
       {"name", c.array_name}, {"rows", c.rows}, {"cols", c.cols}, {"area_um2", e.array_area_um2}};
   j["library"] = c.library;
   j["vectors"] = c.vectors;
+  j["energy_array"] = c.energy_array;
+  j["energy_scale"] = c.energy_scale;
   nlohmann::ordered_json scheds = nlohmann::ordered_json::array();
   for (const auto& sc : e.schedules) {
     nlohmann::ordered_json js;

@@ -103,7 +103,9 @@ struct TrainStepContext {
   std::string array_name;
   int rows = 0, cols = 0;
   std::string library;
-  std::size_t vectors = 0;  // per measurement
+  std::size_t vectors = 0;   // per measurement
+  std::string energy_array;  // "name (r x c)": the array simulated for energy
+  double energy_scale = 1;   // its energy per cycle x this = the mapped array's
 };
 
 std::string train_step_text(const TrainStepEstimate& e, const TrainStepContext& c);

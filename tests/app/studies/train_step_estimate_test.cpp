@@ -96,9 +96,17 @@ TEST(TrainStepEstimate, ReportQuotesTheClaimAndSaysWhereTheRatioLands) {
   const auto m = maps({"all4"});
   // Energy per cycle chosen so that FlexBlock lands below the energy claim.
   const auto e = estimate_train_step(m, 64000.0, {{"bfp4", {1e5}}}, pe(1000.0));
-  const std::string text = bf::cli::train_step_text(e, {"one_fc", kBatch, "arr", 8, 8, "lib", 10});
+  bf::cli::TrainStepContext c;
+  c.network = "one_fc";
+  c.batch = kBatch;
+  c.array_name = "arr";
+  c.rows = c.cols = 8;
+  c.library = "lib";
+  c.vectors = 10;
+  c.energy_array = "arr (8 x 8)";
+  const std::string text = bf::cli::train_step_text(e, c);
   EXPECT_NE(text.find("less energy (below the published 2.4-7.0x)"), std::string::npos) << text;
-  const auto j = bf::cli::train_step_json(e, {"one_fc", kBatch, "arr", 8, 8, "lib", 10});
+  const auto j = bf::cli::train_step_json(e, c);
   EXPECT_EQ(j["fp32_baseline"]["pes"], 64);
   EXPECT_DOUBLE_EQ(
       j["schedules"][0]["speedup_vs_fp32"].get<double>(),
