@@ -24,52 +24,91 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   const int D = p.tree_levels();
   const bool piped = p.pipelined();
 
-  vlog::Module m;
-  m.name = top;
-  m.header = std::move(header);
-  m.header.push_back("");
-  m.header.push_back(fmt::format(
+  TreeEngine e;
+  e.lanes = L;
+  e.operand_width = 16;
+  e.a_port = "a_i";
+  e.a_doc = "bf16 activations";
+  e.b_port = "w_i";
+  e.b_doc = "bf16 weights (dequantized upstream)";
+  e.product_formats = "bf16 x bf16 -> fp32";
+  e.mul = mul;
+  e.tree_add = tree_add;
+  e.acc_add = acc_add;
+  e.mul_registered = piped;
+  e.tree_pipelined = piped;
+  if (p.tree_registered())
+    e.tree_register = "Register between the tree and the accumulator (pipeline = balanced).";
+  e.header = std::move(header);
+  e.header.push_back("");
+  e.header.push_back(fmt::format(
       "BF16 dot-product baseline: {} lane(s) of bf16 x bf16 -> fp32 products, a balanced fp32 "
       "adder tree ({} level(s)), an fp32 accumulator (round to nearest even, subnormals {}).",
       L, D, p.flush() ? "flushed" : "exact"));
-  m.header.push_back(
+  e.header.push_back(
       "Weights arrive already dequantized to bf16; the dequantizer is outside this unit.");
-  m.header.push_back(
+  e.header.push_back(
       "Bit-exact with golden::Bf16DotModel (golden/units/baseline_bf16_dot/baseline_bf16_dot.hpp): "
       "per beat "
       "acc = golden::fp_dot_step(acc, a, w);");
-  m.header.push_back(
+  e.header.push_back(
       "a beat with last_i = 1 outputs done_o = 1, y_o = acc and restarts the row from +0; "
       "other beats output done_o = 0, y_o = 0.");
   if (p.tree_registered()) {
-    m.header.push_back(fmt::format(
+    e.header.push_back(fmt::format(
         "pipeline = \"balanced\": latency {} = 1 (multipliers' register stage) + {} (one per "
         "tree level) + 1 (tree sum) + 1 (accumulator).",
         p.latency(), D));
-    m.header.push_back("Critical path: the accumulator adder's 1-cycle loop (one fp32 adder).");
+    e.header.push_back("Critical path: the accumulator adder's 1-cycle loop (one fp32 adder).");
   } else if (piped) {
-    m.header.push_back(fmt::format(
+    e.header.push_back(fmt::format(
         "pipeline = \"operators\": latency {} = 1 (multipliers' register stage) + {} (one per "
         "tree level) + 1 (accumulator).",
         p.latency(), D));
-    m.header.push_back(
+    e.header.push_back(
         "Critical path: the last tree adder's second half, then the accumulator adder.");
   } else {
-    m.header.push_back(
+    e.header.push_back(
         "pipeline = \"none\": latency 1; multipliers, tree and accumulator adder are one "
         "combinational path.");
   }
-  m.header.push_back(
+  e.header.push_back(
       "One beat per cycle; the accumulator adder closes a 1-cycle loop, so back-to-back beats "
       "of one row need no stall.");
+  return tree_engine_top(e, top);
+}
+
+// Valid and last bits of the register stages inside the operators (the
+// multipliers' stage first, then one per tree level): their comment.
+std::string delay_comment(const TreeEngine& e) {
+  if (e.mul_registered && e.tree_pipelined)
+    return "Valid and last bits travelling with each beat through the operators' register "
+           "stages (stage 1: multipliers, stage 1+k: tree level k).";
+  if (e.mul_registered)
+    return "Valid and last bits travelling with each beat through the multipliers' register "
+           "stage.";
+  return "Valid and last bits travelling with each beat through the tree levels' register "
+         "stages (stage k: tree level k).";
+}
+
+}  // namespace
+
+vlog::Module tree_engine_top(const TreeEngine& e, const std::string& top) {
+  const int L = e.lanes;
+  const int W = e.operand_width;
+  const int D = blocks::fp_add_tree_depth(L);
+
+  vlog::Module m;
+  m.name = top;
+  m.header = e.header;
 
   m.input("clk_i", 1);
   m.input("rst_ni", 1, "asynchronous, active low");
   m.input("in_valid_i", 1);
   m.output("in_ready_o", 1);
   m.input("last_i", 1, "this beat is the last one of a row");
-  m.input("a_i", L * 16, "bf16 activations; lane i at a_i[16*i +: 16]");
-  m.input("w_i", L * 16, "bf16 weights (dequantized upstream); lane i at w_i[16*i +: 16]");
+  m.input(e.a_port, L * W, fmt::format("{}; lane i at {}[{}*i +: {}]", e.a_doc, e.a_port, W, W));
+  m.input(e.b_port, L * W, fmt::format("{}; lane i at {}[{}*i +: {}]", e.b_doc, e.b_port, W, W));
   m.output("out_valid_o", 1);
   m.input("out_ready_i", 1);
   m.output("done_o", 1, "the beat's last_i");
@@ -80,32 +119,28 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   blocks::StreamShell shell(m, control);
 
   separator(m);
-  m.comment(
-      fmt::format("Products p_i = a_i * w_i (golden: fp_mul, bf16 x bf16 -> fp32), {} lane(s){}.",
-                  L, piped ? ", one register stage inside each" : ""));
+  m.comment(fmt::format("Products p_i = {} * {} (golden: fp_mul, {}), {} lane(s){}.", e.a_port,
+                        e.b_port, e.product_formats, L,
+                        e.mul_registered ? ", one register stage inside each" : ""));
   m.wire("prod", L * 32, "lane i at prod[32*i +: 32]");
   std::vector<std::string> products;
   for (int i = 0; i < L; ++i) {
-    vlog::Instance inst{mul, fmt::format("u_mul_{}", i), {}, ""};
-    if (piped) {
+    vlog::Instance inst{e.mul, fmt::format("u_mul_{}", i), {}, ""};
+    if (e.mul_registered) {
       inst.connections.push_back({"clk_i", "clk_i"});
       inst.connections.push_back({"en_i", "advance"});
     }
-    inst.connections.push_back({"a_i", part("a_i", i * 16, 16)});
-    inst.connections.push_back({"b_i", part("w_i", i * 16, 16)});
+    inst.connections.push_back({"a_i", part(e.a_port, i * W, W)});
+    inst.connections.push_back({"b_i", part(e.b_port, i * W, W)});
     inst.connections.push_back({"y_o", part("prod", i * 32, 32)});
     m.add(inst);
     products.push_back(part("prod", i * 32, 32));
   }
 
-  // Valid and last bits of each register stage inside the operators: stage 1
-  // is the multipliers', stage 1 + k the k-th tree level's.
   std::string last = "last_i";
-  if (piped)
-    last = shell.delay(D + 1,
-                       "Valid and last bits travelling with each beat through the operators' "
-                       "register stages (stage 1: multipliers, stage 1+k: tree level k).",
-                       {{"last", "last_i", 1, ""}})[0];
+  const int operator_stages = (e.mul_registered ? 1 : 0) + (e.tree_pipelined ? D : 0);
+  if (operator_stages > 0)
+    last = shell.delay(operator_stages, delay_comment(e), {{"last", "last_i", 1, ""}})[0];
 
   separator(m);
   std::string tree = products[0];
@@ -113,11 +148,11 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
     m.comment(fmt::format(
         "Adder tree t = golden::fp_sum_tree(p_0 .. p_{}): (p0 + p1), (p2 + p3), ...; an odd last "
         "element passes to the next level{}.",
-        L - 1, piped ? " (delayed by a register like an adder)" : ""));
+        L - 1, e.tree_pipelined ? " (delayed by a register like an adder)" : ""));
     blocks::FpAddTree t;
-    t.adder = tree_add;
+    t.adder = e.tree_add;
     t.width = 32;
-    if (piped) {
+    if (e.tree_pipelined) {
       t.clk = "clk_i";
       t.en = "advance";
     }
@@ -125,10 +160,9 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   } else {
     m.comment("One lane: the tree is the product itself.");
   }
-  if (p.tree_registered()) {
+  if (!e.tree_register.empty()) {
     const std::string lq = fmt::format("last_q{}", shell.stages() + 1);
-    shell.stage("Register between the tree and the accumulator (pipeline = balanced).",
-                {{lq, last, 1}, {"tree_q", tree, 32}});
+    shell.stage(e.tree_register, {{lq, last, 1}, {"tree_q", tree, 32}});
     last = lq;
     tree = "tree_q";
   }
@@ -145,12 +179,11 @@ vlog::Module top_module(const golden::Bf16DotParams& p, const std::string& top,
   m.wire("acc_a", 32, "+0 at a row start, else the running sum");
   m.assign("acc_a", fmt::format("done_q ? {} : acc_q", vlog::hex_lit(32, 0)));
   m.wire("acc_d", 32);
-  m.add(vlog::Instance{acc_add, "u_acc", {{"a_i", "acc_a"}, {"b_i", tree}, {"y_o", "acc_d"}}, ""});
+  m.add(
+      vlog::Instance{e.acc_add, "u_acc", {{"a_i", "acc_a"}, {"b_i", tree}, {"y_o", "acc_d"}}, ""});
   add_accumulator_output(m, shell, last);
   return m;
 }
-
-}  // namespace
 
 void add_accumulator_output(vlog::Module& m, blocks::StreamShell& shell, const std::string& last) {
   m.wire("acc_en", 1, "a valid beat enters the output register");
