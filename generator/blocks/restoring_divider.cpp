@@ -12,7 +12,8 @@ using vlog::bits;
 
 std::string restoring_divide(vlog::Module& m, const std::string& p, const std::string& dividend,
                              int dividend_width, std::string divisor, int divisor_width,
-                             int quotient_width, const DividerRowHook& after_row) {
+                             int quotient_width, const DividerRowHook& after_row,
+                             std::string* remainder) {
   if (quotient_width < 1 || quotient_width > dividend_width)
     throw std::logic_error("restoring_divide: bad quotient width");
   const int dw = divisor_width;
@@ -46,8 +47,12 @@ std::string restoring_divide(vlog::Module& m, const std::string& p, const std::s
     rem = next;
     if (after_row && i > 0) after_row(quotient_width - i, rem, qs, divisor);
   }
-  const std::string unused = m.wire("unused_" + p + "_remainder", 1);
-  m.assign(unused, "|" + rem, "the final remainder is not needed");
+  if (remainder) {
+    *remainder = rem;
+  } else {
+    const std::string unused = m.wire("unused_" + p + "_remainder", 1);
+    m.assign(unused, "|" + rem, "the final remainder is not needed");
+  }
   const std::string out = m.wire(p + "_quot", quotient_width);
   m.assign(out, qs.size() == 1 ? qs[0] : vlog::concat(qs));
   return out;

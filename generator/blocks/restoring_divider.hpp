@@ -25,9 +25,13 @@ using DividerRowHook =
 // guarantees the quotient fits, i.e. (dividend >> quotient_width) < divisor,
 // and divisor != 0. `dividend` may be a constant expression of
 // dividend_width bits (constant rows then simplify in synthesis).
+// `remainder` non-null: receives the name of the final remainder
+// (divisor_width bits, dividend mod divisor), e.g. for a sticky bit;
+// otherwise the remainder is left unused.
 std::string restoring_divide(vlog::Module& m, const std::string& prefix,
                              const std::string& dividend, int dividend_width, std::string divisor,
                              int divisor_width, int quotient_width,
-                             const DividerRowHook& after_row = {});
+                             const DividerRowHook& after_row = {},
+                             std::string* remainder = nullptr);
 
 }  // namespace bf::blocks

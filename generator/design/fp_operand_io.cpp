@@ -59,8 +59,9 @@ vlog::Module top_module(const TopSpec& t) {
   m.output("in_ready_o", 1);
   m.input("a_i", t.lanes * t.a_width,
           fmt::format("{}; lane i at a_i[{}*i +: {}]", t.a_doc, t.a_width, t.a_width));
-  m.input("b_i", t.lanes * t.b_width,
-          fmt::format("{}; lane i at b_i[{}*i +: {}]", t.b_doc, t.b_width, t.b_width));
+  if (t.b_width > 0)
+    m.input("b_i", t.lanes * t.b_width,
+            fmt::format("{}; lane i at b_i[{}*i +: {}]", t.b_doc, t.b_width, t.b_width));
   m.output("out_valid_o", 1);
   m.input("out_ready_i", 1);
   m.output("y_o", t.lanes * t.y_width,
@@ -78,12 +79,15 @@ vlog::Module top_module(const TopSpec& t) {
       inst.connections.push_back({"en_i", "advance"});
     }
     inst.connections.push_back({"a_i", part("a_i", i * t.a_width, t.a_width)});
-    inst.connections.push_back({"b_i", part("b_i", i * t.b_width, t.b_width)});
+    if (t.b_width > 0) inst.connections.push_back({"b_i", part("b_i", i * t.b_width, t.b_width)});
     inst.connections.push_back({"y_o", part("y_d", i * t.y_width, t.y_width)});
     m.add(inst);
   }
 
-  if (t.core_pipelined) shell.stage("", {}, "valid bit of the operators' internal register stage");
+  if (t.core_pipelined && t.core_stages == 1)
+    shell.stage("", {}, "valid bit of the operators' internal register stage");
+  else if (t.core_pipelined)
+    shell.delay(t.core_stages, "", {}, "valid bits of the operators' internal register stages");
 
   shell.output({{"y_q", "y_d", t.lanes * t.y_width}});
   m.assign("y_o", "y_q");

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by arith.fp_mul and arith.fp_add: the top module (lanes of one
+// Shared by the arith.fp_* units: the top module (lanes of one
 // operator module, valid/ready, output register), port descriptions with
 // decoded fields, and biased operand generators.
 
@@ -25,11 +25,13 @@ PortSpec lane_port(const std::string& name, const std::string& field, int lanes,
 // y_o, plus clk_i/en_i when `core_pipelined`):
 //   clk_i, rst_ni, in_valid_i/in_ready_o, a_i, b_i, out_valid_o/out_ready_i, y_o.
 // One global enable (advance = out_ready_i | ~out_valid_q) moves the core's
-// register stage and the output register; latency = core stages + 1.
+// register stages and the output register; latency = core_stages + 1 (0
+// stages unless core_pipelined). b_width = 0: a unary operator (no b_i).
 struct TopSpec {
   std::string name;
   std::string core;
   bool core_pipelined = false;
+  int core_stages = 1;  // register stages inside the core when core_pipelined
   int lanes = 1;
   int a_width = 32, b_width = 32, y_width = 32;
   std::string a_doc, b_doc, y_doc;
