@@ -1,0 +1,67 @@
+#pragma once
+// Range BN over NCHW fp32 tensors: what a training framework calls, and what
+// the numerics study and the benchmark run. Per channel it is exactly the
+// contract of range_bn.hpp; around it, the tensor-level conversions of
+// LightNorm (reference/formats.md, last section):
+//   forward   x -> io (convert) -> channel-group BFP (io_bfp) -> range BN
+//             gamma -> io -> BFP over the C-vector; beta stays in norm
+//             y -> channel-group BFP (io_bfp)
+//   backward  g -> BFP (grad_bfp) on the fp32 values -> grad (convert)
+//             dx -> BFP (grad_bfp) -> grad; dgamma -> BFP over the C-vector
+// BFP runs on fp32 values (lightnorm_bfp_nchw), before the conversion into
+// grad for g as the authors' simulator does, after it for x and y. With
+// bfp = false the BFP steps are skipped (small floats only).
+//
+// All values returned are fp32 (the exact values of the codes). Tensors
+// are contiguous NCHW; n = N*H*W per channel must satisfy
+// range_bn_constants() (a multiple of chunks, >= 2 per chunk).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "golden/formats/lightnorm_bfp.hpp"
+#include "golden/lightnorm/range_bn.hpp"
+
+namespace bf::golden::lightnorm {
+
+struct RangeBnTensorParams {
+  RangeBnParams core;
+  bool bfp = true;
+  LightnormBfp io_bfp{8, 5, LightnormBfp::Variant::KeepMax};
+  LightnormBfp grad_bfp{8, 8, LightnormBfp::Variant::KeepMax};
+  void validate() const;
+};
+
+struct Shape {
+  std::size_t n = 0, c = 0, h = 0, w = 0;
+  std::size_t count() const { return n * c * h * w; }
+  std::size_t per_channel() const { return n * h * w; }
+};
+
+// What backward needs: per channel the statistics, x_hat (io codes in
+// (b, h, w) order), and gamma as the forward used it.
+struct RangeBnSaved {
+  Shape shape;
+  std::vector<RangeBnStats> stats;           // per channel
+  std::vector<std::vector<uint32_t>> x_hat;  // per channel, n codes of io
+  std::vector<uint32_t> gamma;               // io codes, per channel
+  RangeBnConstants constants;
+};
+
+// y = range BN of x; throws std::invalid_argument for a bad shape (naming
+// the sizes), bad parameters, or gamma/beta of the wrong length.
+std::vector<float> range_bn_forward(const RangeBnTensorParams& p, const std::vector<float>& x,
+                                    const Shape& shape, const std::vector<float>& gamma,
+                                    const std::vector<float>& beta, RangeBnSaved* saved);
+
+struct RangeBnTensorGrads {
+  std::vector<float> dx;      // NCHW
+  std::vector<float> dgamma;  // C
+  std::vector<float> dbeta;   // C
+};
+
+RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, const std::vector<float>& g,
+                                     const RangeBnSaved& saved);
+
+}  // namespace bf::golden::lightnorm
