@@ -73,4 +73,27 @@ golden::FlexblockArrayParams read_flexblock_array(const std::string& path, std::
   return cfg::read_params<golden::FlexblockArrayParams>(f.params, path, kUnit);
 }
 
+MappedNetwork map_request(const MappingRequest& r) {
+  constexpr int64_t kMaxBatch = 1 << 16;
+  if (r.batch < 1 || r.batch > kMaxBatch)
+    throw std::invalid_argument(
+        fmt::format("--batch {}: expected 1..{} (images per training step)", r.batch, kMaxBatch));
+  std::vector<golden::flexblock::Schedule> schedules;
+  for (const auto& text : r.schedules.empty() ? r.defaults : r.schedules)
+    schedules.push_back(golden::flexblock::parse_schedule(text));
+  MappedNetwork m;
+  m.array = read_flexblock_array(r.config, m.array_name);
+  std::tie(m.network, m.network_path) = resolve_network(r.network);
+  m.net = golden::flexblock::load_network(m.network_path);
+  for (const auto& s : schedules) {
+    try {
+      m.maps.push_back(golden::flexblock::map_network(m.net, s, r.batch, m.array));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(
+          fmt::format("schedule {} on {} ({}): {}", s.name, m.array_name, r.config, e.what()));
+    }
+  }
+  return m;
+}
+
 }  // namespace bf::cli

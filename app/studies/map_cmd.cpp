@@ -25,8 +25,6 @@ namespace {
 
 namespace fb = golden::flexblock;
 
-constexpr int kMaxBatch = 1 << 16;
-
 struct MapOptions {
   std::string config;
   std::string network;
@@ -37,33 +35,20 @@ struct MapOptions {
 };
 
 int run_map(const MapOptions& o) {
-  if (o.batch < 1 || o.batch > kMaxBatch)
-    throw std::invalid_argument(
-        fmt::format("--batch {}: expected 1..{} (images per training step)", o.batch, kMaxBatch));
   if (o.layers != "all" && o.layers != "conv")
     throw std::invalid_argument(
         fmt::format("--layers '{}': expected all or conv (conv and dwconv layers)", o.layers));
-  // Schedules first: a typo there should not wait for the files.
-  std::vector<fb::Schedule> schedules;
-  for (const auto& text :
-       o.schedules.empty() ? std::vector<std::string>{"all16", "all8", "all4"} : o.schedules)
-    schedules.push_back(fb::parse_schedule(text));
-
+  MappedNetwork m =
+      map_request({o.config, o.network, o.batch, o.schedules, {"all16", "all8", "all4"}});
   MapReportInput in;
   in.config = o.config;
-  in.array = read_flexblock_array(o.config, in.array_name);
-  std::tie(in.network, in.network_path) = resolve_network(o.network);
-  const fb::Network net = fb::load_network(in.network_path);
-  in.net = &net;
+  in.array = m.array;
+  in.array_name = m.array_name;
+  in.network = m.network;
+  in.network_path = m.network_path;
+  in.net = &m.net;
   in.conv_only = o.layers == "conv";
-  for (const auto& s : schedules) {
-    try {
-      in.schedules.push_back(fb::map_network(net, s, o.batch, in.array));
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(
-          fmt::format("schedule {} on {} ({}): {}", s.name, in.array_name, o.config, e.what()));
-    }
-  }
+  in.schedules = std::move(m.maps);
   if (o.json)
     std::cout << map_report_json(in).dump(2) << "\n";
   else

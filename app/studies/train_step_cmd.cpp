@@ -36,8 +36,6 @@ namespace {
 
 namespace fb = golden::flexblock;
 
-constexpr int kMaxBatch = 1 << 16;
-
 struct TrainStepOptions {
   std::string config;
   std::string baseline;
@@ -73,33 +71,18 @@ tb::EnergyResult measure(const Design& design, const std::string& config,
 }
 
 int run_train_step(const TrainStepOptions& o, const LibraryOptions& library) {
-  if (o.batch < 1 || o.batch > kMaxBatch)
-    throw std::invalid_argument(
-        fmt::format("--batch {}: expected 1..{} (images per training step)", o.batch, kMaxBatch));
   if (o.vectors == 0) throw std::invalid_argument("--vectors 0: at least one vector is needed");
   // Everything that can be wrong with the arguments fails before any synthesis.
-  std::vector<fb::Schedule> schedules;
-  for (const auto& text : o.schedules.empty()
-                              ? std::vector<std::string>{"all16", "all8", "all4", "mixed"}
-                              : o.schedules)
-    schedules.push_back(fb::parse_schedule(text));
+  const MappedNetwork m =
+      map_request({o.config, o.network, o.batch, o.schedules, {"all16", "all8", "all4", "mixed"}});
+  const golden::FlexblockArrayParams& params = m.array;
+  const std::vector<fb::NetworkMapping>& maps = m.maps;
   TrainStepContext ctx;
-  const golden::FlexblockArrayParams params = read_flexblock_array(o.config, ctx.array_name);
+  ctx.array_name = m.array_name;
+  ctx.network = m.network;
   ctx.rows = params.rows;
   ctx.cols = params.cols;
   ctx.batch = o.batch;
-  std::string network_path;
-  std::tie(ctx.network, network_path) = resolve_network(o.network);
-  const fb::Network net = fb::load_network(network_path);
-  std::vector<fb::NetworkMapping> maps;
-  for (const auto& s : schedules) {
-    try {
-      maps.push_back(fb::map_network(net, s, o.batch, params));
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(
-          fmt::format("schedule {} on {} ({}): {}", s.name, ctx.array_name, o.config, e.what()));
-    }
-  }
   // The array whose energy is simulated: the mapped one, or a smaller one of
   // the same PE, scaled by the PE count.
   const std::string energy_config = o.energy_from.empty() ? o.config : o.energy_from;
@@ -129,8 +112,9 @@ int run_train_step(const TrainStepOptions& o, const LibraryOptions& library) {
     throw std::invalid_argument(fmt::format("--baseline-workload: {}", e.what()));
   }
   std::set<std::string> pairs;
-  for (const auto& s : schedules)
-    for (const fb::Pass p : fb::kPasses) pairs.insert(fb::mode_pair_name(s.of(p).a, s.of(p).b));
+  for (const auto& map : maps)
+    for (const fb::Pass p : fb::kPasses)
+      pairs.insert(fb::mode_pair_name(map.schedule.of(p).a, map.schedule.of(p).b));
 
   tb::EnergyOptions energy;
   library.apply(energy.synthesis);
