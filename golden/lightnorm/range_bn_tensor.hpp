@@ -7,7 +7,8 @@
 //             gamma -> io -> BFP over the C-vector; beta stays in norm
 //             y -> channel-group BFP (io_bfp)
 //   backward  g -> BFP (grad_bfp) on the fp32 values -> grad (convert)
-//             dx -> BFP (grad_bfp) -> grad; dgamma -> BFP over the C-vector
+//             dx -> grad (range_bn_dx) -> BFP (grad_bfp); dgamma -> BFP over
+//             the C-vector
 // BFP runs on fp32 values (lightnorm_bfp_nchw), before the conversion into
 // grad for g as the authors' simulator does, after it for x and y. With
 // bfp = false the BFP steps are skipped (small floats only).
