@@ -93,10 +93,10 @@ std::string train_step_text(const TrainStepEstimate& e, const TrainStepContext& 
       c.network, c.batch, static_cast<double>(e.macs), c.array_name, c.rows, c.cols,
       e.array_area_um2);
   s += fmt::format(
-      "against {} fp32 MAC PEs of the same area ({}: {:.0f} um^2, {:.4g} pJ/MAC, {:g} MAC/cycle "
+      "against {} fp32 MAC PE{} of the same area ({}: {:.0f} um^2, {:.4g} pJ/MAC, {:g} MAC/cycle "
       "each), at 100% utilization\n\n",
-      e.baseline.pes, e.baseline_pe.top, e.baseline_pe.pe_area_um2, e.baseline_pe.pj_per_mac,
-      e.baseline_pe.macs_per_cycle);
+      e.baseline.pes, e.baseline.pes == 1 ? "" : "s", e.baseline_pe.top, e.baseline_pe.pe_area_um2,
+      e.baseline_pe.pj_per_mac, e.baseline_pe.macs_per_cycle);
   s += fmt::format("{:<10} {:<6} {:>6} {:>14} {:>7} {:>11} {:>12}\n", "schedule", "pass", "modes",
                    "cycles", "util %", "pJ/cycle", "energy uJ");
   for (const auto& sc : e.schedules) {
