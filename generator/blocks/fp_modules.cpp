@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "generator/blocks/blocks.hpp"
+#include "generator/blocks/flag_terms.hpp"
 #include "generator/blocks/fp_blocks.hpp"
 #include "generator/verilog/expr.hpp"
 
@@ -19,34 +20,6 @@ using vlog::lit;
 using vlog::zext;
 
 namespace {
-
-// a | b | ..., dropping constant-zero terms ("1'b0" when all are).
-std::string or_terms(const std::vector<std::string>& terms) {
-  std::string s;
-  for (const auto& t : terms) {
-    if (t == "1'b0") continue;
-    s += (s.empty() ? "" : " | ") + t;
-  }
-  return s.empty() ? "1'b0" : s;
-}
-// a & b & ..., constant zero if any term is.
-std::string and_terms(const std::vector<std::string>& terms) {
-  std::string s;
-  for (const auto& t : terms) {
-    if (t == "1'b0") return "1'b0";
-    s += (s.empty() ? "" : " & ") + t;
-  }
-  return "(" + s + ")";
-}
-
-// A 1-bit flag as a wire (or the constant when it is one).
-std::string flag(vlog::Module& m, const std::string& name, const std::string& expr,
-                 const std::string& comment) {
-  if (expr == "1'b0") return expr;
-  m.wire(name, 1, comment);
-  m.assign(name, expr);
-  return name;
-}
 
 // Registers the listed (name, width) values when pipelined; returns the names
 // to use downstream (the _q registers, or the inputs unchanged). Constant
@@ -159,12 +132,12 @@ vlog::Module fp_mul_module(const golden::FpMulSpec& s, const std::string& name,
   m.comment("Special cases (golden: fp_mul): NaN or 0 * Inf -> NaN, Inf -> Inf, 0 -> signed 0.");
   const std::string sign = m.wire("sign", 1, "sign of the product");
   m.assign(sign, a.sign + " ^ " + b.sign);
-  const std::string nan = flag(m, "nan",
-                               or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_zero}),
-                                         and_terms({a.is_zero, b.is_inf})}),
-                               "NaN operand or 0 * Inf");
-  const std::string inf = flag(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
-  const std::string zero = flag(m, "zero", or_terms({a.is_zero, b.is_zero}), "zero operand");
+  const std::string nan = flag_wire(m, "nan",
+                                    or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_zero}),
+                                              and_terms({a.is_zero, b.is_inf})}),
+                                    "NaN operand or 0 * Inf");
+  const std::string inf = flag_wire(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
+  const std::string zero = flag_wire(m, "zero", or_terms({a.is_zero, b.is_zero}), "zero operand");
 
   m.blank();
   m.comment("Significand product (exact) and exponent sum: sig_a * sig_b * 2^(exp - bias).");
@@ -230,9 +203,9 @@ vlog::Module fp_add_module(const golden::FpAddSpec& s, const std::string& name,
   const std::string eff_sub = m.wire("eff_sub", 1, "signs differ: effective subtraction");
   m.assign(eff_sub, a.sign + " ^ " + b.sign);
   const std::string nan =
-      flag(m, "nan", or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_inf, eff_sub})}),
-           "NaN operand or Inf - Inf");
-  const std::string inf = flag(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
+      flag_wire(m, "nan", or_terms({a.is_nan, b.is_nan, and_terms({a.is_inf, b.is_inf, eff_sub})}),
+                "NaN operand or Inf - Inf");
+  const std::string inf = flag_wire(m, "inf", or_terms({a.is_inf, b.is_inf}), "Inf operand");
   const std::string unused_zero = m.wire("unused_zero_flags", 1);
   m.assign(unused_zero, a.is_zero + " | " + b.is_zero,
            "zeros need no special case: their sig is 0");

@@ -16,32 +16,6 @@ void recurrence_ports(vlog::Module& m, bool pipelined, const std::vector<Operand
   m.output("y_o", y_width, y_comment);
 }
 
-std::string or_terms(const std::vector<std::string>& terms) {
-  std::string s;
-  for (const auto& t : terms) {
-    if (t == "1'b0") continue;
-    s += (s.empty() ? "" : " | ") + t;
-  }
-  return s.empty() ? "1'b0" : s;
-}
-
-std::string and_terms(const std::vector<std::string>& terms) {
-  std::string s;
-  for (const auto& t : terms) {
-    if (t == "1'b0") return "1'b0";
-    s += (s.empty() ? "" : " & ") + t;
-  }
-  return "(" + s + ")";
-}
-
-std::string flag_wire(vlog::Module& m, const std::string& name, const std::string& expr,
-                      const std::string& comment) {
-  if (expr == "1'b0") return expr;
-  m.wire(name, 1, comment);
-  m.assign(name, expr);
-  return name;
-}
-
 std::vector<int> recurrence_cuts(int rows, int cuts) {
   if (cuts < 0 || cuts >= rows)
     throw std::logic_error(fmt::format("recurrence_cuts: {} cuts in {} rows", cuts, rows));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/blocks/flag_terms.hpp"
 #include "generator/verilog/module.hpp"
 
 namespace bf::blocks {
@@ -20,14 +21,6 @@ struct OperandPort {
 };
 void recurrence_ports(vlog::Module& m, bool pipelined, const std::vector<OperandPort>& operands,
                       int y_width, const std::string& y_comment);
-
-// a | b | ... without constant-zero terms ("1'b0" when all are).
-std::string or_terms(const std::vector<std::string>& terms);
-// (a & b & ...), or "1'b0" when a term is.
-std::string and_terms(const std::vector<std::string>& terms);
-// A 1-bit wire `name` = expr, or the constant itself when expr is "1'b0".
-std::string flag_wire(vlog::Module& m, const std::string& name, const std::string& expr,
-                      const std::string& comment);
 
 // The rows after which `cuts` registers go, spread evenly over `rows` rows
 // (never after the last one): rows_done values in increasing order.
