@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   add_softmax_report_command(app, exit_code);
   add_bfp_error_command(app, exit_code);
   add_bn_error_command(app, exit_code);
+  add_bn_traffic_command(app, exit_code);
   add_opal_accuracy_command(app, exit_code);
   add_equiv_command(app, exit_code);
   add_timing_command(app, exit_code);
