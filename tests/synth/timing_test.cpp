@@ -280,6 +280,30 @@ endmodule
   EXPECT_EQ(r.area.flops, 3);
 }
 
+// A module whose output bits are partly its input bits, partly constants and
+// partly logic (a widening float conversion): Yosys writes the first two as
+// one assign with a concatenation on the left unless told -simple-lhs, and
+// OpenSTA's reader refuses it ("unexpected '{'").
+TEST_F(TimingTest, FeedThroughAndConstantOutputBitsReachOpenSta) {
+  BF_REQUIRE_STA();
+  const std::string rtl = write("widen.v", R"(module widen (
+  input  wire       clk_i,
+  input  wire [3:0] a_i,
+  output wire [9:0] y_o,
+  output reg        q_o
+);
+  assign y_o = {a_i[3], a_i[2:0] ^ a_i[3:1], 6'b000000};
+  always @(posedge clk_i) q_o <= ^a_i;
+endmodule
+)");
+  TimingOptions o;
+  o.area = hier();
+  const TimingReport r = run_timing({rtl}, "widen", work("w"), o);
+  EXPECT_GT(r.critical_path_ns, 0) << to_table(r);
+  const std::string netlist = util::read_text(work("w") + "/area/netlist.v");
+  EXPECT_EQ(netlist.find("assign {"), std::string::npos) << netlist;
+}
+
 constexpr const char* kMul8 = R"(module mul8 (
   input  wire [7:0]  a_i,
   input  wire [7:0]  b_i,
