@@ -247,6 +247,37 @@ RangeBnGrads range_bn_grad_sums(const RangeBnParams& p, const RangeBnConstants& 
   return r;
 }
 
+struct RangeBnDxElement::Impl {
+  Impl(const RangeBnParams& p, const RangeBnGrads& gr)
+      : a(gr.a), norm(p, p.norm), ga(p, p.grad, p.stat, p.norm), norm_to_grad(p, p.norm, p.grad) {
+    const Arith st(p, p.stat);
+    b_mu = to_format(p, p.stat, p.norm, gr.b_mu);
+    b_max = to_format(p, p.stat, p.norm, st.sub(gr.b_mu, gr.k));
+    b_min = to_format(p, p.stat, p.norm, st.add(gr.b_mu, gr.k));
+  }
+  uint32_t a;
+  uint32_t b_mu = 0, b_max = 0, b_min = 0;
+  Arith norm;
+  Mul ga;
+  Convert norm_to_grad;
+};
+
+RangeBnDxElement::RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr)
+    : impl_(std::make_unique<Impl>(p, gr)) {}
+RangeBnDxElement::~RangeBnDxElement() = default;
+RangeBnDxElement::RangeBnDxElement(RangeBnDxElement&&) noexcept = default;
+RangeBnDxElement& RangeBnDxElement::operator=(RangeBnDxElement&&) noexcept = default;
+
+uint32_t RangeBnDxElement::b_mu() const { return impl_->b_mu; }
+uint32_t RangeBnDxElement::b_max() const { return impl_->b_max; }
+uint32_t RangeBnDxElement::b_min() const { return impl_->b_min; }
+
+uint32_t RangeBnDxElement::operator()(uint32_t g, bool at_max, bool at_min) const {
+  const Impl& e = *impl_;
+  const uint32_t b = at_max == at_min ? e.b_mu : at_max ? e.b_max : e.b_min;
+  return e.norm_to_grad(e.norm.add(e.ga(g, e.a), b));
+}
+
 void range_bn_dx(const RangeBnParams& p, const RangeBnStats& s, const RangeBnGrads& gr,
                  std::span<const uint32_t> g, std::span<uint32_t> dx) {
   if (dx.size() != g.size())
@@ -254,19 +285,11 @@ void range_bn_dx(const RangeBnParams& p, const RangeBnStats& s, const RangeBnGra
   const int64_t n = static_cast<int64_t>(g.size());
   if (n % p.chunks != 0 || static_cast<int>(s.argmax.size()) != p.chunks)
     throw std::invalid_argument("range BN backward: statistics of another shape");
-  const Arith norm(p, p.norm);
-  const Arith st(p, p.stat);
-  const Mul ga(p, p.grad, p.stat, p.norm);
-  const Convert norm_to_grad(p, p.norm, p.grad);
-  const uint32_t b_mu = to_format(p, p.stat, p.norm, gr.b_mu);
-  const uint32_t b_max = to_format(p, p.stat, p.norm, st.sub(gr.b_mu, gr.k));
-  const uint32_t b_min = to_format(p, p.stat, p.norm, st.add(gr.b_mu, gr.k));
+  const RangeBnDxElement element(p, gr);
   const int64_t len = n / p.chunks;
   for (int64_t i = 0; i < n; ++i) {
     const int64_t c = i / len;
-    const bool is_max = s.argmax[c] == i, is_min = s.argmin[c] == i;
-    const uint32_t b = is_max == is_min ? b_mu : is_max ? b_max : b_min;
-    dx[i] = norm_to_grad(norm.add(ga(g[i], gr.a), b));
+    dx[i] = element(g[i], s.argmax[c] == i, s.argmin[c] == i);
   }
 }
 

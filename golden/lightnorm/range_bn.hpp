@@ -79,6 +79,7 @@
 // and LightNorm's channel-group BFP on inputs and outputs (tensor level).
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -157,5 +158,29 @@ RangeBnGrads range_bn_grad_sums(const RangeBnParams& p, const RangeBnConstants& 
 // Backward pass 2 (step 3): dx, n grad codes.
 void range_bn_dx(const RangeBnParams& p, const RangeBnStats& s, const RangeBnGrads& gr,
                  std::span<const uint32_t> g, std::span<uint32_t> dx);
+
+// Step 3 for one element, its constants hoisted: b_mu, b_max and b_min
+// converted into norm once, then dx = convert(g * a + b) per element.
+// range_bn_dx runs it over a channel and lightnorm.bn_bwd's stream model
+// beat by beat, so the unit and the contract share one arithmetic.
+class RangeBnDxElement {
+ public:
+  RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr);
+  ~RangeBnDxElement();
+  RangeBnDxElement(RangeBnDxElement&&) noexcept;
+  RangeBnDxElement& operator=(RangeBnDxElement&&) noexcept;
+
+  // b_mu, b_max = b_mu - k, b_min = b_mu + k as norm codes.
+  uint32_t b_mu() const;
+  uint32_t b_max() const;
+  uint32_t b_min() const;
+  // dx of an element with gradient g (grad code): b_max when it is its
+  // chunk's argmax only, b_min when its argmin only, else b_mu.
+  uint32_t operator()(uint32_t g, bool at_max, bool at_min) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace bf::golden::lightnorm
