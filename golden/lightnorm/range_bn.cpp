@@ -12,7 +12,7 @@
 #include "golden/arith/fp_div.hpp"
 #include "golden/arith/fp_kernels.hpp"
 #include "golden/arith/fp_mul.hpp"
-#include "golden/formats/small_float_kernels.hpp"
+#include "golden/lightnorm/range_bn_convert.hpp"
 
 namespace bf::golden::lightnorm {
 
@@ -21,27 +21,7 @@ namespace {
 constexpr int64_t kMaxN = int64_t{1} << 40;
 
 using fp_detail::Fmt;
-using small_float_detail::Consts;
-
-// The one conversion between formats, its constants hoisted: widening is
-// exact, narrowing rounds by the parameters' policy and rounding (every
-// format here fits in fp32). Through fp32: from's code -> fp32 bits -> to.
-class Convert {
- public:
-  Convert(const RangeBnParams& p, const FloatFormat& from, const FloatFormat& to)
-      : same_(from == to),
-        from_fp32_(from == FloatFormat::fp32()),
-        from_({from, p.exponent, p.convert_rounding}),
-        to_({to, p.exponent, p.convert_rounding}) {}
-  uint32_t operator()(uint32_t code) const {
-    if (same_) return code;
-    return to_.encode(from_fp32_ ? code : from_.to_fp32(code));
-  }
-
- private:
-  bool same_, from_fp32_;
-  Consts from_, to_;
-};
+using Convert = RangeBnConvert;
 
 uint32_t to_format(const RangeBnParams& p, const FloatFormat& from, const FloatFormat& to,
                    uint32_t code) {

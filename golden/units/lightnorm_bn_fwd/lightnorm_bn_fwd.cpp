@@ -8,7 +8,7 @@
 #include "golden/arith/fp_compare.hpp"
 #include "golden/arith/fp_core.hpp"
 #include "golden/arith/fp_mul.hpp"
-#include "golden/formats/small_float_kernels.hpp"
+#include "golden/lightnorm/range_bn_convert.hpp"
 
 namespace bf::golden {
 
@@ -17,24 +17,7 @@ namespace {
 using lightnorm::RangeBnParams;
 using lightnorm::Reciprocal;
 
-// range_bn.cpp's conversion: widening exact, narrowing by the parameters'
-// exponent policy and rounding, through fp32.
-class Convert {
- public:
-  Convert(const RangeBnParams& p, const FloatFormat& from, const FloatFormat& to)
-      : same_(from == to),
-        from_fp32_(from == FloatFormat::fp32()),
-        from_({from, p.exponent, p.convert_rounding}),
-        to_({to, p.exponent, p.convert_rounding}) {}
-  uint32_t operator()(uint32_t code) const {
-    if (same_) return code;
-    return to_.encode(from_fp32_ ? code : from_.to_fp32(code));
-  }
-
- private:
-  bool same_, from_fp32_;
-  small_float_detail::Consts from_, to_;
-};
+using Convert = lightnorm::RangeBnConvert;
 
 FpAddSpec add_spec(const RangeBnParams& p, const FloatFormat& f) {
   return {f, p.arith_rounding, Overflow::Infinity};
