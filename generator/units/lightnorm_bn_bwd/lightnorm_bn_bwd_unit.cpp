@@ -4,11 +4,10 @@
 // golden/units/lightnorm_bn_bwd/lightnorm_bn_bwd.hpp.
 #include <fmt/format.h>
 
-#include <deque>
-#include <mutex>
 #include <utility>
 
 #include "generator/design/fp_operand_io.hpp"
+#include "generator/design/random_groups.hpp"
 #include "generator/design/unit_info.hpp"
 #include "generator/units/lightnorm_bn_bwd/lightnorm_bn_bwd_beats.hpp"
 #include "generator/units/lightnorm_bn_bwd/lightnorm_bn_bwd_rtl.hpp"
@@ -96,20 +95,9 @@ class BnBwdDesign : public Design {
   std::vector<TestVector> corner_cases() const override {
     return lightnorm_bn_bwd::corner_cases(p_);
   }
-  // Whole random groups, handed out one beat per call. The rng does not move
-  // while a group's beats last, so they continue the same stream only while
-  // the rng is where the group left it; another rng (a new run, a new seed)
-  // starts a new group, and the vectors stay a function of the seed.
+  // Whole random channel groups, one beat per call (generator/design/random_groups.hpp).
   TestVector random_case(std::mt19937_64& rng) const override {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (pending_.empty() || rng != after_) {
-      auto group = random_group(p_, rng);
-      pending_.assign(std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
-      after_ = rng;
-    }
-    TestVector tv = std::move(pending_.front());
-    pending_.pop_front();
-    return tv;
+    return groups_.next(rng, [this](std::mt19937_64& r) { return random_group(p_, r); });
   }
   std::vector<Workload> workloads() const override { return lightnorm_bn_bwd::workloads(p_); }
   std::vector<TestVector> workload_chunk(const std::string& name,
@@ -159,9 +147,7 @@ class BnBwdDesign : public Design {
   BnBwdParams p_;
   golden::lightnorm::RangeBnParams rb_;
   std::string top_;
-  mutable std::mutex mutex_;
-  mutable std::deque<TestVector> pending_;  // the rest of the current random group
-  mutable std::mt19937_64 after_;           // the rng as that group left it
+  RandomGroups groups_;  // whole random channel groups, one beat per random_case()
 };
 
 std::string default_name(const BnBwdParams& p) {

@@ -5,12 +5,11 @@
 // golden/units/lightnorm_bn_fwd/lightnorm_bn_fwd.hpp.
 #include <fmt/format.h>
 
-#include <deque>
-#include <mutex>
 #include <utility>
 
 #include "generator/blocks/fp_div.hpp"
 #include "generator/design/fp_operand_io.hpp"
+#include "generator/design/random_groups.hpp"
 #include "generator/design/unit_info.hpp"
 #include "generator/units/lightnorm_bn_fwd/lightnorm_bn_fwd_beats.hpp"
 #include "generator/units/lightnorm_bn_fwd/lightnorm_bn_fwd_rtl.hpp"
@@ -89,19 +88,9 @@ class LnBnFwdDesign : public Design {
   std::vector<TestVector> corner_cases() const override {
     return lightnorm_bn_fwd::corner_cases(p_);
   }
-  // Whole random groups, handed out one beat per call (as baseline.bn_fp32:
-  // the rng does not move while a group's beats last; another rng starts a
-  // new group, so the vectors stay a function of the seed).
+  // Whole random channel groups, one beat per call (generator/design/random_groups.hpp).
   TestVector random_case(std::mt19937_64& rng) const override {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (pending_.empty() || rng != after_) {
-      auto group = random_group(p_, rng);
-      pending_.assign(std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
-      after_ = rng;
-    }
-    TestVector tv = std::move(pending_.front());
-    pending_.pop_front();
-    return tv;
+    return groups_.next(rng, [this](std::mt19937_64& r) { return random_group(p_, r); });
   }
   std::vector<Workload> workloads() const override { return lightnorm_bn_fwd::workloads(p_); }
   std::vector<TestVector> workload_chunk(const std::string& name,
@@ -185,9 +174,7 @@ class LnBnFwdDesign : public Design {
   LnBnFwdParams p_;
   golden::lightnorm::RangeBnParams rp_;
   std::string top_;
-  mutable std::mutex mutex_;
-  mutable std::deque<TestVector> pending_;  // the rest of the current random group
-  mutable std::mt19937_64 after_;           // the rng as that group left it
+  RandomGroups groups_;  // whole random channel groups, one beat per random_case()
 };
 
 std::string default_name(const LnBnFwdParams& p) {
