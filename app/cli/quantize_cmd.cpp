@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -25,8 +24,8 @@
 #include <vector>
 
 #include "app/cli/cli.hpp"
+#include "app/quantize/quantizer_spec.hpp"
 #include "golden/formats/block_format.hpp"
-#include "golden/formats/mx_opal.hpp"
 #include "golden/formats/tensor_quant.hpp"
 #include "golden/io/npy.hpp"
 
@@ -37,83 +36,16 @@ namespace {
 namespace fs = std::filesystem;
 using golden::BlockFormat;
 
-struct QuantizeOptions {
-  std::string format;
-  std::string block;  // parsed here, so that every bad value gets the same one-line error
-  std::string round;
-  std::string int_encoding;
-  std::string seed;
+// The format options (shared with the Python module, app/quantize/) and the
+// files of this command.
+struct QuantizeCmdOptions {
+  quantize::QuantizeOptions format;
   std::string in;
   std::string out;
   std::string packed;
-  std::string bits;      // mx-opal only
-  std::string outliers;  // mx-opal only
 };
 
-// A user-facing error: the text after "blockforge quantize: ".
-struct QuantizeError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// A decimal unsigned integer (the whole string), or nullopt.
-std::optional<uint64_t> parse_uint(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
-
-BlockFormat resolve_format(const QuantizeOptions& o) {
-  if (o.format.empty()) {
-    throw QuantizeError(
-        fmt::format("--format is required (one of {}, mx-opal)", BlockFormat::accepted_names()));
-  }
-  BlockFormat f;
-  try {
-    f = BlockFormat::parse(o.format);
-  } catch (const std::invalid_argument& e) {
-    throw QuantizeError(e.what());
-  }
-  if (!o.block.empty()) {
-    const auto k = parse_uint(o.block);
-    if (!k || *k > 1u << 30) {
-      throw QuantizeError(
-          fmt::format("--block '{}' is not a block size; give an integer 1..4096", o.block));
-    }
-    f.block_size = static_cast<int>(*k);
-  }
-  if (!o.round.empty()) {
-    const auto r = golden::parse_rounding(o.round);
-    if (!r) {
-      throw QuantizeError(fmt::format("unknown rounding '{}' for --round; accepted: {}", o.round,
-                                      golden::rounding_names()));
-    }
-    f.rounding = *r;
-  }
-  if (!o.int_encoding.empty()) {
-    if (f.kind != BlockFormat::Kind::MxInt) {
-      throw QuantizeError(fmt::format(
-          "--int-encoding applies to mxint formats only, not {}; drop the option", f.name()));
-    }
-    const auto e = golden::parse_int_encoding(o.int_encoding);
-    if (!e) {
-      throw QuantizeError(
-          fmt::format("unknown integer encoding '{}' for --int-encoding; accepted: sign_magnitude, "
-                      "twos_complement",
-                      o.int_encoding));
-    }
-    f.int_encoding = *e;
-  }
-  try {
-    f.validate();
-  } catch (const std::invalid_argument& e) {
-    throw QuantizeError(fmt::format("{}; choose --block in 1..4096", e.what()));
-  }
-  return f;
-}
+using quantize::QuantizeError;
 
 // A temporary next to `final_path` that is removed unless committed.
 class TempFile {
@@ -167,124 +99,9 @@ void write_bytes(const std::string& path, const std::string& display,
   }
 }
 
-std::string format_description(const BlockFormat& f) {
-  switch (f.kind) {
-    case BlockFormat::Kind::MxInt:
-      return fmt::format("{} ({} integer elements, E8M0 scale)", f.name(),
-                         golden::to_string(f.int_encoding));
-    case BlockFormat::Kind::MxFloat:
-      return fmt::format("{} ({} elements, E8M0 scale)", f.name(), f.elem_float.name());
-    case BlockFormat::Kind::Bfp:
-      return fmt::format("{} ({}-bit sign-magnitude elements, {}-bit shared exponent)", f.name(),
-                         f.man_bits + 1, f.exp_bits);
-  }
-  return f.name();
-}
-
-// MX-OPAL (golden/formats/mx_opal.hpp): --bits, --outliers, --block,
-// --round, --int-encoding.
-golden::MxOpalFormat resolve_mx_opal(const QuantizeOptions& o) {
-  golden::MxOpalFormat f;
-  const auto number = [](const std::string& text, const char* option, int lo, int hi, int& out) {
-    if (text.empty()) return;
-    const auto v = parse_uint(text);
-    if (!v || *v < static_cast<uint64_t>(lo) || *v > static_cast<uint64_t>(hi))
-      throw QuantizeError(
-          fmt::format("{} '{}' is out of range; give an integer {}..{}", option, text, lo, hi));
-    out = static_cast<int>(*v);
-  };
-  number(o.block, "--block", 2, 4096, f.block_size);
-  number(o.bits, "--bits", 2, 8, f.bits);
-  number(o.outliers, "--outliers", 0, 16, f.outliers);
-  if (!o.round.empty()) {
-    const auto r = golden::parse_rounding(o.round);
-    if (!r)
-      throw QuantizeError(fmt::format("unknown rounding '{}' for --round; accepted: {}", o.round,
-                                      golden::rounding_names()));
-    f.rounding = *r;
-  }
-  if (!o.int_encoding.empty()) {
-    const auto e = golden::parse_int_encoding(o.int_encoding);
-    if (!e)
-      throw QuantizeError(
-          fmt::format("unknown integer encoding '{}' for --int-encoding; accepted: sign_magnitude, "
-                      "twos_complement",
-                      o.int_encoding));
-    f.int_encoding = *e;
-  }
-  try {
-    f.validate();
-  } catch (const std::invalid_argument& e) {
-    throw QuantizeError(fmt::format("{}; --outliers must be below --block", e.what()));
-  }
-  return f;
-}
-
-// The two families the command quantizes with, behind one interface.
-struct Quantizer {
-  std::string description;
-  std::string rounding;
-  int block_size;
-  int block_storage_bits;
-  double bits_per_element;
-  std::string bit_breakdown;
-  std::function<void(const float*, float*, std::size_t, std::size_t, uint64_t)> fake_quantize;
-  std::function<std::vector<uint8_t>(const float*, std::size_t, std::size_t, uint64_t)> pack;
-  bool stochastic;
-  int stochastic_bits;
-};
-
-Quantizer make_quantizer(const QuantizeOptions& o) {
-  if (o.format == "mx-opal") {
-    const golden::MxOpalFormat f = resolve_mx_opal(o);
-    return {fmt::format("{} (top-{} outliers in bf16 + {}-bit indices; inliers {}-bit {}, E8M0 "
-                        "scale over the inliers)",
-                        f.name(), f.outliers, f.index_bits(), f.bits,
-                        golden::to_string(f.int_encoding)),
-            std::string(golden::to_string(f.rounding)),
-            f.block_size,
-            f.block_storage_bits(),
-            f.bits_per_element(),
-            fmt::format("{} bits per block", f.block_storage_bits()),
-            [f](const float* in, float* out, std::size_t r, std::size_t c, uint64_t seed) {
-              golden::mx_opal_quantize_dequantize(f, in, out, r, c, seed);
-            },
-            [f](const float* in, std::size_t r, std::size_t c, uint64_t seed) {
-              return golden::mx_opal_quantize_packed(f, in, r, c, seed);
-            },
-            f.rounding == golden::Rounding::Stochastic,
-            f.stochastic_bits};
-  }
-  if (!o.bits.empty() || !o.outliers.empty())
-    throw QuantizeError("--bits and --outliers apply to --format mx-opal only; drop them");
-  const BlockFormat f = resolve_format(o);
-  return {format_description(f),
-          std::string(golden::to_string(f.rounding)),
-          f.block_size,
-          f.block_storage_bits(),
-          f.bits_per_element(),
-          fmt::format("{} element bits, {} scale bits per block", f.elem_bits(), f.scale_bits()),
-          [f](const float* in, float* out, std::size_t r, std::size_t c, uint64_t seed) {
-            golden::quantize_dequantize(f, in, out, r, c, seed);
-          },
-          [f](const float* in, std::size_t r, std::size_t c, uint64_t seed) {
-            return golden::quantize_packed(f, in, r, c, seed);
-          },
-          f.rounding == golden::Rounding::Stochastic,
-          f.stochastic_bits};
-}
-
-int run_quantize(const QuantizeOptions& o) {
-  const Quantizer f = make_quantizer(o);
-  uint64_t seed = 0;
-  if (!o.seed.empty()) {
-    const auto v = parse_uint(o.seed);
-    if (!v) {
-      throw QuantizeError(
-          fmt::format("--seed '{}' is not a seed; give an unsigned integer below 10^19", o.seed));
-    }
-    seed = *v;
-  }
+int run_quantize(const QuantizeCmdOptions& o) {
+  const quantize::Quantizer f = quantize::make_quantizer(o.format, quantize::Spelling::CommandLine);
+  const uint64_t seed = quantize::parse_seed(o.format, quantize::Spelling::CommandLine);
   if (o.in.empty()) throw QuantizeError("--in is required (a float32 .npy file)");
   if (o.out.empty()) throw QuantizeError("--out is required (the dequantized .npy to write)");
   if (!o.packed.empty() && o.packed == o.out) {
@@ -349,8 +166,7 @@ int run_quantize(const QuantizeOptions& o) {
   }
   if (!o.packed.empty()) {
     out += fmt::format("  {:<15} {} ({} bytes: {} blocks of {} bytes)\n", "packed", o.packed,
-                       packed.size(), rows * blocks_per_row,
-                       (static_cast<std::size_t>(f.block_storage_bits) + 7) / 8);
+                       packed.size(), rows * blocks_per_row, f.block_bytes());
   }
   std::cout << out << std::flush;
   return 0;
@@ -359,27 +175,28 @@ int run_quantize(const QuantizeOptions& o) {
 }  // namespace
 
 void add_quantize_command(CLI::App& app, int& exit_code) {
-  auto opts = std::make_shared<QuantizeOptions>();
+  auto opts = std::make_shared<QuantizeCmdOptions>();
   auto* cmd = app.add_subcommand(
       "quantize",
       "Quantize a float32 .npy tensor to a block format (blocks along the last axis); write the "
       "dequantized tensor and print the error");
   cmd->add_option(
-      "--format", opts->format,
+      "--format", opts->format.format,
       fmt::format("Block format (required): {}, mx-opal", BlockFormat::accepted_names()));
-  cmd->add_option("--block", opts->block, "Block size k, 1..4096 (default 32)")->type_name("INT");
-  cmd->add_option("--round", opts->round,
+  cmd->add_option("--block", opts->format.block, "Block size k, 1..4096 (default 32)")
+      ->type_name("INT");
+  cmd->add_option("--round", opts->format.round,
                   fmt::format("Rounding: {} (default nearest_even for MX, truncate for BFP)",
                               golden::rounding_names()));
-  cmd->add_option("--int-encoding", opts->int_encoding,
+  cmd->add_option("--int-encoding", opts->format.int_encoding,
                   "mxint element encoding: sign_magnitude (default) or twos_complement");
-  cmd->add_option("--seed", opts->seed, "Seed of stochastic rounding (default 0)")
+  cmd->add_option("--seed", opts->format.seed, "Seed of stochastic rounding (default 0)")
       ->type_name("UINT");
   cmd->add_option("--in", opts->in, "Input tensor, a float32 .npy file (required)");
   cmd->add_option("--out", opts->out, "Output: the dequantized float32 .npy (required)");
-  cmd->add_option("--bits", opts->bits, "mx-opal: inlier integer bits, 2..8 (default 3)")
+  cmd->add_option("--bits", opts->format.bits, "mx-opal: inlier integer bits, 2..8 (default 3)")
       ->type_name("INT");
-  cmd->add_option("--outliers", opts->outliers,
+  cmd->add_option("--outliers", opts->format.outliers,
                   "mx-opal: outliers kept in bf16 per block, 0..16 (default 4)")
       ->type_name("INT");
   cmd->add_option("--packed", opts->packed,

@@ -197,4 +197,25 @@ std::vector<uint8_t> mx_opal_quantize_packed(const MxOpalFormat& f, const float*
   return out;
 }
 
+void mx_opal_dequantize_packed(const MxOpalFormat& f, const uint8_t* bytes, std::size_t size,
+                               std::size_t rows, std::size_t cols, float* out) {
+  f.validate();
+  const auto k = static_cast<std::size_t>(f.block_size);
+  const std::size_t blocks_per_row = (cols + k - 1) / k;
+  const std::size_t block_bytes = (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8;
+  if (size != rows * blocks_per_row * block_bytes)
+    throw std::invalid_argument(fmt::format(
+        "packed {}: {} bytes, but {} x {} values in blocks of {} take {} bytes ({} per block)",
+        f.name(), size, rows, cols, k, rows * blocks_per_row * block_bytes, block_bytes));
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t b = 0; b < blocks_per_row; ++b) {
+      const MxOpalBlock block =
+          mx_opal_unpack(f, {bytes + (r * blocks_per_row + b) * block_bytes, block_bytes});
+      const auto v = mx_opal_dequantize(f, block);
+      const std::size_t first = b * k, len = std::min(k, cols - first);
+      for (std::size_t i = 0; i < len; ++i) out[r * cols + first + i] = static_cast<float>(v[i]);
+    }
+  }
+}
+
 }  // namespace bf::golden

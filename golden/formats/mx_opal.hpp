@@ -81,5 +81,10 @@ void mx_opal_quantize_dequantize(const MxOpalFormat& f, const float* in, float* 
 // Packed storage of the whole tensor: each block packed and byte-aligned.
 std::vector<uint8_t> mx_opal_quantize_packed(const MxOpalFormat& f, const float* in,
                                              std::size_t rows, std::size_t cols, uint64_t seed = 0);
+// Inverse of mx_opal_quantize_packed: the values of the stored blocks (rows x
+// cols fp32, the padding of a partial last block dropped). Throws
+// std::invalid_argument when `size` is not the byte count it gives.
+void mx_opal_dequantize_packed(const MxOpalFormat& f, const uint8_t* bytes, std::size_t size,
+                               std::size_t rows, std::size_t cols, float* out);
 
 }  // namespace bf::golden

@@ -41,6 +41,8 @@
 
 #include "golden/formats/tensor_quant.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -599,6 +601,28 @@ ErrorStats error_stats(const float* ref, const float* q, std::size_t n) {
   s.sqnr_db = sum_err2 == 0 ? std::numeric_limits<double>::infinity()
                             : 10.0 * std::log10(sum_ref2 / sum_err2);
   return s;
+}
+
+void dequantize_packed(const BlockFormat& f, const uint8_t* bytes, std::size_t size,
+                       std::size_t rows, std::size_t cols, float* out) {
+  f.validate();
+  const std::size_t k = static_cast<std::size_t>(f.block_size);
+  const std::size_t blocks_per_row = (cols + k - 1) / k;
+  const std::size_t block_bytes = (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8;
+  if (size != rows * blocks_per_row * block_bytes)
+    throw std::invalid_argument(fmt::format(
+        "packed {}: {} bytes, but {} x {} values in blocks of {} take {} bytes ({} per block)",
+        f.name(), size, rows, cols, k, rows * blocks_per_row * block_bytes, block_bytes));
+  std::vector<uint32_t> codes(k);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t b = 0; b < blocks_per_row; ++b) {
+      uint32_t scale = 0;
+      unpack_block(f, {bytes + (r * blocks_per_row + b) * block_bytes, block_bytes}, scale, codes);
+      const std::size_t first = b * k, len = std::min(k, cols - first);
+      for (std::size_t i = 0; i < len; ++i)
+        out[r * cols + first + i] = static_cast<float>(dequantize_element(f, scale, codes[i]));
+    }
+  }
 }
 
 }  // namespace bf::golden

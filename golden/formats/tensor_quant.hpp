@@ -24,10 +24,17 @@ void quantize_dequantize(const BlockFormat& f, const float* in, float* out, std:
 std::vector<uint8_t> quantize_packed(const BlockFormat& f, const float* in, std::size_t rows,
                                      std::size_t cols, uint64_t seed = 0);
 
+// Inverse of quantize_packed: the exact values of the stored codes (rows x
+// cols fp32, the padding of a partial last block dropped). Throws
+// std::invalid_argument when `size` is not the byte count quantize_packed
+// gives for rows x cols.
+void dequantize_packed(const BlockFormat& f, const uint8_t* bytes, std::size_t size,
+                       std::size_t rows, std::size_t cols, float* out);
+
 struct ErrorStats {
-  double mse = 0;       // mean of (x - q)^2 over finite inputs
-  double sqnr_db = 0;   // 10 log10(sum x^2 / sum (x-q)^2); +inf when exact
-  double max_abs = 0;   // max |x - q|
+  double mse = 0;      // mean of (x - q)^2 over finite inputs
+  double sqnr_db = 0;  // 10 log10(sum x^2 / sum (x-q)^2); +inf when exact
+  double max_abs = 0;  // max |x - q|
   std::size_t count = 0;
 };
 ErrorStats error_stats(const float* ref, const float* q, std::size_t n);

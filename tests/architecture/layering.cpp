@@ -22,7 +22,7 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 }  // namespace
 
 std::optional<int> layer_of(const std::string& p) {
-  static const std::array<std::pair<const char*, int>, 10> kLayers{{
+  static const std::array<std::pair<const char*, int>, 11> kLayers{{
       {"util/", 0},
       {"golden/", 1},
       {"generator/verilog/", 2},
@@ -33,6 +33,7 @@ std::optional<int> layer_of(const std::string& p) {
       {"tb/", 4},
       {"synth/", 4},
       {"app/", 5},
+      {"python/", 5},
   }};
   for (const auto& [prefix, layer] : kLayers)
     if (starts_with(p, prefix)) return layer;
@@ -43,7 +44,7 @@ std::vector<Violation> check_layering(const std::string& root) {
   static const std::regex kInclude(R"re(^\s*#\s*include\s*"([^"]+)")re");
   std::vector<Violation> out;
   std::vector<fs::path> files;
-  for (const char* top : {"util", "golden", "generator", "tb", "synth", "app"}) {
+  for (const char* top : {"util", "golden", "generator", "tb", "synth", "app", "python"}) {
     const fs::path dir = fs::path(root) / top;
     if (!fs::exists(dir)) continue;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
