@@ -5,6 +5,8 @@ against (C++, through pybind11), on float32 numpy arrays:
 
   quantize, quantize_packed, dequantize_packed, format_info
       every block format of `blockforge quantize` (MX, BFP, MX-OPAL)
+  bfp_matmul
+      FlexBlock's BFP GEMM in any mode pair, on strided operands
   load_design, units
       design files read as `blockforge gen` reads them
 
@@ -13,6 +15,7 @@ PyTorch layers are in blockforge.torch (needs python3-torch).
 
 from blockforge._core import (  # noqa: F401  (the public API)
     __version__,
+    bfp_matmul,
     dequantize_packed,
     format_info,
     load_design,

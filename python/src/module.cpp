@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = BLOCKFORGE_VERSION;
   bf::py::bind_formats(m);
   bf::py::bind_design(m);
+  bf::py::bind_bfp(m);
 }
