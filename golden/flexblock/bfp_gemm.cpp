@@ -458,6 +458,45 @@ class FpEnvironment {
 
 // ---- conversion ----------------------------------------------------------------
 
+namespace {
+
+// One group of BFP with an 8-bit shared exponent (bfp_format(mode, ...), the
+// BFP rules of golden/formats/block_format.hpp specialized to w = 8): the
+// exponent field, and the signed mantissas into `man`. Equal to
+// quantize_block + decoding the codes (tests compare them on every mode and
+// rounding), without its per-call checks and buffers: this runs on every
+// element of every training GEMM.
+template <class Man>
+uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, Man* man) {
+  uint32_t max_field = 0;
+  for (int i = 0; i < len; ++i) max_field = std::max(max_field, (bits[i] >> 23) & 0xffu);
+  if (max_field == 255) {
+    for (int i = 0; i < len; ++i) man[i] = 0;
+    return static_cast<uint8_t>(kNanExp);
+  }
+  // E = max(maxfield, 1) is also the stored field (bias 127, 1 <= E <= 254);
+  // element i keeps sig >> (E - ee + 24 - m), ee = max(field, 1).
+  const int e = static_cast<int>(std::max(max_field, 1u));
+  const uint32_t max_mag = (1u << m) - 1;
+  for (int i = 0; i < len; ++i) {
+    const uint32_t field = (bits[i] >> 23) & 0xffu;
+    const uint32_t sig = (bits[i] & 0x7fffffu) | (field != 0 ? 0x800000u : 0u);
+    const int ee = std::max(static_cast<int>(field), 1);
+    const int shift = e - ee + 24 - m;  // >= 8: m <= 16
+    uint32_t n;
+    if (rounding == Rounding::Truncate)
+      n = shift >= 32 ? 0u : sig >> shift;
+    else
+      n = static_cast<uint32_t>(round_shift_right(sig, shift, rounding));
+    n = std::min(n, max_mag);
+    const auto v = static_cast<int32_t>(n);
+    man[i] = static_cast<Man>((bits[i] >> 31) ? -v : v);
+  }
+  return static_cast<uint8_t>(e);
+}
+
+}  // namespace
+
 BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
                        std::ptrdiff_t k_stride, Mode mode, int group, Rounding rounding) {
   if (rows < 0 || k < 0) throw std::invalid_argument("bfp_quantize: negative shape");
@@ -482,7 +521,7 @@ BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_strid
   // B (k_stride = N) each step then reads kRowChunk adjacent floats instead of
   // one float per cache line.
   constexpr int kRowChunk = 16;
-  std::vector<uint32_t> bits(static_cast<std::size_t>(kRowChunk) * k), codes(f.block_size);
+  std::vector<uint32_t> bits(static_cast<std::size_t>(kRowChunk) * k);
   for (int r0 = 0; r0 < rows; r0 += kRowChunk) {
     const int chunk = std::min(kRowChunk, rows - r0);
     for (int kk = 0; kk < k; ++kk)
@@ -495,12 +534,11 @@ BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_strid
       for (int g = 0; g < groups; ++g) {
         const int k0 = g * f.block_size;
         const int len = std::min(f.block_size, k - k0);
-        out.exps[static_cast<std::size_t>(r) * groups + g] = static_cast<uint8_t>(
-            quantize_block(f, std::span(row + k0, len), std::span(codes.data(), len)));
-        for (int i = 0; i < len; ++i) {
-          const auto n = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
-          out.set_mantissa(r, k0 + i, ((codes[i] >> m) & 1u) ? -n : n);
-        }
+        const std::size_t first = static_cast<std::size_t>(r) * k + k0;
+        out.exps[static_cast<std::size_t>(r) * groups + g] =
+            mode == Mode::M16
+                ? quantize_group(row + k0, len, m, rounding, out.man32.data() + first)
+                : quantize_group(row + k0, len, m, rounding, out.man16.data() + first);
       }
     }
   }

@@ -6,6 +6,7 @@
 // hand-computed 1 x 1 x 3 product; and a changed mantissa changes the answer.
 #include "golden/flexblock/bfp_gemm.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -68,27 +69,45 @@ void expect_fast_equals_reference(const BfpMatrix& a, const BfpMatrix& b, const 
   }
 }
 
+// bfp_quantize has its own group quantizer (the hot loop of every training
+// GEMM); it must equal quantize_block group by group in every mode and
+// rounding, on values that reach each of its branches: zeros of both signs,
+// subnormals, values that round up into a carry and saturate, Inf and NaN.
 TEST(BfpGemm, ConversionIsQuantizeBlockPerGroup) {
   std::mt19937_64 rng(11);
-  const int k = 130, n = 3;  // groups of 54: 54, 54, 22 (the last padded)
-  const auto bm = random_matrix(rng, k, n, 1, 1);
-  const BfpMatrix q = bfp_quantize_b(bm.data(), k, n, Mode::M16, 0, Rounding::NearestEven);
-  ASSERT_EQ(q.rows, n);
-  ASSERT_EQ(q.group, 54);
-  ASSERT_EQ(q.groups_per_row(), 3);
-  const BlockFormat f = bfp_format(Mode::M16, 54, Rounding::NearestEven);
-  for (int j = 0; j < n; ++j)
-    for (int g = 0; g < 3; ++g) {
-      const int k0 = g * 54, len = std::min(54, k - k0);
-      std::vector<uint32_t> in(len), codes(len);
-      for (int i = 0; i < len; ++i) in[i] = std::bit_cast<uint32_t>(bm[(k0 + i) * n + j]);
-      EXPECT_EQ(q.exponent(j, g), quantize_block(f, in, codes));
-      for (int i = 0; i < len; ++i) {
-        const int32_t mag = static_cast<int32_t>(codes[i] & 0xffff);
-        EXPECT_EQ(q.mantissa(j, k0 + i), (codes[i] >> 16) & 1 ? -mag : mag);
-      }
+  const int k = 130, n = 5;  // groups of 54: 54, 54, 22 (the last padded)
+  auto bm = random_matrix(rng, k, n, 1, 1);
+  const auto at = [&](int kk, int j) -> float& { return bm[static_cast<std::size_t>(kk) * n + j]; };
+  for (int kk = 0; kk < k; ++kk) at(kk, 1) *= 1e-39f;  // subnormal column
+  at(3, 2) = 0.0f;
+  at(4, 2) = -0.0f;
+  at(5, 2) = std::numeric_limits<float>::infinity();  // makes group 0 of column 2 Inf/NaN
+  at(60, 2) = std::numeric_limits<float>::quiet_NaN();
+  for (int kk = 108; kk < k; ++kk) at(kk, 3) = std::bit_cast<float>(0x3fffffffu);  // 1.99999..
+  at(108, 3) = 2.0f;  // the others round up to the group's top and saturate
+  for (Mode mode : {Mode::M4, Mode::M8, Mode::M16})
+    for (Rounding r : {Rounding::Truncate, Rounding::NearestEven, Rounding::NearestAway}) {
+      const int group = 54;
+      const BfpMatrix q = bfp_quantize_b(bm.data(), k, n, mode, group, r);
+      ASSERT_EQ(q.rows, n);
+      ASSERT_EQ(q.groups_per_row(), 3);
+      const int m = mantissa_bits(mode);
+      const BlockFormat f = bfp_format(mode, group, r);
+      for (int j = 0; j < n; ++j)
+        for (int g = 0; g < 3; ++g) {
+          const int k0 = g * group, len = std::min(group, k - k0);
+          std::vector<uint32_t> in(len), codes(len);
+          for (int i = 0; i < len; ++i) in[i] = std::bit_cast<uint32_t>(at(k0 + i, j));
+          const std::string where = fmt::format("mode {} rounding {} column {} group {}",
+                                                mode_name(mode), to_string(r), j, g);
+          EXPECT_EQ(q.exponent(j, g), quantize_block(f, in, codes)) << where;
+          for (int i = 0; i < len; ++i) {
+            const int32_t mag = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
+            EXPECT_EQ(q.mantissa(j, k0 + i), (codes[i] >> m) & 1 ? -mag : mag) << where;
+          }
+        }
+      EXPECT_EQ(mode == Mode::M16 ? q.man16.size() : q.man32.size(), 0u);
     }
-  EXPECT_EQ(q.man16.size(), 0u);
   EXPECT_THROW(bfp_quantize_a(bm.data(), 1, 4, Mode::M8, 5000), std::invalid_argument);
   EXPECT_THROW(bfp_quantize_a(bm.data(), 1, 4, Mode::M8, 0, Rounding::Stochastic),
                std::invalid_argument);
