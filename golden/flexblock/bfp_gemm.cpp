@@ -466,6 +466,30 @@ namespace {
 // quantize_block + decoding the codes (tests compare them on every mode and
 // rounding), without its per-call checks and buffers: this runs on every
 // element of every training GEMM.
+// FlexBlock's rounding, on every element of a training step: branch-free,
+// so that it vectorizes (the variable shifts need AVX2). A shift past 24
+// leaves nothing of a 24-bit significand, so clamping it to 31 changes no
+// result and keeps the shift defined; a truncation never carries.
+template <class Man>
+inline void truncate_group(const uint32_t* bits, int len, int e, int m, Man* man) {
+  for (int i = 0; i < len; ++i) {
+    const uint32_t field = (bits[i] >> 23) & 0xffu;
+    const uint32_t sig = (bits[i] & 0x7fffffu) | (field != 0 ? 0x800000u : 0u);
+    const int ee = std::max(static_cast<int>(field), 1);
+    const int shift = std::min(e - ee + 24 - m, 31);  // >= 8: m <= 16
+    const auto v = static_cast<int32_t>(sig >> shift);
+    man[i] = static_cast<Man>((bits[i] >> 31) ? -v : v);
+  }
+}
+
+#if BF_BFP_GEMM_X86
+template <class Man>
+__attribute__((target("avx2"))) void truncate_group_avx2(const uint32_t* bits, int len, int e,
+                                                         int m, Man* man) {
+  truncate_group(bits, len, e, m, man);
+}
+#endif
+
 template <class Man>
 uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, Man* man) {
   uint32_t max_field = 0;
@@ -478,17 +502,23 @@ uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, 
   // element i keeps sig >> (E - ee + 24 - m), ee = max(field, 1).
   const int e = static_cast<int>(std::max(max_field, 1u));
   const uint32_t max_mag = (1u << m) - 1;
+  if (rounding == Rounding::Truncate) {
+#if BF_BFP_GEMM_X86
+    static const bool avx2 = cpu_has_avx2();
+    if (avx2)
+      truncate_group_avx2(bits, len, e, m, man);
+    else
+#endif
+      truncate_group(bits, len, e, m, man);
+    return static_cast<uint8_t>(e);
+  }
   for (int i = 0; i < len; ++i) {
     const uint32_t field = (bits[i] >> 23) & 0xffu;
     const uint32_t sig = (bits[i] & 0x7fffffu) | (field != 0 ? 0x800000u : 0u);
     const int ee = std::max(static_cast<int>(field), 1);
-    const int shift = e - ee + 24 - m;  // >= 8: m <= 16
-    uint32_t n;
-    if (rounding == Rounding::Truncate)
-      n = shift >= 32 ? 0u : sig >> shift;
-    else
-      n = static_cast<uint32_t>(round_shift_right(sig, shift, rounding));
-    n = std::min(n, max_mag);
+    const int shift = e - ee + 24 - m;
+    const uint32_t n =
+        std::min(static_cast<uint32_t>(round_shift_right(sig, shift, rounding)), max_mag);
     const auto v = static_cast<int32_t>(n);
     man[i] = static_cast<Man>((bits[i] >> 31) ? -v : v);
   }
