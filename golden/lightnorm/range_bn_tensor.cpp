@@ -23,7 +23,7 @@ void bfp_inplace(const LightnormBfp& b, std::vector<float>& v, const Shape& s) {
 // fp32 values -> codes of f (the values are converted by the parameters'
 // policy; after a BFP step they are already values of f).
 std::vector<uint32_t> encode(const RangeBnParams& p, const FloatFormat& f,
-                             const std::vector<float>& v) {
+                             std::span<const float> v) {
   const small_float_detail::Consts c(converter(p, f));
   std::vector<uint32_t> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) out[i] = c.encode(fp32_bits(v[i]));
@@ -77,9 +77,9 @@ void RangeBnTensorParams::validate() const {
   grad_bfp.validate();
 }
 
-std::vector<float> range_bn_forward(const RangeBnTensorParams& p, const std::vector<float>& x,
-                                    const Shape& shape, const std::vector<float>& gamma,
-                                    const std::vector<float>& beta, RangeBnSaved* saved) {
+std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<const float> x,
+                                    const Shape& shape, std::span<const float> gamma,
+                                    std::span<const float> beta, RangeBnSaved* saved) {
   p.validate();
   check_shape(shape, x.size(), "x");
   if (gamma.size() != shape.c || beta.size() != shape.c)
@@ -89,11 +89,11 @@ std::vector<float> range_bn_forward(const RangeBnTensorParams& p, const std::vec
   const RangeBnParams& q = p.core;
   const RangeBnConstants k = range_bn_constants(q, static_cast<int64_t>(shape.per_channel()));
 
-  std::vector<float> xq = x;
+  std::vector<float> xq(x.begin(), x.end());
   quantize(q, q.io, xq);
   if (p.bfp) bfp_inplace(p.io_bfp, xq, shape);
   const std::vector<uint32_t> xc = encode(q, q.io, xq);
-  std::vector<float> gq = gamma;
+  std::vector<float> gq(gamma.begin(), gamma.end());
   quantize(q, q.io, gq);
   if (p.bfp) bfp_inplace(p.io_bfp, gq, {1, shape.c, 1, 1});
   const std::vector<uint32_t> gc = encode(q, q.io, gq);
@@ -120,13 +120,13 @@ std::vector<float> range_bn_forward(const RangeBnTensorParams& p, const std::vec
   return y;
 }
 
-RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, const std::vector<float>& g,
+RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, std::span<const float> g,
                                      const RangeBnSaved& saved) {
   p.validate();
   const Shape& shape = saved.shape;
   check_shape(shape, g.size(), "the gradient");
   const RangeBnParams& q = p.core;
-  std::vector<float> gq = g;
+  std::vector<float> gq(g.begin(), g.end());
   if (p.bfp) bfp_inplace(p.grad_bfp, gq, shape);
   const std::vector<uint32_t> gcodes = encode(q, q.grad, gq);
 

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "golden/formats/lightnorm_bfp.hpp"
@@ -51,10 +52,19 @@ struct RangeBnSaved {
 };
 
 // y = range BN of x; throws std::invalid_argument for a bad shape (naming
-// the sizes), bad parameters, or gamma/beta of the wrong length.
-std::vector<float> range_bn_forward(const RangeBnTensorParams& p, const std::vector<float>& x,
-                                    const Shape& shape, const std::vector<float>& gamma,
-                                    const std::vector<float>& beta, RangeBnSaved* saved);
+// the sizes), bad parameters, or gamma/beta of the wrong length. The inputs
+// are read in place (spans: the Python binding passes numpy buffers without
+// a copy); the vector overload is for callers with braced lists.
+std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<const float> x,
+                                    const Shape& shape, std::span<const float> gamma,
+                                    std::span<const float> beta, RangeBnSaved* saved);
+inline std::vector<float> range_bn_forward(const RangeBnTensorParams& p,
+                                           const std::vector<float>& x, const Shape& shape,
+                                           const std::vector<float>& gamma,
+                                           const std::vector<float>& beta, RangeBnSaved* saved) {
+  return range_bn_forward(p, std::span<const float>(x), shape, std::span<const float>(gamma),
+                          std::span<const float>(beta), saved);
+}
 
 struct RangeBnTensorGrads {
   std::vector<float> dx;      // NCHW
@@ -62,7 +72,12 @@ struct RangeBnTensorGrads {
   std::vector<float> dbeta;   // C
 };
 
-RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, const std::vector<float>& g,
+RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, std::span<const float> g,
                                      const RangeBnSaved& saved);
+inline RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p,
+                                            const std::vector<float>& g,
+                                            const RangeBnSaved& saved) {
+  return range_bn_backward(p, std::span<const float>(g), saved);
+}
 
 }  // namespace bf::golden::lightnorm

@@ -7,6 +7,10 @@ against (C++, through pybind11), on float32 numpy arrays:
       every block format of `blockforge quantize` (MX, BFP, MX-OPAL)
   bfp_matmul
       FlexBlock's BFP GEMM in any mode pair, on strided operands
+  OpalPe, MxDot, Bf16Dot
+      the dot-product engines (opal.pe, baseline.mx_dot, baseline.bf16_dot) as GEMMs
+  RangeBn
+      LightNorm's range BN forward and backward (lightnorm.bn_fwd / bn_bwd)
   load_design, units
       design files read as `blockforge gen` reads them
 
@@ -14,6 +18,11 @@ PyTorch layers are in blockforge.torch (needs python3-torch).
 """
 
 from blockforge._core import (  # noqa: F401  (the public API)
+    Bf16Dot,
+    MxDot,
+    OpalPe,
+    RangeBn,
+    RangeBnSaved,
     __version__,
     bfp_matmul,
     dequantize_packed,

@@ -10,4 +10,12 @@ void bind_formats(pybind11::module_& m);  // formats_py.cpp: block-format quanti
 void bind_design(pybind11::module_& m);   // design_py.cpp: design files and units
 void bind_bfp(pybind11::module_& m);      // bfp_py.cpp: FlexBlock BFP GEMM
 
+// range_bn_py.cpp: LightNorm's range BN (RangeBn, RangeBnSaved)
+void bind_range_bn(pybind11::module_& m);
+
+// engines_py.cpp: the dot-product engines (OpalPe, MxDot, Bf16Dot); it calls
+// bind_engine_testing (engine_testing_py.cpp: the _testing submodule)
+void bind_engines(pybind11::module_& m);
+void bind_engine_testing(pybind11::module_& m);
+
 }  // namespace bf::py

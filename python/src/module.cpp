@@ -12,4 +12,6 @@ PYBIND11_MODULE(_core, m) {
   bf::py::bind_formats(m);
   bf::py::bind_design(m);
   bf::py::bind_bfp(m);
+  bf::py::bind_range_bn(m);
+  bf::py::bind_engines(m);
 }
