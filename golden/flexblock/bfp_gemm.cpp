@@ -490,6 +490,22 @@ __attribute__((target("avx2"))) void truncate_group_avx2(const uint32_t* bits, i
 }
 #endif
 
+// Adds the group's finite non-zero inputs and those of them whose mantissa
+// is zero (a second pass over the group, still in L1; branch-free).
+template <class Man>
+void count_zero_setting(const uint32_t* bits, int len, const Man* man, std::size_t& nonzero,
+                        std::size_t& flushed) {
+  uint32_t nz = 0, fl = 0;
+  for (int i = 0; i < len; ++i) {
+    const uint32_t mag = bits[i] & 0x7fffffffu;
+    const uint32_t counted = (mag != 0) & (mag < 0x7f800000u);
+    nz += counted;
+    fl += counted & (man[i] == 0);
+  }
+  nonzero += nz;
+  flushed += fl;
+}
+
 template <class Man>
 uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, Man* man) {
   uint32_t max_field = 0;
@@ -565,10 +581,17 @@ BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_strid
         const int k0 = g * f.block_size;
         const int len = std::min(f.block_size, k - k0);
         const std::size_t first = static_cast<std::size_t>(r) * k + k0;
-        out.exps[static_cast<std::size_t>(r) * groups + g] =
-            mode == Mode::M16
-                ? quantize_group(row + k0, len, m, rounding, out.man32.data() + first)
-                : quantize_group(row + k0, len, m, rounding, out.man16.data() + first);
+        if (mode == Mode::M16) {
+          int32_t* man = out.man32.data() + first;
+          out.exps[static_cast<std::size_t>(r) * groups + g] =
+              quantize_group(row + k0, len, m, rounding, man);
+          count_zero_setting(row + k0, len, man, out.nonzero_inputs, out.flushed_inputs);
+        } else {
+          int16_t* man = out.man16.data() + first;
+          out.exps[static_cast<std::size_t>(r) * groups + g] =
+              quantize_group(row + k0, len, m, rounding, man);
+          count_zero_setting(row + k0, len, man, out.nonzero_inputs, out.flushed_inputs);
+        }
       }
     }
   }

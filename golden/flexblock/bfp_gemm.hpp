@@ -36,6 +36,16 @@ struct BfpMatrix {
   // man32 for M16 (the other vector is empty).
   std::vector<int16_t> man16;
   std::vector<int32_t> man32;
+  // The zero-setting error of the conversion (FlexBlock's dynamic precision
+  // control watches it): finite non-zero inputs, and how many of them became
+  // a zero mantissa. Counted by bfp_quantize; 0 for a matrix built by hand.
+  std::size_t nonzero_inputs = 0;
+  std::size_t flushed_inputs = 0;
+  double zero_setting_error() const {
+    return nonzero_inputs == 0
+               ? 0.0
+               : static_cast<double>(flushed_inputs) / static_cast<double>(nonzero_inputs);
+  }
 
   int groups_per_row() const { return (k + group - 1) / group; }
   uint32_t exponent(int row, int g) const {

@@ -68,21 +68,6 @@ Strided2d strided_2d(const pyb::handle& obj, const std::string& arg, const std::
           a.strides(1) / static_cast<std::ptrdiff_t>(sizeof(float))};
 }
 
-// Non-zero finite elements of rows x k (strided) that quantize to a zero
-// mantissa, over the non-zero finite elements.
-double zero_setting_error(const float* x, const fb::BfpMatrix& q, std::ptrdiff_t row_stride,
-                          std::ptrdiff_t k_stride) {
-  std::size_t nonzero = 0, flushed = 0;
-  for (int r = 0; r < q.rows; ++r)
-    for (int k = 0; k < q.k; ++k) {
-      const float v = x[r * row_stride + k * k_stride];
-      if (v == 0.0f || !(v - v == 0.0f)) continue;
-      ++nonzero;
-      if (q.mantissa(r, k) == 0) ++flushed;
-    }
-  return nonzero == 0 ? 0.0 : static_cast<double>(flushed) / static_cast<double>(nonzero);
-}
-
 pyb::object bfp_matmul_py(const pyb::object& a_obj, const pyb::object& b_obj, int a_bits,
                           int b_bits, const pyb::object& a_group_obj,
                           const pyb::object& b_group_obj, const std::string& rounding_name,
@@ -120,10 +105,8 @@ pyb::object bfp_matmul_py(const pyb::object& a_obj, const pyb::object& b_obj, in
         fb::bfp_gemm(qa, qb, out);
       }
     }
-    if (stats) {
-      za = zero_setting_error(a.data, qa, a.row_stride, a.col_stride);
-      zb = zero_setting_error(b.data, qb, b.col_stride, b.row_stride);
-    }
+    za = qa.zero_setting_error();
+    zb = qb.zero_setting_error();
   }
   if (!stats) return c;
   pyb::dict s;

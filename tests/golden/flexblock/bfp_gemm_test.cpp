@@ -93,6 +93,7 @@ TEST(BfpGemm, ConversionIsQuantizeBlockPerGroup) {
       ASSERT_EQ(q.groups_per_row(), 3);
       const int m = mantissa_bits(mode);
       const BlockFormat f = bfp_format(mode, group, r);
+      std::size_t nonzero = 0, flushed = 0;  // the zero-setting error, counted here
       for (int j = 0; j < n; ++j)
         for (int g = 0; g < 3; ++g) {
           const int k0 = g * group, len = std::min(group, k - k0);
@@ -104,9 +105,16 @@ TEST(BfpGemm, ConversionIsQuantizeBlockPerGroup) {
           for (int i = 0; i < len; ++i) {
             const int32_t mag = static_cast<int32_t>(codes[i] & ((1u << m) - 1));
             EXPECT_EQ(q.mantissa(j, k0 + i), (codes[i] >> m) & 1 ? -mag : mag) << where;
+            if (std::isfinite(at(k0 + i, j)) && at(k0 + i, j) != 0.0f) {
+              ++nonzero;
+              flushed += mag == 0;
+            }
           }
         }
       EXPECT_EQ(mode == Mode::M16 ? q.man16.size() : q.man32.size(), 0u);
+      EXPECT_EQ(q.nonzero_inputs, nonzero);
+      EXPECT_EQ(q.flushed_inputs, flushed);
+      EXPECT_GT(flushed, 0u);  // the subnormal column and the Inf/NaN groups
     }
   EXPECT_THROW(bfp_quantize_a(bm.data(), 1, 4, Mode::M8, 5000), std::invalid_argument);
   EXPECT_THROW(bfp_quantize_a(bm.data(), 1, 4, Mode::M8, 0, Rounding::Stochastic),
