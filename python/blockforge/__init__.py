@@ -17,7 +17,7 @@ against (C++, through pybind11), on float32 numpy arrays:
 PyTorch layers are in blockforge.torch (needs python3-torch).
 """
 
-from blockforge._core import (  # noqa: F401  (the public API)
+from blockforge._core import (
     Bf16Dot,
     MxDot,
     OpalPe,
@@ -32,3 +32,20 @@ from blockforge._core import (  # noqa: F401  (the public API)
     quantize_packed,
     units,
 )
+
+# The public API.
+__all__ = [
+    "Bf16Dot",
+    "MxDot",
+    "OpalPe",
+    "RangeBn",
+    "RangeBnSaved",
+    "__version__",
+    "bfp_matmul",
+    "dequantize_packed",
+    "format_info",
+    "load_design",
+    "quantize",
+    "quantize_packed",
+    "units",
+]

@@ -29,8 +29,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from blockforge.torch.numerics import (FP32, Bfp, LayerStats, as_numerics, check_tensor,
-                                       run_gemm)
+from blockforge.torch.numerics import FP32, Bfp, NumericsLayer, check_tensor, run_gemm
 
 
 class _Geometry:
@@ -257,7 +256,7 @@ def _numeric_padding(padding, kernel, dilation):
     return _pair(padding, "padding")
 
 
-class Conv2d(nn.Conv2d):
+class Conv2d(NumericsLayer, nn.Conv2d):
     """nn.Conv2d (same parameters, state_dict and init) whose forward,
     data-gradient and weight-gradient GEMMs run in `numerics` (module
     docstring for the GEMMs). numerics, stats, reset_stats() and
@@ -281,24 +280,7 @@ class Conv2d(nn.Conv2d):
         self._geom = _Geometry(self.kernel_size, _pair(self.stride, "stride"),
                                _numeric_padding(self.padding, self.kernel_size, self.dilation),
                                self.dilation)
-        self.numerics = numerics
-        self.zero_fraction_stats = True
-        self.reset_stats()
-
-    @property
-    def numerics(self):
-        return self._numerics
-
-    @numerics.setter
-    def numerics(self, value):
-        self._numerics = as_numerics(value)
-
-    @property
-    def stats(self):
-        return self._stats.passes
-
-    def reset_stats(self):
-        self._stats = LayerStats()
+        self._init_numerics(numerics)
 
     def forward(self, x):
         check_tensor(x, "x")

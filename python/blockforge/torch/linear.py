@@ -13,7 +13,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from blockforge.torch.numerics import (FP32, LayerStats, as_numerics, check_tensor, run_gemm)
+from blockforge.torch.numerics import FP32, NumericsLayer, check_tensor, run_gemm
 
 
 class _LinearGemm(torch.autograd.Function):
@@ -53,7 +53,7 @@ class _LinearGemm(torch.autograd.Function):
         return dx, dw, None, None, None
 
 
-class Linear(nn.Linear):
+class Linear(NumericsLayer, nn.Linear):
     """nn.Linear (same parameters, state_dict and init) whose forward,
     data-gradient and weight-gradient GEMMs run in `numerics`.
 
@@ -72,24 +72,7 @@ class Linear(nn.Linear):
 
     def __init__(self, in_features, out_features, bias=True, numerics=None):
         super().__init__(in_features, out_features, bias=bias)
-        self.numerics = numerics
-        self.zero_fraction_stats = True
-        self.reset_stats()
-
-    @property
-    def numerics(self):
-        return self._numerics
-
-    @numerics.setter
-    def numerics(self, value):
-        self._numerics = as_numerics(value)
-
-    @property
-    def stats(self):
-        return self._stats.passes
-
-    def reset_stats(self):
-        self._stats = LayerStats()
+        self._init_numerics(numerics)
 
     def forward(self, x):
         check_tensor(x, "x")

@@ -270,6 +270,35 @@ class LayerStats:
         entry["b_zero_fraction"] = b
 
 
+class NumericsLayer:
+    """What Linear and Conv2d share as blockforge layers: a settable
+    `numerics` (dynamic precision control changes it between steps), the
+    per-pass statistics `stats` and `reset_stats()`, and
+    `zero_fraction_stats` (whether BFP passes record their zero-setting
+    error). Mixed in before the nn module class; call _init_numerics from
+    __init__ after the module is set up."""
+
+    def _init_numerics(self, numerics):
+        self.numerics = numerics
+        self.zero_fraction_stats = True
+        self.reset_stats()
+
+    @property
+    def numerics(self):
+        return self._numerics
+
+    @numerics.setter
+    def numerics(self, value):
+        self._numerics = as_numerics(value)
+
+    @property
+    def stats(self):
+        return self._stats.passes
+
+    def reset_stats(self):
+        self._stats = LayerStats()
+
+
 def _numpy(t):
     # A view of the tensor's memory (any strides): no copy.
     return t.detach().numpy()
