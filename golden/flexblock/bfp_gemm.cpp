@@ -543,37 +543,49 @@ uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, 
 
 }  // namespace
 
-BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
-                       std::ptrdiff_t k_stride, Mode mode, int group, Rounding rounding) {
-  if (rows < 0 || k < 0) throw std::invalid_argument("bfp_quantize: negative shape");
+void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_offsets,
+                         std::span<const std::ptrdiff_t> k_offsets, Mode mode, int group,
+                         Rounding rounding, BfpMatrix& out) {
+  if (row_offsets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      k_offsets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::invalid_argument("bfp_quantize: more than 2^31 rows or K");
   if (rounding == Rounding::Stochastic)
     throw std::invalid_argument("bfp_quantize: stochastic rounding is not supported");
+  const int rows = static_cast<int>(row_offsets.size());
+  const int k = static_cast<int>(k_offsets.size());
   const BlockFormat f = bfp_format(mode, group <= 0 ? default_group_size(mode) : group, rounding);
-  BfpMatrix out;
   out.rows = rows;
   out.k = k;
   out.mode = mode;
   out.group = f.block_size;
   out.rounding = rounding;
+  out.nonzero_inputs = out.flushed_inputs = 0;
   const int groups = out.groups_per_row();
   const int m = mantissa_bits(mode);
   const std::size_t elems = static_cast<std::size_t>(rows) * k;
+  // Every element is written below: keep the storage of an earlier call
+  // (no reallocation, no page faults) when it is large enough.
   out.exps.resize(static_cast<std::size_t>(rows) * groups);
-  if (mode == Mode::M16)
+  if (mode == Mode::M16) {
+    out.man16.clear();
     out.man32.resize(elems);
-  else
+  } else {
+    out.man32.clear();
     out.man16.resize(elems);
+  }
   // Rows are gathered kRowChunk at a time, walking K in the outer loop: for
-  // B (k_stride = N) each step then reads kRowChunk adjacent floats instead of
-  // one float per cache line.
+  // B (k_stride = N) or a convolution's windows each step then reads
+  // kRowChunk nearby floats instead of one float per cache line.
   constexpr int kRowChunk = 16;
   std::vector<uint32_t> bits(static_cast<std::size_t>(kRowChunk) * k);
   for (int r0 = 0; r0 < rows; r0 += kRowChunk) {
     const int chunk = std::min(kRowChunk, rows - r0);
-    for (int kk = 0; kk < k; ++kk)
+    for (int kk = 0; kk < k; ++kk) {
+      const float* column = x + k_offsets[kk];
       for (int t = 0; t < chunk; ++t)
         bits[static_cast<std::size_t>(t) * k + kk] =
-            std::bit_cast<uint32_t>(x[(r0 + t) * row_stride + kk * k_stride]);
+            std::bit_cast<uint32_t>(column[row_offsets[r0 + t]]);
+    }
     for (int t = 0; t < chunk; ++t) {
       const int r = r0 + t;
       const uint32_t* row = bits.data() + static_cast<std::size_t>(t) * k;
@@ -595,7 +607,24 @@ BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_strid
       }
     }
   }
+}
+
+BfpMatrix bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_offsets,
+                              std::span<const std::ptrdiff_t> k_offsets, Mode mode, int group,
+                              Rounding rounding) {
+  BfpMatrix out;
+  bfp_quantize_gather(x, row_offsets, k_offsets, mode, group, rounding, out);
   return out;
+}
+
+BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
+                       std::ptrdiff_t k_stride, Mode mode, int group, Rounding rounding) {
+  if (rows < 0 || k < 0) throw std::invalid_argument("bfp_quantize: negative shape");
+  std::vector<std::ptrdiff_t> row_offsets(static_cast<std::size_t>(rows)),
+      k_offsets(static_cast<std::size_t>(k));
+  for (int r = 0; r < rows; ++r) row_offsets[r] = r * row_stride;
+  for (int kk = 0; kk < k; ++kk) k_offsets[kk] = kk * k_stride;
+  return bfp_quantize_gather(x, row_offsets, k_offsets, mode, group, rounding);
 }
 
 BfpMatrix bfp_quantize_a(const float* a, int m, int k, Mode mode, int group, Rounding rounding) {

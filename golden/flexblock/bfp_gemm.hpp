@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "golden/flexblock/bfp_dot.hpp"
@@ -70,6 +71,18 @@ struct BfpMatrix {
 BfpMatrix bfp_quantize(const float* x, int rows, int k, std::ptrdiff_t row_stride,
                        std::ptrdiff_t k_stride, Mode mode, int group = 0,
                        Rounding rounding = Rounding::Truncate);
+// The same for an operand of any layout: element (r, kk) is
+// x[row_offsets[r] + k_offsets[kk]] (rows = row_offsets.size(), k =
+// k_offsets.size()). What a strided tensor view of several axes gives, e.g.
+// a convolution's input windows read in place, without an im2col copy.
+BfpMatrix bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_offsets,
+                              std::span<const std::ptrdiff_t> k_offsets, Mode mode, int group = 0,
+                              Rounding rounding = Rounding::Truncate);
+// The same into `out`, whose storage is reused when large enough (a caller
+// converting operands of the same size step after step allocates once).
+void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_offsets,
+                         std::span<const std::ptrdiff_t> k_offsets, Mode mode, int group,
+                         Rounding rounding, BfpMatrix& out);
 // A: M x K row-major.
 BfpMatrix bfp_quantize_a(const float* a, int m, int k, Mode mode, int group = 0,
                          Rounding rounding = Rounding::Truncate);

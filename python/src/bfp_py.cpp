@@ -41,15 +41,31 @@ int group_of(const pyb::object& g, fb::Mode m, const std::string& arg) {
   return static_cast<int>(v);
 }
 
-// A 2-d float32 array of any strides (in whole elements): the pointer and the
-// element strides of its two axes.
-struct Strided2d {
-  const float* data;
-  pyb::ssize_t rows, cols;
-  std::ptrdiff_t row_stride, col_stride;
+// A float32 array of any strides (in whole elements) read as a matrix: its
+// leading `row_axes` axes index the rows, the others the columns, each
+// flattened row-major. The offsets of every row and every column are what
+// bfp_quantize_gather reads the array through, in place.
+struct StridedMatrix {
+  const float* data = nullptr;
+  std::vector<std::ptrdiff_t> row_offsets, col_offsets;
+  std::vector<pyb::ssize_t> row_shape, col_shape;
 };
 
-Strided2d strided_2d(const pyb::handle& obj, const std::string& arg, const std::string& layout) {
+std::vector<std::ptrdiff_t> offsets_of(const pyb::array& a, pyb::ssize_t first, pyb::ssize_t last) {
+  std::vector<std::ptrdiff_t> out{0};
+  for (pyb::ssize_t d = first; d < last; ++d) {
+    const std::ptrdiff_t stride = a.strides(d) / static_cast<std::ptrdiff_t>(sizeof(float));
+    std::vector<std::ptrdiff_t> next;
+    next.reserve(out.size() * static_cast<std::size_t>(a.shape(d)));
+    for (const std::ptrdiff_t base : out)
+      for (pyb::ssize_t i = 0; i < a.shape(d); ++i) next.push_back(base + i * stride);
+    out = std::move(next);
+  }
+  return out;
+}
+
+StridedMatrix strided_matrix(const pyb::handle& obj, const std::string& arg, int k_ndim,
+                             bool k_first) {
   if (!pyb::isinstance<pyb::array>(obj))
     throw pyb::type_error(arg + ": expected a numpy array of float32; pass np.asarray(" + arg +
                           ", dtype=np.float32)");
@@ -58,20 +74,36 @@ Strided2d strided_2d(const pyb::handle& obj, const std::string& arg, const std::
     throw pyb::type_error(arg + ": expected dtype float32, got " +
                           pyb::str(a.dtype()).cast<std::string>() + "; convert with " + arg +
                           ".astype(np.float32)");
-  require_ndim(a, 2, arg, layout);
-  for (int d = 0; d < 2; ++d)
+  if (a.ndim() < k_ndim + 1) {
+    const std::string layout = k_first ? "(K, N)" : "(M, K)";
+    if (k_ndim == 1) require_ndim(a, 2, arg, layout);
+    throw pyb::value_error(arg + ": expected at least " + std::to_string(k_ndim + 1) +
+                           " axes (k_ndim = " + std::to_string(k_ndim) + " of K and one or more " +
+                           (k_first ? "of N after them" : "of M before them") + "), got shape " +
+                           shape_text(a));
+  }
+  for (pyb::ssize_t d = 0; d < a.ndim(); ++d)
     if (a.strides(d) % static_cast<pyb::ssize_t>(sizeof(float)) != 0)
       throw pyb::value_error(arg + ": strides are not whole elements; pass np.ascontiguousarray(" +
                              arg + ")");
-  return {static_cast<const float*>(a.data()), a.shape(0), a.shape(1),
-          a.strides(0) / static_cast<std::ptrdiff_t>(sizeof(float)),
-          a.strides(1) / static_cast<std::ptrdiff_t>(sizeof(float))};
+  const pyb::ssize_t split = k_first ? k_ndim : a.ndim() - k_ndim;
+  StridedMatrix m;
+  m.data = static_cast<const float*>(a.data());
+  // Rows of the matrix as bfp_quantize reads it are along K: for b that is
+  // its trailing (N) axes, for a its leading (M) axes.
+  const pyb::ssize_t k_begin = k_first ? 0 : split, k_end = k_first ? split : a.ndim();
+  const pyb::ssize_t r_begin = k_first ? split : 0, r_end = k_first ? a.ndim() : split;
+  for (pyb::ssize_t d = r_begin; d < r_end; ++d) m.row_shape.push_back(a.shape(d));
+  for (pyb::ssize_t d = k_begin; d < k_end; ++d) m.col_shape.push_back(a.shape(d));
+  m.row_offsets = offsets_of(a, r_begin, r_end);
+  m.col_offsets = offsets_of(a, k_begin, k_end);
+  return m;
 }
 
 pyb::object bfp_matmul_py(const pyb::object& a_obj, const pyb::object& b_obj, int a_bits,
                           int b_bits, const pyb::object& a_group_obj,
                           const pyb::object& b_group_obj, const std::string& rounding_name,
-                          bool stats, const std::string& kernel) {
+                          bool stats, const std::string& kernel, int k_ndim) {
   const fb::Mode ma = mode_of(a_bits, "a_bits"), mb = mode_of(b_bits, "b_bits");
   const int ga = group_of(a_group_obj, ma, "a_group"), gb = group_of(b_group_obj, mb, "b_group");
   const auto rounding = golden::parse_rounding(rounding_name);
@@ -80,22 +112,37 @@ pyb::object bfp_matmul_py(const pyb::object& a_obj, const pyb::object& b_obj, in
                            "nearest_even, nearest_away");
   if (kernel != "auto" && kernel != "reference")
     throw pyb::value_error("kernel='" + kernel + "': accepted auto, reference");
-  const Strided2d a = strided_2d(a_obj, "a", "(M, K)");
-  const Strided2d b = strided_2d(b_obj, "b", "(K, N)");
-  if (a.cols != b.rows)
-    throw pyb::value_error("a @ b: a has K = " + std::to_string(a.cols) + " columns but b has " +
-                           std::to_string(b.rows) + " rows; the inner dimensions must agree");
-  const int m = static_cast<int>(a.rows), k = static_cast<int>(a.cols),
-            n = static_cast<int>(b.cols);
-  auto c = new_array<float>({a.rows, b.cols});
+  if (k_ndim < 1 || k_ndim > 8)
+    throw pyb::value_error("k_ndim=" + std::to_string(k_ndim) +
+                           ": the number of K axes must be 1..8");
+  const StridedMatrix a = strided_matrix(a_obj, "a", k_ndim, false);
+  const StridedMatrix b = strided_matrix(b_obj, "b", k_ndim, true);
+  if (a.col_shape != b.col_shape) {
+    const auto text = [](const std::vector<pyb::ssize_t>& v) {
+      std::string t;
+      for (std::size_t i = 0; i < v.size(); ++i) t += (i ? " x " : "") + std::to_string(v[i]);
+      return t;
+    };
+    if (k_ndim == 1)
+      throw pyb::value_error("a @ b: a has K = " + text(a.col_shape) + " columns but b has " +
+                             text(b.col_shape) + " rows; the inner dimensions must agree");
+    throw pyb::value_error("a @ b: a's last k_ndim axes are " + text(a.col_shape) +
+                           " but b's first are " + text(b.col_shape) + "; they must agree");
+  }
+  const std::size_t m = a.row_offsets.size(), n = b.row_offsets.size();
+  std::vector<pyb::ssize_t> out_shape = a.row_shape;
+  out_shape.insert(out_shape.end(), b.row_shape.begin(), b.row_shape.end());
+  auto c = new_array<float>(out_shape);
   double za = 0, zb = 0;
   {
     pyb::gil_scoped_release release;
-    // B is quantized as its N columns of K (row stride = its column stride).
-    const fb::BfpMatrix qa =
-        fb::bfp_quantize(a.data, m, k, a.row_stride, a.col_stride, ma, ga, *rounding);
-    const fb::BfpMatrix qb =
-        fb::bfp_quantize(b.data, n, k, b.col_stride, b.row_stride, mb, gb, *rounding);
+    // B is quantized as its N columns of K.
+    // Per-thread operand storage, kept between calls: a training step
+    // converts operands of the same sizes every step, and fresh buffers of
+    // tens of MB cost more in page faults than the conversion itself.
+    thread_local fb::BfpMatrix qa, qb;
+    fb::bfp_quantize_gather(a.data, a.row_offsets, a.col_offsets, ma, ga, *rounding, qa);
+    fb::bfp_quantize_gather(b.data, b.row_offsets, b.col_offsets, mb, gb, *rounding, qb);
     auto* out = reinterpret_cast<uint32_t*>(c.mutable_data());
     if (m != 0 && n != 0) {
       if (kernel == "reference") {
@@ -128,10 +175,13 @@ void bind_bfp(pyb::module_& m) {
         "accumulated in fp32 in increasing K (golden/flexblock/bfp_dot.hpp). Returns the float32 "
         "(M, N) result, or with stats=True (result, {'a_zero_fraction', 'b_zero_fraction'}): the "
         "fraction of each operand's non-zero elements flushed to zero (the zero-setting error of "
-        "dynamic precision control). kernel='reference' runs the slow contract for tests.",
+        "dynamic precision control). kernel='reference' runs the slow contract for tests. With "
+        "k_ndim = n, like np.tensordot(a, b, n): a's last n axes and b's first n axes are K "
+        "(flattened row-major), the result has a's other axes then b's; so a strided window view "
+        "of a convolution's input (Cin, kh, kw, B, Ho, Wo) is an operand without an im2col copy.",
         "a"_a, "b"_a, pyb::kw_only(), "a_bits"_a = 8, "b_bits"_a = 8, "a_group"_a = pyb::none(),
         "b_group"_a = pyb::none(), "rounding"_a = "truncate", "stats"_a = false,
-        "kernel"_a = "auto");
+        "kernel"_a = "auto", "k_ndim"_a = 1);
 }
 
 }  // namespace bf::py

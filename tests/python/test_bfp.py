@@ -57,6 +57,28 @@ def test_strided_operands_need_no_copy():
     assert np.array_equal(bits(bf.bfp_matmul(wide[:, ::2], b)), bits(expected))
 
 
+def test_multi_axis_operands_read_a_convolution_in_place():
+    """k_ndim = 3: W (Cout, Cin, kh, kw) times the strided window view of a
+    padded input (Cin, kh, kw, B, Ho, Wo) equals the GEMM of the im2col
+    copies bit for bit, and the result keeps the axes (Cout, B, Ho, Wo)."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((3, 4, 6, 5)).astype(np.float32)
+    w = rng.standard_normal((7, 4, 3, 3)).astype(np.float32)
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, shape=(4, 3, 3, 3, 6, 5),
+                                          strides=(s[1], s[2], s[3], s[0], s[2], s[3]))
+    cols = np.ascontiguousarray(win.reshape(36, 90))
+    c = bf.bfp_matmul(w, win, k_ndim=3, a_bits=8, b_bits=4)
+    assert c.shape == (7, 3, 6, 5)
+    expected = bf.bfp_matmul(w.reshape(7, 36), cols, a_bits=8, b_bits=4)
+    assert np.array_equal(bits(c.reshape(7, 90)), bits(expected))
+    with pytest.raises(ValueError, match=r"a's last k_ndim axes are 4 x 3 x 3 but b's first"):
+        bf.bfp_matmul(w, win[:, :, :2], k_ndim=3)
+    with pytest.raises(ValueError, match=r"k_ndim=0: the number of K axes must be 1..8"):
+        bf.bfp_matmul(w, win, k_ndim=0)
+
+
 def test_exact_where_bfp_is_exact():
     """Small integers quantize exactly in 16-bit mode and their products and
     sums are exact in fp32: the result is the integer product."""

@@ -56,6 +56,20 @@ class _Geometry:
                              (hp * wp * c, sh * wp * c, sw * c, dh * wp * c, dw * c, 1))
         return _taps_to_k_order(view, b * ho * wo, kh * kw, c)
 
+    def windows(self, x):
+        """x (B, C, H, W) as the strided view (B, Ho, Wo, C, kh, kw) of its
+        zero-padded copy: the im2col matrix (rows (b, y, x), K (c, ky, kx))
+        without writing it. bfp_matmul reads it in place (k_ndim = 3); only
+        the padding is copied, not the kh*kw-fold expansion."""
+        b, c, h, w = x.shape
+        (kh, kw), (sh, sw), (ph, pw), (dh, dw) = (self.kernel, self.stride, self.padding,
+                                                  self.dilation)
+        ho, wo = self.out_size(h, w)
+        xp = F.pad(x.contiguous(), (pw, pw, ph, ph)).contiguous() if ph or pw else x.contiguous()
+        hp, wp = xp.shape[2], xp.shape[3]
+        return xp.as_strided((b, ho, wo, c, kh, kw),
+                             (c * hp * wp, sh * wp, sw, hp * wp, dh * wp, dw))
+
     def axis_phases(self, axis, size, out_size):
         """The sub-pixel phases along one axis of the data gradient.
 
@@ -149,11 +163,17 @@ def _dgrad_gemm(arith, dy, weight, geom, input_size, zero_stats):
         window = ((b, hp, wp, ty, tx), (hq * wq, wq, 1, jy * wq, jx))
         sub = dyp.as_strided(window[0] + (cout,), tuple(st * cout for st in window[1]) + (1,),
                              dyp.storage_offset() + offset * cout)
-        left_op = _taps_to_k_order(sub, b * hp * wp, ty * tx, cout)
         w_phase = w_flip[:, :, ty0::sty, tx0::stx]
-        right_op = w_phase.permute(0, 2, 3, 1).reshape(cout * ty * tx, cin)
-        out, zeros = run_gemm(arith, left_op, right_op, hw_transposed=True,
-                              want_zero_fractions=zero_stats)
+        if isinstance(arith, Bfp):
+            # Both operands read in place, K = (cout, ty, tx) as three axes.
+            right_op = w_phase.permute(0, 2, 3, 1)
+            out, zeros = run_gemm(arith, sub.permute(0, 1, 2, 5, 3, 4), right_op,
+                                  hw_transposed=True, want_zero_fractions=zero_stats, k_ndim=3)
+        else:
+            left_op = _taps_to_k_order(sub, b * hp * wp, ty * tx, cout)
+            right_op = w_phase.permute(0, 2, 3, 1).reshape(cout * ty * tx, cin)
+            out, zeros = run_gemm(arith, left_op, right_op, hw_transposed=True,
+                                  want_zero_fractions=zero_stats)
         if single:
             dx = out.view(b, h, w, cin)
         else:
@@ -185,6 +205,11 @@ class _ConvGemm(torch.autograd.Function):
         if arith is FP32:
             y = F.conv2d(x, weight, None, geom.stride, geom.padding, geom.dilation)
             zeros = None
+        elif isinstance(arith, Bfp):
+            # Y^T = W @ X^T: A = W (K = c, ky, kx), B = X's windows read in place.
+            out, zeros = run_gemm(arith, geom.windows(x), weight.permute(1, 2, 3, 0),
+                                  hw_transposed=True, want_zero_fractions=zero_stats, k_ndim=3)
+            y = out.permute(0, 3, 1, 2).contiguous()
         else:
             cols = geom.im2col(x)
             # Y^T = W @ X^T: A = W, B = X (im2col).
@@ -192,7 +217,8 @@ class _ConvGemm(torch.autograd.Function):
                                   want_zero_fractions=zero_stats)
             y = out.view(b, ho, wo, cout).permute(0, 3, 1, 2).contiguous()
         stats.record("fwd", arith.name, macs, zeros)
-        keep_cols = cols is not None and numerics.wgrad is not FP32
+        keep_cols = cols is not None and not (numerics.wgrad is FP32 or
+                                              isinstance(numerics.wgrad, Bfp))
         ctx.save_for_backward(x, weight, cols if keep_cols else None)
         ctx.geom, ctx.numerics, ctx.stats, ctx.zero_stats = geom, numerics, stats, zero_stats
         return y
@@ -221,7 +247,13 @@ class _ConvGemm(torch.autograd.Function):
         if want_dw:
             macs = b * ho * wo * cout * weight[0].numel()
             zeros = None
-            if not fp32_dw:
+            if isinstance(numerics.wgrad, Bfp):
+                # dW = dY^T @ X: A = dY^T (K = b, y, x) and B = X's windows, both
+                # read in place; the result has the weight's shape.
+                dw, zeros = run_gemm(numerics.wgrad, dy.permute(1, 0, 2, 3), geom.windows(x),
+                                     hw_transposed=False, want_zero_fractions=ctx.zero_stats,
+                                     k_ndim=3)
+            elif not fp32_dw:
                 if cols is None:
                     cols = geom.im2col(x)
                 # dW = dY^T @ X: A = dY^T, B = X (im2col); dY^T is copied with K

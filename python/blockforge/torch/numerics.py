@@ -304,8 +304,11 @@ def _numpy(t):
     return t.detach().numpy()
 
 
-def run_gemm(arith, left, right, *, hw_transposed, want_zero_fractions=True):
+def run_gemm(arith, left, right, *, hw_transposed, want_zero_fractions=True, k_ndim=1):
     """left @ right (float32 (M, K) @ (K, N), any strides) in `arith`.
+
+    k_ndim > 1 (Bfp only): K is left's last k_ndim axes and right's first,
+    as in np.tensordot; the result has left's other axes then right's.
 
     hw_transposed tells which hardware operand each side is: True when the
     hardware computes the transposed product (A = right^T, B = left^T: the
@@ -318,6 +321,8 @@ def run_gemm(arith, left, right, *, hw_transposed, want_zero_fractions=True):
     Returns (out (M, N) float32 tensor, (a_zero_fraction, b_zero_fraction) or
     None), the fractions for the hardware A and B.
     """
+    if k_ndim != 1 and not isinstance(arith, Bfp):
+        raise ValueError(f"run_gemm: k_ndim={k_ndim} needs Bfp arithmetic, not {arith.name}")
     if arith is FP32:
         return torch.mm(left, right), None
     if isinstance(arith, Bfp):
@@ -330,7 +335,7 @@ def run_gemm(arith, left, right, *, hw_transposed, want_zero_fractions=True):
         result = blockforge.bfp_matmul(_numpy(left), _numpy(right), a_bits=left_bits,
                                        b_bits=right_bits, a_group=left_group,
                                        b_group=right_group, rounding=arith.rounding,
-                                       stats=want_zero_fractions)
+                                       stats=want_zero_fractions, k_ndim=k_ndim)
         if not want_zero_fractions:
             return torch.from_numpy(result), None
         out, fractions = result
