@@ -14,7 +14,8 @@ against (C++, through pybind11), on float32 numpy arrays:
   load_design, units
       design files read as `blockforge gen` reads them
 
-PyTorch layers are in blockforge.torch (needs python3-torch).
+PyTorch layers are in blockforge.torch (needs python3-torch); the accuracy
+studies in blockforge.studies (python3 -m blockforge.studies.<name>).
 """
 
 from blockforge._core import (
