@@ -18,6 +18,7 @@
 #include <string>
 
 #include "app/cli/cli.hpp"
+#include "app/quantize/quantizer_spec.hpp"
 #include "golden/accuracy/bfp_gemm_error.hpp"
 
 namespace bf::cli {
@@ -35,16 +36,7 @@ struct BfpErrorArgs {
   bool json = false;
 };
 
-// A decimal unsigned integer (the whole string), or nullopt.
-std::optional<uint64_t> parse_uint(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
+using quantize::parse_uint;
 
 int parse_dim(const std::string& flag, const std::string& value) {
   const auto v = parse_uint(value);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/cli/cli.hpp"
+#include "app/quantize/quantizer_spec.hpp"
 #include "golden/accuracy/range_bn_error.hpp"
 
 namespace bf::cli {
@@ -38,16 +39,7 @@ struct BnErrorArgs {
   bool json = false;
 };
 
-// A decimal unsigned integer (the whole string), or nullopt.
-std::optional<uint64_t> parse_uint(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
-}
+using quantize::parse_uint;
 
 ln::Shape parse_shape(const std::string& text) {
   const auto bad = [&](const std::string& why) {

@@ -30,20 +30,11 @@ import torch
 from torch import nn
 
 from blockforge._core import RangeBn
+from blockforge.torch.numerics import check_tensor
 
 
 def _check_input(x, arg):
-    """TypeError unless x is a float32 CPU tensor (the golden model reads
-    float32 host memory; a silent cast would change the numbers)."""
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{arg}: expected a torch.Tensor of float32, got {type(x).__name__}; "
-                        f"pass torch.as_tensor({arg}, dtype=torch.float32)")
-    if x.dtype != torch.float32:
-        raise TypeError(f"{arg}: expected dtype torch.float32, got {x.dtype}; convert with "
-                        f"{arg}.float() (range BN's golden model runs on float32)")
-    if x.device.type != "cpu":
-        raise TypeError(f"{arg}: expected a CPU tensor, got device {x.device}; range BN's golden "
-                        f"model runs on the host: move it with {arg}.cpu()")
+    check_tensor(x, arg, model="range BN's golden model")
 
 
 def _numpy(t):

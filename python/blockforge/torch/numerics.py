@@ -348,15 +348,16 @@ def run_gemm(arith, left, right, *, hw_transposed, want_zero_fractions=True, k_n
     return torch.from_numpy(arith.gemm(x, w)), None
 
 
-def check_tensor(t, arg):
-    """TypeError unless t is a float32 CPU tensor: the golden GEMMs read
-    float32 host memory, and a silent cast would change the numbers."""
+def check_tensor(t, arg, model="the blockforge GEMMs"):
+    """TypeError unless t is a float32 CPU tensor: the golden models read
+    float32 host memory, and a silent cast would change the numbers. `model`
+    names what reads it in the message."""
     if not isinstance(t, torch.Tensor):
         raise TypeError(f"{arg}: expected a torch.Tensor of float32, got {type(t).__name__}; "
                         f"pass torch.as_tensor({arg}, dtype=torch.float32)")
     if t.dtype != torch.float32:
         raise TypeError(f"{arg}: expected dtype torch.float32, got {t.dtype}; convert with "
-                        f"{arg}.float()")
+                        f"{arg}.float() (float32 only, for {model})")
     if t.device.type != "cpu":
-        raise TypeError(f"{arg}: expected a CPU tensor, got device {t.device}; the blockforge "
-                        f"GEMMs run on the host: move it with {arg}.cpu()")
+        raise TypeError(f"{arg}: expected a CPU tensor, got device {t.device}; host memory "
+                        f"only, for {model}: move it with {arg}.cpu()")
