@@ -11,6 +11,7 @@
 
 #include "golden/bits/bitstream.hpp"
 #include "golden/formats/float_format.hpp"
+#include "golden/formats/tensor_quant.hpp"
 
 namespace bf::golden {
 
@@ -203,10 +204,7 @@ void mx_opal_dequantize_packed(const MxOpalFormat& f, const uint8_t* bytes, std:
   const auto k = static_cast<std::size_t>(f.block_size);
   const std::size_t blocks_per_row = (cols + k - 1) / k;
   const std::size_t block_bytes = (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8;
-  if (size != rows * blocks_per_row * block_bytes)
-    throw std::invalid_argument(fmt::format(
-        "packed {}: {} bytes, but {} x {} values in blocks of {} take {} bytes ({} per block)",
-        f.name(), size, rows, cols, k, rows * blocks_per_row * block_bytes, block_bytes));
+  check_packed_size(f.name(), size, rows, cols, k, block_bytes);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t b = 0; b < blocks_per_row; ++b) {
       const MxOpalBlock block =

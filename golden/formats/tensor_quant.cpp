@@ -603,16 +603,22 @@ ErrorStats error_stats(const float* ref, const float* q, std::size_t n) {
   return s;
 }
 
+void check_packed_size(std::string_view format, std::size_t size, std::size_t rows,
+                       std::size_t cols, std::size_t block, std::size_t block_bytes) {
+  const std::size_t expected = rows * ((cols + block - 1) / block) * block_bytes;
+  if (size != expected)
+    throw std::invalid_argument(fmt::format(
+        "packed {}: {} bytes, but {} x {} values in blocks of {} take {} bytes ({} per block)",
+        format, size, rows, cols, block, expected, block_bytes));
+}
+
 void dequantize_packed(const BlockFormat& f, const uint8_t* bytes, std::size_t size,
                        std::size_t rows, std::size_t cols, float* out) {
   f.validate();
   const std::size_t k = static_cast<std::size_t>(f.block_size);
   const std::size_t blocks_per_row = (cols + k - 1) / k;
   const std::size_t block_bytes = (static_cast<std::size_t>(f.block_storage_bits()) + 7) / 8;
-  if (size != rows * blocks_per_row * block_bytes)
-    throw std::invalid_argument(fmt::format(
-        "packed {}: {} bytes, but {} x {} values in blocks of {} take {} bytes ({} per block)",
-        f.name(), size, rows, cols, k, rows * blocks_per_row * block_bytes, block_bytes));
+  check_packed_size(f.name(), size, rows, cols, k, block_bytes);
   std::vector<uint32_t> codes(k);
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t b = 0; b < blocks_per_row; ++b) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "golden/formats/block_format.hpp"
@@ -30,6 +31,11 @@ std::vector<uint8_t> quantize_packed(const BlockFormat& f, const float* in, std:
 // gives for rows x cols.
 void dequantize_packed(const BlockFormat& f, const uint8_t* bytes, std::size_t size,
                        std::size_t rows, std::size_t cols, float* out);
+// The check both dequantize_packed functions make: throws
+// std::invalid_argument naming the format unless `size` bytes are rows x
+// cols values in blocks of `block` elements, `block_bytes` bytes each.
+void check_packed_size(std::string_view format, std::size_t size, std::size_t rows,
+                       std::size_t cols, std::size_t block, std::size_t block_bytes);
 
 struct ErrorStats {
   double mse = 0;      // mean of (x - q)^2 over finite inputs

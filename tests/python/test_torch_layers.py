@@ -18,9 +18,9 @@ def bits(t):
     return t.detach().contiguous().view(torch.int32)
 
 
-def assert_bit_equal(actual, expected):
-    assert actual.shape == expected.shape
-    assert torch.equal(bits(actual), bits(expected)), "not bit-exact"
+def assert_bit_equal(actual, expected, context=""):
+    assert actual.shape == expected.shape, context
+    assert torch.equal(bits(actual), bits(expected)), f"not bit-exact {context}"
 
 
 def small_ints(*shape, high=7, seed=0):
@@ -142,23 +142,30 @@ def exact_numerics():
     return bft.Numerics.parse("all16")
 
 
+def assert_same_as_torch(layer, ref, x, g_seed, context=""):
+    """layer, given ref's parameters, computes y, dX, dW (and dbias) bit for
+    bit as the torch module ref on input x and a small-integer dY."""
+    layer.load_state_dict(ref.state_dict())
+    x = x.requires_grad_()
+    x_ref = x.detach().clone().requires_grad_()
+    y, y_ref = layer(x), ref(x_ref)
+    g = small_ints(*y_ref.shape, seed=g_seed)
+    y.backward(g)
+    y_ref.backward(g)
+    assert_bit_equal(y, y_ref, context)
+    assert_bit_equal(x.grad, x_ref.grad, context)
+    assert_bit_equal(layer.weight.grad, ref.weight.grad, context)
+    if ref.bias is not None:
+        assert_bit_equal(layer.bias.grad, ref.bias.grad, context)
+
+
 def test_linear_gradients_equal_autograd_when_exact():
     ref = nn.Linear(50, 12)
     layer = bft.Linear(50, 12, numerics=exact_numerics())
     with torch.no_grad():
         ref.weight.copy_(small_ints(12, 50, seed=1))
         ref.bias.copy_(small_ints(12, seed=2))
-    layer.load_state_dict(ref.state_dict())
-    x = small_ints(9, 50, seed=3).requires_grad_()
-    x_ref = x.detach().clone().requires_grad_()
-    g = small_ints(9, 12, seed=4)
-    y, y_ref = layer(x), ref(x_ref)
-    y.backward(g)
-    y_ref.backward(g)
-    assert_bit_equal(y, y_ref)
-    assert_bit_equal(x.grad, x_ref.grad)
-    assert_bit_equal(layer.weight.grad, ref.weight.grad)
-    assert_bit_equal(layer.bias.grad, ref.bias.grad)
+    assert_same_as_torch(layer, ref, small_ints(9, 50, seed=3), g_seed=4)
 
 
 CONV_GEOMETRIES = [
@@ -179,17 +186,7 @@ def test_conv_gradients_equal_autograd_when_exact(geometry):
     with torch.no_grad():
         ref.weight.copy_(small_ints(*ref.weight.shape, seed=5))
         ref.bias.copy_(small_ints(6, seed=6))
-    layer.load_state_dict(ref.state_dict())
-    x = small_ints(3, 4, 10, 9, seed=7).requires_grad_()
-    x_ref = x.detach().clone().requires_grad_()
-    y, y_ref = layer(x), ref(x_ref)
-    g = small_ints(*y_ref.shape, seed=8)
-    y.backward(g)
-    y_ref.backward(g)
-    assert_bit_equal(y, y_ref)
-    assert_bit_equal(x.grad, x_ref.grad)
-    assert_bit_equal(layer.weight.grad, ref.weight.grad)
-    assert_bit_equal(layer.bias.grad, ref.bias.grad)
+    assert_same_as_torch(layer, ref, small_ints(3, 4, 10, 9, seed=7), g_seed=8)
 
 
 def test_inexact_numerics_change_the_gradient():
@@ -381,16 +378,7 @@ def test_conv_engine_backward_equals_autograd_when_exact(geometry):
     layer = bft.Conv2d(3, 5, numerics=bft.Numerics(arith, arith, arith), **geometry)
     with torch.no_grad():
         ref.weight.copy_(small_ints(*ref.weight.shape, seed=17))
-    layer.load_state_dict(ref.state_dict())
-    x = small_ints(2, 3, 9, 8, seed=18).requires_grad_()
-    x_ref = x.detach().clone().requires_grad_()
-    y, y_ref = layer(x), ref(x_ref)
-    g = small_ints(*y_ref.shape, seed=19)
-    y.backward(g)
-    y_ref.backward(g)
-    assert_bit_equal(y, y_ref)
-    assert_bit_equal(x.grad, x_ref.grad)
-    assert_bit_equal(layer.weight.grad, ref.weight.grad)
+    assert_same_as_torch(layer, ref, small_ints(2, 3, 9, 8, seed=18), g_seed=19)
 
 
 def test_channels_last_and_batched_inputs():
@@ -426,14 +414,6 @@ def test_random_conv_geometries_exact():
         layer = bft.Conv2d(2, 3, numerics=exact_numerics(), **geometry)
         with torch.no_grad():
             ref.weight.copy_(small_ints(*ref.weight.shape, seed=checked))
-        layer.load_state_dict(ref.state_dict())
-        x = small_ints(2, 2, *map(int, size), seed=100 + checked).requires_grad_()
-        x_ref = x.detach().clone().requires_grad_()
-        y, y_ref = layer(x), ref(x_ref)
-        g = small_ints(*y_ref.shape, seed=200 + checked)
-        y.backward(g)
-        y_ref.backward(g)
-        assert torch.equal(y, y_ref), geometry
-        assert torch.equal(x.grad, x_ref.grad), geometry
-        assert torch.equal(layer.weight.grad, ref.weight.grad), geometry
+        assert_same_as_torch(layer, ref, small_ints(2, 2, *map(int, size), seed=100 + checked),
+                             g_seed=200 + checked, context=str(geometry))
         checked += 1

@@ -356,6 +356,3 @@ class Conv2d(NumericsLayer, nn.Conv2d):
                 stats.record("wgrad", FP32.name, fwd_macs)
 
         y.register_hook(count)
-
-    def extra_repr(self):
-        return f"{super().extra_repr()}, numerics={self._numerics.spec()}"

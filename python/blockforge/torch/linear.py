@@ -107,6 +107,3 @@ class Linear(NumericsLayer, nn.Linear):
                 stats.record("wgrad", FP32.name, macs)
 
         y.register_hook(count)
-
-    def extra_repr(self):
-        return f"{super().extra_repr()}, numerics={self._numerics.spec()}"

@@ -298,6 +298,9 @@ class NumericsLayer:
     def reset_stats(self):
         self._stats = LayerStats()
 
+    def extra_repr(self):
+        return f"{super().extra_repr()}, numerics={self._numerics.spec()}"
+
 
 def _numpy(t):
     # A view of the tensor's memory (any strides): no copy.
