@@ -186,6 +186,18 @@ RangeBnStats range_bn_stats(const RangeBnParams& p, const RangeBnConstants& k,
   return s;
 }
 
+RangeBnStats range_bn_frozen_stats(const RangeBnParams& p, uint32_t mean, uint32_t sigma) {
+  p.validate();
+  const Arith st(p, p.stat);
+  const FloatFormat fp32 = FloatFormat::fp32();
+  RangeBnStats s;
+  s.sum = s.sum_max = s.sum_min = s.range = fp_zero(p.stat, false);
+  s.mean = to_format(p, fp32, p.stat, mean);
+  const uint32_t eps = to_format(p, fp32, p.stat, p.eps);
+  s.scale = range_bn_reciprocal(p, st.add(to_format(p, fp32, p.stat, sigma), eps));
+  return s;
+}
+
 void range_bn_normalize(const RangeBnParams& p, const RangeBnStats& s, uint32_t gamma,
                         uint32_t beta, std::span<const uint32_t> x, std::span<uint32_t> x_hat,
                         std::span<uint32_t> y) {

@@ -136,6 +136,12 @@ struct RangeBnStats {
 // The statistics pass (steps 1-6). x: n codes of p.io.
 RangeBnStats range_bn_stats(const RangeBnParams& p, const RangeBnConstants& k,
                             std::span<const uint32_t> x);
+// Statistics frozen for inference: mean and sigma (fp32 codes of the running
+// mean and of the running C(n) * range) converted into stat, and
+// scale = reciprocal(sigma + eps), the stats pass's step 6 with C(n) * range
+// replaced by sigma. argmax/argmin are empty (there is no backward).
+RangeBnStats range_bn_frozen_stats(const RangeBnParams& p, uint32_t mean, uint32_t sigma);
+
 // scale = 1 / d by p.reciprocal (step 6); d a stat code.
 uint32_t range_bn_reciprocal(const RangeBnParams& p, uint32_t d);
 // The normalize pass (step 7): x_hat and y (io codes), n each.

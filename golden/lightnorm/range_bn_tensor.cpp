@@ -77,9 +77,17 @@ void RangeBnTensorParams::validate() const {
   grad_bfp.validate();
 }
 
-std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<const float> x,
-                                    const Shape& shape, std::span<const float> gamma,
-                                    std::span<const float> beta, RangeBnSaved* saved) {
+namespace {
+
+// x, gamma and beta as the forward's datapath reads them: x into io, then
+// channel-group BFP; gamma into io, then BFP over the C-vector; beta in norm.
+struct ForwardOperands {
+  std::vector<uint32_t> x, gamma, beta;
+};
+
+ForwardOperands forward_operands(const RangeBnTensorParams& p, std::span<const float> x,
+                                 const Shape& shape, std::span<const float> gamma,
+                                 std::span<const float> beta) {
   p.validate();
   check_shape(shape, x.size(), "x");
   if (gamma.size() != shape.c || beta.size() != shape.c)
@@ -87,33 +95,62 @@ std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<cons
         fmt::format("range BN: gamma has {} and beta {} values for {} channels", gamma.size(),
                     beta.size(), shape.c));
   const RangeBnParams& q = p.core;
-  const RangeBnConstants k = range_bn_constants(q, static_cast<int64_t>(shape.per_channel()));
-
   std::vector<float> xq(x.begin(), x.end());
   quantize(q, q.io, xq);
   if (p.bfp) bfp_inplace(p.io_bfp, xq, shape);
-  const std::vector<uint32_t> xc = encode(q, q.io, xq);
   std::vector<float> gq(gamma.begin(), gamma.end());
   quantize(q, q.io, gq);
   if (p.bfp) bfp_inplace(p.io_bfp, gq, {1, shape.c, 1, 1});
-  const std::vector<uint32_t> gc = encode(q, q.io, gq);
-  const std::vector<uint32_t> bc = encode(q, q.norm, beta);
+  return {encode(q, q.io, xq), encode(q, q.io, gq), encode(q, q.norm, beta)};
+}
+
+}  // namespace
+
+std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<const float> x,
+                                    const Shape& shape, std::span<const float> gamma,
+                                    std::span<const float> beta, RangeBnSaved* saved) {
+  const RangeBnParams& q = p.core;
+  const ForwardOperands in = forward_operands(p, x, shape, gamma, beta);
+  const RangeBnConstants k = range_bn_constants(q, static_cast<int64_t>(shape.per_channel()));
 
   RangeBnSaved local;
   RangeBnSaved& sv = saved ? *saved : local;
   sv.shape = shape;
   sv.constants = k;
-  sv.gamma = gc;
+  sv.gamma = in.gamma;
   sv.stats.assign(shape.c, {});
   sv.x_hat.assign(shape.c, {});
   std::vector<float> y(x.size());
   std::vector<uint32_t> ch, yc(shape.per_channel());
   const Values io_values(q.io);
   for (std::size_t c = 0; c < shape.c; ++c) {
-    gather(xc, shape, c, ch);
+    gather(in.x, shape, c, ch);
     sv.stats[c] = range_bn_stats(q, k, ch);
     sv.x_hat[c].resize(ch.size());
-    range_bn_normalize(q, sv.stats[c], gc[c], bc[c], ch, sv.x_hat[c], yc);
+    range_bn_normalize(q, sv.stats[c], in.gamma[c], in.beta[c], ch, sv.x_hat[c], yc);
+    scatter(yc, io_values, shape, c, y);
+  }
+  if (p.bfp) bfp_inplace(p.io_bfp, y, shape);
+  return y;
+}
+
+std::vector<float> range_bn_inference(const RangeBnTensorParams& p, std::span<const float> x,
+                                      const Shape& shape, std::span<const float> gamma,
+                                      std::span<const float> beta, std::span<const float> mean,
+                                      std::span<const float> sigma) {
+  const ForwardOperands in = forward_operands(p, x, shape, gamma, beta);
+  if (mean.size() != shape.c || sigma.size() != shape.c)
+    throw std::invalid_argument(
+        fmt::format("range BN inference: mean has {} and sigma {} values for {} channels",
+                    mean.size(), sigma.size(), shape.c));
+  const RangeBnParams& q = p.core;
+  std::vector<float> y(x.size());
+  std::vector<uint32_t> ch, x_hat(shape.per_channel()), yc(shape.per_channel());
+  const Values io_values(q.io);
+  for (std::size_t c = 0; c < shape.c; ++c) {
+    const RangeBnStats s = range_bn_frozen_stats(q, fp32_bits(mean[c]), fp32_bits(sigma[c]));
+    gather(in.x, shape, c, ch);
+    range_bn_normalize(q, s, in.gamma[c], in.beta[c], ch, x_hat, yc);
     scatter(yc, io_values, shape, c, y);
   }
   if (p.bfp) bfp_inplace(p.io_bfp, y, shape);

@@ -66,6 +66,19 @@ inline std::vector<float> range_bn_forward(const RangeBnTensorParams& p,
                           std::span<const float>(beta), saved);
 }
 
+// Inference with frozen statistics: y = range BN of x with the per-channel
+// mean and sigma given (fp32 values, converted into stat) instead of
+// measured, i.e. range_bn_normalize with scale = reciprocal(sigma + eps) in
+// stat, the same steps as the forward's with the batch's C(n) * range
+// replaced by sigma. x, gamma, beta and y take the forward's tensor-level
+// conversions (io, BFP), so a network trained with range_bn_forward is
+// evaluated in the numerics it was trained in. Any N*H*W >= 1 (there are
+// no chunks to fill); throws std::invalid_argument for bad shapes.
+std::vector<float> range_bn_inference(const RangeBnTensorParams& p, std::span<const float> x,
+                                      const Shape& shape, std::span<const float> gamma,
+                                      std::span<const float> beta, std::span<const float> mean,
+                                      std::span<const float> sigma);
+
 struct RangeBnTensorGrads {
   std::vector<float> dx;      // NCHW
   std::vector<float> dgamma;  // C

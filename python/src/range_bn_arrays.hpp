@@ -32,6 +32,20 @@ RangeBnInputs checked_forward_inputs(const pybind11::handle& x, const pybind11::
                                      const pybind11::handle& beta,
                                      const golden::lightnorm::RangeBnParams& params);
 
+// The inference inputs: x, gamma and beta as the forward's (any n >= 1),
+// plus the frozen per-channel mean and sigma, float32 (C,) each.
+struct RangeBnInferenceInputs : RangeBnInputs {
+  pybind11::array_t<float> mean, sigma;
+  std::span<const float> mean_values() const { return {mean.data(), shape.c}; }
+  std::span<const float> sigma_values() const { return {sigma.data(), shape.c}; }
+};
+
+RangeBnInferenceInputs checked_inference_inputs(const pybind11::handle& x,
+                                                const pybind11::handle& gamma,
+                                                const pybind11::handle& beta,
+                                                const pybind11::handle& mean,
+                                                const pybind11::handle& sigma);
+
 // g: float32 C-contiguous of exactly `shape` (the forward's x). ValueError
 // naming both shapes otherwise.
 pybind11::array_t<float> checked_gradient(const pybind11::handle& g,

@@ -69,6 +69,19 @@ class PyRangeBn {
     return pyb::make_tuple(adopt(std::move(y), dims(in.shape)), PySaved{saved, params_});
   }
 
+  pyb::array_t<float> inference(const pyb::handle& x, const pyb::handle& gamma,
+                                const pyb::handle& beta, const pyb::handle& mean,
+                                const pyb::handle& sigma) const {
+    const RangeBnInferenceInputs in = checked_inference_inputs(x, gamma, beta, mean, sigma);
+    std::vector<float> y;
+    {
+      pyb::gil_scoped_release release;
+      y = ln::range_bn_inference(tensor_, in.x_values(), in.shape, in.gamma_values(),
+                                 in.beta_values(), in.mean_values(), in.sigma_values());
+    }
+    return adopt(std::move(y), dims(in.shape));
+  }
+
   pyb::tuple backward(const pyb::handle& g, const pyb::handle& saved_obj) const {
     if (!pyb::isinstance<PySaved>(saved_obj))
       throw pyb::type_error(
@@ -180,6 +193,13 @@ void bind_range_bn(pyb::module_& m) {
            "and beta float32 (C,); n = N*H*W must be a multiple of chunks with >= 2 per chunk. "
            "y is float32 NCHW (values of io codes after the BFP of y); saved feeds backward.",
            "x"_a, "gamma"_a, "beta"_a)
+      .def("inference", &PyRangeBn::inference,
+           "inference(x, gamma, beta, mean, sigma) -> y: range BN with frozen statistics "
+           "(eval mode): the forward's datapath and formats with the batch's mean and "
+           "C(n) * range replaced by the float32 (C,) mean and sigma given (scale = "
+           "1 / (sigma + eps) in stat). Any N*H*W >= 1. With a forward's saved.mean and "
+           "saved.range * saved.range_constant it returns that forward's y, bit for bit.",
+           "x"_a, "gamma"_a, "beta"_a, "mean"_a, "sigma"_a)
       .def("backward", &PyRangeBn::backward,
            "backward(g, saved) -> (dx, dgamma, dbeta): g float32 of x's shape, saved from this "
            "RangeBn's forward. dx NCHW in grad, dgamma (C,) in grad, dbeta (C,) in stat, all "

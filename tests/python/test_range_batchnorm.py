@@ -90,12 +90,51 @@ def test_training_updates_running_stats_and_eval_uses_them():
     layer.eval()
     with torch.no_grad():
         y = layer(x)
+    # Eval is the golden datapath with the running statistics frozen in.
+    w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+    want = blockforge.RangeBn().inference(x.numpy(), w, b, layer.running_mean.numpy(),
+                                          layer.running_var.sqrt().numpy())
+    assert_bits_equal(y, want, "eval y")
+    # ... which is the fp32 formula up to the fp10 formats and BFP.
     d = np.sqrt(layer.running_var.numpy().astype(np.float64)) + 1e-5
-    want = ((x.numpy() - layer.running_mean.numpy()[:, None, None]) / d[:, None, None]
-            * layer.weight.detach().numpy()[:, None, None]
-            + layer.bias.detach().numpy()[:, None, None])
-    np.testing.assert_allclose(y.numpy(), want, rtol=1e-5, atol=1e-6)
+    formula = ((x.numpy() - layer.running_mean.numpy()[:, None, None]) / d[:, None, None]
+               * w[:, None, None] + b[:, None, None])
+    np.testing.assert_allclose(y.numpy(), formula, rtol=0.1, atol=0.1)
     assert int(layer.num_batches_tracked) == 1  # eval does not update
+
+
+def test_eval_in_the_training_formats_differs_from_fp32_eval():
+    # The comparison above can fail: fp32 arithmetic is not the fp10 + BFP path.
+    layer = trained_layer()
+    x, _ = batch(seed=4)
+    layer(x)
+    layer.eval()
+    fp32 = blockforge.RangeBn.fp32()
+    with torch.no_grad():
+        y = layer(x)
+    want = fp32.inference(x.numpy(), layer.weight.detach().numpy(), layer.bias.detach().numpy(),
+                          layer.running_mean.numpy(), layer.running_var.sqrt().numpy())
+    with pytest.raises(AssertionError, match="values differ"):
+        assert_bits_equal(y, want, "eval y")
+
+
+def test_eval_gradients_are_the_fp32_formula_straight_through():
+    layer = trained_layer({"io": "fp32", "bfp": "none"})
+    x, g = batch(seed=6)
+    layer(x)
+    layer.eval()
+    x.requires_grad_(True)
+    (layer(x) * g).sum().backward()
+    mean, var = layer.running_mean.double(), layer.running_var.double()
+    inv_d = 1.0 / (var.sqrt() + 1e-5)
+    w = layer.weight.detach().double()
+    x_hat = (x.detach().double() - mean[:, None, None]) * inv_d[:, None, None]
+    np.testing.assert_allclose(x.grad.numpy(), (g.double() * (w * inv_d)[:, None, None]).numpy(),
+                               rtol=1e-6)
+    np.testing.assert_allclose(layer.weight.grad.numpy(), (g.double() * x_hat).sum((0, 2, 3)),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.bias.grad.numpy(), g.double().sum((0, 2, 3)), rtol=1e-5,
+                               atol=1e-6)
 
 
 def test_cumulative_average_with_momentum_none():
@@ -140,14 +179,15 @@ def test_from_batchnorm_takes_weights_statistics_and_mode():
         bn.bias.copy_(torch.tensor([0.1, -0.2, 0.3]))
     bn(batch()[0])
     bn.eval()
-    layer = RangeBatchNorm2d.from_batchnorm(bn, chunks=4)
+    layer = RangeBatchNorm2d.from_batchnorm(bn, chunks=4, io="fp32", bfp="none")
     assert layer.weight is bn.weight and layer.bias is bn.bias
     assert torch.equal(layer.running_mean, bn.running_mean)
     assert torch.equal(layer.running_var, bn.running_var)
     assert layer.running_mean is not bn.running_mean  # copied, not shared
     assert int(layer.num_batches_tracked) == 1 and not layer.training
     assert layer.momentum == 0.3 and layer.range_bn.params["chunks"] == 4
-    # Eval of the converted layer is nn.BatchNorm2d's up to eps placement.
+    # Eval of the converted layer (fp32 formats) is nn.BatchNorm2d's up to
+    # eps placement.
     x, _ = batch(seed=9)
     with torch.no_grad():
         np.testing.assert_allclose(layer(x).numpy(), bn(x).numpy(), rtol=1e-4, atol=1e-4)

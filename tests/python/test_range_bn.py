@@ -119,6 +119,32 @@ def test_the_bit_comparison_catches_one_flipped_bit_and_other_parameters():
             assert_bits_equal(y, other_y, f"y vs {other}")
 
 
+@pytest.mark.parametrize("name", list(PARAMETER_SETS))
+def test_inference_with_a_forwards_statistics_is_that_forward(name):
+    x, gamma, beta, _ = inputs((4, 6, 4, 4), seed=8)
+    rb = make(PARAMETER_SETS[name])
+    y, saved = rb.forward(x, gamma, beta)
+    if rb.params["stat"] != "fp32":
+        pytest.skip("the running statistics are float32 values: exact for an fp32 stat format")
+    sigma = saved.range * np.float32(saved.range_constant)  # the stat product, rounded as fp32
+    assert_bits_equal(rb.inference(x, gamma, beta, saved.mean, sigma), y, f"{name}: y")
+    # Frozen statistics are used, not the batch's: another mean moves y.
+    other = rb.inference(x, gamma, beta, saved.mean + np.float32(0.5), sigma)
+    with pytest.raises(AssertionError, match="values differ"):
+        assert_bits_equal(other, y, "y with another mean")
+
+
+def test_inference_takes_any_batch_and_checks_the_statistics():
+    rb = blockforge.RangeBn()
+    x = np.ones((1, 2, 3, 3), np.float32)  # n = 9: no multiple of chunks, none needed
+    ones, zeros = np.ones(2, np.float32), np.zeros(2, np.float32)
+    assert rb.inference(x, ones, zeros, zeros, ones).shape == (1, 2, 3, 3)
+    with pytest.raises(ValueError, match=r"sigma: 3 values for the 2 channels of x \(1, 2, 3, 3\)"):
+        rb.inference(x, ones, zeros, zeros, np.ones(3, np.float32))
+    with pytest.raises(TypeError, match="mean"):
+        rb.inference(x, ones, zeros, zeros.astype(np.float64), ones)
+
+
 def test_backward_reads_saved_any_number_of_times():
     x, gamma, beta, g = inputs((2, 4, 4, 4), seed=5)
     rb = blockforge.RangeBn()

@@ -18,12 +18,14 @@ over:
                   the variance (C(n) * range is what it divides by; it is
                   about 1.7 standard deviations at n / chunks ~ 1000, not
                   one: `blockforge bn-error` shows it).
-In eval mode the layer computes
-    y = weight * (x - running_mean) / (sqrt(running_var) + eps) + bias
-in fp32 torch operations (not through the golden model and not in
-LightNorm's formats): the same formula as training with the batch's d =
-C(n) * range + eps replaced by its running value. eps is the golden model's
-fixed fp32 1e-5.
+In eval mode the layer runs the same golden datapath and formats with the
+batch's statistics replaced by the running ones (blockforge.RangeBn.inference:
+mean = running_mean, C(n) * range = sqrt(running_var)), as inference hardware
+with frozen statistics would; a network trained in fp10 with BFP is evaluated
+in the numerics it was trained in (fp32 torch arithmetic in eval mode loses
+several points of accuracy on such a network: the study's eval column showed
+it). Gradients through eval mode are the fp32 formula's, straight through
+the formats. eps is the golden model's fixed fp32 1e-5.
 """
 
 import torch
@@ -60,6 +62,29 @@ class _RangeBnFunction(torch.autograd.Function):
     def backward(ctx, dy):
         dx, dgamma, dbeta = ctx.range_bn.backward(_numpy(dy), ctx.saved)
         return torch.from_numpy(dx), torch.from_numpy(dgamma), torch.from_numpy(dbeta), None, None
+
+
+class _RangeBnInferenceFunction(torch.autograd.Function):
+    """y = range BN of x with frozen statistics through RangeBn.inference;
+    backward is the fp32 formula's y = weight * (x - mean) / (sigma + eps)
+    + bias (straight through the formats)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, mean, sigma, range_bn, eps):
+        y = range_bn.inference(_numpy(x), _numpy(weight), _numpy(bias), _numpy(mean),
+                               _numpy(sigma))
+        ctx.save_for_backward(x, weight, mean, sigma)
+        ctx.eps = eps
+        return torch.from_numpy(y)
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, dy):
+        x, weight, mean, sigma = ctx.saved_tensors
+        inv_d = 1.0 / (sigma + ctx.eps)
+        x_hat = (x - mean[:, None, None]) * inv_d[:, None, None]
+        dx = dy * (weight * inv_d)[:, None, None]
+        return dx, (dy * x_hat).sum((0, 2, 3)), dy.sum((0, 2, 3)), None, None, None, None
 
 
 class RangeBatchNorm2d(nn.Module):
@@ -156,9 +181,9 @@ class RangeBatchNorm2d(nn.Module):
             _check_input(weight, "weight")
             _check_input(bias, "bias")
         if not self.training:
-            d = self.running_var.sqrt() + self.eps
-            y = (x - self.running_mean[:, None, None]) / d[:, None, None]
-            return y * weight[:, None, None] + bias[:, None, None]
+            return _RangeBnInferenceFunction.apply(x, weight, bias, self.running_mean,
+                                                   self.running_var.sqrt(), self.range_bn,
+                                                   self.eps)
         holder = []
         y = _RangeBnFunction.apply(x, weight, bias, self.range_bn, holder)
         self._update_running(holder[0])

@@ -94,4 +94,53 @@ TEST(RangeBnTensor, BadShapesAreNamed) {
                std::invalid_argument);
 }
 
+// Inference with the batch's own statistics frozen (mean, and sigma = the
+// stat product C(n) * range the forward divides by, less eps) is the
+// training forward, bit for bit, in the default fp10 + BFP formats.
+TEST(RangeBnTensor, InferenceWithTheBatchStatisticsIsTheForward) {
+  const ln::RangeBnTensorParams p;  // stat fp32, round to nearest even
+  const ln::Shape s{4, 8, 4, 4};
+  const auto x = gaussian(s.count(), 6);
+  std::vector<float> gamma(8), beta(8);
+  for (std::size_t c = 0; c < 8; ++c) {
+    gamma[c] = 0.5f + 0.25f * static_cast<float>(c);
+    beta[c] = 0.125f * static_cast<float>(c) - 0.5f;
+  }
+  ln::RangeBnSaved saved;
+  const auto y = ln::range_bn_forward(p, x, s, gamma, beta, &saved);
+  std::vector<float> mean, sigma;
+  const float c_n = bf::golden::fp32_from_bits(saved.constants.c);
+  for (const auto& st : saved.stats) {
+    mean.push_back(bf::golden::fp32_from_bits(st.mean));
+    sigma.push_back(bf::golden::fp32_from_bits(st.range) * c_n);
+  }
+  const auto inferred = ln::range_bn_inference(p, x, s, gamma, beta, mean, sigma);
+  ASSERT_EQ(inferred.size(), y.size());
+  for (std::size_t i = 0; i < y.size(); ++i)
+    ASSERT_EQ(fp32_bits(inferred[i]), fp32_bits(y[i])) << i;
+  // Another sigma is another scale: the frozen statistics are used, not x's.
+  sigma[3] *= 2.0f;
+  const auto other = ln::range_bn_inference(p, x, s, gamma, beta, mean, sigma);
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) changed += fp32_bits(other[i]) != fp32_bits(y[i]);
+  EXPECT_GT(changed, 16u);
+}
+
+TEST(RangeBnTensor, InferenceTakesAnyBatchAndNamesBadStatistics) {
+  const ln::RangeBnTensorParams p;
+  // One 3 x 3 image: n = 9 is no multiple of chunks, and needs none here.
+  const std::vector<float> one = {1.0f}, zero = {0.0f}, two_ones = {1.0f, 1.0f},
+                           two_zeros = {0.0f, 0.0f};
+  const auto y = ln::range_bn_inference(p, gaussian(9, 7), {1, 1, 3, 3}, one, zero, zero, one);
+  EXPECT_EQ(y.size(), 9u);
+  try {
+    ln::range_bn_inference(p, gaussian(18, 7), {1, 2, 3, 3}, two_ones, two_zeros, zero, two_ones);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mean has 1 and sigma 2 values for 2 channels"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
