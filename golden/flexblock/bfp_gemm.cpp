@@ -25,7 +25,7 @@
 // float arithmetic gives exactly these results only under the default
 // floating-point environment (no flush-to-zero, no denormals-are-zero, round
 // to nearest), which a caller (a training framework, say) may have changed:
-// bfp_gemm sets it for the duration of the call (FpEnvironment). The one
+// bfp_gemm sets it for the duration of the call (HostIeeeScope). The one
 // difference left is a NaN's bit pattern: the contract's NaN is always
 // 0x7fc00000, so NaN outputs are rewritten to it at the end.
 //
@@ -46,7 +46,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cfenv>
 #include <cstring>
 #include <limits>
 #include <span>
@@ -54,6 +53,7 @@
 #include <string>
 
 #include "golden/arith/fp_core.hpp"
+#include "golden/arith/host_ieee.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define BF_BFP_GEMM_X86 1
@@ -422,38 +422,6 @@ BfpGemmKernel resolve(BfpGemmKernel k) {
   return k;
 }
 
-// The default floating-point environment for the duration of a call: round to
-// nearest even and, on x86, no flush-to-zero / denormals-are-zero (MXCSR
-// 0x1f80, all exceptions masked). Restored on exit.
-class FpEnvironment {
- public:
-  FpEnvironment() {
-#if BF_BFP_GEMM_X86
-    saved_ = _mm_getcsr();
-    _mm_setcsr(0x1f80);
-#else
-    saved_ = std::fegetround();
-    std::fesetround(FE_TONEAREST);
-#endif
-  }
-  ~FpEnvironment() {
-#if BF_BFP_GEMM_X86
-    _mm_setcsr(saved_);
-#else
-    std::fesetround(saved_);
-#endif
-  }
-  FpEnvironment(const FpEnvironment&) = delete;
-  FpEnvironment& operator=(const FpEnvironment&) = delete;
-
- private:
-#if BF_BFP_GEMM_X86
-  unsigned saved_;
-#else
-  int saved_;
-#endif
-};
-
 }  // namespace
 
 // ---- conversion ----------------------------------------------------------------
@@ -675,7 +643,7 @@ void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel
   float* acc = filled(ws.acc, static_cast<std::size_t>(pa.padded_rows) * ldc, 0.0f);  // +0
 
   {
-    const FpEnvironment env;
+    const HostIeeeScope env;
     for (const auto& [first, last] : k_blocks(segs))
       for (int q = 0; q < pb.panels; ++q)
         for (int p = 0; p < pa.panels; ++p) {

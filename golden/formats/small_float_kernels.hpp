@@ -34,6 +34,7 @@ struct Consts {
   uint32_t mask_frac;  // the top min(M, 23) bits of the fp32 fraction
   uint32_t drop;       // 23 - M (0 when M >= 23): fraction bits f does not hold
   uint32_t man_mask, mag_mask, field_ones;
+  uint32_t max_code;  // f's max normal magnitude code
 
   explicit Consts(const SmallFloatConvert& c)
       : f(c.f),
@@ -50,7 +51,8 @@ struct Consts {
         drop(static_cast<uint32_t>(M < 23 ? 23 - M : 0)),
         man_mask((uint32_t{1} << M) - 1),
         mag_mask((uint32_t{1} << (c.f.exp_bits + M)) - 1),
-        field_ones((uint32_t{1} << c.f.exp_bits) - 1) {
+        field_ones((uint32_t{1} << c.f.exp_bits) - 1),
+        max_code(c.f.max_normal_code()) {
     max_mag = to_fp32(f.max_normal_code());  // needs the members above
   }
 
@@ -77,8 +79,26 @@ struct Consts {
   }
 
   uint32_t encode(uint32_t x) const {
-    if (policy == ExponentPolicy::FlushToZero && ((x >> 23) & 0xffu) < lo)
-      return (x & kSign) != 0 ? uint32_t{1} << (f.exp_bits + M) : 0u;
+    const uint32_t field = (x >> 23) & 0xffu;
+    if (policy == ExponentPolicy::FlushToZero && field < lo)
+      return (x & kSign) != 0 ? mag_mask + 1 : 0u;
+    // The common case inline: x lies in one of f's normal binades, so its
+    // code is its own bits with the exponent rebiased and the fraction cut to
+    // M bits (rounding may carry into the exponent, as the field's increment
+    // should). Results beyond max normal, inputs outside f's normal range,
+    // NaN/Inf and the other rounding modes take the general encoder.
+    if (field >= lo && field <= top &&
+        (mode == Rounding::Truncate || mode == Rounding::NearestEven)) {
+      const uint32_t abs = x & ~kSign;
+      uint32_t r = abs >> drop;
+      if (mode == Rounding::NearestEven && drop > 0) {
+        const uint32_t rem = abs & ((uint32_t{1} << drop) - 1);
+        const uint32_t half = uint32_t{1} << (drop - 1);
+        r += static_cast<uint32_t>(rem > half || (rem == half && (r & 1u) != 0));
+      }
+      const uint32_t mag = r - (static_cast<uint32_t>(127 - bias) << M);
+      if (mag <= max_code) return ((x & kSign) != 0 ? mag_mask + 1 : 0u) | mag;
+    }
     return encode_from_fp32(f, x, mode, Overflow::Saturate);
   }
 

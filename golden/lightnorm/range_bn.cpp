@@ -12,6 +12,8 @@
 #include "golden/arith/fp_div.hpp"
 #include "golden/arith/fp_kernels.hpp"
 #include "golden/arith/fp_mul.hpp"
+#include "golden/arith/host_ieee.hpp"
+#include "golden/formats/small_float_kernels.hpp"
 #include "golden/lightnorm/range_bn_convert.hpp"
 
 namespace bf::golden::lightnorm {
@@ -38,26 +40,67 @@ uint32_t pow2(const FloatFormat& f, int e) {
   return fp_round_pack(f, false, 1, e, Rounding::NearestEven);
 }
 
+// fp32 arithmetic in round to nearest even is the host's IEEE binary32
+// arithmetic (golden/arith/host_ieee.hpp: the same results with NaN made
+// canonical) under a HostIeeeScope. The element loops below hold a scope and
+// build their operators with `host_scope_held`, so those steps (fp32 by
+// default: stat and norm) run as host operations; the operators built
+// without it are the soft-float kernels, valid under any FPU state.
+bool host_fp32(const FloatFormat& result, Rounding mode, bool host_scope_held) {
+  return host_scope_held && kHostFloatSupported && result == FloatFormat::fp32() &&
+         mode == Rounding::NearestEven;
+}
+
+// A code of f as the fp32 float of the same value (every range BN format
+// fits in fp32, so the widening is exact).
+class Widen {
+ public:
+  explicit Widen(const FloatFormat& f) : fp32_(f == FloatFormat::fp32()), c_({f}) {}
+  float operator()(uint32_t code) const { return float_of(fp32_ ? code : c_.to_fp32(code)); }
+
+ private:
+  bool fp32_;
+  small_float_detail::Consts c_;
+};
+
 // Arithmetic in one format, named so the steps read like the contract.
 struct Arith {
-  Arith(const RangeBnParams& p, const FloatFormat& f) : fmt(f), mode(p.arith_rounding) {}
-  uint32_t add(uint32_t a, uint32_t b) const { return fp_detail::add(fmt, mode, a, b); }
+  Arith(const RangeBnParams& p, const FloatFormat& f, bool host_scope_held = false)
+      : fmt(f), mode(p.arith_rounding), host(host_fp32(f, mode, host_scope_held)) {}
+  uint32_t add(uint32_t a, uint32_t b) const {
+    return host ? golden_bits(float_of(a) + float_of(b)) : fp_detail::add(fmt, mode, a, b);
+  }
   uint32_t sub(uint32_t a, uint32_t b) const { return add(a, b ^ fmt.sign_bit); }
-  uint32_t mul(uint32_t a, uint32_t b) const { return fp_detail::mul(fmt, fmt, fmt, mode, a, b); }
+  uint32_t mul(uint32_t a, uint32_t b) const {
+    return host ? golden_bits(float_of(a) * float_of(b))
+                : fp_detail::mul(fmt, fmt, fmt, mode, a, b);
+  }
   uint32_t neg(uint32_t a) const { return a ^ fmt.sign_bit; }
   Fmt fmt;
   Rounding mode;
+  bool host;
 };
 
-// A product of operands in their own formats, rounded into y.
+// A product of operands in their own formats, rounded into y. On the host
+// path the operands are widened to fp32 exactly and the host product rounds
+// the exact product once into fp32, as the contract does.
 struct Mul {
-  Mul(const RangeBnParams& p, const FloatFormat& a, const FloatFormat& b, const FloatFormat& y)
-      : fa(a), fb(b), fy(y), mode(p.arith_rounding) {}
+  Mul(const RangeBnParams& p, const FloatFormat& a, const FloatFormat& b, const FloatFormat& y,
+      bool host_scope_held = false)
+      : fa(a),
+        fb(b),
+        fy(y),
+        mode(p.arith_rounding),
+        host(host_fp32(y, mode, host_scope_held)),
+        wa(a),
+        wb(b) {}
   uint32_t operator()(uint32_t a, uint32_t b) const {
-    return fp_detail::mul(fa, fb, fy, mode, a, b);
+    return host ? golden_bits(wa(a) * wb(b)) : fp_detail::mul(fa, fb, fy, mode, a, b);
   }
   Fmt fa, fb, fy;
   Rounding mode;
+  bool host;
+  Widen wa, wb;
 };
 
 }  // namespace
@@ -157,7 +200,8 @@ RangeBnStats range_bn_stats(const RangeBnParams& p, const RangeBnConstants& k,
   if (static_cast<int64_t>(x.size()) != k.n)
     throw std::invalid_argument(
         fmt::format("range BN: {} values for constants of n = {}", x.size(), k.n));
-  const Arith st(p, p.stat);
+  const HostIeeeScope ieee;
+  const Arith st(p, p.stat, true);
   const FloatFormat fp32 = FloatFormat::fp32();
   RangeBnStats s;
   s.sum = s.sum_max = s.sum_min = fp_zero(p.stat, false);
@@ -203,9 +247,10 @@ void range_bn_normalize(const RangeBnParams& p, const RangeBnStats& s, uint32_t 
                         std::span<uint32_t> y) {
   if (x_hat.size() != x.size() || y.size() != x.size())
     throw std::invalid_argument("range BN: x, x_hat and y must have the same length");
-  const Arith norm(p, p.norm);
-  const Mul by_scale(p, p.norm, p.stat, p.norm);
-  const Mul by_gamma(p, p.io, p.io, p.norm);
+  const HostIeeeScope ieee;
+  const Arith norm(p, p.norm, true);
+  const Mul by_scale(p, p.norm, p.stat, p.norm, true);
+  const Mul by_gamma(p, p.io, p.io, p.norm, true);
   const Convert io_to_norm(p, p.io, p.norm), norm_to_io(p, p.norm, p.io);
   const uint32_t mean = to_format(p, p.stat, p.norm, s.mean);
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -221,9 +266,10 @@ RangeBnGrads range_bn_grad_sums(const RangeBnParams& p, const RangeBnConstants& 
   if (static_cast<int64_t>(g.size()) != k.n || x_hat.size() != g.size())
     throw std::invalid_argument(fmt::format(
         "range BN backward: {} gradients and {} x_hat for n = {}", g.size(), x_hat.size(), k.n));
-  const Arith st(p, p.stat);
+  const HostIeeeScope ieee;
+  const Arith st(p, p.stat, true);
   const FloatFormat fp32 = FloatFormat::fp32();
-  const Mul gx(p, p.grad, p.io, p.stat);
+  const Mul gx(p, p.grad, p.io, p.stat, true);
   const Convert grad_to_stat(p, p.grad, p.stat);
   RangeBnGrads r;
   r.dbeta = r.dgs = fp_zero(p.stat, false);
@@ -240,8 +286,11 @@ RangeBnGrads range_bn_grad_sums(const RangeBnParams& p, const RangeBnConstants& 
 }
 
 struct RangeBnDxElement::Impl {
-  Impl(const RangeBnParams& p, const RangeBnGrads& gr)
-      : a(gr.a), norm(p, p.norm), ga(p, p.grad, p.stat, p.norm), norm_to_grad(p, p.norm, p.grad) {
+  Impl(const RangeBnParams& p, const RangeBnGrads& gr, bool host_scope_held)
+      : a(gr.a),
+        norm(p, p.norm, host_scope_held),
+        ga(p, p.grad, p.stat, p.norm, host_scope_held),
+        norm_to_grad(p, p.norm, p.grad) {
     const Arith st(p, p.stat);
     b_mu = to_format(p, p.stat, p.norm, gr.b_mu);
     b_max = to_format(p, p.stat, p.norm, st.sub(gr.b_mu, gr.k));
@@ -255,7 +304,10 @@ struct RangeBnDxElement::Impl {
 };
 
 RangeBnDxElement::RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr)
-    : impl_(std::make_unique<Impl>(p, gr)) {}
+    : impl_(std::make_unique<Impl>(p, gr, false)) {}
+RangeBnDxElement::RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr,
+                                   UnderHostIeeeScope)
+    : impl_(std::make_unique<Impl>(p, gr, true)) {}
 RangeBnDxElement::~RangeBnDxElement() = default;
 RangeBnDxElement::RangeBnDxElement(RangeBnDxElement&&) noexcept = default;
 RangeBnDxElement& RangeBnDxElement::operator=(RangeBnDxElement&&) noexcept = default;
@@ -277,7 +329,8 @@ void range_bn_dx(const RangeBnParams& p, const RangeBnStats& s, const RangeBnGra
   const int64_t n = static_cast<int64_t>(g.size());
   if (n % p.chunks != 0 || static_cast<int>(s.argmax.size()) != p.chunks)
     throw std::invalid_argument("range BN backward: statistics of another shape");
-  const RangeBnDxElement element(p, gr);
+  const HostIeeeScope ieee;
+  const RangeBnDxElement element(p, gr, RangeBnDxElement::UnderHostIeeeScope{});
   const int64_t len = n / p.chunks;
   for (int64_t i = 0; i < n; ++i) {
     const int64_t c = i / len;

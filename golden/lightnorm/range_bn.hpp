@@ -172,6 +172,11 @@ void range_bn_dx(const RangeBnParams& p, const RangeBnStats& s, const RangeBnGra
 class RangeBnDxElement {
  public:
   RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr);
+  // For a caller that holds a golden::HostIeeeScope (host_ieee.hpp) while it
+  // uses the element: fp32 steps then run as host float operations (the same
+  // bits); without the scope the soft-float kernels (any FPU state).
+  struct UnderHostIeeeScope {};
+  RangeBnDxElement(const RangeBnParams& p, const RangeBnGrads& gr, UnderHostIeeeScope);
   ~RangeBnDxElement();
   RangeBnDxElement(RangeBnDxElement&&) noexcept;
   RangeBnDxElement& operator=(RangeBnDxElement&&) noexcept;

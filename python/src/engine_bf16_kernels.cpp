@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "golden/arith/fp_kernels.hpp"
+#include "golden/arith/host_ieee.hpp"
 #include "golden/formats/float_format.hpp"
-#include "python/src/engine_host_float.hpp"
 #include "python/src/engine_kernels.hpp"
 #include "python/src/engine_parallel.hpp"
 
@@ -28,6 +28,9 @@
 #endif
 
 namespace bf::py {
+
+using golden::float_of;
+using golden::golden_bits;
 
 namespace {
 

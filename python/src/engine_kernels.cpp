@@ -6,9 +6,9 @@
 #include <span>
 
 #include "golden/arith/fp_kernels.hpp"
+#include "golden/arith/host_ieee.hpp"
 #include "golden/formats/float_format.hpp"
 #include "golden/units/opal_core/opal_gemv.hpp"
-#include "python/src/engine_host_float.hpp"
 #include "python/src/engine_parallel.hpp"
 
 // No fused multiply-add: an outlier's product with its weight may overflow
@@ -20,6 +20,11 @@
 #endif
 
 namespace bf::py {
+
+using golden::float_of;
+using golden::golden_bits;
+using golden::HostIeeeScope;
+using golden::kHostFloatSupported;
 
 namespace {
 

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <functional>
 
-#include "python/src/engine_host_float.hpp"
+#include "golden/arith/host_ieee.hpp"
 
 namespace bf::py {
+
+using golden::HostIeeeScope;
 
 // Threads a GEMM uses: min(hardware_concurrency, 4), at least 1.
 int engine_threads();

@@ -115,10 +115,9 @@ def summarize(results, rows):
     the epoch-time reference."""
     reference_row = rows[0].name
     by_row = {r.name: [x for x in results if x["row"] == r.name] for r in rows}
-    # The median epoch: the first training run of a process was measured 2-3x
-    # slower than the same run repeated (whatever the seed, and an untimed
-    # warm-up epoch before it did not help), which a mean would charge to
-    # the first row.
+    # The median epoch: robust to one run slowed by other work on the machine.
+    # (The first run of a process was 2-3x slower than later ones while glibc
+    # returned freed buffers to the kernel; training.steady_timing stops that.)
     epoch_medians = {name: statistics.median(s for run in runs for s in run["epoch_seconds"])
                      for name, runs in by_row.items()}
     reference = epoch_medians.get(reference_row)
@@ -148,7 +147,7 @@ def summarize(results, rows):
 def run_study(title, rows, args, describe=None):
     """Runs every row x seed, prints the table, writes --json; returns
     (table text, results)."""
-    training.use_one_thread()
+    training.steady_timing()
     try:
         seeds = tables.parse_seeds(args.seeds)
     except ValueError as e:

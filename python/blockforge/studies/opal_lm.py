@@ -60,7 +60,7 @@ def train_char_model(corpus, *, epochs, seed, batch_size=32, lr=2e-3, train_subs
                      log=None):
     """The fp32 model: Adam with cosine decay over `epochs` passes' worth of
     random windows of the training text. Returns (model, seconds)."""
-    training.use_one_thread()
+    training.steady_timing()
     torch.manual_seed(seed)
     model = CharTransformer(corpus.vocab_size, **MODEL_SHAPE)
     ids = corpus.train_ids[:train_subset] if train_subset else corpus.train_ids
@@ -309,7 +309,7 @@ def main(argv=None):
         seeds = tables.parse_seeds(args.seeds)
     except ValueError as e:
         parser.error(str(e))
-    training.use_one_thread()
+    training.steady_timing()
 
     def log(text):
         print(text, file=sys.stderr, flush=True)

@@ -150,7 +150,7 @@ TEST(SmallFloatConvert, PoliciesAgainstEncodeAndExactDecode) {
       xs.push_back((static_cast<uint32_t>(rng()) & 0x80000000u) | e << 23 | frac);
     }
   for (const char* name : {"fp10_e5m4", "fp10_e6m3", "fp10_e5m4_ftz", "fp12_e5m6", "fp15_e6m8",
-                           "fp10_e5m4+8", "e5m2", "e4m3", "e2m1", "fp16", "bf16", "e7m23"})
+                           "fp10_e5m4+8", "e5m2", "e4m3", "e2m1", "fp16", "bf16", "e7m23", "fp32"})
     for (ExponentPolicy p : {ExponentPolicy::Saturate, ExponentPolicy::FlushToZero})
       for (Rounding r : {Rounding::Truncate, Rounding::NearestEven, Rounding::NearestAway}) {
         const SmallFloatConvert c = conv(name, p, r);

@@ -1,6 +1,7 @@
 #pragma once
-// When the host's own float arithmetic IS the golden fp32 arithmetic, so the
-// GEMM kernels may use it for speed (engine_kernels.cpp).
+// When the host's own float arithmetic IS the golden fp32 arithmetic, so fast
+// paths may use it (the engine GEMM kernels of the Python module, range BN's
+// fp32 steps, the BFP GEMM's segment scaling).
 //
 // golden::fp_add and golden::fp_mul into fp32 as the dot-product engines use
 // them (IEEE formats with subnormals, round to nearest even, overflow to
@@ -19,16 +20,19 @@
 //   exact, so an FMA contraction (-ffp-contract=fast on an FMA target) would
 //   round the same.
 // Where the control register is unknown (not x86-64), kHostFloatSupported is
-// false and the kernels use the golden operators throughout.
+// false and fast paths use the golden operators throughout; HostIeeeScope
+// then only sets the rounding direction.
 
 #include <bit>
 #include <cstdint>
 
 #if defined(__x86_64__)
 #include <xmmintrin.h>
+#else
+#include <cfenv>
 #endif
 
-namespace bf::py {
+namespace bf::golden {
 
 #if defined(__x86_64__)
 inline constexpr bool kHostFloatSupported = true;
@@ -47,7 +51,16 @@ class HostIeeeScope {
 #else
 inline constexpr bool kHostFloatSupported = false;
 
-class HostIeeeScope {};
+class HostIeeeScope {
+ public:
+  HostIeeeScope() : saved_(std::fegetround()) { std::fesetround(FE_TONEAREST); }
+  ~HostIeeeScope() { std::fesetround(saved_); }
+  HostIeeeScope(const HostIeeeScope&) = delete;
+  HostIeeeScope& operator=(const HostIeeeScope&) = delete;
+
+ private:
+  int saved_;
+};
 #endif
 
 inline float float_of(uint32_t bits) { return std::bit_cast<float>(bits); }
@@ -55,4 +68,4 @@ inline float float_of(uint32_t bits) { return std::bit_cast<float>(bits); }
 // The golden encoding of a host result: NaN made canonical.
 inline uint32_t golden_bits(float v) { return v != v ? 0x7fc00000u : std::bit_cast<uint32_t>(v); }
 
-}  // namespace bf::py
+}  // namespace bf::golden
