@@ -13,7 +13,6 @@
 #include "golden/arith/fp_kernels.hpp"
 #include "golden/arith/fp_mul.hpp"
 #include "golden/arith/host_ieee.hpp"
-#include "golden/formats/small_float_kernels.hpp"
 #include "golden/lightnorm/range_bn_convert.hpp"
 
 namespace bf::golden::lightnorm {
@@ -50,18 +49,6 @@ bool host_fp32(const FloatFormat& result, Rounding mode, bool host_scope_held) {
   return host_scope_held && kHostFloatSupported && result == FloatFormat::fp32() &&
          mode == Rounding::NearestEven;
 }
-
-// A code of f as the fp32 float of the same value (every range BN format
-// fits in fp32, so the widening is exact).
-class Widen {
- public:
-  explicit Widen(const FloatFormat& f) : fp32_(f == FloatFormat::fp32()), c_({f}) {}
-  float operator()(uint32_t code) const { return float_of(fp32_ ? code : c_.to_fp32(code)); }
-
- private:
-  bool fp32_;
-  small_float_detail::Consts c_;
-};
 
 // Arithmetic in one format, named so the steps read like the contract.
 struct Arith {
@@ -100,7 +87,7 @@ struct Mul {
   Fmt fa, fb, fy;
   Rounding mode;
   bool host;
-  Widen wa, wb;
+  RangeBnValues wa, wb;
 };
 
 }  // namespace

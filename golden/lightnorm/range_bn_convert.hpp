@@ -29,4 +29,17 @@ class RangeBnConvert {
   small_float_detail::Consts from_, to_;
 };
 
+// A code of f as the float of the same value, the constants hoisted (every
+// range BN format fits in fp32, so the widening is exact): what the tensor
+// level hands back and what the host-float steps of range_bn.cpp compute on.
+class RangeBnValues {
+ public:
+  explicit RangeBnValues(const FloatFormat& f) : fp32_(f == FloatFormat::fp32()), c_({f}) {}
+  float operator()(uint32_t code) const { return fp32_from_bits(fp32_ ? code : c_.to_fp32(code)); }
+
+ private:
+  bool fp32_;
+  small_float_detail::Consts c_;
+};
+
 }  // namespace bf::golden::lightnorm

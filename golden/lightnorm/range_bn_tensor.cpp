@@ -6,6 +6,7 @@
 
 #include "golden/formats/small_float_convert.hpp"
 #include "golden/formats/small_float_kernels.hpp"
+#include "golden/lightnorm/range_bn_convert.hpp"
 
 namespace bf::golden::lightnorm {
 
@@ -35,17 +36,6 @@ void quantize(const RangeBnParams& p, const FloatFormat& f, std::vector<float>& 
   small_quantize(converter(p, f), v.data(), v.data(), v.size());
 }
 
-// Codes of one format to their fp32 values, the constants hoisted.
-class Values {
- public:
-  explicit Values(const FloatFormat& f) : fp32_(f == FloatFormat::fp32()), c_({f}) {}
-  float operator()(uint32_t code) const { return fp32_from_bits(fp32_ ? code : c_.to_fp32(code)); }
-
- private:
-  bool fp32_;
-  small_float_detail::Consts c_;
-};
-
 // One channel's values in (b, h, w) order, and back.
 void gather(const std::vector<uint32_t>& t, const Shape& s, std::size_t c,
             std::vector<uint32_t>& out) {
@@ -55,8 +45,8 @@ void gather(const std::vector<uint32_t>& t, const Shape& s, std::size_t c,
     for (std::size_t i = 0; i < hw; ++i) out[b * hw + i] = t[(b * s.c + c) * hw + i];
 }
 
-void scatter(const std::vector<uint32_t>& ch, const Values& value, const Shape& s, std::size_t c,
-             std::vector<float>& t) {
+void scatter(const std::vector<uint32_t>& ch, const RangeBnValues& value, const Shape& s,
+             std::size_t c, std::vector<float>& t) {
   const std::size_t hw = s.h * s.w;
   for (std::size_t b = 0; b < s.n; ++b)
     for (std::size_t i = 0; i < hw; ++i) t[(b * s.c + c) * hw + i] = value(ch[b * hw + i]);
@@ -122,7 +112,7 @@ std::vector<float> range_bn_forward(const RangeBnTensorParams& p, std::span<cons
   sv.x_hat.assign(shape.c, {});
   std::vector<float> y(x.size());
   std::vector<uint32_t> ch, yc(shape.per_channel());
-  const Values io_values(q.io);
+  const RangeBnValues io_values(q.io);
   for (std::size_t c = 0; c < shape.c; ++c) {
     gather(in.x, shape, c, ch);
     sv.stats[c] = range_bn_stats(q, k, ch);
@@ -146,7 +136,7 @@ std::vector<float> range_bn_inference(const RangeBnTensorParams& p, std::span<co
   const RangeBnParams& q = p.core;
   std::vector<float> y(x.size());
   std::vector<uint32_t> ch, x_hat(shape.per_channel()), yc(shape.per_channel());
-  const Values io_values(q.io);
+  const RangeBnValues io_values(q.io);
   for (std::size_t c = 0; c < shape.c; ++c) {
     const RangeBnStats s = range_bn_frozen_stats(q, fp32_bits(mean[c]), fp32_bits(sigma[c]));
     gather(in.x, shape, c, ch);
@@ -172,7 +162,7 @@ RangeBnTensorGrads range_bn_backward(const RangeBnTensorParams& p, std::span<con
   r.dgamma.assign(shape.c, 0.0f);
   r.dbeta.assign(shape.c, 0.0f);
   std::vector<uint32_t> ch, dx(shape.per_channel());
-  const Values grad_values(q.grad), stat_values(q.stat);
+  const RangeBnValues grad_values(q.grad), stat_values(q.stat);
   for (std::size_t c = 0; c < shape.c; ++c) {
     gather(gcodes, shape, c, ch);
     const RangeBnGrads gr =
