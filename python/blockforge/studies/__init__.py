@@ -12,11 +12,14 @@ number):
   python3 -m blockforge.studies.opal_lm           (c) OPAL: a character
       transformer's perplexity with bf16 / MXINT / MX-OPAL activations and
       the log2 softmax; outlier channels measured and, seeded, injected
+  python3 -m blockforge.studies.zebra_attack      ZeBRA against BFA (issue 13):
+      bit flips in an int8 SmallResNet's weights, flips to random guessing
 
 Building blocks: data (Fashion-MNIST IDX reader, fortunes corpus), models
 (SmallResNet, CharTransformer), training, dynamic_precision (FlexBlock's
 zero-setting-error controller), log2_softmax (opal.softmax on tensors),
 activation_outliers (per-channel profile, seeded injection, activation-only
-quantizers), tables. Needs python3-torch; imports nothing heavy at package
+quantizers), int8_weights / bit_flip_attack / zebra_distill (the attacks'
+victim, BFA's progressive bit search, ZeBRA's distilled data), tables. Needs python3-torch; imports nothing heavy at package
 import.
 """
