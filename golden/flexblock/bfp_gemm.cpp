@@ -76,6 +76,13 @@ constexpr int64_t kMaxExactSegment =
 static_assert(kMaxGroup <= kMaxExactSegment, "int32 plane sums must be exact for every segment");
 constexpr uint32_t kCanonicalNan = 0x7fc00000u;
 
+#if BF_BFP_GEMM_X86
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
 void check_operand(const BfpMatrix& x, const char* name) {
   const auto fail = [&](const std::string& what) {
     throw std::invalid_argument(std::string("bfp_gemm: operand ") + name + ": " + what);
@@ -170,17 +177,9 @@ struct Planes {
   int32_t largest = 0;
 };
 
-Planes planes_of(const BfpMatrix& x, std::vector<int16_t>& split) {
-  Planes p;
-  if (x.mode != Mode::M16) {
-    p.plane[0] = x.man16.data();
-    p.largest = largest_magnitude(x);
-    return p;
-  }
-  const std::size_t n = x.man32.size();
-  int16_t* hi = grown(split, 2 * n);
-  int16_t* lo = hi + n;
-  const int32_t* v = x.man32.data();
+// The M16 split of n mantissas into hi and lo planes; returns the largest
+// magnitude.
+inline int32_t split_planes(const int32_t* v, std::size_t n, int16_t* hi, int16_t* lo) {
   int32_t largest = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const int32_t s = v[i] >> 31;  // 0 or -1
@@ -189,10 +188,55 @@ Planes planes_of(const BfpMatrix& x, std::vector<int16_t>& split) {
     hi[i] = static_cast<int16_t>(((mag >> 8) ^ s) - s);
     lo[i] = static_cast<int16_t>(((mag & 0xff) ^ s) - s);
   }
+  return largest;
+}
+
+inline int32_t largest_magnitude16(const int16_t* v, std::size_t n) {
+  int32_t largest = 0;
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, std::abs(int32_t{v[i]}));
+  return largest;
+}
+
+// Both passes read every mantissa of an operand, so they are compiled for
+// AVX2 too and run so when the CPU has it.
+#if BF_BFP_GEMM_X86
+__attribute__((target("avx2"))) int32_t split_planes_avx2(const int32_t* v, std::size_t n,
+                                                          int16_t* hi, int16_t* lo) {
+  return split_planes(v, n, hi, lo);
+}
+__attribute__((target("avx2"))) int32_t largest_magnitude16_avx2(const int16_t* v, std::size_t n) {
+  return largest_magnitude16(v, n);
+}
+#endif
+
+int32_t split_planes_dispatch(const int32_t* v, std::size_t n, int16_t* hi, int16_t* lo) {
+#if BF_BFP_GEMM_X86
+  if (cpu_has_avx2()) return split_planes_avx2(v, n, hi, lo);
+#endif
+  return split_planes(v, n, hi, lo);
+}
+
+int32_t largest_magnitude16_dispatch(const int16_t* v, std::size_t n) {
+#if BF_BFP_GEMM_X86
+  if (cpu_has_avx2()) return largest_magnitude16_avx2(v, n);
+#endif
+  return largest_magnitude16(v, n);
+}
+
+Planes planes_of(const BfpMatrix& x, std::vector<int16_t>& split) {
+  Planes p;
+  if (x.mode != Mode::M16) {
+    p.plane[0] = x.man16.data();
+    p.largest = largest_magnitude16_dispatch(x.man16.data(), x.man16.size());
+    return p;
+  }
+  const std::size_t n = x.man32.size();
+  int16_t* hi = grown(split, 2 * n);
+  int16_t* lo = hi + n;
+  p.largest = split_planes_dispatch(x.man32.data(), n, hi, lo);
   p.count = 2;
   p.plane[0] = hi;
   p.plane[1] = lo;
-  p.largest = largest;
   return p;
 }
 
@@ -391,10 +435,6 @@ __attribute__((target("avx2"))) void kernel_avx2(const KernelArgs& k) {
   }
 }
 
-bool cpu_has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 #endif
 
 using Kernel = void (*)(const KernelArgs&);
@@ -450,19 +490,11 @@ inline void truncate_group(const uint32_t* bits, int len, int e, int m, Man* man
   }
 }
 
-#if BF_BFP_GEMM_X86
-template <class Man>
-__attribute__((target("avx2"))) void truncate_group_avx2(const uint32_t* bits, int len, int e,
-                                                         int m, Man* man) {
-  truncate_group(bits, len, e, m, man);
-}
-#endif
-
 // Adds the group's finite non-zero inputs and those of them whose mantissa
 // is zero (a second pass over the group, still in L1; branch-free).
 template <class Man>
-void count_zero_setting(const uint32_t* bits, int len, const Man* man, std::size_t& nonzero,
-                        std::size_t& flushed) {
+inline void count_zero_setting(const uint32_t* bits, int len, const Man* man, std::size_t& nonzero,
+                               std::size_t& flushed) {
   uint32_t nz = 0, fl = 0;
   for (int i = 0; i < len; ++i) {
     const uint32_t mag = bits[i] & 0x7fffffffu;
@@ -475,7 +507,7 @@ void count_zero_setting(const uint32_t* bits, int len, const Man* man, std::size
 }
 
 template <class Man>
-uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, Man* man) {
+inline uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, Man* man) {
   uint32_t max_field = 0;
   for (int i = 0; i < len; ++i) max_field = std::max(max_field, (bits[i] >> 23) & 0xffu);
   if (max_field == 255) {
@@ -487,13 +519,7 @@ uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, 
   const int e = static_cast<int>(std::max(max_field, 1u));
   const uint32_t max_mag = (1u << m) - 1;
   if (rounding == Rounding::Truncate) {
-#if BF_BFP_GEMM_X86
-    static const bool avx2 = cpu_has_avx2();
-    if (avx2)
-      truncate_group_avx2(bits, len, e, m, man);
-    else
-#endif
-      truncate_group(bits, len, e, m, man);
+    truncate_group(bits, len, e, m, man);
     return static_cast<uint8_t>(e);
   }
   for (int i = 0; i < len; ++i) {
@@ -507,6 +533,42 @@ uint8_t quantize_group(const uint32_t* bits, int len, int m, Rounding rounding, 
     man[i] = static_cast<Man>((bits[i] >> 31) ? -v : v);
   }
   return static_cast<uint8_t>(e);
+}
+
+// One row of k fp32 bit patterns: its groups' exponent fields, mantissas and
+// zero-setting counts. The whole row is one call so that the element loops
+// (largest field, rounding, counting) are compiled for AVX2 once, below,
+// when the CPU has it (the variable shifts and wide compares need it).
+template <class Man>
+inline void quantize_row(const uint32_t* row, int k, int group, int m, Rounding rounding, Man* man,
+                         uint8_t* exps, std::size_t& nonzero, std::size_t& flushed) {
+  for (int g = 0, k0 = 0; k0 < k; ++g, k0 += group) {
+    const int len = std::min(group, k - k0);
+    exps[g] = quantize_group(row + k0, len, m, rounding, man + k0);
+    count_zero_setting(row + k0, len, man + k0, nonzero, flushed);
+  }
+}
+
+#if BF_BFP_GEMM_X86
+template <class Man>
+__attribute__((target("avx2"))) void quantize_row_avx2(const uint32_t* row, int k, int group, int m,
+                                                       Rounding rounding, Man* man, uint8_t* exps,
+                                                       std::size_t& nonzero, std::size_t& flushed) {
+  quantize_row(row, k, group, m, rounding, man, exps, nonzero, flushed);
+}
+#endif
+
+template <class Man>
+void quantize_row_dispatch(const uint32_t* row, int k, int group, int m, Rounding rounding,
+                           Man* man, uint8_t* exps, std::size_t& nonzero, std::size_t& flushed) {
+#if BF_BFP_GEMM_X86
+  static const bool avx2 = cpu_has_avx2();
+  if (avx2) {
+    quantize_row_avx2(row, k, group, m, rounding, man, exps, nonzero, flushed);
+    return;
+  }
+#endif
+  quantize_row(row, k, group, m, rounding, man, exps, nonzero, flushed);
 }
 
 }  // namespace
@@ -557,22 +619,14 @@ void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_off
     for (int t = 0; t < chunk; ++t) {
       const int r = r0 + t;
       const uint32_t* row = bits.data() + static_cast<std::size_t>(t) * k;
-      for (int g = 0; g < groups; ++g) {
-        const int k0 = g * f.block_size;
-        const int len = std::min(f.block_size, k - k0);
-        const std::size_t first = static_cast<std::size_t>(r) * k + k0;
-        if (mode == Mode::M16) {
-          int32_t* man = out.man32.data() + first;
-          out.exps[static_cast<std::size_t>(r) * groups + g] =
-              quantize_group(row + k0, len, m, rounding, man);
-          count_zero_setting(row + k0, len, man, out.nonzero_inputs, out.flushed_inputs);
-        } else {
-          int16_t* man = out.man16.data() + first;
-          out.exps[static_cast<std::size_t>(r) * groups + g] =
-              quantize_group(row + k0, len, m, rounding, man);
-          count_zero_setting(row + k0, len, man, out.nonzero_inputs, out.flushed_inputs);
-        }
-      }
+      const std::size_t first = static_cast<std::size_t>(r) * k;
+      uint8_t* exps = out.exps.data() + static_cast<std::size_t>(r) * groups;
+      if (mode == Mode::M16)
+        quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man32.data() + first, exps,
+                              out.nonzero_inputs, out.flushed_inputs);
+      else
+        quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man16.data() + first, exps,
+                              out.nonzero_inputs, out.flushed_inputs);
     }
   }
 }
