@@ -603,9 +603,45 @@ void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_off
     out.man32.clear();
     out.man16.resize(elems);
   }
-  // Rows are gathered kRowChunk at a time, walking K in the outer loop: for
-  // B (k_stride = N) or a convolution's windows each step then reads
-  // kRowChunk nearby floats instead of one float per cache line.
+  // Runs of K whose elements are adjacent in memory (offsets +1 apart): a
+  // convolution's kernel rows, whole image rows of a weight gradient's K =
+  // (b, y, x), all of K for a contiguous row.
+  struct Run {
+    int k0, len;
+    std::ptrdiff_t offset;
+  };
+  std::vector<Run> runs;
+  for (int kk = 0; kk < k; ++kk) {
+    if (!runs.empty() && runs.back().offset + runs.back().len == k_offsets[kk])
+      ++runs.back().len;
+    else
+      runs.push_back({kk, 1, k_offsets[kk]});
+  }
+  const auto quantize_gathered = [&](const uint32_t* row, int r) {
+    const std::size_t first = static_cast<std::size_t>(r) * k;
+    uint8_t* exps = out.exps.data() + static_cast<std::size_t>(r) * groups;
+    if (mode == Mode::M16)
+      quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man32.data() + first, exps,
+                            out.nonzero_inputs, out.flushed_inputs);
+    else
+      quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man16.data() + first, exps,
+                            out.nonzero_inputs, out.flushed_inputs);
+  };
+  // Long runs (8 or more elements on average): each row is copied run by
+  // run, contiguous reads and writes.
+  if (static_cast<std::size_t>(k) >= 8 * runs.size()) {
+    std::vector<uint32_t> bits(static_cast<std::size_t>(k));
+    for (int r = 0; r < rows; ++r) {
+      const float* base = x + row_offsets[r];
+      for (const Run& run : runs)
+        std::memcpy(bits.data() + run.k0, base + run.offset, sizeof(float) * run.len);
+      quantize_gathered(bits.data(), r);
+    }
+    return;
+  }
+  // Short runs: rows are gathered kRowChunk at a time, walking K in the
+  // outer loop: for B (k_stride = N) or a convolution's windows each step
+  // then reads kRowChunk nearby floats instead of one float per cache line.
   constexpr int kRowChunk = 16;
   std::vector<uint32_t> bits(static_cast<std::size_t>(kRowChunk) * k);
   for (int r0 = 0; r0 < rows; r0 += kRowChunk) {
@@ -616,18 +652,8 @@ void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_off
         bits[static_cast<std::size_t>(t) * k + kk] =
             std::bit_cast<uint32_t>(column[row_offsets[r0 + t]]);
     }
-    for (int t = 0; t < chunk; ++t) {
-      const int r = r0 + t;
-      const uint32_t* row = bits.data() + static_cast<std::size_t>(t) * k;
-      const std::size_t first = static_cast<std::size_t>(r) * k;
-      uint8_t* exps = out.exps.data() + static_cast<std::size_t>(r) * groups;
-      if (mode == Mode::M16)
-        quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man32.data() + first, exps,
-                              out.nonzero_inputs, out.flushed_inputs);
-      else
-        quantize_row_dispatch(row, k, f.block_size, m, rounding, out.man16.data() + first, exps,
-                              out.nonzero_inputs, out.flushed_inputs);
-    }
+    for (int t = 0; t < chunk; ++t)
+      quantize_gathered(bits.data() + static_cast<std::size_t>(t) * k, r0 + t);
   }
 }
 
