@@ -374,79 +374,47 @@ void kernel_generic(const KernelArgs& k) {
   }
 }
 
-#if BF_BFP_GEMM_X86
-// AVX2 kernel: 8 int32 accumulators (4 virtual rows x 2 vectors of 8
-// virtual columns), one vpmaddwd + vpaddd per 16 products.
-template <int PA, int PB>
-__attribute__((target("avx2"))) void kernel_avx2(const KernelArgs& k) {
-  constexpr int kRows = kMr / PA;
-  for (int si = 0; si < k.nseg; ++si) {
-    const Segment& s = k.segs[si];
-    __m256i acc[kMr][2];
-#pragma GCC unroll 4
-    for (int v = 0; v < kMr; ++v) acc[v][0] = acc[v][1] = _mm256_setzero_si256();
-    const int16_t* ap = k.a + static_cast<std::ptrdiff_t>(s.pair_off) * kMr * 2;
-    const int16_t* bp = k.b + static_cast<std::ptrdiff_t>(s.pair_off) * kNr * 2;
-    // Unrolled: loop overhead and the register moves GCC leaves in the body
-    // otherwise cost about a fifth of the throughput.
-#pragma GCC unroll 4
-    for (int p = 0; p < s.pairs; ++p, ap += kMr * 2, bp += kNr * 2) {
-      const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp));
-      const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bp + 16));
-#pragma GCC unroll 4
-      for (int v = 0; v < kMr; ++v) {
-        int32_t pair;
-        std::memcpy(&pair, ap + 2 * v, sizeof pair);
-        const __m256i av = _mm256_set1_epi32(pair);
-        acc[v][0] = _mm256_add_epi32(acc[v][0], _mm256_madd_epi16(av, b0));
-        acc[v][1] = _mm256_add_epi32(acc[v][1], _mm256_madd_epi16(av, b1));
-      }
-    }
-    // Finish: S in double (exact), times pa times pb (exact), one rounding to
-    // float, one fp32 add into the accumulator tile.
-    const double* sa = k.sa + s.ga * k.sa_stride;
-    const double* sb = k.sb + s.gb * k.sb_stride;
-    constexpr int kVecs = PB == 1 ? 2 : 1;  // 8-column vectors of real columns
-#pragma GCC unroll 4
-    for (int r = 0; r < kRows; ++r) {
-      const __m256d pa = _mm256_set1_pd(sa[r]);
-#pragma GCC unroll 2
-      for (int h = 0; h < kVecs; ++h) {
-        __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
-#pragma GCC unroll 2
-        for (int ia = 0; ia < PA; ++ia)
-#pragma GCC unroll 2
-          for (int ib = 0; ib < PB; ++ib) {
-            const __m256i part = acc[r * PA + ia][PB == 1 ? h : ib];
-            const __m256d w = _mm256_set1_pd(plane_weight(PA, ia) * plane_weight(PB, ib));
-            lo = _mm256_add_pd(lo,
-                               _mm256_mul_pd(w, _mm256_cvtepi32_pd(_mm256_castsi256_si128(part))));
-            hi = _mm256_add_pd(
-                hi, _mm256_mul_pd(w, _mm256_cvtepi32_pd(_mm256_extracti128_si256(part, 1))));
-          }
-        const double* sbv = sb + h * 8;
-        lo = _mm256_mul_pd(_mm256_mul_pd(lo, pa), _mm256_loadu_pd(sbv));
-        hi = _mm256_mul_pd(_mm256_mul_pd(hi, pa), _mm256_loadu_pd(sbv + 4));
-        const __m256 term = _mm256_set_m128(_mm256_cvtpd_ps(hi), _mm256_cvtpd_ps(lo));
-        float* cp = k.c + r * k.ldc + h * 8;
-        _mm256_storeu_ps(cp, _mm256_add_ps(_mm256_loadu_ps(cp), term));
-      }
-    }
-  }
-}
-
-#endif
-
 using Kernel = void (*)(const KernelArgs&);
+
+#if BF_BFP_GEMM_X86
+// The x86 kernel (bfp_gemm_kernel_x86.inc) for two instruction sets. The
+// plane values are at most 255 in magnitude, so no pair sum reaches
+// pmaddwd's one overflow (-32768 * -32768 twice), and the non-saturating
+// vpdpwssd adds exactly what vpmaddwd + vpaddd add.
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+}
+#include "golden/flexblock/bfp_gemm_kernel_x86.inc"
+constexpr Kernel kKernels[4] = {kernel<1, 1>, kernel<1, 2>, kernel<2, 1>, kernel<2, 2>};
+}  // namespace avx2
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2,avx512vl,avx512vnni")
+namespace vnni {
+inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
+  return _mm256_dpwssd_epi32(acc, a, b);
+}
+#include "golden/flexblock/bfp_gemm_kernel_x86.inc"
+constexpr Kernel kKernels[4] = {kernel<1, 1>, kernel<1, 2>, kernel<2, 1>, kernel<2, 2>};
+}  // namespace vnni
+#pragma GCC pop_options
+
+bool cpu_has_avx512_vnni() {
+  static const bool has =
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+  return has;
+}
+#endif
 
 Kernel pick_kernel(BfpGemmKernel which, int pa, int pb) {
   const int idx = (pa - 1) * 2 + (pb - 1);
 #if BF_BFP_GEMM_X86
-  if (which == BfpGemmKernel::Avx2) {
-    static constexpr Kernel avx2[4] = {kernel_avx2<1, 1>, kernel_avx2<1, 2>, kernel_avx2<2, 1>,
-                                       kernel_avx2<2, 2>};
-    return avx2[idx];
-  }
+  if (which == BfpGemmKernel::Avx2) return avx2::kKernels[idx];
+  if (which == BfpGemmKernel::Avx512Vnni) return vnni::kKernels[idx];
 #endif
   static constexpr Kernel generic[4] = {kernel_generic<1, 1>, kernel_generic<1, 2>,
                                         kernel_generic<2, 1>, kernel_generic<2, 2>};
@@ -454,9 +422,11 @@ Kernel pick_kernel(BfpGemmKernel which, int pa, int pb) {
 }
 
 BfpGemmKernel resolve(BfpGemmKernel k) {
-  if (k == BfpGemmKernel::Auto)
-    return bfp_gemm_kernel_supported(BfpGemmKernel::Avx2) ? BfpGemmKernel::Avx2
-                                                          : BfpGemmKernel::Generic;
+  if (k == BfpGemmKernel::Auto) {
+    for (BfpGemmKernel fastest : {BfpGemmKernel::Avx512Vnni, BfpGemmKernel::Avx2})
+      if (bfp_gemm_kernel_supported(fastest)) return fastest;
+    return BfpGemmKernel::Generic;
+  }
   if (!bfp_gemm_kernel_supported(k))
     throw std::invalid_argument("bfp_gemm: the requested kernel is not supported on this CPU");
   return k;
@@ -693,6 +663,12 @@ bool bfp_gemm_kernel_supported(BfpGemmKernel kernel) {
     case BfpGemmKernel::Avx2:
 #if BF_BFP_GEMM_X86
       return cpu_has_avx2();
+#else
+      return false;
+#endif
+    case BfpGemmKernel::Avx512Vnni:
+#if BF_BFP_GEMM_X86
+      return cpu_has_avx2() && cpu_has_avx512_vnni();
 #else
       return false;
 #endif

@@ -90,9 +90,11 @@ BfpMatrix bfp_quantize_a(const float* a, int m, int k, Mode mode, int group = 0,
 BfpMatrix bfp_quantize_b(const float* b, int k, int n, Mode mode, int group = 0,
                          Rounding rounding = Rounding::Truncate);
 
-// Which inner kernel bfp_gemm runs. Auto picks the widest the CPU supports;
-// the others exist so tests can check each against the reference.
-enum class BfpGemmKernel { Auto, Generic, Avx2 };
+// Which inner kernel bfp_gemm runs. Auto picks the fastest the CPU supports
+// (Avx512Vnni: AVX2's kernel with the multiply-add and the accumulation in
+// one vpdpwssd, AVX-512 VNNI on 256-bit vectors); the others exist so tests
+// can check each against the reference.
+enum class BfpGemmKernel { Auto, Generic, Avx2, Avx512Vnni };
 bool bfp_gemm_kernel_supported(BfpGemmKernel kernel);
 
 // C as fp32 bit patterns, M x N row-major (a.rows x b.rows). Throws

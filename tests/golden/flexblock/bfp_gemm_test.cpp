@@ -29,11 +29,21 @@ constexpr Mode kModes[] = {Mode::M4, Mode::M8, Mode::M16};
 
 std::vector<BfpGemmKernel> kernels() {
   std::vector<BfpGemmKernel> ks = {BfpGemmKernel::Generic};
-  if (bfp_gemm_kernel_supported(BfpGemmKernel::Avx2)) ks.push_back(BfpGemmKernel::Avx2);
+  for (BfpGemmKernel k : {BfpGemmKernel::Avx2, BfpGemmKernel::Avx512Vnni})
+    if (bfp_gemm_kernel_supported(k)) ks.push_back(k);
   return ks;
 }
 
-std::string kernel_name(BfpGemmKernel k) { return k == BfpGemmKernel::Avx2 ? "avx2" : "generic"; }
+std::string kernel_name(BfpGemmKernel k) {
+  switch (k) {
+    case BfpGemmKernel::Avx2:
+      return "avx2";
+    case BfpGemmKernel::Avx512Vnni:
+      return "avx512_vnni";
+    default:
+      return "generic";
+  }
+}
 
 // Values whose exponents vary per element (so groups mix large and small),
 // with some rows scaled far up or down (overflowing or subnormal outputs).
