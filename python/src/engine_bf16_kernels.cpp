@@ -3,7 +3,7 @@
 // bf16_dot_row for speed where that is exact, the golden function does the
 // rest:
 // - accumulation = "tree", subnormals = "ieee": host floats
-//   (engine_host_float.hpp), golden::fp_dot's order;
+//   (golden/arith/host_ieee.hpp), golden::fp_dot's order;
 // - accumulation = "fused": bf16_fused_step's integer arithmetic on operands
 //   decoded once per row, for rows without NaN or Inf (an output with one
 //   takes bf16_dot_row).
@@ -20,7 +20,7 @@
 #include "python/src/engine_parallel.hpp"
 
 // No fused multiply-add: two bf16 operands' product may underflow, where
-// fma() would not round it first (engine_host_float.hpp).
+// fma() would not round it first (golden/arith/host_ieee.hpp).
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)

@@ -12,7 +12,7 @@
 #include "python/src/engine_parallel.hpp"
 
 // No fused multiply-add: an outlier's product with its weight may overflow
-// or underflow, where fma() would not round it first (engine_host_float.hpp).
+// or underflow, where fma() would not round it first (golden/arith/host_ieee.hpp).
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
@@ -163,7 +163,7 @@ class OpalDot {
     return fpd::mul(scale_a_, scale_b_, scale_y_, scale_round_, acc, w_.scales_bf16[col]);
   }
 
-  // The same operations in host floats (engine_host_float.hpp: equal bits
+  // The same operations in host floats (golden/arith/host_ieee.hpp: equal bits
   // under a HostIeeeScope).
   uint32_t host_dot(std::size_t r, std::size_t col) {
     const std::size_t kb = static_cast<std::size_t>(c_.block), pk = a_.padded_k;

@@ -16,7 +16,7 @@
 // - baseline.bf16_dot: both rows rounded to bf16, then bf16_dot_row
 //   (restated for speed where exact: engine_bf16_kernels.cpp).
 // The fp32 additions and multiplications run in host floats where those are
-// the golden operators' results (engine_host_float.hpp), else with the
+// the golden operators' results (golden/arith/host_ieee.hpp), else with the
 // golden operators.
 //
 // Rows whose length K is not a whole number of blocks are zero-padded to
@@ -39,7 +39,7 @@
 namespace bf::py {
 
 // Whether the kernels compute their fp32 additions and multiplications in
-// host floats (engine_host_float.hpp says when that is the golden arithmetic;
+// host floats (golden/arith/host_ieee.hpp says when that is the golden arithmetic;
 // the default where supported) or with the golden operators (always the
 // case where unsupported). The tests run both against the cycle models.
 void use_host_float_arithmetic(bool on);
