@@ -201,13 +201,14 @@ class _ConvGemm(torch.autograd.Function):
         ho, wo = geom.out_size(h, w)
         arith = numerics.fwd
         macs = b * ho * wo * cout * weight[0].numel()
-        cols = None
+        cols = windows = None
         if arith is FP32:
             y = F.conv2d(x, weight, None, geom.stride, geom.padding, geom.dilation)
             zeros = None
         elif isinstance(arith, Bfp):
             # Y^T = W @ X^T: A = W (K = c, ky, kx), B = X's windows read in place.
-            out, zeros = run_gemm(arith, geom.windows(x), weight.permute(1, 2, 3, 0),
+            windows = geom.windows(x)
+            out, zeros = run_gemm(arith, windows, weight.permute(1, 2, 3, 0),
                                   hw_transposed=True, want_zero_fractions=zero_stats, k_ndim=3)
             y = out.permute(0, 3, 1, 2).contiguous()
         else:
@@ -221,6 +222,10 @@ class _ConvGemm(torch.autograd.Function):
                                               isinstance(numerics.wgrad, Bfp))
         ctx.save_for_backward(x, weight, cols if keep_cols else None)
         ctx.geom, ctx.numerics, ctx.stats, ctx.zero_stats = geom, numerics, stats, zero_stats
+        # A BFP weight gradient reads the same windows: keep them rather than
+        # pad x again (an in-place change of x is still reported, through the
+        # saved x that backward unpacks).
+        ctx.windows = windows if isinstance(numerics.wgrad, Bfp) else None
         return y
 
     @staticmethod
@@ -250,7 +255,8 @@ class _ConvGemm(torch.autograd.Function):
             if isinstance(numerics.wgrad, Bfp):
                 # dW = dY^T @ X: A = dY^T (K = b, y, x) and B = X's windows, both
                 # read in place; the result has the weight's shape.
-                dw, zeros = run_gemm(numerics.wgrad, dy.permute(1, 0, 2, 3), geom.windows(x),
+                windows = ctx.windows if ctx.windows is not None else geom.windows(x)
+                dw, zeros = run_gemm(numerics.wgrad, dy.permute(1, 0, 2, 3), windows,
                                      hw_transposed=False, want_zero_fractions=ctx.zero_stats,
                                      k_ndim=3)
             elif not fp32_dw:
