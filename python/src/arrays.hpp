@@ -76,6 +76,20 @@ pyb::array_t<T> new_array(const std::vector<pyb::ssize_t>& shape) {
   return pyb::array_t<T>(shape);
 }
 
+// A new (m, n) float32 result and its buffer as the fp32 bit patterns the
+// golden GEMMs write (golden results are codes; numpy reads the same bits as
+// floats).
+struct Fp32Result {
+  pyb::array_t<float> array;
+  uint32_t* bits;
+};
+inline Fp32Result new_fp32_result(std::size_t m, std::size_t n) {
+  Fp32Result r{new_array<float>({static_cast<pyb::ssize_t>(m), static_cast<pyb::ssize_t>(n)}),
+               nullptr};
+  r.bits = reinterpret_cast<uint32_t*>(r.array.mutable_data());
+  return r;
+}
+
 // The shape of `a` as a vector (for new_array of the same shape).
 inline std::vector<pyb::ssize_t> shape_of(const pyb::array& a) {
   return std::vector<pyb::ssize_t>(a.shape(), a.shape() + a.ndim());

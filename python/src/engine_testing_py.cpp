@@ -58,8 +58,7 @@ pyb::array_t<float> opal_model_gemm(const OpalEngine& e, const pyb::object& x_ob
   const std::size_t kb = static_cast<std::size_t>(c.block),
                     lanes = static_cast<std::size_t>(c.lanes);
   const std::size_t pk = (o.k + kb - 1) / kb * kb;
-  auto y = new_array<float>({static_cast<pyb::ssize_t>(o.m), static_cast<pyb::ssize_t>(o.n)});
-  auto* out = reinterpret_cast<uint32_t*>(y.mutable_data());
+  auto [y, out] = new_fp32_result(o.m, o.n);
   const float* x = o.x.data();
   const float* w = o.w.data();
   {
@@ -110,8 +109,7 @@ pyb::array_t<float> bf16_model_gemm(const Bf16DotEngine& e, const pyb::object& x
   const Operands o = operands(x_obj, w_obj);
   const std::size_t lanes = static_cast<std::size_t>(e.p.lanes);
   const std::size_t padded = (o.k + lanes - 1) / lanes * lanes;
-  auto y = new_array<float>({static_cast<pyb::ssize_t>(o.m), static_cast<pyb::ssize_t>(o.n)});
-  auto* out = reinterpret_cast<uint32_t*>(y.mutable_data());
+  auto [y, out] = new_fp32_result(o.m, o.n);
   const float* x = o.x.data();
   const float* w = o.w.data();
   {

@@ -101,10 +101,9 @@ pyb::array_t<float> opal_gemm_py(const OpalEngine& e, const pyb::object& x_obj,
                                  const pyb::object& w_obj, int mode) {
   check_mode(e, mode);
   const GemmOperands g = gemm_operands(x_obj, w_obj);
-  auto y = new_array<float>({g.x.shape(0), g.w.shape(0)});
+  auto [y, out] = new_fp32_result(g.m, g.n);
   const float* x = g.x.data();
   const float* w = g.w.data();
-  auto* out = reinterpret_cast<uint32_t*>(y.mutable_data());
   {
     pyb::gil_scoped_release release;
     const OpalWeights q = quantize_opal_weights(e.config, w, g.n, g.k);
@@ -171,10 +170,9 @@ pyb::array_t<float> opal_gemm_codes_py(const OpalEngine& e, const pyb::object& x
                              " does not fit weight_bits = " + std::to_string(bits) + " (" +
                              std::to_string(lo) + ".." + std::to_string(hi) +
                              "); quantize to the engine's weight width");
-  auto y = new_array<float>({x.shape(0), codes.shape(0)});
+  auto [y, out] = new_fp32_result(static_cast<std::size_t>(x.shape(0)), n);
   const float* xp = x.data();
   const uint16_t* sp = scales.data();
-  auto* out = reinterpret_cast<uint32_t*>(y.mutable_data());
   {
     pyb::gil_scoped_release release;
     const OpalWeights q = opal_weights_from_values(e.config, cp, sp, n, k);
@@ -192,10 +190,9 @@ pyb::array_t<float> bf16_gemm_py(const Bf16DotEngine& e, const pyb::object& x_ob
         "): baseline.bf16_dot has a single arithmetic, bf16 x bf16 with fp32 accumulation; mode= "
         "selects opal.pe's activation widths");
   const GemmOperands g = gemm_operands(x_obj, w_obj);
-  auto y = new_array<float>({g.x.shape(0), g.w.shape(0)});
+  auto [y, out] = new_fp32_result(g.m, g.n);
   const float* x = g.x.data();
   const float* w = g.w.data();
-  auto* out = reinterpret_cast<uint32_t*>(y.mutable_data());
   {
     pyb::gil_scoped_release release;
     bf16_gemm(e.p, x, g.m, w, g.n, g.k, out);
