@@ -378,12 +378,18 @@ void kernel_generic(const KernelArgs& k) {
 using Kernel = void (*)(const KernelArgs&);
 
 #if BF_BFP_GEMM_X86
-// The x86 kernel (bfp_gemm_kernel_x86.inc) for two instruction sets. The
+// The x86 kernel (bfp_gemm_kernel_x86.inc) for two instruction sets, each
+// region compiled for its target (GCC's target pragma; clang, which ignores
+// that pragma, an attribute applied to every function in the region). The
 // plane values are at most 255 in magnitude, so no pair sum reaches
 // pmaddwd's one overflow (-32768 * -32768 twice), and the non-saturating
 // vpdpwssd adds exactly what vpmaddwd + vpaddd add.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2")
+#endif
 namespace avx2 {
 inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
   return _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
@@ -391,10 +397,19 @@ inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
 #include "golden/flexblock/bfp_gemm_kernel_x86.inc"
 constexpr Kernel kKernels[4] = {kernel<1, 1>, kernel<1, 2>, kernel<2, 1>, kernel<2, 2>};
 }  // namespace avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,avx512vl,avx512vnni"))), \
+                             apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,avx512vl,avx512vnni")
+#endif
 namespace vnni {
 inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
   return _mm256_dpwssd_epi32(acc, a, b);
@@ -402,7 +417,11 @@ inline __m256i madd_step(__m256i acc, __m256i a, __m256i b) {
 #include "golden/flexblock/bfp_gemm_kernel_x86.inc"
 constexpr Kernel kKernels[4] = {kernel<1, 1>, kernel<1, 2>, kernel<2, 1>, kernel<2, 2>};
 }  // namespace vnni
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 bool cpu_has_avx512_vnni() {
   static const bool has =
