@@ -561,6 +561,353 @@ void quantize_row_dispatch(const uint32_t* row, int k, int group, int m, Roundin
   quantize_row(row, k, group, m, rounding, man, exps, nonzero, flushed);
 }
 
+// ---- conversion straight into the packed layout (bfp_gemm_gathered) ----------
+
+// Real rows converted together: one lane each. A multiple of every panel's
+// real rows (4 or 2 for A, 16 or 8 for B).
+constexpr int kLanes = 16;
+static_assert(kLanes % kMr == 0 && kLanes % kNr == 0);
+
+// Lanes whose rows are adjacent in memory (offsets +1 apart), read as one
+// copy per K element: a convolution's neighbouring windows.
+struct LaneRun {
+  int lane, len;
+  std::ptrdiff_t offset;
+};
+
+// K elements adjacent in memory: group-relative first index, length, offset.
+struct KRun {
+  int i0, len;
+  std::ptrdiff_t offset;
+};
+
+// One group of K of up to kLanes rows, gathered in one of two ways: with K
+// runs (long runs of adjacent K elements: a weight gradient's (b, y, x)),
+// each lane copies its runs; otherwise per K element, each run of lanes.
+struct GroupChunk {
+  const float* x;
+  const std::ptrdiff_t* rows;  // the lanes' row offsets, [0, live)
+  const LaneRun* runs;         // covering lanes [0, live) in order; lanes past them read +0
+  int nruns;
+  int live;
+  const KRun* kruns;  // the group's K runs, or null: gather per K element
+  int nkruns;
+  const std::ptrdiff_t* k_offsets;  // the group's K offsets
+  int len;
+  // x[o .. o + kLanes) may be read whenever o + kLanes <= readable (a run
+  // then copies kLanes elements, a fixed-size copy, and later lanes
+  // overwrite the excess).
+  std::ptrdiff_t readable;
+  int m;
+  Rounding rounding;
+};
+
+// Where a group's segments go: the operand's panels for the chunk's lanes.
+struct PanelTarget {
+  int16_t* out;
+  std::size_t panel_stride;
+  int first_panel, last_panel;  // [first, last): the chunk's panels that exist
+  const Segment* segs;          // the segments inside this group
+  int nseg;
+  int k0;  // the group's first K index
+};
+
+// Scratch of one chunk's group: bits K-major with one spare row for the
+// fixed-size copies, the planes K-major.
+struct ChunkScratch {
+  uint32_t* bits;  // (len + 1) x kLanes
+  int16_t* hi;     // len x kLanes
+  int16_t* lo;     // len x kLanes (M16 only)
+  uint32_t exps[kLanes];
+  std::size_t nonzero = 0, flushed = 0;
+};
+
+// The gather and the conversion of one group, as quantize_group converts
+// each row's group and planes_of splits M16: the elements are read K-major
+// (bits[i * kLanes + lane]), so every step is a loop over the lanes, which
+// vectorizes. Writes the planes, each lane's exponent field, and adds the
+// zero-setting counts.
+template <bool kWide>
+[[gnu::always_inline]] inline void convert_group_chunk(const GroupChunk& g, ChunkScratch& c) {
+  if (g.kruns != nullptr) {
+    // Every lane walks its row (read through a local copy of the lanes'
+    // row pointers: the stores below may alias the chunk's fields).
+    const int live = g.live;
+    const float* row[kLanes];
+    for (int t = 0; t < kLanes; ++t) row[t] = g.x + (t < live ? g.rows[t] : 0);
+    for (int r = 0; r < g.nkruns; ++r) {
+      const KRun run = g.kruns[r];
+      for (int j = 0; j < run.len; ++j) {
+        uint32_t* b = c.bits + (run.i0 + j) * kLanes;
+        const std::ptrdiff_t at = run.offset + j;
+        if (live == kLanes) {
+          for (int t = 0; t < kLanes; ++t) b[t] = std::bit_cast<uint32_t>(row[t][at]);
+        } else {
+          for (int t = 0; t < live; ++t) b[t] = std::bit_cast<uint32_t>(row[t][at]);
+          for (int t = live; t < kLanes; ++t) b[t] = 0;
+        }
+      }
+    }
+  } else if (g.nruns == g.live) {  // no two lanes adjacent
+    for (int i = 0; i < g.len; ++i) {
+      uint32_t* b = c.bits + i * kLanes;
+      const float* column = g.x + g.k_offsets[i];
+      for (int t = 0; t < g.live; ++t) b[t] = std::bit_cast<uint32_t>(column[g.rows[t]]);
+      for (int t = g.live; t < kLanes; ++t) b[t] = 0;
+    }
+  } else {
+    for (int i = 0; i < g.len; ++i) {
+      uint32_t* b = c.bits + i * kLanes;
+      const std::ptrdiff_t column = g.k_offsets[i];
+      for (int r = 0; r < g.nruns; ++r) {
+        const LaneRun& run = g.runs[r];
+        const float* src = g.x + column + run.offset;
+        if (column + run.offset + kLanes <= g.readable)
+          std::memcpy(b + run.lane, src, sizeof(float) * kLanes);
+        else
+          std::memcpy(b + run.lane, src, sizeof(float) * run.len);
+      }
+      for (int t = g.live; t < kLanes; ++t) b[t] = 0;
+    }
+  }
+  uint32_t max_field[kLanes] = {};
+  for (int i = 0; i < g.len; ++i)
+    for (int t = 0; t < kLanes; ++t)
+      max_field[t] = std::max(max_field[t], (c.bits[i * kLanes + t] >> 23) & 0xffu);
+  // As quantize_group: E = max(maxfield, 1); an Inf/NaN group (255) keeps
+  // only zero mantissas.
+  int32_t e[kLanes];
+  uint32_t keep[kLanes];  // all ones, or 0 in an Inf/NaN group
+  for (int t = 0; t < kLanes; ++t) {
+    e[t] = static_cast<int32_t>(std::max(max_field[t], 1u));
+    keep[t] = max_field[t] == 255 ? 0u : ~0u;
+    c.exps[t] = max_field[t] == 255 ? kNanExp : static_cast<uint32_t>(e[t]);
+  }
+  const uint32_t max_mag = (1u << g.m) - 1;
+  uint32_t nz[kLanes] = {}, fl[kLanes] = {};
+  for (int i = 0; i < g.len; ++i) {
+    const uint32_t* b = c.bits + i * kLanes;
+    uint32_t mag_out[kLanes];
+    if (g.rounding == Rounding::Truncate) {
+      for (int t = 0; t < kLanes; ++t) {
+        const uint32_t field = (b[t] >> 23) & 0xffu;
+        const uint32_t sig = (b[t] & 0x7fffffu) | (field != 0 ? 0x800000u : 0u);
+        const int ee = std::max(static_cast<int>(field), 1);
+        const int shift = std::min(e[t] - ee + 24 - g.m, 31);
+        mag_out[t] = (sig >> shift) & keep[t];
+      }
+    } else {
+      for (int t = 0; t < kLanes; ++t) {
+        const uint32_t field = (b[t] >> 23) & 0xffu;
+        const uint32_t sig = (b[t] & 0x7fffffu) | (field != 0 ? 0x800000u : 0u);
+        const int ee = std::max(static_cast<int>(field), 1);
+        const auto n =
+            static_cast<uint32_t>(round_shift_right(sig, e[t] - ee + 24 - g.m, g.rounding));
+        mag_out[t] = std::min(n, max_mag) & keep[t];
+      }
+    }
+    for (int t = 0; t < kLanes; ++t) {
+      const uint32_t mag = b[t] & 0x7fffffffu;
+      const uint32_t counted = (mag != 0) & (mag < 0x7f800000u);
+      nz[t] += counted;
+      fl[t] += counted & (mag_out[t] == 0);
+      const int32_t s = -static_cast<int32_t>(b[t] >> 31);  // 0 or -1
+      const auto v = static_cast<int32_t>(mag_out[t]);
+      if constexpr (kWide) {
+        c.hi[i * kLanes + t] = static_cast<int16_t>(((v >> 8) ^ s) - s);
+        c.lo[i * kLanes + t] = static_cast<int16_t>(((v & 0xff) ^ s) - s);
+      } else {
+        c.hi[i * kLanes + t] = static_cast<int16_t>((v ^ s) - s);
+      }
+    }
+  }
+  for (int t = 0; t < kLanes; ++t) {
+    c.nonzero += nz[t];
+    c.flushed += fl[t];
+  }
+}
+
+// The kernel's (k, k + 1) int16 pair of lane t, from K-major planes.
+inline uint32_t pair_at(const int16_t* first, const int16_t* second, int t) {
+  return static_cast<uint32_t>(static_cast<uint16_t>(first[t])) |
+         static_cast<uint32_t>(static_cast<uint16_t>(second[t])) << 16;
+}
+
+// A group's segments written into the chunk's panels, in pack()'s layout:
+// kPanelLanes virtual rows per panel; with two planes, A's lanes alternate
+// (row hi, row lo) and B's hold all hi lanes, then all lo lanes.
+template <int kPanelLanes, int kPlanes>
+[[gnu::always_inline]] inline void pack_group(const ChunkScratch& c, const PanelTarget& p) {
+  constexpr int kReal = kPanelLanes / kPlanes;
+  constexpr bool kAdjacent = kPanelLanes == kMr;
+  static const int16_t no_second[kLanes] = {};  // an odd segment's last pair ends in 0
+  for (int si = 0; si < p.nseg; ++si) {
+    const Segment& s = p.segs[si];
+    for (int j = 0; j < s.pairs; ++j) {
+      const int i0 = s.k0 - p.k0 + 2 * j;
+      const bool has_second = 2 * j + 1 < s.len;
+      // The pairs of all lanes in the order of the chunk's virtual rows
+      // (panel after panel), then copied panel by panel.
+      uint32_t virt[kLanes * kPlanes];
+      const int16_t* h0 = c.hi + i0 * kLanes;
+      const int16_t* h1 = has_second ? h0 + kLanes : no_second;
+      if constexpr (kPlanes == 1) {
+        for (int t = 0; t < kLanes; ++t) virt[t] = pair_at(h0, h1, t);
+      } else {
+        const int16_t* l0 = c.lo + i0 * kLanes;
+        const int16_t* l1 = has_second ? l0 + kLanes : no_second;
+        uint32_t hp[kLanes], lp[kLanes];
+        for (int t = 0; t < kLanes; ++t) {
+          hp[t] = pair_at(h0, h1, t);
+          lp[t] = pair_at(l0, l1, t);
+        }
+        if constexpr (kAdjacent) {  // (row hi, row lo) for every row
+          for (int t = 0; t < kLanes; ++t) {
+            virt[2 * t] = hp[t];
+            virt[2 * t + 1] = lp[t];
+          }
+        } else {  // per panel: its rows' hi, then their lo
+          for (int q = 0; q < kLanes / kReal; ++q)
+            for (int t = 0; t < kReal; ++t) {
+              virt[q * kPanelLanes + t] = hp[q * kReal + t];
+              virt[q * kPanelLanes + kReal + t] = lp[q * kReal + t];
+            }
+        }
+      }
+      for (int panel = p.first_panel; panel < p.last_panel; ++panel)
+        std::memcpy(p.out + panel * p.panel_stride +
+                        static_cast<std::size_t>(s.pair_off + j) * kPanelLanes * 2,
+                    virt + (panel - p.first_panel) * kPanelLanes, sizeof(uint32_t) * kPanelLanes);
+    }
+  }
+}
+
+template <int kPanelLanes, int kPlanes>
+void chunk_group(const GroupChunk& g, ChunkScratch& c, const PanelTarget& p) {
+  convert_group_chunk<kPlanes == 2>(g, c);
+  pack_group<kPanelLanes, kPlanes>(c, p);
+}
+
+#if BF_BFP_GEMM_X86
+template <int kPanelLanes, int kPlanes>
+__attribute__((target("avx2"))) void chunk_group_avx2(const GroupChunk& g, ChunkScratch& c,
+                                                      const PanelTarget& p) {
+  convert_group_chunk<kPlanes == 2>(g, c);
+  pack_group<kPanelLanes, kPlanes>(c, p);
+}
+#endif
+
+using ChunkGroupFn = void (*)(const GroupChunk&, ChunkScratch&, const PanelTarget&);
+
+ChunkGroupFn pick_chunk_group(int panel_lanes, int nplanes) {
+  const int idx = (panel_lanes == kMr ? 0 : 2) + (nplanes - 1);
+#if BF_BFP_GEMM_X86
+  static constexpr ChunkGroupFn avx2[4] = {chunk_group_avx2<kMr, 1>, chunk_group_avx2<kMr, 2>,
+                                           chunk_group_avx2<kNr, 1>, chunk_group_avx2<kNr, 2>};
+  if (cpu_has_avx2()) return avx2[idx];
+#endif
+  static constexpr ChunkGroupFn generic[4] = {chunk_group<kMr, 1>, chunk_group<kMr, 2>,
+                                              chunk_group<kNr, 1>, chunk_group<kNr, 2>};
+  return generic[idx];
+}
+
+// The storage pack_gathered converts through, per thread.
+struct GatherScratch {
+  std::vector<uint32_t> bits;
+  std::vector<int16_t> hi, lo;
+};
+
+// An operand converted straight into the layout pack() gives its quantized
+// matrix (same panels, lanes and padding; the tests compare the products):
+// per chunk of kLanes real rows and per group of K, its conversion, then
+// that group's segments (each lies in one group of this operand) written
+// into the chunk's panels.
+Packed pack_gathered(const BfpOperand& x, int group, const std::vector<Segment>& segs,
+                     int total_pairs, int lanes, std::vector<int16_t>& data,
+                     std::vector<double>& scales, GatherScratch& scratch, BfpZeroSetting& zs) {
+  const int rows = static_cast<int>(x.row_offsets.size());
+  const int k = static_cast<int>(x.k_offsets.size());
+  Packed p;
+  p.nplanes = planes(x.mode);
+  p.real_per_panel = lanes / p.nplanes;
+  p.panels = (rows + p.real_per_panel - 1) / p.real_per_panel;
+  p.padded_rows = p.panels * p.real_per_panel;
+  p.panel_stride = static_cast<std::size_t>(total_pairs) * lanes * 2;
+  int16_t* out = grown(data, p.panel_stride * p.panels);  // every slot is written
+  const int groups = (k + group - 1) / group;
+  double* sc = filled(scales, static_cast<std::size_t>(groups) * p.padded_rows, 1.0);
+  p.data = out;
+  p.scales = sc;
+  if (rows == 0 || k == 0) return p;
+  const ChunkGroupFn run = pick_chunk_group(lanes, p.nplanes);
+  // Every element read lies in [min offset, max offset]: past a run's end,
+  // reads up to the last element are still inside the caller's array.
+  const std::ptrdiff_t readable = *std::max_element(x.row_offsets.begin(), x.row_offsets.end()) +
+                                  *std::max_element(x.k_offsets.begin(), x.k_offsets.end()) + 1;
+  ChunkScratch c;
+  c.bits = grown(scratch.bits, static_cast<std::size_t>(group + 1) * kLanes);
+  c.hi = grown(scratch.hi, static_cast<std::size_t>(group) * kLanes);
+  c.lo = grown(scratch.lo, static_cast<std::size_t>(group) * kLanes);
+  const int chunk_panels = kLanes / p.real_per_panel;
+  // K runs of each group, used when they are long (8 or more elements on
+  // average, as in bfp_quantize_gather).
+  std::vector<std::vector<KRun>> group_runs(static_cast<std::size_t>(groups));
+  std::size_t total_runs = 0;
+  for (int kk = 0; kk < k; ++kk) {
+    auto& runs_of = group_runs[static_cast<std::size_t>(kk / group)];
+    const int i = kk % group;
+    if (i > 0 && runs_of.back().offset + runs_of.back().len == x.k_offsets[kk]) {
+      ++runs_of.back().len;
+    } else {
+      runs_of.push_back({i, 1, x.k_offsets[kk]});
+      ++total_runs;
+    }
+  }
+  const bool by_k_runs = static_cast<std::size_t>(k) >= 8 * total_runs;
+  LaneRun runs[kLanes];
+  for (int r0 = 0; r0 < rows; r0 += kLanes) {
+    const int live = std::min(kLanes, rows - r0);
+    int nruns = 0;
+    for (int t = 0; t < live; ++t) {
+      const std::ptrdiff_t offset = x.row_offsets[r0 + t];
+      if (nruns > 0 && runs[nruns - 1].offset + runs[nruns - 1].len == offset)
+        ++runs[nruns - 1].len;
+      else
+        runs[nruns++] = {t, 1, offset};
+    }
+    PanelTarget target{out, p.panel_stride, r0 / p.real_per_panel, 0, nullptr, 0, 0};
+    target.last_panel = std::min(p.panels, target.first_panel + chunk_panels);
+    std::size_t si = 0;
+    for (int g = 0, k0 = 0; k0 < k; ++g, k0 += group) {
+      const int len = std::min(group, k - k0);
+      const auto& kruns = group_runs[static_cast<std::size_t>(g)];
+      const GroupChunk chunk{x.data,
+                             x.row_offsets.data() + r0,
+                             runs,
+                             nruns,
+                             live,
+                             by_k_runs ? kruns.data() : nullptr,
+                             static_cast<int>(kruns.size()),
+                             x.k_offsets.data() + k0,
+                             len,
+                             readable,
+                             mantissa_bits(x.mode),
+                             x.rounding};
+      const std::size_t first_seg = si;
+      while (si < segs.size() && segs[si].k0 < k0 + len) ++si;
+      target.segs = segs.data() + first_seg;
+      target.nseg = static_cast<int>(si - first_seg);
+      target.k0 = k0;
+      run(chunk, c, target);
+      for (int t = 0; t < live; ++t)
+        sc[static_cast<std::size_t>(g) * p.padded_rows + r0 + t] = scale_of(c.exps[t], x.mode);
+    }
+  }
+  zs.nonzero_inputs = c.nonzero;
+  zs.flushed_inputs = c.flushed;
+  return p;
+}
+
 }  // namespace
 
 void bfp_quantize_gather(const float* x, std::span<const std::ptrdiff_t> row_offsets,
@@ -696,28 +1043,13 @@ bool bfp_gemm_kernel_supported(BfpGemmKernel kernel) {
   return false;
 }
 
-void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel kernel) {
-  check_operand(a, "A");
-  check_operand(b, "B");
-  if (a.k != b.k)
-    throw std::invalid_argument("bfp_gemm: A has K = " + std::to_string(a.k) +
-                                " but B has K = " + std::to_string(b.k));
-  const int M = a.rows, N = b.rows;
-  if (M == 0 || N == 0) return;
-  const Kernel run = pick_kernel(resolve(kernel), planes(a.mode), planes(b.mode));
+namespace {
 
-  const auto segs = segments_of(a.k, a.group, b.group);
-  const int total_pairs = segs.empty() ? 0 : segs.back().pair_off + segs.back().pairs;
-  thread_local Workspace ws;
-  const Planes a_planes = planes_of(a, ws.a_split);
-  const Planes b_planes = planes_of(b, ws.b_split);
-  check_magnitude(a, a_planes.largest, "A");
-  check_magnitude(b, b_planes.largest, "B");
-  const Packed pa = pack(a, a_planes, segs, total_pairs, kMr, true, ws.a, ws.a_scales);
-  const Packed pb = pack(b, b_planes, segs, total_pairs, kNr, false, ws.b, ws.b_scales);
+// The blocked product of two packed operands into c (M x N row-major).
+void multiply_packed(const Packed& pa, const Packed& pb, const std::vector<Segment>& segs,
+                     Kernel run, int M, int N, uint32_t* c, Workspace& ws) {
   const std::ptrdiff_t ldc = pb.padded_rows;
   float* acc = filled(ws.acc, static_cast<std::size_t>(pa.padded_rows) * ldc, 0.0f);  // +0
-
   {
     const HostIeeeScope env;
     for (const auto& [first, last] : k_blocks(segs))
@@ -738,13 +1070,74 @@ void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel
           run(args);
         }
   }
-
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < N; ++j) {
       const uint32_t bits = std::bit_cast<uint32_t>(acc[static_cast<std::size_t>(i) * ldc + j]);
       c[static_cast<std::size_t>(i) * N + j] =
           (bits & 0x7fffffffu) > 0x7f800000u ? kCanonicalNan : bits;
     }
+}
+
+int total_pairs_of(const std::vector<Segment>& segs) {
+  return segs.empty() ? 0 : segs.back().pair_off + segs.back().pairs;
+}
+
+// An operand's group size as bfp_quantize_gather sets it (bfp_format checks
+// it), after its shape checks.
+int checked_group(const BfpOperand& x, const char* name) {
+  if (x.row_offsets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      x.k_offsets.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw std::invalid_argument(std::string("bfp_gemm_gathered: operand ") + name +
+                                ": more than 2^31 rows or K");
+  if (x.rounding == Rounding::Stochastic)
+    throw std::invalid_argument("bfp_quantize: stochastic rounding is not supported");
+  return bfp_format(x.mode, x.group <= 0 ? default_group_size(x.mode) : x.group, x.rounding)
+      .block_size;
+}
+
+}  // namespace
+
+void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c, BfpGemmKernel kernel) {
+  check_operand(a, "A");
+  check_operand(b, "B");
+  if (a.k != b.k)
+    throw std::invalid_argument("bfp_gemm: A has K = " + std::to_string(a.k) +
+                                " but B has K = " + std::to_string(b.k));
+  const int M = a.rows, N = b.rows;
+  if (M == 0 || N == 0) return;
+  const Kernel run = pick_kernel(resolve(kernel), planes(a.mode), planes(b.mode));
+
+  const auto segs = segments_of(a.k, a.group, b.group);
+  const int total_pairs = total_pairs_of(segs);
+  thread_local Workspace ws;
+  const Planes a_planes = planes_of(a, ws.a_split);
+  const Planes b_planes = planes_of(b, ws.b_split);
+  check_magnitude(a, a_planes.largest, "A");
+  check_magnitude(b, b_planes.largest, "B");
+  const Packed pa = pack(a, a_planes, segs, total_pairs, kMr, true, ws.a, ws.a_scales);
+  const Packed pb = pack(b, b_planes, segs, total_pairs, kNr, false, ws.b, ws.b_scales);
+  multiply_packed(pa, pb, segs, run, M, N, c, ws);
+}
+
+void bfp_gemm_gathered(const BfpOperand& a, const BfpOperand& b, uint32_t* c,
+                       BfpZeroSetting* a_stats, BfpZeroSetting* b_stats, BfpGemmKernel kernel) {
+  const int ga = checked_group(a, "A"), gb = checked_group(b, "B");
+  if (a.k_offsets.size() != b.k_offsets.size())
+    throw std::invalid_argument(
+        "bfp_gemm_gathered: A has K = " + std::to_string(a.k_offsets.size()) +
+        " but B has K = " + std::to_string(b.k_offsets.size()));
+  const Kernel run = pick_kernel(resolve(kernel), planes(a.mode), planes(b.mode));
+  const int M = static_cast<int>(a.row_offsets.size()), N = static_cast<int>(b.row_offsets.size());
+  const auto segs = segments_of(static_cast<int>(a.k_offsets.size()), ga, gb);
+  const int total_pairs = total_pairs_of(segs);
+  thread_local Workspace ws;
+  thread_local GatherScratch scratch;
+  BfpZeroSetting za, zb;
+  const Packed pa = pack_gathered(a, ga, segs, total_pairs, kMr, ws.a, ws.a_scales, scratch, za);
+  const Packed pb = pack_gathered(b, gb, segs, total_pairs, kNr, ws.b, ws.b_scales, scratch, zb);
+  if (a_stats) *a_stats = za;
+  if (b_stats) *b_stats = zb;
+  if (M != 0 && N != 0) multiply_packed(pa, pb, segs, run, M, N, c, ws);
 }
 
 std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, BfpGemmKernel kernel) {

@@ -109,6 +109,38 @@ std::vector<uint32_t> bfp_gemm(const BfpMatrix& a, const BfpMatrix& b,
 void bfp_gemm(const BfpMatrix& a, const BfpMatrix& b, uint32_t* c,
               BfpGemmKernel kernel = BfpGemmKernel::Auto);
 
+// An fp32 operand read in place, as bfp_quantize_gather reads it: element
+// (r, kk) is data[row_offsets[r] + k_offsets[kk]].
+struct BfpOperand {
+  const float* data = nullptr;
+  std::span<const std::ptrdiff_t> row_offsets, k_offsets;
+  Mode mode = Mode::M8;
+  int group = 0;  // <= 0: default_group_size(mode)
+  Rounding rounding = Rounding::Truncate;
+};
+
+// An operand conversion's zero-setting counts (BfpMatrix's two fields).
+struct BfpZeroSetting {
+  std::size_t nonzero_inputs = 0;
+  std::size_t flushed_inputs = 0;
+  double error() const {
+    return nonzero_inputs == 0
+               ? 0.0
+               : static_cast<double>(flushed_inputs) / static_cast<double>(nonzero_inputs);
+  }
+};
+
+// bfp_gemm of the two operands as bfp_quantize_gather quantizes them, bit for
+// bit, and their zero-setting counts, without the quantized matrices: each
+// operand is converted straight into the kernel's packed layout, 16 rows at a
+// time, one group of K after another, everything in L1. What a training
+// step's GEMMs run (a convolution's windows hold each input about 9 times,
+// so the conversion costs more than the products). c: a.rows x b.rows
+// row-major; a_stats / b_stats may be null.
+void bfp_gemm_gathered(const BfpOperand& a, const BfpOperand& b, uint32_t* c,
+                       BfpZeroSetting* a_stats = nullptr, BfpZeroSetting* b_stats = nullptr,
+                       BfpGemmKernel kernel = BfpGemmKernel::Auto);
+
 // The contract written the obvious way; slow, for tests.
 std::vector<uint32_t> bfp_gemm_reference(const BfpMatrix& a, const BfpMatrix& b);
 

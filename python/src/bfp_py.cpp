@@ -137,23 +137,26 @@ pyb::object bfp_matmul_py(const pyb::object& a_obj, const pyb::object& b_obj, in
   {
     pyb::gil_scoped_release release;
     // B is quantized as its N columns of K.
-    // Per-thread operand storage, kept between calls: a training step
-    // converts operands of the same sizes every step, and fresh buffers of
-    // tens of MB cost more in page faults than the conversion itself.
-    thread_local fb::BfpMatrix qa, qb;
-    fb::bfp_quantize_gather(a.data, a.row_offsets, a.col_offsets, ma, ga, *rounding, qa);
-    fb::bfp_quantize_gather(b.data, b.row_offsets, b.col_offsets, mb, gb, *rounding, qb);
     auto* out = reinterpret_cast<uint32_t*>(c.mutable_data());
-    if (m != 0 && n != 0) {
-      if (kernel == "reference") {
+    if (kernel == "reference") {
+      const auto qa =
+          fb::bfp_quantize_gather(a.data, a.row_offsets, a.col_offsets, ma, ga, *rounding);
+      const auto qb =
+          fb::bfp_quantize_gather(b.data, b.row_offsets, b.col_offsets, mb, gb, *rounding);
+      if (m != 0 && n != 0) {
         const auto r = fb::bfp_gemm_reference(qa, qb);
         std::memcpy(out, r.data(), r.size() * sizeof(uint32_t));
-      } else {
-        fb::bfp_gemm(qa, qb, out);
       }
+      za = qa.zero_setting_error();
+      zb = qb.zero_setting_error();
+    } else {
+      fb::BfpZeroSetting sa, sb;
+      fb::bfp_gemm_gathered({a.data, a.row_offsets, a.col_offsets, ma, ga, *rounding},
+                            {b.data, b.row_offsets, b.col_offsets, mb, gb, *rounding}, out, &sa,
+                            &sb);
+      za = sa.error();
+      zb = sb.error();
     }
-    za = qa.zero_setting_error();
-    zb = qb.zero_setting_error();
   }
   if (!stats) return c;
   pyb::dict s;

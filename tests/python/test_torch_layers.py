@@ -396,6 +396,28 @@ def test_channels_last_and_batched_inputs():
     assert_bit_equal(x3.grad, x2.grad.reshape(2, 4, 10))
 
 
+def test_bfp_conv_output_and_data_gradient_are_channels_last_views():
+    # A BFP forward and data gradient return the GEMM's channels-last result
+    # without a copy (documented on Conv2d); the values are the same as a
+    # contiguous copy's, and an FP32 layer keeps torch's own layout.
+    conv = bft.Conv2d(4, 6, 3, padding=1, numerics="mixed")
+    x = heavy_tailed(2, 4, 7, 7, seed=22).requires_grad_()
+    seen = []
+    x_in = x * 1  # a non-leaf: its hook sees the gradient as the layer returns it
+    x_in.register_hook(seen.append)
+    y = conv(x_in)
+    assert y.is_contiguous(memory_format=torch.channels_last) and not y.is_contiguous()
+    y.backward(torch.ones_like(y))
+    assert seen[0].is_contiguous(memory_format=torch.channels_last)
+    x2 = x.detach().clone().requires_grad_()
+    y2 = conv(x2).contiguous()
+    y2.backward(torch.ones_like(y2))
+    assert_bit_equal(y2, y)
+    assert_bit_equal(x2.grad.contiguous(), x.grad)
+    fp32 = bft.Conv2d(4, 6, 3, padding=1, numerics="fp32")
+    assert fp32(x.detach()).is_contiguous()
+
+
 def test_random_conv_geometries_exact():
     # Kernel, stride, dilation and padding drawn at random (padding past the
     # kernel's reach, strides above the kernel, common factors of stride and
