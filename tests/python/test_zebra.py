@@ -3,14 +3,15 @@ weights, BFA's progressive bit search, ZeBRA's distilled target data and the
 study command on tiny sizes. Every test asserts a number or a decision that
 a wrong implementation changes."""
 
+import copy
 import json
 
 import pytest
 import torch
 from torch import nn
 
-from blockforge.studies import (bit_flip_attack, data, int8_weights, training, zebra_attack,
-                                zebra_distill)
+from blockforge.studies import (bit_flip_attack, data, int8_inference, int8_weights, training,
+                                zebra_attack, zebra_distill)
 from blockforge.studies.int8_weights import Int8Weights
 
 torch.set_num_threads(1)
@@ -283,3 +284,57 @@ def test_zebra_study_rejects_bad_options():
         zebra_attack.main(["--repeats", "0"])
     with pytest.raises(SystemExit):
         zebra_attack.main(["--seeds", "0,one"])
+
+
+# ------------------------------------------------------------ int8 inference (part 2)
+
+def test_int8_network_by_hand_on_a_linear_layer():
+    model = _linear([[127.0, -63.5, 0.0], [1.0, 2.0, 3.0]])
+    weights = Int8Weights.quantize(model)  # step 1: codes [[127, -64, 0], [1, 2, 3]]
+    x = torch.tensor([[2.54, -1.0, 0.5]])
+    net = int8_inference.Int8Network(model, weights, calibration=x)
+    assert net.steps["0"] == pytest.approx(2.54 / 127)
+    # q_x = round([127, -50, 25]) ; acc = [127*127 + 64*50, 127 - 100 + 75]
+    acc = net.accumulators("0", x)
+    assert acc.tolist() == [[127 * 127 + 64 * 50, 127 - 100 + 75]]
+    want = torch.tensor([[127 * 127 + 64 * 50, 102.0]]) * (1.0 * 2.54 / 127)
+    assert torch.allclose(net(x), want.float())
+
+
+def test_int8_network_accumulators_are_exact_integer_sums(tiny_trained):
+    model, _, (test_x, _) = tiny_trained
+    weights = Int8Weights.quantize(model)
+    net = int8_inference.Int8Network(model, weights, calibration=test_x[:200])
+    x = net.layer_inputs(test_x[:8], ["conv"])["conv"]
+    acc = net.accumulators("conv", x)
+    q_x = int8_inference.quantize_activations(x, net.steps["conv"]).to(torch.int64)
+    cols = torch.nn.functional.unfold(q_x.double(), 3, stride=2).to(torch.int64)  # (B, K, L)
+    want = torch.einsum("ok,bkl->bol", weights.codes["conv"].reshape(4, -1).to(torch.int64), cols)
+    assert torch.equal(acc.to(torch.int64).reshape(8, 4, -1), want)
+    assert acc.abs().max() < 2 ** 31
+
+
+def test_int8_network_tracks_the_int8_weight_model_and_a_flip_moves_it(tiny_trained):
+    model = copy.deepcopy(tiny_trained[0])
+    test_x, test_y = tiny_trained[2]
+    weights = Int8Weights.quantize(model)
+    weights.write_into(model)
+    float_acc = training.evaluate_classifier(model, test_x, test_y)
+    net = int8_inference.Int8Network(model, weights, calibration=test_x[:500])
+    int8_acc = net.accuracy(test_x, test_y)
+    assert abs(int8_acc - float_acc) < 0.03, (int8_acc, float_acc)
+    attacked = weights.clone()
+    index = int(attacked.codes["fc"].abs().view(-1).to(torch.int64).argmax())
+    attacked.flip("fc", index, 7)
+    flipped = net.with_weights(attacked)
+    assert flipped.steps is net.steps
+    assert not torch.equal(flipped(test_x[:50]), net(test_x[:50]))
+    with pytest.raises(ValueError, match="do not quantize"):
+        net.with_weights(Int8Weights({"x": torch.zeros(1, 1, dtype=torch.int8)}, {"x": 1.0}))
+
+
+def test_int8_network_refuses_an_accumulator_that_could_wrap():
+    model = _linear([[1.0] * 132200])
+    with pytest.raises(ValueError, match="could overflow the engine's int32 accumulator"):
+        int8_inference.Int8Network(model, Int8Weights.quantize(model),
+                                   calibration=torch.ones(1, 132200))
