@@ -78,6 +78,25 @@ VectorSet make_vectors(const Design& design, uint64_t seed, std::size_t random_v
   return vs;
 }
 
+VectorSet vectors_from(const Design& design, std::size_t count,
+                       const std::function<TestVector(std::size_t)>& next) {
+  const auto in_ports = design.data_inputs();
+  const auto out_ports = design.data_outputs();
+  VectorSet vs;
+  vs.data.set_widths(widths(in_ports), widths(out_ports));
+  vs.data.words.reserve(count * vs.data.record_words());
+  vs.labels.reserve(count);
+  auto model = design.stream_model();
+  for (std::size_t i = 0; i < count; ++i) {
+    const TestVector tv = next(i);
+    append_ports(design, tv.inputs, in_ports, "input", i, vs.data.words);
+    append_ports(design, model->step(tv.inputs), out_ports, "output (emulate)", i, vs.data.words);
+    vs.labels.push_back(tv.label);
+  }
+  vs.data.count = count;
+  return vs;
+}
+
 std::size_t output_bits_per_vector(const vecfile::VectorData& data) {
   std::size_t bits = 0;
   for (uint32_t w : data.output_widths) bits += w;

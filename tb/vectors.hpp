@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct VectorSet {
 // std::logic_error when a vector or emulate() disagrees with the declared
 // port list (count or widths), naming the port and the vector.
 VectorSet make_vectors(const Design& design, uint64_t seed, std::size_t random_vectors);
+
+// `count` vectors from next(0), next(1), ... in order (a caller's own stream,
+// e.g. a workload read from files), expected outputs from one stream_model()
+// as in make_vectors; no corner cases. Same checks as make_vectors.
+VectorSet vectors_from(const Design& design, std::size_t count,
+                       const std::function<TestVector(std::size_t)>& next);
 
 // Total bits of the data outputs of one vector.
 std::size_t output_bits_per_vector(const vecfile::VectorData& data);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "generator/design/design.hpp"
+#include "tb/vectors.hpp"
 #include "util/process.hpp"
 
 namespace bf::tb {
@@ -90,5 +91,11 @@ struct VerifyResult {
 // log to read).
 VerifyResult verify(const Design& design, const std::vector<std::string>& rtl_files,
                     const VerifyOptions& opt);
+
+// The same on the caller's vectors (vectors_from) instead of the design's
+// corner and random cases (opt.seed and opt.random_vectors then only seed
+// the handshake pattern and are not used).
+VerifyResult verify_vectors(const Design& design, const std::vector<std::string>& rtl_files,
+                            VectorSet vectors, const VerifyOptions& opt);
 
 }  // namespace bf::tb

@@ -118,6 +118,24 @@ TEST(Vectors, CornerThenRandomWithExpected) {
   EXPECT_NE(make_vectors(d, 4, 10).data.words, vs.data.words);
 }
 
+TEST(Vectors, FromACallersStreamWithExpected) {
+  const TinyDesign d;
+  std::vector<std::size_t> asked;
+  const VectorSet vs = vectors_from(d, 3, [&](std::size_t i) {
+    asked.push_back(i);
+    BitVec x(8), y(100);
+    x.set(0, 8, 0x10 + i);
+    return TestVector{{x, y}, "job " + std::to_string(i)};
+  });
+  EXPECT_EQ(asked, (std::vector<std::size_t>{0, 1, 2}));
+  ASSERT_EQ(vs.size(), 3u);
+  EXPECT_EQ(vs.corner, 0u);
+  EXPECT_EQ(vs.labels[2], "job 2");
+  // The expected outputs are the model's: z_o's low byte is x_i.
+  EXPECT_EQ(port_value(vs.data.expected(2), vs.data.output_widths, 0).get(0, 8), 0x12u);
+  EXPECT_EQ(port_value(vs.data.inputs(1), vs.data.input_widths, 0).get(0, 8), 0x11u);
+}
+
 TEST(Vectors, RejectsEmulateWithWrongWidth) {
   TinyDesign d;
   d.wrong_width = true;

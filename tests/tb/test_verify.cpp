@@ -239,6 +239,23 @@ TEST(VerifyFlow, PassesOnTwentyThousandVectors) {
   EXPECT_EQ(last_line(r.report), "PASS: 20008 vectors bit-exact (fx_top)");
 }
 
+TEST(VerifyFlow, RunsACallersVectorsAndCatchesAWrongExpectedBit) {
+  const FixtureDesign design;
+  std::mt19937_64 rng(11);
+  const auto job = [&](std::size_t) { return design.random_case(rng); };
+  VerifyResult r =
+      verify_vectors(design, fixture_rtl(), vectors_from(design, 500, job), options("callers", 0));
+  EXPECT_TRUE(r.pass) << r.report;
+  EXPECT_EQ(r.vectors, 500u);
+  EXPECT_EQ(last_line(r.report), "PASS: 500 vectors bit-exact (fx_top)");
+  VectorSet wrong = vectors_from(design, 500, job);
+  flip_expected_bit(wrong.data, 7 * 202 + 3);
+  r = verify_vectors(design, fixture_rtl(), std::move(wrong), options("callers_wrong", 0));
+  EXPECT_FALSE(r.pass);
+  EXPECT_EQ(r.mismatches, 1u);
+  EXPECT_TRUE(contains(r.report, "mismatch 1 at vector 7")) << r.report;
+}
+
 TEST(VerifyFlow, CorruptedExpectedBitIsReported) {
   const FixtureDesign design;
   VerifyOptions o = options("corrupt", 2000);
