@@ -257,7 +257,23 @@ NpyHeader parse_npy_header(std::string_view bytes, std::string_view name) {
   return parsed;
 }
 
-NpyTensor read_npy_f32(const std::string& path) {
+namespace {
+
+// What a typed reader or writer needs of its element type.
+struct NpyType {
+  const char* descr;    // "<f4", "|i1", "<i4", "<i8"
+  const char* swapped;  // the big-endian spelling, or null (one byte)
+  const char* name;     // "float32"
+  const char* numpy;    // "np.float32"
+  std::size_t size;     // bytes per element
+};
+constexpr NpyType kF32{"<f4", ">f4", "float32", "np.float32", 4};
+constexpr NpyType kI8{"|i1", nullptr, "int8", "np.int8", 1};
+constexpr NpyType kI32{"<i4", ">i4", "int32", "np.int32", 4};
+
+// The shape and raw little-endian elements of a C-order `type` tensor.
+std::vector<std::size_t> read_npy_raw(const std::string& path, const NpyType& type,
+                                      std::vector<char>& bytes) {
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) fail(path, fmt::format("cannot open ({}); check the path", errno_text()));
   std::FILE* f = file.get();
@@ -292,16 +308,18 @@ NpyTensor read_npy_f32(const std::string& path) {
   }
   const NpyHeader h = parse_npy_header(head, path);
 
-  if (h.descr != "<f4") {
-    if (h.descr == ">f4") {
-      fail(path,
-           "dtype is >f4 (big-endian float32); little-endian float32 is required: "
-           "np.save(path, x.astype('<f4'))");
+  // NumPy writes a one-byte dtype as "|i1"; "<i1" and ">i1" mean the same.
+  const bool same =
+      h.descr == type.descr || (type.size == 1 && h.descr.size() == 3 && h.descr.substr(1) == "i1");
+  if (!same) {
+    if (type.swapped != nullptr && h.descr == type.swapped) {
+      fail(path, fmt::format("dtype is {0} (big-endian {1}); little-endian {1} is required: "
+                             "np.save(path, x.astype('{2}'))",
+                             type.swapped, type.name, type.descr));
     }
     const std::string dtype = npy_dtype_name(h.descr);
-    fail(path,
-         fmt::format("dtype is {}{}; float32 is required: np.save(path, x.astype(np.float32))",
-                     h.descr, dtype.empty() ? "" : " (" + dtype + ")"));
+    fail(path, fmt::format("dtype is {}{}; {} is required: np.save(path, x.astype({}))", h.descr,
+                           dtype.empty() ? "" : " (" + dtype + ")", type.name, type.numpy));
   }
   if (h.fortran_order) {
     fail(path,
@@ -314,30 +332,50 @@ NpyTensor read_npy_f32(const std::string& path) {
                            npy_shape_string(h.shape)));
   }
   const std::size_t available = file_size - h.data_offset;
-  if (count > available / sizeof(float)) {
-    fail(path, fmt::format("truncated data: shape {} needs {} bytes of float32 but only {} follow "
+  if (count > available / type.size) {
+    fail(path, fmt::format("truncated data: shape {} needs {} bytes of {} but only {} follow "
                            "the header; the file is incomplete, save it again",
                            npy_shape_string(h.shape),
-                           count > std::numeric_limits<std::size_t>::max() / sizeof(float)
+                           count > std::numeric_limits<std::size_t>::max() / type.size
                                ? std::string("more than 2^64")
-                               : std::to_string(count * sizeof(float)),
-                           available));
+                               : std::to_string(count * type.size),
+                           type.name, available));
   }
-  NpyTensor t;
-  t.shape = h.shape;
-  t.data.resize(count);
+  bytes.resize(count * type.size);
   if (std::fseek(f, static_cast<long>(h.data_offset), SEEK_SET) != 0 ||
-      std::fread(t.data.data(), sizeof(float), count, f) != count) {
+      std::fread(bytes.data(), type.size, count, f) != count) {
     fail(path, fmt::format("cannot read the data ({})", errno_text()));
   }
-  return t;
+  return h.shape;
 }
 
-void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, const float* data,
-                   std::string_view display_name) {
+template <class T>
+NpyArray<T> read_typed(const std::string& path, const NpyType& type) {
+  static_assert(std::endian::native == std::endian::little, "npy data is read as little-endian");
+  std::vector<char> bytes;
+  NpyArray<T> a;
+  a.shape = read_npy_raw(path, type, bytes);
+  a.data.resize(bytes.size() / sizeof(T));
+  std::memcpy(a.data.data(), bytes.data(), bytes.size());
+  return a;
+}
+
+}  // namespace
+
+NpyTensor read_npy_f32(const std::string& path) {
+  NpyArray<float> a = read_typed<float>(path, kF32);
+  return {std::move(a.shape), std::move(a.data)};
+}
+NpyArray<int8_t> read_npy_i8(const std::string& path) { return read_typed<int8_t>(path, kI8); }
+NpyArray<int32_t> read_npy_i32(const std::string& path) { return read_typed<int32_t>(path, kI32); }
+
+namespace {
+
+void write_npy_raw(const std::string& path, std::span<const std::size_t> shape, const void* data,
+                   const NpyType& type, std::string_view display_name) {
   const std::string_view name = display_name.empty() ? std::string_view(path) : display_name;
-  std::string dict = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': {}, }}",
-                                 npy_shape_string(shape));
+  std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
+                                 type.descr, npy_shape_string(shape));
   // Version 1.0 unless the header length does not fit in 16 bits.
   int major = 1;
   std::size_t total = prefix_size(1) + dict.size() + 1;
@@ -368,10 +406,21 @@ void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, 
                            errno_text()));
   }
   const bool ok = std::fwrite(head.data(), 1, head.size(), file.get()) == head.size() &&
-                  (count == 0 || std::fwrite(data, sizeof(float), count, file.get()) == count);
+                  (count == 0 || std::fwrite(data, type.size, count, file.get()) == count);
   std::FILE* raw = file.release();
   const bool closed = std::fclose(raw) == 0;
   if (!ok || !closed) fail(name, fmt::format("cannot write ({})", errno_text()));
+}
+
+}  // namespace
+
+void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, const float* data,
+                   std::string_view display_name) {
+  write_npy_raw(path, shape, data, kF32, display_name);
+}
+void write_npy_i32(const std::string& path, std::span<const std::size_t> shape, const int32_t* data,
+                   std::string_view display_name) {
+  write_npy_raw(path, shape, data, kI32, display_name);
 }
 
 }  // namespace bf::golden

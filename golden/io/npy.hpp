@@ -50,12 +50,25 @@ NpyHeader parse_npy_header(std::string_view bytes, std::string_view name);
 // truncated data.
 NpyTensor read_npy_f32(const std::string& path);
 
+// Integer tensors, with the same checks ('|i1' int8, '<i4' int32; the
+// messages name the dtype required).
+template <class T>
+struct NpyArray {
+  std::vector<std::size_t> shape;
+  std::vector<T> data;  // C order
+};
+NpyArray<int8_t> read_npy_i8(const std::string& path);
+NpyArray<int32_t> read_npy_i32(const std::string& path);
+
 // Writes `data` (C order, product(shape) floats) as a version 1.0 file (2.0 if
 // the header needs it), '<f4', the header padded to a multiple of 64 bytes as
 // NumPy does. Writes `path` directly; callers that must not leave a partial file
 // write to a temporary and rename it (`display_name`, if given, is the name
 // used in error messages instead of `path`). Errors: cannot create or write.
 void write_npy_f32(const std::string& path, std::span<const std::size_t> shape, const float* data,
+                   std::string_view display_name = {});
+// The same for int32 ('<i4').
+void write_npy_i32(const std::string& path, std::span<const std::size_t> shape, const int32_t* data,
                    std::string_view display_name = {});
 
 }  // namespace bf::golden

@@ -117,6 +117,49 @@ TEST(Npy, WritesTheLayoutNumPyWrites) {
             npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", float_data(v)));
 }
 
+TEST(Npy, IntegerTensorsRoundTripAndNameTheirDtype) {
+  TempDir dir;
+  const std::vector<int32_t> v = {-2147483647 - 1, -1, 0, 7, 2147483647, 123456789};
+  const std::vector<std::size_t> shape = {3, 2};
+  bf::golden::write_npy_i32(dir.file("i.npy"), shape, v.data());
+  std::string data(v.size() * 4, '\0');
+  std::memcpy(data.data(), v.data(), data.size());
+  EXPECT_EQ(read_file(dir.file("i.npy")),
+            npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (3, 2), }", data));
+  const auto back = bf::golden::read_npy_i32(dir.file("i.npy"));
+  EXPECT_EQ(back.shape, shape);
+  EXPECT_EQ(back.data, v);
+  // int8 as NumPy writes it ('|i1'), and the other spellings of one byte.
+  for (const char* descr : {"|i1", "<i1"}) {
+    write_file(dir.file("b.npy"), npy_bytes(std::string("{'descr': '") + descr +
+                                                "', 'fortran_order': False, 'shape': (3,), }",
+                                            std::string("\x80\x00\x7f", 3)));
+    const auto b = bf::golden::read_npy_i8(dir.file("b.npy"));
+    EXPECT_EQ(b.data, (std::vector<int8_t>{-128, 0, 127})) << descr;
+  }
+  // A wrong dtype names the one required, and the float reader still names float32.
+  const std::string i8 = error_of([&] { bf::golden::read_npy_i8(dir.file("i.npy")); });
+  EXPECT_NE(i8.find("dtype is <i4 (int32); int8 is required: np.save(path, x.astype(np.int8))"),
+            std::string::npos)
+      << i8;
+  EXPECT_TRUE(one_line(i8));
+  const std::string f32 = error_of([&] { bf::golden::read_npy_f32(dir.file("i.npy")); });
+  EXPECT_NE(f32.find("float32 is required: np.save(path, x.astype(np.float32))"), std::string::npos)
+      << f32;
+  write_file(dir.file("big.npy"),
+             npy_bytes("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", "abcd"));
+  EXPECT_NE(error_of([&] {
+              bf::golden::read_npy_i32(dir.file("big.npy"));
+            }).find("dtype is >i4 (big-endian int32); little-endian int32 is required"),
+            std::string::npos);
+  write_file(dir.file("short.npy"),
+             npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", "abcd"));
+  EXPECT_NE(error_of([&] {
+              bf::golden::read_npy_i32(dir.file("short.npy"));
+            }).find("needs 12 bytes of int32 but only 4 follow"),
+            std::string::npos);
+}
+
 TEST(Npy, ReadsVersions2And3AndHeaderVariants) {
   TempDir dir;
   const std::vector<float> v = {0.5f, -1.5f, 2.25f, 8.0f};
