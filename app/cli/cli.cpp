@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
   add_compare_command(app, exit_code);
   add_map_command(app, exit_code);
   add_train_step_command(app, exit_code);
+  add_zebra_inject_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

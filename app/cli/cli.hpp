@@ -29,6 +29,7 @@ void add_softmax_report_command(CLI::App& app, int& exit_code);
 void add_bfp_error_command(CLI::App& app, int& exit_code);
 void add_bn_error_command(CLI::App& app, int& exit_code);
 void add_bn_traffic_command(CLI::App& app, int& exit_code);
+void add_zebra_inject_command(CLI::App& app, int& exit_code);
 void add_opal_accuracy_command(CLI::App& app, int& exit_code);
 void add_equiv_command(CLI::App& app, int& exit_code);
 void add_timing_command(CLI::App& app, int& exit_code);

@@ -87,19 +87,28 @@ class Int8Network:
                             layer.groups)
         return q_x @ q_w.t()
 
-    def _output(self, name, x):
+    def _output(self, name, x, given):
         layer = self.layers[name]
         acc = self.accumulators(name, x)
+        if name in given:
+            if given[name].shape != acc.shape:
+                raise ValueError(f"layer {name}: accumulators of shape "
+                                 f"{tuple(given[name].shape)} given, the layer makes "
+                                 f"{tuple(acc.shape)}")
+            acc = given[name].double()
         y = (acc * (self.weights.steps[name] * self.steps[name])).float()
         if layer.bias is not None:
             shape = (1, -1, 1, 1) if isinstance(layer, nn.Conv2d) else (1, -1)
             y = y + layer.bias.detach().view(shape)
         return y
 
-    def __call__(self, images):
-        """Logits of images with every attacked layer run in int8."""
+    def __call__(self, images, accumulators=None):
+        """Logits of images with every attacked layer run in int8.
+        accumulators: {layer name: tensor} used instead of the layer's own
+        (e.g. the ones the RTL computed), of the shape the layer makes."""
+        given = accumulators or {}
         handles = [layer.register_forward_hook(
-            lambda _m, inputs, _out, name=name: self._output(name, inputs[0]))
+            lambda _m, inputs, _out, name=name: self._output(name, inputs[0], given))
             for name, layer in self.layers.items()]
         try:
             with torch.no_grad():
@@ -109,8 +118,11 @@ class Int8Network:
             for h in handles:
                 h.remove()
 
-    def accuracy(self, images, labels, batch=500):
-        """Fraction of images classified right (as training.evaluate_classifier)."""
+    def accuracy(self, images, labels, batch=500, accumulators=None):
+        """Fraction of images classified right (as training.evaluate_classifier);
+        with accumulators (see __call__) in one batch of all images."""
+        if accumulators is not None:
+            return int((self(images, accumulators).argmax(1) == labels).sum()) / len(images)
         correct = 0
         for i in range(0, len(images), batch):
             correct += int((self(images[i:i + batch]).argmax(1) == labels[i:i + batch]).sum())

@@ -1,0 +1,105 @@
+"""Tests of ZeBRA's fault injection into the RTL (issue 13, part 2): the
+`blockforge zebra-inject` command on a small zebra.int8_engine (one
+Verilator build, shared), its checks on bad inputs, and the whole study on
+tiny sizes: the flips land in the RTL's weight memory, the RTL's
+accumulators equal the golden ones, and accuracy through the RTL is the
+golden flipped network's."""
+
+import subprocess
+
+import numpy as np
+import pytest
+import torch
+
+from blockforge.studies import zebra_rtl
+
+DESIGN = 'unit = "zebra.int8_engine"\nname = "zi_test"\n\n[params]\nlanes = 8\nwords = 8\n'
+
+
+def _inject(binary, tmp_path, memory, acts, layer, flips=None, work=None):
+    np.save(tmp_path / "mem.npy", memory)
+    np.save(tmp_path / "acts.npy", acts)
+    (tmp_path / "d.toml").write_text(DESIGN)
+    cmd = [str(binary), "zebra-inject", str(tmp_path / "d.toml"), "--memory",
+           str(tmp_path / "mem.npy"), "--layer", layer, "--acts", str(tmp_path / "acts.npy"),
+           "--out", str(tmp_path / "acc.npy"), "--work", str(work or tmp_path / "work")]
+    if flips is not None:
+        np.save(tmp_path / "flips.npy", np.asarray(flips, dtype=np.int32))
+        cmd += ["--flips", str(tmp_path / "flips.npy")]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def shared_work(tmp_path_factory):
+    """One Verilator build for every run of the module's design."""
+    return tmp_path_factory.mktemp("zebra_inject_build")
+
+
+def test_rtl_accumulators_equal_the_flipped_memory_and_each_flip_lands(
+        blockforge_binary, tmp_path, shared_work):
+    rng = np.random.default_rng(5)
+    memory = rng.integers(-128, 128, (6, 8)).astype(np.int8)
+    acts = rng.integers(-128, 128, (4, 16)).astype(np.int8)
+    clean = _inject(blockforge_binary, tmp_path, memory, acts, "2,2,2", work=shared_work)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "PASS:" in clean.stdout
+    weights = memory[2:6].reshape(2, 16).astype(np.int64)
+    acc = np.load(tmp_path / "acc.npy")
+    assert acc.dtype == np.int32 and acc.shape == (4, 2)
+    assert (acc == acts.astype(np.int64) @ weights.T).all()
+    # Bit 7 of lane 3 of word 5 (row 1, K = 11) and bit 0 of lane 0 of word 2 (row 0, K = 0).
+    flipped = _inject(blockforge_binary, tmp_path, memory, acts, "2,2,2",
+                      flips=[[5, 31], [2, 0]], work=shared_work)
+    assert flipped.returncode == 0, flipped.stdout + flipped.stderr
+    assert "2 bits flipped" in flipped.stdout
+    new = np.load(tmp_path / "acc.npy").astype(np.int64)
+    w5 = int(memory[5, 3])
+    delta5 = ((w5 & 0xFF) ^ 0x80) - (256 if (w5 & 0xFF) ^ 0x80 >= 128 else 0) - w5
+    w2 = int(memory[2, 0])
+    delta2 = ((w2 & 0xFF) ^ 1) - (256 if (w2 & 0xFF) ^ 1 >= 128 else 0) - w2
+    assert (new[:, 1] - acc[:, 1] == delta5 * acts[:, 11].astype(np.int64)).all()
+    assert (new[:, 0] - acc[:, 0] == delta2 * acts[:, 0].astype(np.int64)).all()
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(layer="0,1,x"), "--layer 0,1,x: give BASE,ROWS,WORDS"),
+    (dict(layer="4,2,2"), "--layer 4,2,2: words 4..7 are past the 6 words"),
+    (dict(acts=np.zeros((2, 15), np.int8)), "expected (n, 16): WORDS * lanes int8"),
+    (dict(acts=np.zeros((2, 16), np.float32)), "int8 is required"),
+    (dict(memory=np.zeros((6, 4), np.int8)), "at most (8, 8) int8 weights"),
+    (dict(flips=[[1, 64]]), "flips bit 64 of word 1; words are 0..5, bits 0..63"),
+])
+def test_bad_inputs_get_one_message_and_no_output(blockforge_binary, tmp_path, change, message):
+    args = dict(memory=np.zeros((6, 8), np.int8), acts=np.zeros((2, 16), np.int8),
+                layer="2,2,2", flips=None)
+    args.update(change)
+    run = _inject(blockforge_binary, tmp_path, **args)
+    assert run.returncode != 0
+    assert message in run.stdout + run.stderr, run.stdout + run.stderr
+    assert not (tmp_path / "acc.npy").exists()
+
+
+def test_a_different_accumulator_is_caught():
+    golden = torch.arange(6, dtype=torch.float64).reshape(1, 2, 3)
+    zebra_rtl.check_same("fc", golden.clone(), golden)
+    wrong = golden.clone()
+    wrong[0, 1, 2] += 1
+    with pytest.raises(RuntimeError, match="layer fc: 1 RTL accumulators differ"):
+        zebra_rtl.check_same("fc", wrong, golden)
+    with pytest.raises(RuntimeError, match="all RTL accumulators differ"):
+        zebra_rtl.check_same("fc", golden.reshape(2, 3), golden)
+
+
+def test_study_smoke_flips_break_the_network_through_the_rtl(blockforge_binary, tmp_path,
+                                                            monkeypatch):
+    monkeypatch.setenv("BLOCKFORGE_BINARY", str(blockforge_binary))
+    args = zebra_rtl.make_parser().parse_args(
+        ["--train-subset", "2048", "--epochs", "2", "--test-subset", "300", "--rtl-images", "4",
+         "--distill-steps", "20", "--max-flips", "8", "--lanes", "16"])
+    assert zebra_rtl.check_arguments(args) is None
+    r = zebra_rtl.run(args, tmp_path)
+    assert r["flips"] >= 1 and r["attacked_layers"]
+    assert r["rtl_dot_products"] > 0
+    assert r["rtl_flipped_accuracy"] == r["golden_flipped_accuracy_rtl_images"]
+    assert r["golden_flipped_accuracy"] < r["golden_clean_accuracy"]
+    assert len(r["memory_locations"]) == r["flips"]
