@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "generator/blocks/memory_1w1r.hpp"
 #include "generator/blocks/stream_shell.hpp"
 #include "generator/units/opal_core/score_route.hpp"
 #include "generator/units/opal_pe/opal_pe_rtl.hpp"
@@ -471,28 +472,10 @@ void CoreBuilder::build(const std::string& quantizer, const std::string& memory,
 // reset, one write port, one registered read port with write-through.
 vlog::Module buffer_memory(const golden::OpalCoreParams& p, const std::string& name,
                            std::vector<std::string> header) {
-  const int w = buffer_word_bits(p), d = p.max_blocks;
-  const int a = vlog::clog2(static_cast<uint64_t>(d));
-  vlog::Module m;
-  m.name = name;
-  m.header = std::move(header);
-  m.input("clk_i", 1);
-  m.input("we_i", 1, "write wdata_i to word waddr_i");
-  m.input("waddr_i", a);
-  m.input("wdata_i", w);
-  m.input("re_i", 1, "read word raddr_i into rdata_o");
-  m.input("raddr_i", a);
-  m.output("rdata_o", w, "the last word read; a read of the word being written gives the new word");
-  m.memory("mem", w, d, "no reset: the core ignores the words until they are written");
-  auto wp = vlog::register_bank("we_i", "Write port.");
-  wp.regs.push_back({"mem[waddr_i]", "wdata_i", ""});
-  m.add(wp);
-  m.reg("rdata_q", w);
-  auto rp = vlog::register_bank("re_i", "Read port, registered, write-through.");
-  rp.regs.push_back({"rdata_q", "(we_i & (waddr_i == raddr_i)) ? wdata_i : mem[raddr_i]", ""});
-  m.add(rp);
-  m.assign("rdata_o", "rdata_q");
-  return m;
+  return blocks::memory_1w1r(
+      {name, std::move(header), buffer_word_bits(p), p.max_blocks, true,
+       "the last word read; a read of the word being written gives the new word",
+       "no reset: the core ignores the words until they are written"});
 }
 
 }  // namespace

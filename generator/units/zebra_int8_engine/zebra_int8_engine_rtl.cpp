@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "generator/blocks/adder_tree.hpp"
+#include "generator/blocks/memory_1w1r.hpp"
 #include "generator/blocks/stream_shell.hpp"
 #include "generator/verilog/expr.hpp"
 
@@ -24,7 +25,7 @@ int product_bits(const golden::Int8EngineParams& p) { return 32 + p.mult_bits; }
 
 vlog::Module weight_memory(const golden::Int8EngineParams& p, const std::string& name,
                            std::vector<std::string> header) {
-  const int w = p.word_bits(), a = p.addr_bits();
+  const int w = p.word_bits();
   header.push_back("");
   header.push_back(fmt::format(
       "Weight memory: {} words x {} bits ({} int8 weights per word, lane i at bits [8i, 8i + 8)),",
@@ -34,26 +35,8 @@ vlog::Module weight_memory(const golden::Int8EngineParams& p, const std::string&
   header.push_back(
       "A read and a write of one word in the same cycle return the old word (the engine never "
       "issues both).");
-  vlog::Module m;
-  m.name = name;
-  m.header = std::move(header);
-  m.input("clk_i", 1);
-  m.input("we_i", 1, "write wdata_i to word waddr_i");
-  m.input("waddr_i", a);
-  m.input("wdata_i", w);
-  m.input("re_i", 1, "read word raddr_i into rdata_o");
-  m.input("raddr_i", a);
-  m.output("rdata_o", w, "the last word read");
-  m.memory("mem", w, p.words, "no reset: the weights are written before they are used");
-  auto wp = vlog::register_bank("we_i", "Write port.");
-  wp.regs.push_back({"mem[waddr_i]", "wdata_i", ""});
-  m.add(wp);
-  m.reg("rdata_q", w);
-  auto rp = vlog::register_bank("re_i", "Read port, registered (read-first).");
-  rp.regs.push_back({"rdata_q", "mem[raddr_i]", ""});
-  m.add(rp);
-  m.assign("rdata_o", "rdata_q");
-  return m;
+  return blocks::memory_1w1r({name, std::move(header), w, p.words, false, "the last word read",
+                              "no reset: the weights are written before they are used"});
 }
 
 vlog::Module mac_module(const golden::Int8EngineParams& p, const std::string& name,
