@@ -51,9 +51,12 @@ struct Layer {
 
 Layer parse_layer(const std::string& text) {
   Layer l;
+  long long base = 0, rows = 0, words = 0;
   char tail = 0;
-  if (std::sscanf(text.c_str(), "%ld,%ld,%ld%c", &l.base, &l.rows, &l.words, &tail) != 3 ||
-      l.base < 0 || l.rows < 1 || l.words < 1)
+  const bool parsed =
+      std::sscanf(text.c_str(), "%lld,%lld,%lld%c", &base, &rows, &words, &tail) == 3;
+  l = {base, rows, words};
+  if (!parsed || l.base < 0 || l.rows < 1 || l.words < 1)
     throw std::invalid_argument(fmt::format(
         "--layer {}: give BASE,ROWS,WORDS (first word >= 0, weight rows >= 1, words per row "
         ">= 1), e.g. --layer 0,16,2",
