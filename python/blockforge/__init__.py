@@ -13,6 +13,9 @@ against (C++, through pybind11), on float32 numpy arrays:
       LightNorm's range BN forward and backward (lightnorm.bn_fwd / bn_bwd)
   load_design, units
       design files read as `blockforge gen` reads them
+  protect_and_read
+      zebra.int8_engine's weight-memory protections (parity, SECDED, checksum)
+      reading a bit-flipped memory image
 
 PyTorch layers are in blockforge.torch (needs python3-torch); the accuracy
 studies in blockforge.studies (python3 -m blockforge.studies.<name>).
@@ -29,6 +32,7 @@ from blockforge._core import (
     dequantize_packed,
     format_info,
     load_design,
+    protect_and_read,
     quantize,
     quantize_packed,
     units,
@@ -46,6 +50,7 @@ __all__ = [
     "dequantize_packed",
     "format_info",
     "load_design",
+    "protect_and_read",
     "quantize",
     "quantize_packed",
     "units",

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   bf::py::bind_bfp(m);
   bf::py::bind_range_bn(m);
   bf::py::bind_engines(m);
+  bf::py::bind_weight_protection(m);
 }

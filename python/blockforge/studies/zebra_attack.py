@@ -48,8 +48,10 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 
 import torch
+from torch import nn
 
 from blockforge.studies import classifier_study, data, tables, training
 from blockforge.studies.bit_flip_attack import progressive_bit_search
@@ -136,13 +138,32 @@ def fewest_flips(runs):
                                     else r["clean_accuracy"]))
 
 
-def run_seed(seed, train_set, test_set, args):
+@dataclass
+class Victim:
+    """The trained SmallResNet holding its clean int8 weights, those weights,
+    and its test accuracy in fp32 and with the int8 weights."""
+    model: nn.Module
+    clean: Int8Weights
+    fp32_accuracy: float
+    int8_accuracy: float
+
+
+def train_victim(seed, train_set, test_set, args):
     model = classifier_study.base_model(seed)
     training.train_classifier(model, *train_set, epochs=args.epochs, seed=seed)
     fp32_accuracy = training.evaluate_classifier(model, *test_set)
     clean = Int8Weights.quantize(model)
     clean.write_into(model)
-    int8_accuracy = training.evaluate_classifier(model, *test_set)
+    return Victim(model, clean, fp32_accuracy, training.evaluate_classifier(model, *test_set))
+
+
+def run_seed(seed, train_set, test_set, args, victim=None):
+    """BFA and ZeBRA on the victim of `seed` (trained here unless given, as
+    train_victim makes it); the model is left holding its clean weights."""
+    if victim is None:
+        victim = train_victim(seed, train_set, test_set, args)
+    model, clean = victim.model, victim.clean
+    fp32_accuracy, int8_accuracy = victim.fp32_accuracy, victim.int8_accuracy
 
     generator = torch.Generator().manual_seed(seed)
     pick = torch.randperm(len(train_set[0]), generator=generator)[:args.attack_batch]
