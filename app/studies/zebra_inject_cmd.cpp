@@ -43,6 +43,7 @@ namespace fs = std::filesystem;
 struct InjectOptions {
   std::string config, memory, flips, layer, acts, out, work;
   int max_errors = 10;
+  bool fast_compile = false;
 };
 
 struct Layer {
@@ -115,6 +116,9 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--work", o->work, "work directory (default .blockforge/<top>-inject)");
   cmd->add_option("--max-errors", o->max_errors, "stop after this many mismatches")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--fast-compile", o->fast_compile,
+                "build the Verilator model without C++ optimization (a shorter build, a slower "
+                "run: for small layers)");
   cmd->callback([o, &exit_code] {
     try {
       const auto design = load_design(o->config);
@@ -225,6 +229,7 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
       tb::VerifyOptions opt;
       opt.work_dir = work + "/verilator";
       opt.max_errors = o->max_errors;
+      opt.fast_compile = o->fast_compile;
       const auto r = tb::verify_vectors(*design, rtl.files, std::move(vectors), opt);
       if (!r.pass) {
         exit_code = 1;

@@ -22,7 +22,8 @@ def _inject(binary, tmp_path, memory, acts, layer, flips=None, work=None):
     (tmp_path / "d.toml").write_text(DESIGN)
     cmd = [str(binary), "zebra-inject", str(tmp_path / "d.toml"), "--memory",
            str(tmp_path / "mem.npy"), "--layer", layer, "--acts", str(tmp_path / "acts.npy"),
-           "--out", str(tmp_path / "acc.npy"), "--work", str(work or tmp_path / "work")]
+           "--out", str(tmp_path / "acc.npy"), "--work", str(work or tmp_path / "work"),
+           "--fast-compile"]
     if flips is not None:
         np.save(tmp_path / "flips.npy", np.asarray(flips, dtype=np.int32))
         cmd += ["--flips", str(tmp_path / "flips.npy")]
@@ -95,7 +96,7 @@ def test_study_smoke_flips_break_the_network_through_the_rtl(blockforge_binary, 
     monkeypatch.setenv("BLOCKFORGE_BINARY", str(blockforge_binary))
     args = zebra_rtl.make_parser().parse_args(
         ["--train-subset", "2048", "--epochs", "2", "--test-subset", "300", "--rtl-images", "4",
-         "--distill-steps", "20", "--max-flips", "8", "--lanes", "16"])
+         "--distill-steps", "20", "--max-flips", "8", "--lanes", "16", "--fast-compile"])
     assert zebra_rtl.check_arguments(args) is None
     r = zebra_rtl.run(args, tmp_path)
     assert r["flips"] >= 1 and r["attacked_layers"]

@@ -76,7 +76,8 @@ def activation_rows(layer, q_x, lanes):
     return padded.to(torch.int8)
 
 
-def rtl_accumulators(binary, config, work, memory, image, locations, name, rows, chunk):
+def rtl_accumulators(binary, config, work, memory, image, locations, name, rows, chunk,
+                     fast_compile=False):
     """zebra-inject on `rows` (int8 activation rows), `chunk` rows a call;
     the (rows, Cout) int32 accumulators the RTL computed."""
     p = memory.placement(name)
@@ -94,6 +95,8 @@ def rtl_accumulators(binary, config, work, memory, image, locations, name, rows,
                "--work", str(work / "inject")]
         if flips_path is not None:
             cmd += ["--flips", str(flips_path)]
+        if fast_compile:
+            cmd.append("--fast-compile")
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             raise RuntimeError(f"zebra-inject failed on layer {name} rows {start}..: "
@@ -139,6 +142,9 @@ def make_parser():
                         help="int8 weights per memory word of the engine (default %(default)s)")
     parser.add_argument("--chunk", type=int, default=4096,
                         help="activation rows per zebra-inject call (default %(default)s)")
+    parser.add_argument("--fast-compile", action="store_true",
+                        help="build the Verilator model without C++ optimization (shorter "
+                             "build, slower run: for a few images)")
     parser.add_argument("--work", default=None, help="keep the RTL runs here (default: a "
                         "temporary directory)")
     return parser
@@ -204,7 +210,7 @@ def run(args, work):
         q_x = quantize_activations(inputs[name], net.steps[name])
         rows = activation_rows(layer, q_x, args.lanes)
         acc_rows = rtl_accumulators(binary, config, work, memory, image, locations, name, rows,
-                                    args.chunk)
+                                    args.chunk, args.fast_compile)
         dots += acc_rows.numel()
         rtl_acc = to_layer_shape(layer, acc_rows, len(images), golden_acc)
         check_same(name, rtl_acc, golden_acc)
