@@ -227,10 +227,12 @@ def summarize(results, cap, target):
     return tables.markdown_table(header, rows)
 
 
-def main(argv=None):
-    parser = make_parser()
+def start_study(parser, argv, check):
+    """What an attack study's main does first: the options (parser.error on
+    the first bad one, check(args) naming it), the seeds, steady timing, and
+    the training and test images. Returns (args, seeds, train_set, test_set)."""
     args = parser.parse_args(argv)
-    problem = check_arguments(args)
+    problem = check(args)
     if problem:
         parser.error(problem)
     try:
@@ -240,6 +242,11 @@ def main(argv=None):
     training.steady_timing()
     train_set = data.load_fashion_mnist("train", args.train_subset)
     test_set = data.load_fashion_mnist("test", args.test_subset)
+    return args, seeds, train_set, test_set
+
+
+def main(argv=None):
+    args, seeds, train_set, test_set = start_study(make_parser(), argv, check_arguments)
     results, started = [], time.perf_counter()
     for seed in seeds:
         result = run_seed(seed, train_set, test_set, args)

@@ -54,7 +54,7 @@ import numpy as np
 import torch
 
 from blockforge import protect_and_read
-from blockforge.studies import data, tables, training, zebra_attack
+from blockforge.studies import tables, zebra_attack
 from blockforge.studies.int8_inference import Int8Network
 from blockforge.studies.int8_weights import BITS, Int8Weights
 from blockforge.studies.weight_memory import WeightMemory, flip_bits
@@ -344,18 +344,8 @@ def summarize(results, args):
 
 
 def main(argv=None):
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    problem = check_arguments(args)
-    if problem:
-        parser.error(problem)
-    try:
-        seeds = tables.parse_seeds(args.seeds)
-    except ValueError as e:
-        parser.error(str(e))
-    training.steady_timing()
-    train_set = data.load_fashion_mnist("train", args.train_subset)
-    test_set = data.load_fashion_mnist("test", args.test_subset)
+    args, seeds, train_set, test_set = zebra_attack.start_study(make_parser(), argv,
+                                                                check_arguments)
     results, started = [], time.perf_counter()
     for seed in seeds:
         r = run_seed(seed, train_set, test_set, args)
