@@ -9,6 +9,13 @@
 //   2. the fault injection: for each (address, bit) of F (int32, n x 2), in
 //      order, that word written again with the bit flipped (so the memory
 //      holds exactly the flipped image, as a fault would leave it);
+//      with a protected memory the flips are stored behind the clean check
+//      bits: parity / SECDED rewrite the word's clean check bits after it
+//      (check write), the checksum's signatures are written from the clean
+//      image after the load (the last group filled with zeros) and every
+//      group is checked (check beats) after the injection, as RADAR checks
+//      weights when they are loaded. on_detect = stop is refused (the layer
+//      would not run);
 //   3. the layer: for every activation row n of X (int8, rows x WORDS *
 //      lanes) and every weight row r, WORDS MAC beats over words
 //      BASE + r * WORDS + j (first on j = 0, last on j = WORDS - 1), with
@@ -18,6 +25,7 @@
 // report names the vector, the command exits 1 and writes no ACC.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -32,6 +40,8 @@
 #include "generator/design/registry.hpp"
 #include "generator/design/rtl_writer.hpp"
 #include "golden/io/npy.hpp"
+#include "golden/units/zebra_int8_engine/weight_protection.hpp"
+#include "golden/units/zebra_int8_engine/zebra_int8_engine.hpp"
 #include "tb/verify.hpp"
 
 namespace bf::cli {
@@ -167,33 +177,87 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
                         o->acts, golden::npy_shape_string(acts.shape), k));
       const std::size_t n = acts.shape[0];
 
-      // The stream, generated on demand (a layer can be millions of beats).
+      // The weight-memory protection, if any: flips are stored behind the
+      // check bits, as a fault leaves them.
+      const std::string protection = params.value("protection", std::string("none"));
+      if (params.value("on_detect", std::string("flag")) == "stop")
+        throw std::invalid_argument(
+            o->config +
+            ": on_detect = \"stop\" halts the engine at the first detection, so the layer would "
+            "not run to the end; use on_detect = \"flag\" or \"zero\" with zebra-inject");
+      golden::Int8EngineParams prot;
+      prot.lanes = lanes;
+      prot.words = static_cast<int>(words);
+      prot.protection = protection;
+      if (protection == "checksum") {
+        prot.group_words = params.at("group_words").get<int>();
+        prot.checksum_key = params.at("checksum_key").get<std::string>();
+      }
+      // A checksum group is checked whole: the load fills the last group
+      // (zeros past the image), so that no check reads an unwritten word.
+      const int64_t loaded =
+          protection == "checksum"
+              ? std::min<int64_t>(words, (used + prot.group_words - 1) / prot.group_words *
+                                             prot.group_words)
+              : used;
+      image.resize(static_cast<std::size_t>(loaded * lanes), 0);
+      const std::vector<int8_t> clean = image;
+
+      // The transactions before the layer, in order: load, signatures
+      // (checksum), injection (each flipped word rewritten, then its clean
+      // check bits for parity / SECDED), and a check of every group
+      // (checksum: RADAR's check when the weights are loaded).
       const Ports ports(*design);
       const std::size_t op = ports.index("op_i"), addr_p = ports.index("addr_i"),
                         wdata = ports.index("wdata_i"), x_p = ports.index("x_i"),
                         first = ports.index("first_i"), last = ports.index("last_i"),
                         mult = ports.index("mult_i");
-      const std::size_t writes = static_cast<std::size_t>(used) + flips.size();
+      std::vector<TestVector> pre;
+      const auto txn = [&](int op_code, int64_t a, std::string label) {
+        TestVector tv{ports.blank(), std::move(label)};
+        tv.inputs[op].set(0, tv.inputs[op].width(), static_cast<uint64_t>(op_code));
+        tv.inputs[addr_p].set(0, tv.inputs[addr_p].width(), static_cast<uint64_t>(a));
+        return tv;
+      };
+      for (int64_t a = 0; a < loaded; ++a) {
+        pre.push_back(txn(0, a, fmt::format("load word {}", a)));
+        set_lanes(pre.back().inputs[wdata], clean.data() + a * lanes, lanes);
+      }
+      if (protection == "checksum") {
+        const auto sigs =
+            golden::group_signatures(clean, lanes, prot.group_words, prot.key());
+        for (std::size_t g = 0; g < sigs.size(); ++g) {
+          pre.push_back(txn(2, static_cast<int64_t>(g) * prot.group_words,
+                            fmt::format("signature of group {}", g)));
+          pre.back().inputs[wdata].set(0, 2, sigs[g]);
+        }
+      }
+      const auto clean_check = [&](int64_t a) {
+        const BitVec w = golden::weight_word(clean.data() + a * lanes, lanes);
+        return protection == "parity" ? static_cast<uint64_t>(golden::parity_bit(w))
+                                      : golden::secded_encode(w).get(0, prot.word_check_bits());
+      };
+      for (const auto& [a, bit] : flips) {
+        image[static_cast<std::size_t>(a) * lanes + bit / 8] ^=
+            static_cast<int8_t>(1u << (bit % 8));
+        pre.push_back(txn(0, a, fmt::format("inject: flip bit {} of word {}", bit, a)));
+        set_lanes(pre.back().inputs[wdata], image.data() + a * lanes, lanes);
+        if (protection == "parity" || protection == "secded") {
+          pre.push_back(txn(2, a, fmt::format("inject: the clean check bits of word {}", a)));
+          pre.back().inputs[wdata].set(0, prot.word_check_bits(), clean_check(a));
+        }
+      }
+      if (protection == "checksum")
+        for (int64_t a = 0; a < loaded; ++a)
+          pre.push_back(txn(3, a, fmt::format("check word {}", a)));
+
+      // The layer, generated on demand (a layer can be millions of beats).
+      const std::size_t writes = pre.size();
       const std::size_t beats = n * static_cast<std::size_t>(layer.rows * layer.words);
       const auto next = [&](std::size_t i) {
+        if (i < writes) return pre[i];
         TestVector tv{ports.blank(), {}};
         PortValues& v = tv.inputs;
-        if (i < writes) {
-          int64_t a = 0;
-          if (i < static_cast<std::size_t>(used)) {
-            a = static_cast<int64_t>(i);
-            tv.label = fmt::format("load word {}", a);
-          } else {
-            const auto [fa, bit] = flips[i - static_cast<std::size_t>(used)];
-            a = fa;
-            image[static_cast<std::size_t>(a) * lanes + bit / 8] ^=
-                static_cast<int8_t>(1u << (bit % 8));
-            tv.label = fmt::format("inject: flip bit {} of word {}", bit, a);
-          }
-          v[addr_p].set(0, v[addr_p].width(), static_cast<uint64_t>(a));
-          set_lanes(v[wdata], image.data() + a * lanes, lanes);
-          return tv;
-        }
         const std::size_t b = i - writes;
         const std::size_t j = b % static_cast<std::size_t>(layer.words);
         const std::size_t r =
@@ -223,6 +287,16 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
             tb::port_value(vectors.data.expected(writes + b), vectors.data.output_widths, acc_port)
                 .get(0, 32))));
 
+      // What the protection reported on the layer's beats (det_o, cor_o).
+      std::size_t detected = 0, corrected = 0;
+      for (std::size_t p = 0; p < outs.size(); ++p) {
+        if (outs[p].name != "det_o" && outs[p].name != "cor_o") continue;
+        std::size_t& count = outs[p].name == "det_o" ? detected : corrected;
+        for (std::size_t b = 0; b < beats; ++b)
+          count += tb::port_value(vectors.data.expected(writes + b), vectors.data.output_widths, p)
+                       .get(0, 1);
+      }
+
       const std::string work =
           o->work.empty() ? default_work_dir(design->top_name()) + "-inject" : o->work;
       const auto rtl = write_rtl(*design, work + "/rtl");
@@ -243,6 +317,12 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
           "zebra-inject: {} words loaded, {} bits flipped, {} dot products of {} words on the "
           "RTL equal the golden model of the flipped memory; wrote {}\n",
           used, flips.size(), n * layer.rows, layer.words, o->out);
+      if (protection != "none")
+        std::cout << fmt::format(
+            "protection {} (on_detect {}): {} of {} MAC beats read a detected word{}{}\n",
+            protection, params.value("on_detect", std::string("flag")), detected, beats,
+            protection == "checksum" ? " (a group that failed its check)" : "",
+            protection == "secded" ? fmt::format(", {} a corrected one", corrected) : "");
       exit_code = 0;
     } catch (const std::exception& e) {
       exit_code = fail("zebra-inject", e.what());

@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 import torch
 
+from blockforge import protect_and_read
 from blockforge.studies import zebra_rtl
 
 DESIGN = 'unit = "zebra.int8_engine"\nname = "zi_test"\n\n[params]\nlanes = 8\nwords = 8\n'
 
 
-def _inject(binary, tmp_path, memory, acts, layer, flips=None, work=None):
+def _inject(binary, tmp_path, memory, acts, layer, flips=None, work=None, design=DESIGN):
     np.save(tmp_path / "mem.npy", memory)
     np.save(tmp_path / "acts.npy", acts)
-    (tmp_path / "d.toml").write_text(DESIGN)
+    (tmp_path / "d.toml").write_text(design)
     cmd = [str(binary), "zebra-inject", str(tmp_path / "d.toml"), "--memory",
            str(tmp_path / "mem.npy"), "--layer", layer, "--acts", str(tmp_path / "acts.npy"),
            "--out", str(tmp_path / "acc.npy"), "--work", str(work or tmp_path / "work"),
@@ -77,6 +78,53 @@ def test_bad_inputs_get_one_message_and_no_output(blockforge_binary, tmp_path, c
     run = _inject(blockforge_binary, tmp_path, **args)
     assert run.returncode != 0
     assert message in run.stdout + run.stderr, run.stdout + run.stderr
+    assert not (tmp_path / "acc.npy").exists()
+
+
+def _protected(protection, on_detect):
+    return (f'unit = "zebra.int8_engine"\nname = "zi_{protection}_{on_detect}"\n\n[params]\n'
+            f'lanes = 8\nwords = 16\nprotection = "{protection}"\non_detect = "{on_detect}"\n')
+
+
+# Flips: word 3's sign bit of lane 0, two bits of word 5, bit 63 of word 10.
+FLIPS = [[3, 7], [5, 0], [5, 9], [10, 63]]
+
+
+@pytest.mark.parametrize("protection", ["secded", "checksum"])
+def test_protected_engine_reads_the_flips_through_its_clean_check_bits(
+        blockforge_binary, tmp_path, protection):
+    """The flips are stored behind the clean check bits: the RTL computes
+    with protect_and_read's zeroed image (SECDED: words 3 and 10 corrected,
+    word 5 uncorrectable and zeroed; checksum: both groups of 8 words
+    zeroed), not with the flipped memory."""
+    rng = np.random.default_rng(7)
+    memory = rng.integers(-128, 128, (12, 8)).astype(np.int8)
+    acts = rng.integers(-128, 128, (3, 16)).astype(np.int8)
+    run = _inject(blockforge_binary, tmp_path, memory, acts, "0,6,2", flips=FLIPS,
+                  design=_protected(protection, "zero"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"protection {protection} (on_detect zero)" in run.stdout
+    clean = np.zeros((16, 8), np.int8)  # the checksum's load fills the last group
+    clean[:12] = memory
+    flipped = clean.copy()
+    for word, bit in FLIPS:
+        flipped[word, bit // 8] = np.int8(np.uint8(flipped[word, bit // 8]) ^ (1 << (bit % 8)))
+    read = protect_and_read(protection, clean, flipped)["zero_image"][:12]
+    if protection == "secded":
+        assert (read[[3, 10]] == memory[[3, 10]]).all() and (read[5] == 0).all()
+        # Word 5 is read once per activation row, words 3 and 10 twice.
+        assert "3 of 36 MAC beats read a detected word, 6 a corrected one" in run.stdout
+    else:
+        assert (read == 0).all()
+    expect = acts.astype(np.int64) @ read.reshape(6, 16).astype(np.int64).T
+    assert (np.load(tmp_path / "acc.npy") == expect).all()
+
+
+def test_a_stopping_engine_is_refused(blockforge_binary, tmp_path):
+    run = _inject(blockforge_binary, tmp_path, np.zeros((6, 8), np.int8),
+                  np.zeros((2, 16), np.int8), "2,2,2", design=_protected("parity", "stop"))
+    assert run.returncode != 0
+    assert 'on_detect = "stop" halts the engine' in run.stdout + run.stderr
     assert not (tmp_path / "acc.npy").exists()
 
 

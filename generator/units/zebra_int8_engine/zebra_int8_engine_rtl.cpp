@@ -5,6 +5,7 @@
 #include "generator/blocks/adder_tree.hpp"
 #include "generator/blocks/memory_1w1r.hpp"
 #include "generator/blocks/stream_shell.hpp"
+#include "generator/units/zebra_int8_engine/zebra_int8_engine_protection_rtl.hpp"
 #include "generator/verilog/expr.hpp"
 
 namespace bf::zebra_int8_engine {
@@ -146,6 +147,27 @@ std::vector<std::string> top_header(const golden::Int8EngineParams& p,
   header.push_back(
       "One transaction per cycle; the accumulator closes a 1-cycle loop, so beats stream back to "
       "back; a beat reading a word written by the previous transaction sees the new word.");
+  if (p.is_protected()) {
+    header.push_back(fmt::format(
+        "Weight memory protection: {} (golden: ProtectedWeightMemory, protected_memory.hpp), "
+        "on_detect = {}.",
+        p.protection, p.on_detect));
+    header.push_back(
+        "op_i = 2 is a check write (the check bits or the group's signature = wdata_i's low "
+        "bits), op_i = 3 a check beat (reads the word through its check, no MAC).");
+    if (p.is_checksum())
+      header.push_back(fmt::format(
+          "Checksum: check beats over a group of {} words in order sum its keyed weights; at the "
+          "group's last word the signature is compared and the group marked bad or good.",
+          p.group_words));
+    header.push_back(
+        "det_o: the read found an error it did not correct"
+        + std::string(p.on_detect == "zero" ? "; such a word (or bad group) reads as zeros." : "."));
+    if (p.on_detect == "stop")
+      header.push_back(
+          "halt_o: a detection halts the unit; every transaction is dropped until a check write "
+          "(performed) resumes it.");
+  }
   return header;
 }
 
@@ -155,11 +177,14 @@ std::vector<vlog::Module> build_rtl(
     const golden::Int8EngineParams& p, const std::string& top,
     const std::function<std::vector<std::string>(const std::string&)>& header) {
   const int W = p.word_bits(), A = p.addr_bits(), M = p.mult_bits, D = p.dot_bits();
-  const bool exact = p.exact_depth();
+  const bool exact = p.exact_depth(), prot = p.is_protected(), stop = p.on_detect == "stop",
+             zero = p.on_detect == "zero";
   const std::string mem_name = top + "_wmem", mac_name = top + "_mac", rq_name = top + "_requant";
+  std::vector<vlog::Module> modules;
   const vlog::Module mem = weight_memory(p, mem_name, header(mem_name));
   const vlog::Module mac = mac_module(p, mac_name, header(mac_name));
   const vlog::Module rq = requant_module(p, rq_name, header(rq_name));
+  modules = {mem, mac, rq};
 
   vlog::Module m;
   m.name = top;
@@ -168,9 +193,13 @@ std::vector<vlog::Module> build_rtl(
   m.input("rst_ni", 1, "asynchronous, active low");
   m.input("in_valid_i", 1);
   m.output("in_ready_o", 1);
-  m.input("op_i", 1, "0 write, 1 MAC beat");
+  m.input("op_i", p.op_bits(),
+          prot ? "0 write, 1 MAC beat, 2 check write, 3 check beat" : "0 write, 1 MAC beat");
   m.input("addr_i", A, "weight word");
-  m.input("wdata_i", W, "write: int8 weights; lane i at wdata_i[8*i +: 8]");
+  m.input("wdata_i", W,
+          prot ? "write: int8 weights, lane i at wdata_i[8*i +: 8]; check write: the check bits "
+                 "(low bits)"
+               : "write: int8 weights; lane i at wdata_i[8*i +: 8]");
   m.input("x_i", W, "MAC: int8 activations; lane i at x_i[8*i +: 8]");
   m.input("first_i", 1, "MAC: the accumulator restarts from 0");
   m.input("last_i", 1, "MAC: ends the dot product");
@@ -183,6 +212,9 @@ std::vector<vlog::Module> build_rtl(
   m.output("done_o", 1, "the beat was a MAC beat with last_i");
   m.output("acc_o", 32, "t = acc + bias when done_o, else 0");
   m.output("y_o", 8, "int8 requantized t when done_o, else 0");
+  if (prot) m.output("det_o", 1, "the transaction's read found an error it did not correct");
+  if (p.is_secded()) m.output("cor_o", 1, "SECDED corrected a single flip in the word read");
+  if (stop) m.output("halt_o", 1, "the unit has halted on a detection (until a check write or reset)");
 
   using Reg = blocks::StreamShell::Reg;
   blocks::StreamShell::Options so;
@@ -192,21 +224,44 @@ std::vector<vlog::Module> build_rtl(
   blocks::StreamShell shell(m, so);
 
   m.blank();
-  std::string write_en = "take & ~op_i", read_en = "take & op_i";
+  std::string is_write = "~op_i", is_mac = "op_i", is_cwrite, is_check;
+  if (prot) {
+    m.comment("Transaction kinds.");
+    is_write = "is_write", is_mac = "is_mac", is_cwrite = "is_cwrite", is_check = "is_check";
+    m.wire(is_write, 1);
+    m.assign(is_write, "op_i == 2'd0");
+    m.wire(is_mac, 1);
+    m.assign(is_mac, "op_i == 2'd1");
+    m.wire(is_cwrite, 1);
+    m.assign(is_cwrite, "op_i == 2'd2");
+    m.wire(is_check, 1);
+    m.assign(is_check, "op_i == 2'd3");
+  }
+  // Writes of every kind: dropped past the memory and, with stop, while the
+  // unit halts (the transaction in q1 may be halting it right now).
+  std::string write_guard = "take";
   if (!exact) {
     m.comment(
         fmt::format("Addresses >= {} name no word: no write, and the beat reads zeros.", p.words));
     m.wire("addr_ok", 1, "addr_i names a word of the memory");
     m.assign("addr_ok", fmt::format("addr_i < {}", lit(A, static_cast<uint64_t>(p.words))));
-    write_en += " & addr_ok";
+    write_guard += " & addr_ok";
   }
+  std::string cwrite_guard = write_guard;  // a check write resumes a halted unit
+  if (stop) {
+    m.wire("halt_after", 1,
+           "halted after the transaction in q1: the write of the one accepted now is dropped "
+           "(assigned below)");
+    write_guard += " & ~halt_after";
+  }
+  const std::string read_kinds = prot ? "(is_mac | is_check)" : is_mac;
   m.comment(
       "Weight memory: a write transaction writes its word at the edge that accepts it; a MAC beat "
       "reads its word at that edge (q1).");
   m.wire("mem_we", 1);
-  m.assign("mem_we", write_en);
+  m.assign("mem_we", write_guard + " & " + is_write);
   m.wire("mem_re", 1);
-  m.assign("mem_re", read_en);
+  m.assign("mem_re", "take & " + read_kinds);
   m.wire("mem_rdata", W, "the word of the beat in q1");
   m.add(vlog::instance_of(mem, "u_wmem",
                           {{"clk_i", "clk_i"},
@@ -217,7 +272,78 @@ std::vector<vlog::Module> build_rtl(
                            {"raddr_i", "addr_i"},
                            {"rdata_o", "mem_rdata"}}));
 
-  std::vector<Reg> q1 = {Reg("mac_q1", "in_valid_i & op_i", 1, "1'b0"),
+  const int C = p.word_check_bits(), gb = p.group_offset_bits(), GA = A - gb;
+  if (C > 0) {
+    const std::string cm_name = top + "_cmem";
+    std::vector<std::string> h = header(cm_name);
+    h.push_back("");
+    h.push_back(fmt::format(
+        "Check-bit memory: {} words x {} bits ({}), beside the weight memory: same address, "
+        "written by writes (encoded) and check writes.",
+        p.words, C, p.is_parity() ? "even parity" : "SECDED check bits"));
+    const vlog::Module cmem = blocks::memory_1w1r(
+        {cm_name, std::move(h), C, p.words, false, "the check bits of the last word read",
+         "no reset, like the weight memory"});
+    std::string encoded = "^wdata_i";
+    if (p.is_secded()) {
+      const std::string enc_name = top + "_secded_enc";
+      const vlog::Module enc = secded_encoder(p, enc_name, header(enc_name));
+      m.wire("wcheck", C, "SECDED check bits of wdata_i");
+      m.add(vlog::instance_of(enc, "u_secded_enc", {{"data_i", "wdata_i"}, {"check_o", "wcheck"}}));
+      modules.push_back(enc);
+      encoded = "wcheck";
+    }
+    m.comment(
+        "Check bits: a write stores those of its data, a check write stores wdata_i's low bits "
+        "as they are.");
+    m.wire("cmem_we", 1);
+    m.assign("cmem_we",
+             fmt::format("({} & {}) | ({} & is_cwrite)", write_guard, is_write, cwrite_guard));
+    m.wire("cmem_wdata", C);
+    m.assign("cmem_wdata", fmt::format("is_cwrite ? {} : {}",
+                                       C == 1 ? vlog::bit("wdata_i", 0) : bits("wdata_i", C - 1, 0),
+                                       encoded));
+    m.wire("cmem_rdata", C, "the check bits of the word in q1");
+    m.add(vlog::instance_of(cmem, "u_cmem",
+                            {{"clk_i", "clk_i"},
+                             {"we_i", "cmem_we"},
+                             {"waddr_i", "addr_i"},
+                             {"wdata_i", "cmem_wdata"},
+                             {"re_i", "mem_re"},
+                             {"raddr_i", "addr_i"},
+                             {"rdata_o", "cmem_rdata"}}));
+    modules.push_back(cmem);
+  }
+  if (p.is_checksum()) {
+    const std::string sm_name = top + "_smem";
+    std::vector<std::string> h = header(sm_name);
+    h.push_back("");
+    h.push_back(fmt::format(
+        "Signature memory: {} groups of {} words x 2 bits, written by check writes (the host "
+        "computes the signatures), read by check beats.",
+        p.groups(), p.group_words));
+    const vlog::Module smem =
+        blocks::memory_1w1r({sm_name, std::move(h), 2, p.groups(), false,
+                             "the signature of the last group read", "no reset"});
+    m.wire("group_i", GA, "addr_i's signature group");
+    m.assign("group_i", bits("addr_i", A - 1, gb));
+    m.wire("smem_we", 1);
+    m.assign("smem_we", cwrite_guard + " & is_cwrite");
+    m.wire("smem_re", 1);
+    m.assign("smem_re", "take & is_check");
+    m.wire("smem_rdata", 2, "the stored signature of the check beat in q1");
+    m.add(vlog::instance_of(smem, "u_smem",
+                            {{"clk_i", "clk_i"},
+                             {"we_i", "smem_we"},
+                             {"waddr_i", "group_i"},
+                             {"wdata_i", bits("wdata_i", 1, 0)},
+                             {"re_i", "smem_re"},
+                             {"raddr_i", "group_i"},
+                             {"rdata_o", "smem_rdata"}}));
+    modules.push_back(smem);
+  }
+
+  std::vector<Reg> q1 = {Reg("mac_q1", "in_valid_i & " + is_mac, 1, "1'b0"),
                          Reg("first_q1", "first_i", 1),
                          Reg("last_q1", "last_i", 1),
                          Reg("x_q1", "x_i", W),
@@ -225,14 +351,118 @@ std::vector<vlog::Module> build_rtl(
                          Reg("mult_q1", "mult_i", M),
                          Reg("shift_q1", "shift_i", 5),
                          Reg("relu_q1", "relu_i", 1)};
+  if (prot) q1.insert(q1.begin() + 1, Reg("chk_q1", "in_valid_i & is_check", 1, "1'b0"));
+  if (stop) q1.insert(q1.begin() + 2, Reg("cw_q1", "in_valid_i & is_cwrite", 1, "1'b0"));
   if (!exact) q1.push_back(Reg("addr_ok_q1", "addr_ok", 1));
-  shell.stage("Stage q1: the beat's fields travel with the memory read (mac_q1: a valid MAC beat).",
+  if (p.is_checksum()) q1.push_back(Reg("addr_q1", "addr_i", A));
+  shell.stage(prot ? "Stage q1: the beat's fields travel with the memory read (mac_q1: a valid MAC "
+                     "beat, chk_q1: a valid check beat)."
+                   : "Stage q1: the beat's fields travel with the memory read (mac_q1: a valid "
+                     "MAC beat).",
               q1);
   std::string word = "mem_rdata";
   if (!exact) {
     m.wire("w_word", W, "zeros for an address past the memory");
     m.assign("w_word", fmt::format("addr_ok_q1 ? mem_rdata : {}", lit(W, 0)));
     word = "w_word";
+  }
+
+  // What the read in q1 reports (protection_rtl builds the checkers).
+  std::string det = "", cor = "";
+  if (prot) {
+    m.blank();
+    m.comment(fmt::format("Stage q2: the {} check of the word read.", p.protection));
+  }
+  if (C > 0) {
+    std::string check = "cmem_rdata";
+    if (!exact) {
+      m.wire("w_check", C, "zeros past the memory: a zero word with valid check bits");
+      m.assign("w_check", fmt::format("addr_ok_q1 ? cmem_rdata : {}", lit(C, 0)));
+      check = "w_check";
+    }
+    if (p.is_parity()) {
+      m.wire("parity_err", 1, "odd parity over the data and its stored parity bit: Detected");
+      m.assign("parity_err", fmt::format("^{{{}, {}}}", word, check));
+      det = "parity_err";
+    } else {
+      const std::string dec_name = top + "_secded_dec";
+      const vlog::Module dec = secded_decoder(p, dec_name, header(dec_name));
+      m.wire("w_fixed", W, "the word, a single flip corrected");
+      m.wire("secded_cor", 1);
+      m.wire("secded_unc", 1);
+      m.add(vlog::instance_of(dec, "u_secded_dec",
+                              {{"data_i", word},
+                               {"check_i", check},
+                               {"data_o", "w_fixed"},
+                               {"cor_o", "secded_cor"},
+                               {"unc_o", "secded_unc"}}));
+      modules.push_back(dec);
+      word = "w_fixed";
+      det = "secded_unc";
+      cor = "secded_cor";
+    }
+  }
+  std::string verify;  // checksum: the check beat that verifies a group
+  if (p.is_checksum()) {
+    const std::string gs_name = top + "_gsum";
+    const vlog::Module gs = group_sum(p, gs_name, header(gs_name));
+    const int groups = p.groups();
+    const std::string ok = exact ? "" : "addr_ok_q1 & ";
+    m.wire("group_q1", GA, "the beat's signature group");
+    m.assign("group_q1", bits("addr_q1", A - 1, gb));
+    m.reg("bad_q", groups, "bit g: group g failed its last check; 0 after reset");
+    m.wire("group_bad", 1, "a MAC beat's word is in a group marked bad: Detected");
+    m.assign("group_bad", ok + "bad_q[group_q1]");
+    m.wire("contrib", 9, "the word's keyed sum");
+    std::vector<std::pair<std::string, std::string>> conn = {{"w_i", word}, {"sum_o", "contrib"}};
+    const int pat = gsum_patterns(p);
+    if (pat > 1) conn.insert(conn.begin() + 1, {"off_i", bits("addr_q1", vlog::clog2(pat) - 1, 0)});
+    m.add(vlog::instance_of(gs, "u_gsum", conn));
+    modules.push_back(gs);
+    m.reg("cs_q", 9, "the running keyed sum of the group being checked; 0 after reset");
+    m.wire("cs_d", 9, "restarts at a group's first word");
+    m.assign("cs_d", gb == 0 ? "contrib"
+                             : fmt::format("({} == {} ? {} : cs_q) + contrib",
+                                           bits("addr_q1", gb - 1, 0), lit(gb, 0), lit(9, 0),
+                                           "cs_q"));
+    std::string end = gb == 0 ? "1'b1"
+                              : fmt::format("{} == {}", bits("addr_q1", gb - 1, 0),
+                                            lit(gb, static_cast<uint64_t>(p.group_words - 1)));
+    if (p.words % p.group_words != 0)
+      end = fmt::format("({}) | (addr_q1 == {})", end,
+                        lit(A, static_cast<uint64_t>(p.words - 1)));
+    m.wire("group_end", 1, "the beat reads its group's last word");
+    m.assign("group_end", end);
+    m.wire("verify", 1, "a check beat ends its group: compare the signature");
+    m.assign("verify", "chk_q1 & " + ok + "group_end");
+    m.wire("sig_err", 1, "the group's signature (bits [8:7] of the sum) differs from the stored one");
+    m.assign("sig_err", fmt::format("{} != smem_rdata", bits("cs_d", 8, 7)));
+    verify = "verify";
+  }
+
+  std::string det_s2;
+  if (prot) {
+    m.wire("det_s2", 1, "the transaction in q1 detects an error it does not correct");
+    if (p.is_checksum())
+      m.assign("det_s2", "(mac_q1 & group_bad) | (verify & sig_err)");
+    else
+      m.assign("det_s2", fmt::format("(mac_q1 | chk_q1) & {}", det));
+    det_s2 = "det_s2";
+  }
+  std::string live;  // " & ~halt_now" with stop
+  if (stop) {
+    m.reg("halted_q", 1, "the unit has halted; 0 after reset");
+    m.wire("halt_now", 1, "the transaction in q1 is dropped: halted, or it detects");
+    m.assign("halt_now", "halted_q | det_s2");
+    m.comment("A check write (cw_q1) is the host's acknowledgement: it resumes the unit.");
+    m.assign("halt_after", "halt_now & ~cw_q1");
+    live = " & ~halt_now";
+  }
+  if (zero) {
+    const std::string bad = p.is_checksum() ? "group_bad" : det;
+    m.wire("w_used", W, "on_detect = zero: a detected word reads as zeros");
+    m.assign("w_used", fmt::format("{} ? {} : {}", bad, lit(W, 0), word));
+    word = "w_used";
   }
 
   m.blank();
@@ -246,17 +476,47 @@ std::vector<vlog::Module> build_rtl(
   m.assign("acc_d", fmt::format("(first_q1 ? {} : acc_q) + {}", lit(32, 0), sext("dot", D, 32)));
   m.wire("t", 32, "acc + bias, int32 wrap-around (used on the last beat)");
   m.assign("t", "acc_d + bias_q1");
-  m.wire("acc_en", 1, "a valid MAC beat updates the accumulator");
-  m.assign("acc_en", blocks::StreamShell::advance() + " & mac_q1");
+  m.wire("acc_en", 1,
+         stop ? "a valid MAC beat updates the accumulator, unless the unit halts"
+              : "a valid MAC beat updates the accumulator");
+  m.assign("acc_en", blocks::StreamShell::advance() + " & mac_q1" + live);
   {
     auto r = vlog::register_bank("acc_en", "Accumulator.");
     r.regs.push_back({"acc_q", "acc_d", lit(32, 0)});
     m.add(r);
   }
-  shell.stage(
-      "Stage q2 register: t and the requantizer's operands.",
-      {Reg("done_q2", "mac_q1 & last_q1", 1, "1'b0"), Reg("t_q2", "t", 32),
-       Reg("mult_q2", "mult_q1", M), Reg("shift_q2", "shift_q1", 5), Reg("relu_q2", "relu_q1", 1)});
+  if (p.is_checksum()) {
+    const std::string ok = exact ? "" : " & addr_ok_q1";
+    m.wire("cs_en", 1, "a check beat adds its word to the running sum");
+    m.assign("cs_en", blocks::StreamShell::advance() + " & chk_q1" + ok + live);
+    auto r = vlog::register_bank("cs_en", "Checksum sum.");
+    r.regs.push_back({"cs_q", "cs_d", lit(9, 0)});
+    m.add(r);
+    m.wire("bad_sel", p.groups(), "one-hot: the beat's group");
+    m.assign("bad_sel", fmt::format("{} << group_q1", lit(p.groups(), 1)));
+    m.wire("bad_en", 1, "a verifying check beat records its group's result");
+    m.assign("bad_en", blocks::StreamShell::advance() + " & " + verify + live);
+    auto b = vlog::register_bank("bad_en", "Bad-group flags: set on a failed check, cleared on a passed one.");
+    b.regs.push_back({"bad_q", "sig_err ? (bad_q | bad_sel) : (bad_q & ~bad_sel)",
+                      lit(p.groups(), 0)});
+    m.add(b);
+  }
+  if (stop) {
+    auto r = vlog::register_bank(blocks::StreamShell::advance(), "Halt: set by a detection, cleared by a check write (or reset).");
+    r.regs.push_back({"halted_q", "halt_after", "1'b0"});
+    m.add(r);
+  }
+  std::vector<Reg> q2 = {Reg("done_q2", "mac_q1 & last_q1" + live, 1, "1'b0"),
+                         Reg("t_q2", "t", 32),
+                         Reg("mult_q2", "mult_q1", M),
+                         Reg("shift_q2", "shift_q1", 5),
+                         Reg("relu_q2", "relu_q1", 1)};
+  if (prot) q2.push_back(Reg("det_q2", stop ? "det_s2 & ~halted_q" : "det_s2", 1, "1'b0"));
+  if (!cor.empty()) q2.push_back(Reg("cor_q2", "(mac_q1 | chk_q1) & " + cor + live, 1, "1'b0"));
+  if (stop) q2.push_back(Reg("halt_q2", "halt_after", 1, "1'b0"));
+  shell.stage(prot ? "Stage q2 register: t, the requantizer's operands and the check's report."
+                   : "Stage q2 register: t and the requantizer's operands.",
+              q2);
 
   m.blank();
   m.comment("Stage q3: requantizer (golden: int8_engine_requantize) into the output register.");
@@ -267,13 +527,21 @@ std::vector<vlog::Module> build_rtl(
                            {"shift_i", "shift_q2"},
                            {"relu_i", "relu_q2"},
                            {"y_o", "y_d"}}));
-  shell.output(
-      {Reg("done_q", "done_q2", 1, "1'b0"), Reg("acc_out_q", "t_q2", 32), Reg("y_q", "y_d", 8)});
+  std::vector<Reg> out = {Reg("done_q", "done_q2", 1, "1'b0"), Reg("acc_out_q", "t_q2", 32),
+                          Reg("y_q", "y_d", 8)};
+  if (prot) out.push_back(Reg("det_q", "det_q2", 1, "1'b0"));
+  if (!cor.empty()) out.push_back(Reg("cor_q", "cor_q2", 1, "1'b0"));
+  if (stop) out.push_back(Reg("halt_q", "halt_q2", 1, "1'b0"));
+  shell.output(out);
   m.assign("done_o", "done_q");
   m.assign("acc_o", fmt::format("done_q ? acc_out_q : {}", lit(32, 0)));
   m.assign("y_o", fmt::format("done_q ? y_q : {}", lit(8, 0)));
+  if (prot) m.assign("det_o", "det_q");
+  if (!cor.empty()) m.assign("cor_o", "cor_q");
+  if (stop) m.assign("halt_o", "halt_q");
 
-  return {mem, mac, rq, m};
+  modules.push_back(m);
+  return modules;
 }
 
 }  // namespace bf::zebra_int8_engine

@@ -43,7 +43,10 @@ class Int8EngineDesign : public Design {
 
   std::vector<PortSpec> data_inputs() const override {
     const int L = p_.lanes;
-    return {PortSpec{"op_i", 1, "0 write, 1 MAC beat", {}},
+    return {PortSpec{"op_i", p_.op_bits(),
+                     p_.is_protected() ? "0 write, 1 MAC beat, 2 check write, 3 check beat"
+                                       : "0 write, 1 MAC beat",
+                     {}},
             PortSpec{"addr_i", p_.addr_bits(), "weight word", {}},
             int8_lanes_port("wdata_i", "w", L, "write: int8 weights"),
             int8_lanes_port("x_i", "x", L, "MAC: int8 activations"),
@@ -61,7 +64,8 @@ class Int8EngineDesign : public Design {
             PortSpec{"relu_i", 1, "MAC, last: clamp at 0 below", {}}};
   }
   std::vector<PortSpec> data_outputs() const override {
-    return {PortSpec{"done_o", 1, "the beat was a MAC beat with last_i", {}},
+    std::vector<PortSpec> out = {
+            PortSpec{"done_o", 1, "the beat was a MAC beat with last_i", {}},
             PortSpec{"acc_o",
                      32,
                      "t = acc + bias when done_o, else 0",
@@ -70,6 +74,11 @@ class Int8EngineDesign : public Design {
                          return fmt::format("{}", static_cast<int32_t>(static_cast<uint32_t>(v)));
                        }}}},
             PortSpec{"y_o", 8, "int8 requantized t when done_o, else 0", {{"y", 0, 8, int8_text}}}};
+    if (p_.is_protected())
+      out.push_back({"det_o", 1, "the read found an error it did not correct", {}});
+    if (p_.is_secded()) out.push_back({"cor_o", 1, "SECDED corrected a single flip", {}});
+    if (p_.on_detect == "stop") out.push_back({"halt_o", 1, "halted on a detection", {}});
+    return out;
   }
   int latency() const override { return p_.latency(); }
   Operations operations() const override { return {static_cast<double>(p_.lanes), "MAC"}; }
@@ -97,6 +106,19 @@ class Int8EngineDesign : public Design {
     return zebra_int8_engine::random_case(p_, rng);
   }
 
+  std::vector<Workload> workloads() const override {
+    return {{"inference",
+             "one word of normal int8 weights loaded, then a 16-beat dot product over "
+             "consecutive words with post-ReLU int8 activations (half zeros), relu "
+             "requantization; the same stream for every protection",
+             static_cast<double>(p_.lanes) * kInferenceRow / (kInferenceRow + 1)}};
+  }
+  std::vector<TestVector> workload_chunk(const std::string& name,
+                                         std::mt19937_64& rng) const override {
+    if (name != "inference") return Design::workload_chunk(name, rng);
+    return inference_chunk(p_, rng);
+  }
+
   nlohmann::ordered_json metrics() const override {
     return {{"operation",
              "lanes int8 x int8 MACs per cycle on one word of the on-chip weight memory, int32 "
@@ -108,32 +130,55 @@ class Int8EngineDesign : public Design {
             {"memory_bits", p_.memory_bits()},
             {"dot_bits", p_.dot_bits()},
             {"mult_bits", p_.mult_bits},
-            {"latency", p_.latency()}};
+            {"latency", p_.latency()},
+            {"protection", p_.protection},
+            {"on_detect", p_.on_detect},
+            {"check_memory_bits", p_.check_memory_bits()},
+            {"check_overhead",
+             static_cast<double>(p_.check_memory_bits()) / static_cast<double>(p_.memory_bits())}};
   }
 
  private:
   PortValues step(Int8EngineModel& model, const PortValues& in) const {
     const Txn t = from_ports(p_, in);
     Int8EngineModel::Output out;
-    if (t.write) {
-      out = model.write(t.addr, t.data.data());
-    } else {
-      Int8EngineModel::Beat b;
-      b.addr = t.addr;
-      b.x = t.data.data();
-      b.first = t.first;
-      b.last = t.last;
-      b.bias = t.bias;
-      b.mult = t.mult;
-      b.shift = t.shift;
-      b.relu = t.relu;
-      out = model.mac(b);
+    switch (t.op) {
+      case Op::Write:
+        out = model.write(t.addr, t.data.data());
+        break;
+      case Op::CheckWrite:
+        out = model.write_check(t.addr, t.check);
+        break;
+      case Op::Check:
+        out = model.check(t.addr);
+        break;
+      case Op::Mac: {
+        Int8EngineModel::Beat b;
+        b.addr = t.addr;
+        b.x = t.data.data();
+        b.first = t.first;
+        b.last = t.last;
+        b.bias = t.bias;
+        b.mult = t.mult;
+        b.shift = t.shift;
+        b.relu = t.relu;
+        out = model.mac(b);
+        break;
+      }
     }
-    BitVec done(1), acc(32), y(8);
-    done.set(0, 1, out.done ? 1u : 0u);
+    const auto flag = [](bool v) {
+      BitVec b(1);
+      b.set(0, 1, v ? 1u : 0u);
+      return b;
+    };
+    BitVec acc(32), y(8);
     acc.set(0, 32, static_cast<uint32_t>(out.acc));
     y.set(0, 8, static_cast<uint8_t>(out.y));
-    return {done, acc, y};
+    PortValues o = {flag(out.done), acc, y};
+    if (p_.is_protected()) o.push_back(flag(out.det));
+    if (p_.is_secded()) o.push_back(flag(out.cor));
+    if (p_.on_detect == "stop") o.push_back(flag(out.halt));
+    return o;
   }
 
   Int8EngineParams p_;
@@ -141,7 +186,10 @@ class Int8EngineDesign : public Design {
 };
 
 std::string default_name(const Int8EngineParams& p) {
-  return fmt::format("zebra_int8_engine_l{}_w{}_m{}", p.lanes, p.words, p.mult_bits);
+  std::string name = fmt::format("zebra_int8_engine_l{}_w{}_m{}", p.lanes, p.words, p.mult_bits);
+  if (p.is_protected()) name += fmt::format("_{}_{}", p.protection, p.on_detect);
+  if (p.is_checksum()) name += fmt::format("_g{}", p.group_words);
+  return name;
 }
 
 const UnitRegistration registration(make_unit<Int8EngineParams>(
@@ -162,6 +210,14 @@ const UnitRegistration registration(make_unit<Int8EngineParams>(
         "lanes = 5\nwords = 37\nmult_bits = 31",
         // The widest word.
         "lanes = 64\nwords = 4\nmult_bits = 8",
+        // The protections (parity and the zero mode run in tests/flows on the
+        // shipped datapath and in the Icarus mutation test): SECDED with
+        // stop on a memory that is not a power of two deep, the checksum with
+        // stop and eight sign patterns, the widest SECDED code (523, 512).
+        "lanes = 5\nwords = 19\nmult_bits = 8\nprotection = \"secded\"\non_detect = \"stop\"",
+        "lanes = 8\nwords = 64\nmult_bits = 8\nprotection = \"checksum\"\non_detect = "
+        "\"stop\"",
+        "lanes = 64\nwords = 4\nmult_bits = 8\nprotection = \"secded\"",
     }));
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -76,15 +78,31 @@ std::vector<int8_t> unit_word(int lanes) {
   return v;
 }
 
+// Builds a transaction stream and keeps the golden model in step with it,
+// so that the fault streams can read the stored words and check bits.
 class Stream {
  public:
-  Stream(const golden::Int8EngineParams& p, std::vector<TestVector>& out) : p_(p), out_(out) {}
+  Stream(const golden::Int8EngineParams& p, std::vector<TestVector>& out)
+      : p_(p), out_(out), model_(p) {}
 
   void write(uint32_t addr, const std::vector<int8_t>& w, const std::string& label) {
     Txn t;
-    t.write = true;
+    t.op = Op::Write;
     t.addr = addr;
     t.data = w;
+    add(t, label);
+  }
+  void write_check(uint32_t addr, uint64_t bits, const std::string& label) {
+    Txn t;
+    t.op = Op::CheckWrite;
+    t.addr = addr;
+    t.check = bits;
+    add(t, label);
+  }
+  void check(uint32_t addr, const std::string& label) {
+    Txn t;
+    t.op = Op::Check;
+    t.addr = addr;
     add(t, label);
   }
   void beat(uint32_t addr, const std::vector<int8_t>& x, bool first, bool last,
@@ -101,11 +119,39 @@ class Stream {
     t.relu = relu;
     add(t, label);
   }
-  void add(const Txn& t, const std::string& label) { out_.push_back({to_ports(p_, t), label}); }
+  void add(const Txn& t, const std::string& label) {
+    out_.push_back({to_ports(p_, t), label});
+    if (t.op == Op::Write) model_.write(t.addr, t.data.data());
+    if (t.op == Op::CheckWrite) model_.write_check(t.addr, t.check);
+    if (t.op == Op::Check) model_.check(t.addr);
+    if (t.op == Op::Mac) {
+      golden::Int8EngineModel::Beat b;
+      b.addr = t.addr;
+      b.x = t.data.data();
+      model_.mac(b);
+    }
+  }
+  // Flips data bits of word addr behind its check bits: the word is
+  // rewritten with the bits flipped, then (parity, SECDED) its old check bits
+  // are written back, flipped where `check_flips` says. A checksum's
+  // signature is not touched by a write, so the flip is stored as it is.
+  void fault(uint32_t addr, const std::vector<int>& data_bits, uint64_t check_flips,
+             const std::string& label) {
+    const uint64_t old_check = model_.memory().check_bits(addr);
+    std::vector<int8_t> w = model_.word(addr);
+    for (const int b : data_bits)
+      w[static_cast<std::size_t>(b / 8)] =
+          static_cast<int8_t>(static_cast<uint8_t>(w[static_cast<std::size_t>(b / 8)]) ^
+                              (1u << (b % 8)));
+    write(addr, w, label + ": the flipped word");
+    if (!p_.is_checksum()) write_check(addr, old_check ^ check_flips, label + ": the old check bits");
+  }
+  const golden::Int8EngineModel& model() const { return model_; }
 
  private:
   const golden::Int8EngineParams& p_;
   std::vector<TestVector>& out_;
+  golden::Int8EngineModel model_;
 };
 
 uint32_t max_mult(const golden::Int8EngineParams& p) {
@@ -144,15 +190,169 @@ void requant_corners(const golden::Int8EngineParams& p, Stream& s, uint32_t unit
     }
 }
 
+// The checksum's signatures come from the host, computed from the image.
+void write_signatures(const golden::Int8EngineParams& p, Stream& s, const std::string& label) {
+  std::vector<int8_t> image;
+  for (uint32_t a = 0; a < static_cast<uint32_t>(p.words); ++a) {
+    const std::vector<int8_t> w = s.model().word(a);
+    image.insert(image.end(), w.begin(), w.end());
+  }
+  const std::vector<uint8_t> sigs = golden::group_signatures(image, p.lanes, p.group_words, p.key());
+  for (std::size_t g = 0; g < sigs.size(); ++g)
+    s.write_check(static_cast<uint32_t>(g) * static_cast<uint32_t>(p.group_words), sigs[g], label);
+}
+
+// A dot product of one beat over word addr with x = 1 in every lane: its
+// result is the sum of the weights the engine used (zeros, the corrected
+// word or the word as read).
+void probe(const golden::Int8EngineParams& p, Stream& s, uint32_t addr, const std::string& label) {
+  s.beat(addr, filled(p.lanes, 1), true, true, label + ": MAC beat", 0, 1, 0);
+  s.check(addr, label + ": check beat");
+}
+
+// Undoes a fault: a check write first (it resumes an engine that stopped),
+// then the original word, which re-encodes its check bits.
+void repair(Stream& s, uint32_t addr, const std::vector<int8_t>& original, const std::string& label) {
+  s.write_check(addr, s.model().memory().check_bits(addr), label + ": repair, check write");
+  s.write(addr, original, label + ": repair, the original word");
+}
+
+// Parity and SECDED: single, double, triple and quadruple flips of data and
+// check bits, each read by a MAC beat and a check beat, then repaired.
+void word_code_faults(const golden::Int8EngineParams& p, Stream& s, std::mt19937_64& rng) {
+  const int W = p.word_bits(), C = p.word_check_bits();
+  const uint32_t a = static_cast<uint32_t>(p.words / 2);
+  const std::vector<int8_t> original = s.model().word(a);
+  auto fault = [&](const std::vector<int>& data_bits, uint64_t check_flips,
+                   const std::string& label) {
+    s.fault(a, data_bits, check_flips, label);
+    probe(p, s, a, label);
+    s.beat(a, filled(p.lanes, 1), true, true, label + ": a second MAC beat (halted: dropped)");
+    repair(s, a, original, label);
+  };
+  // Every data bit of narrow words; of wide ones every 5th and the ends.
+  for (int b = 0; b < W; ++b)
+    if (W <= 64 || b % 5 == 0 || b == W - 1) fault({b}, 0, "single data-bit flip");
+  for (int j = 0; j < C; ++j) fault({}, uint64_t{1} << j, "single check-bit flip");
+  for (int k = 0; k < 24; ++k) {
+    const int b1 = static_cast<int>(rng() % W), b2 = (b1 + 1 + static_cast<int>(rng() % (W - 1))) % W;
+    fault({b1, b2}, 0, "two data-bit flips");
+    fault({b1}, uint64_t{1} << (rng() % C), "a data-bit and a check-bit flip");
+    if (C > 1) {
+      const int j = static_cast<int>(rng() % C), j2 = (j + 1 + static_cast<int>(rng() % (C - 1))) % C;
+      fault({}, (uint64_t{1} << j) | (uint64_t{1} << j2), "two check-bit flips");
+    }
+    if (W >= 3) {
+      int b3 = static_cast<int>(rng() % W);
+      while (b3 == b1 || b3 == b2) b3 = (b3 + 1) % W;
+      fault({b1, b2, b3}, 0, "three data-bit flips (SECDED: miscorrected or uncorrectable)");
+      fault({b1, b2, b3}, uint64_t{1} << (rng() % C), "four flips (may read as Ok)");
+    }
+  }
+  // A check write past the memory is dropped; a check beat there reads Ok.
+  const uint32_t span = 1u << p.addr_bits();
+  if (span > static_cast<uint32_t>(p.words)) {
+    s.write_check(span - 1, (uint64_t{1} << C) - 1, "check write past the memory: dropped");
+    s.check(span - 1, "check beat past the memory: a zero word, Ok");
+  }
+}
+
+// Checksum: signatures written, whole groups checked in order, flipped
+// weights found by the sweep of their group (and the group then read as
+// bad), a wrong signature, partial sweeps, and the repairs that clear a bad
+// group.
+void checksum_faults(const golden::Int8EngineParams& p, Stream& s, std::mt19937_64& rng) {
+  const int G = p.group_words, groups = p.groups(), W = p.word_bits();
+  const uint32_t D = static_cast<uint32_t>(p.words);
+  auto sweep = [&](int g, const std::string& label) {
+    for (uint32_t a = static_cast<uint32_t>(g * G); a < std::min<uint32_t>(D, (g + 1) * G); ++a)
+      s.check(a, label + ": check beats over the group in order");
+  };
+  auto mac_in = [&](int g, const std::string& label) {
+    const uint32_t a = static_cast<uint32_t>(g * G) + static_cast<uint32_t>(rng() % G);
+    s.beat(std::min(a, D - 1), filled(p.lanes, 1), true, true, label + ": MAC beat in the group");
+  };
+  for (const int g : {0, groups / 2, groups - 1}) sweep(g, "a clean group");
+  for (int k = 0; k < 24; ++k) {
+    const int g = k % 3 == 0 ? groups - 1 : static_cast<int>(rng() % groups);
+    const uint32_t first = static_cast<uint32_t>(g * G);
+    const uint32_t n = std::min<uint32_t>(D, first + G) - first;
+    const uint32_t a = first + static_cast<uint32_t>(rng() % n);
+    const std::vector<int8_t> original = s.model().word(a);
+    // Sign-bit flips always change the signature; low bits only by a carry;
+    // two sign flips may cancel under the key.
+    std::vector<int> bits;
+    const int lane = static_cast<int>(rng() % p.lanes);
+    switch (k % 4) {
+      case 0: bits = {8 * lane + 7}; break;
+      case 1: bits = {8 * lane + static_cast<int>(rng() % 7)}; break;
+      case 2: bits = {8 * lane + 7, 8 * ((lane + 1) % p.lanes) + 7}; break;
+      default: bits = {static_cast<int>(rng() % W), static_cast<int>(rng() % W)}; break;
+    }
+    if (bits.size() == 2 && bits[0] == bits[1]) bits.pop_back();
+    const std::string label = k % 4 == 0   ? "sign-bit flip"
+                              : k % 4 == 1 ? "low-bit flip"
+                              : k % 4 == 2 ? "two sign-bit flips"
+                                           : "two random flips";
+    s.fault(a, bits, 0, label);
+    mac_in(g, label + ", before the group's check");
+    sweep(g, label);
+    mac_in(g, label + ", after the group's check");
+    mac_in((g + 1) % groups, label + ", another group");
+    repair(s, a, original, label);
+    sweep(g, label + ", repaired: the check clears the group");
+    mac_in(g, label + ", repaired");
+  }
+  // A wrong signature, then the right one.
+  const uint64_t sig = s.model().memory().check_bits(0);
+  s.write_check(0, sig ^ 1, "a wrong signature for group 0");
+  sweep(0, "wrong signature");
+  mac_in(0, "wrong signature");
+  s.write_check(0, sig, "the right signature again");
+  sweep(0, "right signature");
+  // Partial sweeps: from the middle of a group (the sum continues from the
+  // previous group's) and a group's last word alone.
+  if (G > 1) {
+    for (uint32_t a = static_cast<uint32_t>(G / 2); a < static_cast<uint32_t>(G); ++a)
+      s.check(a, "a sweep from the middle of group 0");
+    s.check(static_cast<uint32_t>(2 * G - 1), "the last word of group 1 alone");
+  }
+  sweep(0, "group 0 again");
+  if (groups > 1) sweep(1, "group 1 again");
+  const uint32_t span = 1u << p.addr_bits();
+  if (span > D) {
+    s.write_check(span - 1, 3, "check write past the memory: dropped");
+    s.check(span - 1, "check beat past the memory: no effect");
+    s.check(D, "check beat at the first address past the memory");
+  }
+}
+
+void protection_corners(const golden::Int8EngineParams& p, Stream& s, std::mt19937_64& rng) {
+  if (p.is_checksum()) {
+    write_signatures(p, s, "the signatures of the memory as the corners left it");
+    checksum_faults(p, s, rng);
+  } else {
+    word_code_faults(p, s, rng);
+  }
+  // Leaves a stopped engine running (a check write of the bits it holds).
+  s.write_check(0, s.model().memory().check_bits(0), "check write: resume");
+}
+
 }  // namespace
+
+int check_write_bits(const golden::Int8EngineParams& p) {
+  return p.is_checksum() ? 2 : p.word_check_bits();
+}
 
 PortValues to_ports(const golden::Int8EngineParams& p, const Txn& t) {
   const int L = p.lanes;
   PortValues v;
-  v.push_back(field(1, t.write ? 0 : 1));
+  v.push_back(field(p.op_bits(), static_cast<uint64_t>(t.op)));
   v.push_back(field(p.addr_bits(), t.addr));
-  v.push_back(lanes_of(L, t.write ? t.data : t.other));
-  v.push_back(lanes_of(L, t.write ? t.other : t.data));
+  BitVec wdata = lanes_of(L, t.write() ? t.data : t.other);
+  if (t.op == Op::CheckWrite) wdata.set(0, check_write_bits(p), t.check);
+  v.push_back(wdata);
+  v.push_back(lanes_of(L, t.write() ? t.other : t.data));
   v.push_back(field(1, t.first ? 1 : 0));
   v.push_back(field(1, t.last ? 1 : 0));
   v.push_back(field(32, static_cast<uint32_t>(t.bias)));
@@ -164,10 +364,11 @@ PortValues to_ports(const golden::Int8EngineParams& p, const Txn& t) {
 
 Txn from_ports(const golden::Int8EngineParams& p, const PortValues& v) {
   Txn t;
-  t.write = v[0].get(0, 1) == 0;
+  t.op = static_cast<Op>(v[0].get(0, p.op_bits()));
   t.addr = static_cast<uint32_t>(v[1].get(0, p.addr_bits()));
-  t.data = lanes_from(p.lanes, t.write ? v[2] : v[3]);
-  t.other = lanes_from(p.lanes, t.write ? v[3] : v[2]);
+  t.data = lanes_from(p.lanes, t.write() ? v[2] : v[3]);
+  t.other = lanes_from(p.lanes, t.write() ? v[3] : v[2]);
+  if (t.op == Op::CheckWrite) t.check = v[2].get(0, check_write_bits(p));
   t.first = v[4].get(0, 1) != 0;
   t.last = v[5].get(0, 1) != 0;
   t.bias = static_cast<int32_t>(static_cast<uint32_t>(v[6].get(0, 32)));
@@ -188,6 +389,8 @@ std::vector<TestVector> corner_cases(const golden::Int8EngineParams& p) {
   // The memory has no reset: every word written first (random weights with
   // extremes).
   for (uint32_t a = 0; a < D; ++a) s.write(a, random_lanes(L, rng), "initial write of every word");
+
+  if (p.is_checksum()) write_signatures(p, s, "the signature of every group");
 
   // Reset state: the first beat, without first_i, still adds to 0.
   s.beat(mid, random_lanes(L, rng), false, true,
@@ -241,6 +444,8 @@ std::vector<TestVector> corner_cases(const golden::Int8EngineParams& p) {
              static_cast<uint32_t>(rng()) & max_mult(p), uniform(rng, 0, 31), rng() & 1);
   }
 
+  if (p.is_protected()) protection_corners(p, s, rng);
+
   // The accumulator itself wraps: all -128 x -128 products (L * 2^14 per
   // beat) past INT32_MAX (to exactly INT32_MIN when lanes is a power of
   // two), then -128 x 127 products past INT32_MIN. Only
@@ -267,7 +472,9 @@ TestVector random_case(const golden::Int8EngineParams& p, std::mt19937_64& rng) 
   const uint32_t D = static_cast<uint32_t>(p.words);
   const uint32_t span = 1u << p.addr_bits();
   Txn t;
-  t.write = rng() % 4 == 0;
+  const int kind = static_cast<int>(rng() % 16);
+  t.op = kind < 4 ? Op::Write : Op::Mac;
+  if (p.is_protected() && kind >= 13) t.op = kind == 13 ? Op::CheckWrite : Op::Check;
   // Hot words (first, middle, last) meet writes and reads often; the rest
   // anywhere in the address space (past the memory too when it is not a
   // power of two).
@@ -293,7 +500,41 @@ TestVector random_case(const golden::Int8EngineParams& p, std::mt19937_64& rng) 
                         : static_cast<uint32_t>(rng()) & (mm >> uniform(rng, 0, p.mult_bits - 1));
   t.shift = rng() % 8 == 0 ? (rng() & 1 ? 0 : 31) : uniform(rng, 0, 31);
   t.relu = rng() & 1;
-  return {to_ports(p, t), t.write ? "random write" : "random MAC beat"};
+  // A check write stores random check bits; the next write of the word
+  // (one in four transactions, hot words often) stores consistent ones.
+  t.check = rng() & ((uint64_t{1} << std::max(1, check_write_bits(p))) - 1);
+  static const char* const labels[] = {"random write", "random MAC beat", "random check write",
+                                       "random check beat"};
+  return {to_ports(p, t), labels[static_cast<int>(t.op)]};
+}
+
+std::vector<TestVector> inference_chunk(const golden::Int8EngineParams& p, std::mt19937_64& rng) {
+  const int L = p.lanes;
+  std::normal_distribution<double> normal(0.0, 24.0);
+  const auto int8_of = [](double v) {
+    return static_cast<int8_t>(std::clamp(std::lround(v), -128L, 127L));
+  };
+  std::vector<TestVector> v;
+  Txn w;
+  w.op = Op::Write;
+  w.addr = static_cast<uint32_t>(rng() % static_cast<uint64_t>(p.words));
+  for (int i = 0; i < L; ++i) w.data.push_back(int8_of(normal(rng)));
+  v.push_back({to_ports(p, w), "inference: weight load"});
+  const uint32_t base = static_cast<uint32_t>(rng() % static_cast<uint64_t>(p.words));
+  for (int b = 0; b < kInferenceRow; ++b) {
+    Txn t;
+    t.addr = (base + static_cast<uint32_t>(b)) % static_cast<uint32_t>(p.words);
+    for (int i = 0; i < L; ++i)
+      t.data.push_back(rng() % 2 ? int8_t{0} : int8_of(std::abs(normal(rng))));
+    t.first = b == 0;
+    t.last = b == kInferenceRow - 1;
+    t.bias = static_cast<int32_t>(normal(rng) * 256);
+    t.mult = static_cast<uint32_t>(1u << (p.mult_bits - 1)) & max_mult(p);
+    t.shift = std::min(31, p.mult_bits + 4);
+    t.relu = true;
+    v.push_back({to_ports(p, t), "inference: MAC beat"});
+  }
+  return v;
 }
 
 }  // namespace bf::zebra_int8_engine

@@ -3,6 +3,7 @@
 // hand-picked corner streams and biased random transactions.
 
 #include <cstdint>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -13,13 +14,19 @@ namespace bf::zebra_int8_engine {
 
 // One transaction, decoded. A write uses addr and data (the weights); a MAC
 // beat uses addr and data (the activations), first, last and, on its last
-// beat, bias, mult, shift and relu. The fields a transaction does not use
+// beat, bias, mult, shift and relu; a check write (protected engines) addr
+// and check; a check beat addr. The fields a transaction does not use
 // may hold anything (the random vectors fill them with garbage).
+enum class Op : uint8_t { Write = 0, Mac = 1, CheckWrite = 2, Check = 3 };
+
 struct Txn {
-  bool write = false;
+  Op op = Op::Mac;
+  bool write() const { return op == Op::Write; }
+  bool mac() const { return op == Op::Mac; }
   uint32_t addr = 0;
   std::vector<int8_t> data;   // `lanes` weights (write) or activations (MAC)
   std::vector<int8_t> other;  // the unused data port (x on a write, wdata on a beat); may be empty
+  uint64_t check = 0;         // check write: the check bits (wdata's low bits, the rest `other`)
   bool first = false;
   bool last = false;
   int32_t bias = 0;
@@ -33,12 +40,29 @@ struct Txn {
 PortValues to_ports(const golden::Int8EngineParams& p, const Txn& t);
 Txn from_ports(const golden::Int8EngineParams& p, const PortValues& v);
 
-// Starts by writing every word (the memory has no reset), then the corner
-// streams; ends outside any dot product.
+// Width of a check write's check bits: the word's check bits, or 2 (a
+// checksum signature); 0 without a protection.
+int check_write_bits(const golden::Int8EngineParams& p);
+
+// Starts by writing every word (the memory has no reset) and, with a
+// checksum, every group's signature; then the corner streams, and with a
+// protection the fault streams (faults stored through check writes);
+// ends outside any dot product, not halted.
 std::vector<TestVector> corner_cases(const golden::Int8EngineParams& p);
 // One transaction: about one in four a write; MAC beats start a dot product
 // about one in four and end it about one in four; addresses mostly from a
-// few hot words, so writes and reads of one word meet often.
+// few hot words, so writes and reads of one word meet often. With a
+// protection also check writes of random check bits and check beats.
 TestVector random_case(const golden::Int8EngineParams& p, std::mt19937_64& rng);
+
+// Beats per dot product of the inference workload.
+constexpr int kInferenceRow = 16;
+// The energy workload `inference`: one chunk writes one word of int8
+// weights (a weight load in progress; normal, sigma 24, clamped) and then
+// runs one dot product of kInferenceRow beats over consecutive words (an
+// output neuron) with post-ReLU int8 activations (half zeros, the rest
+// |normal(0, 24)|), requantized with relu. The same stream for every
+// protection: it measures what the checker costs on the reads it guards.
+std::vector<TestVector> inference_chunk(const golden::Int8EngineParams& p, std::mt19937_64& rng);
 
 }  // namespace bf::zebra_int8_engine

@@ -18,6 +18,49 @@ int Int8EngineParams::tree_levels() const {
   return d;
 }
 
+void Int8EngineParams::validate() const {
+  if (!is_protected() && on_detect != "flag")
+    throw ParamError("on_detect", "on_detect = \"" + on_detect +
+                                      "\" needs a protection: set protection to parity, secded "
+                                      "or checksum, or on_detect to \"flag\"");
+  if (is_checksum()) {
+    if ((group_words & (group_words - 1)) != 0 || group_words >= words)
+      throw ParamError("group_words", "group_words = " + std::to_string(group_words) +
+                                          " must be a power of two smaller than words (" +
+                                          std::to_string(words) + "): at least two groups");
+    key();  // throws on a malformed key
+  }
+}
+
+int Int8EngineParams::word_check_bits() const {
+  if (is_parity()) return 1;
+  if (is_secded()) return secded_check_bits(word_bits());
+  return 0;
+}
+
+int Int8EngineParams::group_offset_bits() const {
+  int g = 0;
+  while ((1 << g) < group_words) ++g;
+  return g;
+}
+
+int64_t Int8EngineParams::check_memory_bits() const {
+  if (is_checksum()) return 2 * int64_t{groups()};
+  return int64_t{words} * word_check_bits();
+}
+
+uint64_t Int8EngineParams::key() const {
+  const std::string& k = checksum_key;
+  const bool prefixed = k.size() > 2 && k[0] == '0' && (k[1] == 'x' || k[1] == 'X');
+  const std::string digits = prefixed ? k.substr(2) : std::string();
+  if (digits.empty() || digits.size() > 16 ||
+      digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    throw ParamError("checksum_key", "checksum_key = \"" + k +
+                                         "\" is not a 64-bit hex number: write 0x followed by "
+                                         "1 to 16 hex digits");
+  return std::stoull(digits, nullptr, 16);
+}
+
 int32_t int8_engine_dot(const int8_t* w, const int8_t* x, int n) {
   // Unsigned arithmetic wraps modulo 2^32 (no signed overflow); each product
   // is at most 2^14 in magnitude, exact in int32.
@@ -37,44 +80,52 @@ int8_t int8_engine_requantize(int32_t t, uint32_t mult, int shift, bool relu) {
 }
 
 Int8EngineModel::Int8EngineModel(const Int8EngineParams& p)
-    : lanes_(p.lanes),
-      words_(p.words),
-      mem_(static_cast<std::size_t>(p.words) * static_cast<std::size_t>(p.lanes), 0) {}
+    : lanes_(p.lanes), stop_on_detect_(p.on_detect == "stop"), mem_(p) {}
+
+Int8EngineModel::Output Int8EngineModel::detected(bool det) {
+  Output out;
+  out.det = det;
+  if (stop_on_detect_ && det) halted_ = true;
+  out.halt = halted_;
+  return out;
+}
 
 Int8EngineModel::Output Int8EngineModel::write(uint32_t addr, const int8_t* wdata) {
-  if (in_range(addr))
-    std::copy_n(wdata, lanes_, mem_.begin() + static_cast<std::ptrdiff_t>(addr) * lanes_);
+  if (halted_) return detected(false);
+  mem_.write(addr, wdata);
   return {};
 }
 
+Int8EngineModel::Output Int8EngineModel::write_check(uint32_t addr, uint64_t bits) {
+  halted_ = false;  // the host's acknowledgement resumes a halted unit
+  mem_.write_check(addr, bits);
+  return {};
+}
+
+Int8EngineModel::Output Int8EngineModel::check(uint32_t addr) {
+  if (halted_) return detected(false);
+  const CheckStatus s = mem_.check(addr);
+  Output out = detected(s == CheckStatus::Detected || s == CheckStatus::Uncorrectable);
+  out.cor = s == CheckStatus::Corrected && !out.halt;
+  return out;
+}
+
 Int8EngineModel::Output Int8EngineModel::mac(const Beat& b) {
-  const std::vector<int8_t> w = word(b.addr);
-  const int32_t dot = int8_engine_dot(w.data(), b.x, lanes_);
+  if (halted_) return detected(false);
+  const ProtectedWeightMemory::Read r = mem_.read(b.addr);
+  Output out =
+      detected(r.status == CheckStatus::Detected || r.status == CheckStatus::Uncorrectable);
+  if (out.halt) return out;
+  out.cor = r.status == CheckStatus::Corrected;
+  const int32_t dot = int8_engine_dot(r.data.data(), b.x, lanes_);
   const int32_t base = b.first ? 0 : acc_;
   acc_ = static_cast<int32_t>(static_cast<uint32_t>(base) + static_cast<uint32_t>(dot));
-  Output out;
   if (b.last) {
     out.done = true;
     out.acc = static_cast<int32_t>(static_cast<uint32_t>(acc_) + static_cast<uint32_t>(b.bias));
     out.y = int8_engine_requantize(out.acc, b.mult, b.shift, b.relu);
   }
   return out;
-}
-
-std::vector<int8_t> Int8EngineModel::word(uint32_t addr) const {
-  std::vector<int8_t> w(static_cast<std::size_t>(lanes_), 0);
-  if (in_range(addr))
-    std::copy_n(mem_.begin() + static_cast<std::ptrdiff_t>(addr) * lanes_, lanes_, w.begin());
-  return w;
-}
-
-void Int8EngineModel::flip_bit(uint32_t addr, int bit) {
-  if (!in_range(addr) || bit < 0 || bit >= 8 * lanes_)
-    throw std::out_of_range("Int8EngineModel::flip_bit: no bit " + std::to_string(bit) +
-                            " in word " + std::to_string(addr));
-  int8_t& w = mem_[static_cast<std::size_t>(addr) * static_cast<std::size_t>(lanes_) +
-                   static_cast<std::size_t>(bit / 8)];
-  w = static_cast<int8_t>(static_cast<uint8_t>(w) ^ (1u << (bit % 8)));
 }
 
 }  // namespace bf::golden

@@ -25,11 +25,36 @@
 // Read during write: a transaction is either a write or a read, so the
 // memory never sees both in one cycle; a MAC beat right after a write of its
 // word (the next transaction) reads the new word.
+//
+// Protection (parameter protection != "none"; protected_memory.hpp has the
+// stored check bits and what a read reports). op is 2 bits wide and two
+// transactions are added:
+//   op = 2, check write: the word's check bits (parity, secded) or its
+//     group's signature (checksum) = the low bits of wdata.
+//   op = 3, check beat: reads the word through its check without computing
+//     (a scrub read; the checksum's group verification).
+// Every transaction also outputs det (its read found an error it did not
+// correct: parity Detected, secded Uncorrectable, a checksum group that
+// failed its check, on a MAC beat or on the check beat that verified it),
+// cor (secded only: a single flip was corrected) and, with on_detect =
+// stop, halt. A MAC beat computes with the data ProtectedWeightMemory::read
+// gives (on_detect = zero: a detected word reads as zeros); a check beat
+// outputs done = 0, acc = 0, y = 0 and leaves the accumulator alone.
+// on_detect = stop: a transaction with det = 1 halts the unit: it and every
+// later transaction until the next check write change nothing (no write, no
+// accumulator update, no check state) and output done = 0, acc = 0, y = 0,
+// cor = 0, halt = 1 (det = 1 on the halting transaction only). A check write
+// is the host's acknowledgement: it resumes the unit and is performed
+// (output halt = 0). Reset also clears the halt. halt is the state after
+// the transaction.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "golden/params/param_spec.hpp"
+#include "golden/units/zebra_int8_engine/protected_memory.hpp"
+#include "golden/units/zebra_int8_engine/weight_protection.hpp"
 
 namespace bf::golden {
 
@@ -37,6 +62,11 @@ struct Int8EngineParams {
   int lanes = 8;
   int words = 1024;
   int mult_bits = 16;
+  // Protection of the weight memory (protected_memory.hpp).
+  std::string protection = "none";
+  std::string on_detect = "flag";
+  int group_words = kDefaultGroupWords;
+  std::string checksum_key = "0x9e3779b97f4a7c15";
 
   template <class V>
   void visit(V& v) {
@@ -52,9 +82,31 @@ struct Int8EngineParams {
             "width of the unsigned requantization multiplier mult_i: y = clamp(round((acc + "
             "bias) * mult / 2^shift))",
             IntRange{2, 31});
+    v.field("protection", protection,
+            "weight memory protection: none; parity (1 even-parity bit per word); secded "
+            "(extended Hamming, r + 1 check bits per word: single flips corrected, double "
+            "detected); checksum (RADAR-style: a 2-bit keyed signature per group of group_words "
+            "words, verified by check beats)",
+            Choices{{"none", "parity", "secded", "checksum"}});
+    v.field("on_detect", on_detect,
+            "what a detection does: flag (det_o only; the data as read, SECDED-corrected); zero "
+            "(the detected word, or every word of a detected group, reads as zeros: RADAR's "
+            "recovery); stop (the unit halts until reset: halt_o). Only with a protection",
+            Choices{{"flag", "zero", "stop"}});
+    v.field("group_words", group_words,
+            "checksum: words per signature group, a power of two (the last group may be "
+            "shorter when words is not a multiple)",
+            IntRange{1, 65536});
+    v.field("checksum_key", checksum_key,
+            "checksum: the 64-bit secret key as hex (0x...); weight i of a group counts with sign "
+            "-1 when bit (i mod 64) of the key is 1",
+            Choices{});
   }
 
-  void validate() const {}
+  // Throws ParamError: on_detect without a protection; with checksum,
+  // group_words not a power of two or not smaller than words, a key that is
+  // not 0x and 1-16 hex digits.
+  void validate() const;
 
   int word_bits() const { return 8 * lanes; }
   // ceil(log2 words); at least 1 (words >= 2).
@@ -70,6 +122,25 @@ struct Int8EngineParams {
   // synchronous read) + 1 (MAC and accumulator) + 1 (requantizer into the
   // output register).
   int latency() const { return 3; }
+
+  // ---- Protection (protected_memory.hpp) ----
+  bool is_protected() const { return protection != "none"; }
+  bool is_checksum() const { return protection == "checksum"; }
+  bool is_secded() const { return protection == "secded"; }
+  bool is_parity() const { return protection == "parity"; }
+  // Width of op_i: 1 (write, MAC) without a protection; 2 with one (check
+  // write and check beat added).
+  int op_bits() const { return is_protected() ? 2 : 1; }
+  // Check bits stored per word: 1 (parity), r + 1 (secded), 0 otherwise.
+  int word_check_bits() const;
+  // Signature groups: ceil(words / group_words) (checksum).
+  int groups() const { return (words + group_words - 1) / group_words; }
+  // log2 group_words: the word's offset within its group is addr[g-1:0].
+  int group_offset_bits() const;
+  // Stored check bits of the whole memory: words * word_check_bits() or
+  // 2 * groups() signature bits (the checksum's bad-group flags not counted).
+  int64_t check_memory_bits() const;
+  uint64_t key() const;  // checksum_key parsed
 };
 
 // sum_i w[i] * x[i] over n elements, in int32 two's-complement wrap-around
@@ -93,9 +164,17 @@ class Int8EngineModel {
     bool done = false;
     int32_t acc = 0;  // t = acc + bias when done, else 0
     int8_t y = 0;     // requantized t when done, else 0
+    bool det = false;   // an error detected and not corrected
+    bool cor = false;   // secded: a single flip corrected
+    bool halt = false;  // on_detect = stop: the unit has halted
   };
   // op = 0: `lanes` int8 weights into word addr.
   Output write(uint32_t addr, const int8_t* wdata);
+  // op = 2: check bits (the low bits of `bits`) of word addr; resumes a
+  // halted unit.
+  Output write_check(uint32_t addr, uint64_t bits);
+  // op = 3: a check beat of word addr.
+  Output check(uint32_t addr);
   struct Beat {
     uint32_t addr = 0;
     const int8_t* x = nullptr;  // `lanes` int8 activations
@@ -110,20 +189,25 @@ class Int8EngineModel {
   Output mac(const Beat& b);
 
   // The word at addr (zeros for an address >= words), `lanes` weights.
-  std::vector<int8_t> word(uint32_t addr) const;
+  std::vector<int8_t> word(uint32_t addr) const { return mem_.word(addr); }
   // The running int32 sum of the current dot product.
   int32_t acc() const { return acc_; }
-  // Flips bit `bit` (0 .. 8 * lanes - 1) of word addr: a bit-flip fault in
-  // the weight memory, as ZeBRA's attack injects it.
-  void flip_bit(uint32_t addr, int bit);
+  bool halted() const { return halted_; }
+  const ProtectedWeightMemory& memory() const { return mem_; }
+  // Flips bit `bit` (0 .. 8 * lanes - 1) of word addr, its check bits left
+  // alone: a bit-flip fault in the weight memory, as ZeBRA's attack injects
+  // it.
+  void flip_bit(uint32_t addr, int bit) { mem_.flip_bit(addr, bit); }
 
  private:
-  bool in_range(uint32_t addr) const { return addr < static_cast<uint32_t>(words_); }
+  // on_detect = stop: a detection halts the unit.
+  Output detected(bool det);
 
   int lanes_;
-  int words_;
-  std::vector<int8_t> mem_;  // words_ * lanes_, word-major
+  bool stop_on_detect_;
+  ProtectedWeightMemory mem_;
   int32_t acc_ = 0;
+  bool halted_ = false;
 };
 
 }  // namespace bf::golden

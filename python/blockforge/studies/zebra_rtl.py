@@ -23,6 +23,18 @@ Steps:
 5. the accumulators the RTL returned must equal Int8Network's own (an
    independent golden: float64 convolution of integers), and the network is
    finished from them: accuracy through the RTL.
+
+With --protection parity|secded|checksum the engine is generated with that
+weight-memory protection (issue 13, part 3) and zebra-inject stores the
+flips behind the clean check bits (checksum: every group checked after the
+injection). Parity and the checksum zero what they detect (on_detect =
+zero, RADAR's recovery), SECDED corrects single flips and computes with an
+uncorrectable word as read (on_detect = flag), as zebra_protection's
+accuracy table assumes. The golden side is then Int8Network on the image
+blockforge.protect_and_read gives (an independent model of the
+protections), and every layer whose weights the protected read changes
+(a zeroed checksum group can reach into a layer the attack did not flip)
+runs through the RTL.
 """
 
 import argparse
@@ -38,11 +50,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from blockforge import protect_and_read
 from blockforge.studies import classifier_study, data, tables, training
 from blockforge.studies.bit_flip_attack import progressive_bit_search
 from blockforge.studies.int8_inference import Int8Network, quantize_activations
 from blockforge.studies.int8_weights import Int8Weights
-from blockforge.studies.weight_memory import WeightMemory
+from blockforge.studies.weight_memory import WeightMemory, flip_bits
 from blockforge.studies.zebra_distill import distill_target_data
 
 
@@ -55,9 +68,31 @@ def blockforge_binary():
     return str(beside) if beside.is_file() else "blockforge"
 
 
-def design_text(lanes, words):
-    return (f'unit = "zebra.int8_engine"\nname = "zebra_int8_engine_l{lanes}_w{words}"\n\n'
+PROTECTIONS = ("none", "parity", "secded", "checksum")
+ON_DETECT = {"parity": "zero", "secded": "flag", "checksum": "zero"}
+GROUP_WORDS = 8  # the checksum's group (the golden default)
+
+
+def design_text(lanes, words, protection="none"):
+    text = (f'unit = "zebra.int8_engine"\nname = "zebra_int8_engine_l{lanes}_w{words}"\n\n'
             f"[params]\nlanes = {lanes}\nwords = {words}\nmult_bits = 16\n")
+    if protection != "none":
+        text += f'protection = "{protection}"\non_detect = "{ON_DETECT[protection]}"\n'
+    if protection == "checksum":
+        text += f"group_words = {GROUP_WORDS}\n"
+    return text
+
+
+def protected_weights(protection, memory, clean, image, locations):
+    """The weights the protected engine computes with after the flips at
+    `locations`: protect_and_read's image (SECDED: corrected, uncorrectable
+    as read; parity, checksum: detected words / groups zeroed)."""
+    outcome = protect_and_read(protection, image.numpy(), flip_bits(image, locations).numpy(),
+                               group_words=GROUP_WORDS)
+    read = outcome["flag_image"] if ON_DETECT[protection] == "flag" else outcome["zero_image"]
+    flat = memory.codes_from(torch.from_numpy(read))
+    return Int8Weights({n: flat[n].reshape(clean.codes[n].shape) for n in clean.codes},
+                       dict(clean.steps))
 
 
 def activation_rows(layer, q_x, lanes):
@@ -145,6 +180,8 @@ def make_parser():
     parser.add_argument("--fast-compile", action="store_true",
                         help="build the Verilator model without C++ optimization (shorter "
                              "build, slower run: for a few images)")
+    parser.add_argument("--protection", choices=PROTECTIONS, default="none",
+                        help="the engine's weight-memory protection (default %(default)s)")
     parser.add_argument("--work", default=None, help="keep the RTL runs here (default: a "
                         "temporary directory)")
     return parser
@@ -160,6 +197,8 @@ def check_arguments(args):
         return f"--rtl-images {args.rtl_images}: at most --test-subset ({args.test_subset})"
     if not 1 <= args.lanes <= 64:
         return f"--lanes {args.lanes}: the engine's word holds 1..64 weights"
+    if args.protection not in PROTECTIONS:
+        return f"--protection {args.protection}: one of {', '.join(PROTECTIONS)}"
     return None
 
 
@@ -197,16 +236,24 @@ def run(args, work):
     image = memory.image(clean.codes)
     locations = memory.locations(flips)
     config = work / "zebra_int8_engine.toml"
-    config.write_text(design_text(args.lanes, memory.words))
+    config.write_text(design_text(args.lanes, memory.words, args.protection))
     binary = blockforge_binary()
 
-    images, labels = test_x[:args.rtl_images], test_y[:args.rtl_images]
+    # The network the engine runs: the flipped one, or what the protection
+    # makes of it; the layers whose weights differ from the clean ones run
+    # through the RTL.
     attacked_layers = sorted({name for name, _, _ in flips}, key=list(net.layers).index)
-    inputs = flipped_net.layer_inputs(images, attacked_layers)
+    read_net, rtl_layers = flipped_net, attacked_layers
+    if args.protection != "none":
+        read = protected_weights(args.protection, memory, clean, image, locations)
+        read_net = net.with_weights(read)
+        rtl_layers = [n for n in net.layers if not torch.equal(read.codes[n], clean.codes[n])]
+    images, labels = test_x[:args.rtl_images], test_y[:args.rtl_images]
+    inputs = read_net.layer_inputs(images, rtl_layers)
     from_rtl, dots = {}, 0
-    for name in attacked_layers:
+    for name in rtl_layers:
         layer = net.layers[name]
-        golden_acc = flipped_net.accumulators(name, inputs[name])
+        golden_acc = read_net.accumulators(name, inputs[name])
         q_x = quantize_activations(inputs[name], net.steps[name])
         rows = activation_rows(layer, q_x, args.lanes)
         acc_rows = rtl_accumulators(binary, config, work, memory, image, locations, name, rows,
@@ -215,8 +262,11 @@ def run(args, work):
         rtl_acc = to_layer_shape(layer, acc_rows, len(images), golden_acc)
         check_same(name, rtl_acc, golden_acc)
         from_rtl[name] = rtl_acc
-    rtl_accuracy = flipped_net.accuracy(images, labels, accumulators=from_rtl)
+    rtl_accuracy = read_net.accuracy(images, labels, accumulators=from_rtl)
     return {
+        "protection": args.protection, "rtl_layers": rtl_layers,
+        "golden_protected_accuracy": read_net.accuracy(test_x, test_y),
+        "golden_protected_accuracy_rtl_images": read_net.accuracy(images, labels),
         "seed": args.seed, "flips": len(flips), "flip_list": [list(f) for f in flips],
         "memory_locations": [list(loc) for loc in locations],
         "attack_reached_target": result.reached_target,
@@ -233,8 +283,17 @@ def report(r):
              f"{100 * r['golden_clean_accuracy_rtl_images']:.2f}"],
             ["ZeBRA-flipped (golden)", f"{100 * r['golden_flipped_accuracy']:.2f}",
              f"{100 * r['golden_flipped_accuracy_rtl_images']:.2f}"],
-            ["ZeBRA-flipped, attacked layers on the RTL", "-",
-             f"{100 * r['rtl_flipped_accuracy']:.2f}"]]
+            ]
+    if r["protection"] == "none":
+        rows.append(["ZeBRA-flipped, attacked layers on the RTL", "-",
+                     f"{100 * r['rtl_flipped_accuracy']:.2f}"])
+    else:
+        p = r["protection"]
+        rows.append([f"ZeBRA-flipped, {p} (golden)",
+                     f"{100 * r['golden_protected_accuracy']:.2f}",
+                     f"{100 * r['golden_protected_accuracy_rtl_images']:.2f}"])
+        rows.append([f"ZeBRA-flipped, {p}, changed layers on the RTL", "-",
+                     f"{100 * r['rtl_flipped_accuracy']:.2f}"])
     header = ["network", "accuracy % (test subset)", f"accuracy % (first {r['rtl_images']} "
               f"test images)"]
     return tables.markdown_table(header, rows)
@@ -258,9 +317,11 @@ def main(argv=None):
     print(f"SmallResNet, seed {r['seed']}, {args.train_subset} training images, {args.epochs} "
           f"epoch(s); ZeBRA flipped {r['flips']} bits (target reached: "
           f"{r['attack_reached_target']}) in layers {', '.join(r['attacked_layers'])}; weight "
-          f"memory {r['memory_words']} words x {r['lanes']} int8; {r['rtl_dot_products']} dot "
-          f"products on the RTL, every output bit-exact with the golden model of the flipped "
-          f"memory and equal to Int8Network's accumulators; {r['seconds']:.0f} s.\n")
+          f"memory {r['memory_words']} words x {r['lanes']} int8, protection "
+          f"{r['protection']}; layers on the RTL: {', '.join(r['rtl_layers']) or 'none'}; "
+          f"{r['rtl_dot_products']} dot products on the RTL, every output bit-exact with the "
+          f"golden model of the flipped memory and equal to Int8Network's accumulators; "
+          f"{r['seconds']:.0f} s.\n")
     print(report(r))
     return 0
 

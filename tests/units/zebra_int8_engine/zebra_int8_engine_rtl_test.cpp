@@ -81,7 +81,7 @@ TEST(Int8EngineDesign, StreamModelUsesTheGoldenFunctions) {
     const auto t = zebra_int8_engine::from_ports(p, tv.inputs);
     const auto o = s->step(tv.inputs);
     if (t.addr >= 37) ++past;
-    if (t.write) {
+    if (t.write()) {
       if (t.addr < 37) mem[t.addr] = t.data;
       EXPECT_EQ(o[0].get(0, 1), 0u);
       EXPECT_EQ(o[1].get(0, 32), 0u);
@@ -118,7 +118,7 @@ TEST(Int8EngineDesign, CornerStreamsWriteEveryWordFirstAndWrapTheAccumulator) {
   const auto corners = zebra_int8_engine::corner_cases(p);
   for (uint32_t a = 0; a < 64; ++a) {
     const auto t = zebra_int8_engine::from_ports(p, corners[a].inputs);
-    EXPECT_TRUE(t.write);
+    EXPECT_TRUE(t.write());
     EXPECT_EQ(t.addr, a);
   }
   // A write immediately followed by a MAC beat on the same word, a shift of
@@ -132,9 +132,9 @@ TEST(Int8EngineDesign, CornerStreamsWriteEveryWordFirstAndWrapTheAccumulator) {
     const auto o = s->step(corners[i].inputs);
     if (i > 0) {
       const auto prev = zebra_int8_engine::from_ports(p, corners[i - 1].inputs);
-      if (prev.write && !t.write && prev.addr == t.addr) back_to_back = true;
+      if (prev.write() && !t.write() && prev.addr == t.addr) back_to_back = true;
     }
-    if (!t.write && t.last && t.shift == 31) shift31 = true;
+    if (!t.write() && t.last && t.shift == 31) shift31 = true;
     const bool long_row = corners[i].label.find("long row") != std::string::npos;
     if (long_row && corners[i].label.find("past INT32_MAX") != std::string::npos && t.last) {
       EXPECT_EQ(static_cast<int32_t>(o[1].get(0, 32)), std::numeric_limits<int32_t>::min());
@@ -176,6 +176,102 @@ TEST(Int8EngineRtl, MemoryArrayMacPrimitiveAndRequantizer) {
   EXPECT_NE(partial.find("reg [63:0] mem [0:999];"), std::string::npos);
 }
 
+std::string protected_toml(int lanes, int words, const std::string& extra) {
+  return toml(lanes, words, 16) + extra;
+}
+
+TEST(Int8EngineRtl, ProtectionModulesAndPorts) {
+  // Parity: a check-bit memory of one bit per word, the XOR inline.
+  const std::string parity = testing::code_of(protected_toml(8, 64, "protection = \"parity\"\n"));
+  EXPECT_NE(parity.find("module eng_t_cmem "), std::string::npos);
+  EXPECT_NE(parity.find("reg  mem [0:63];"), std::string::npos);
+  EXPECT_NE(parity.find("input  wire [1:0]  op_i"), std::string::npos);
+  EXPECT_NE(parity.find("output wire        det_o"), std::string::npos);
+  EXPECT_EQ(parity.find("halt_o"), std::string::npos);
+  EXPECT_EQ(parity.find("secded"), std::string::npos);
+  // SECDED (72,64): an encoder and a decoder with 7 masks, 8 check bits per
+  // word, cor_o; stop adds halt_o.
+  const std::string secded = testing::code_of(
+      protected_toml(8, 64, "protection = \"secded\"\non_detect = \"stop\"\n"));
+  EXPECT_NE(secded.find("module eng_t_secded_enc "), std::string::npos);
+  EXPECT_NE(secded.find("module eng_t_secded_dec "), std::string::npos);
+  EXPECT_NE(secded.find("reg [7:0] mem [0:63];"), std::string::npos);
+  EXPECT_NE(secded.find("localparam MASK_6 ="), std::string::npos);
+  EXPECT_EQ(secded.find("localparam MASK_7 ="), std::string::npos);
+  EXPECT_NE(secded.find("cor_o"), std::string::npos);
+  EXPECT_NE(secded.find("halt_o"), std::string::npos);
+  // Data bit 0 sits at codeword position 3, bit 63 at 71.
+  EXPECT_NE(secded.find("assign flip[0] = q & (syndrome == 7'd3);"), std::string::npos);
+  EXPECT_NE(secded.find("assign flip[63] = q & (syndrome == 7'd71);"), std::string::npos);
+  // Checksum: a 2-bit signature per group, the keyed sum, bad-group flags.
+  const std::string checksum = testing::code_of(
+      protected_toml(8, 64, "protection = \"checksum\"\ngroup_words = 8\n"));
+  EXPECT_NE(checksum.find("module eng_t_smem "), std::string::npos);
+  EXPECT_NE(checksum.find("reg [1:0] mem [0:7];"), std::string::npos);
+  EXPECT_NE(checksum.find("module eng_t_gsum "), std::string::npos);
+  EXPECT_NE(checksum.find("reg  [7:0] bad_q;"), std::string::npos);
+  EXPECT_NE(checksum.find("bad_q"), std::string::npos);
+  EXPECT_EQ(checksum.find("eng_t_cmem"), std::string::npos);
+  // The key's signs: 8 lanes repeat every 8 offsets, a 64-bit table.
+  EXPECT_NE(checksum.find("localparam NEG = 64'h9e3779b97f4a7c15;"), std::string::npos);
+  // No protection: the unprotected engine, op_i one bit.
+  const std::string none = testing::code_of(toml(8, 64, 16));
+  EXPECT_NE(none.find("input  wire        op_i"), std::string::npos);
+  EXPECT_EQ(none.find("det_o"), std::string::npos);
+}
+
+TEST(Int8EngineDesign, ProtectedPortsAndMetrics) {
+  const auto d = load_design_text(
+      protected_toml(8, 1024, "protection = \"secded\"\non_detect = \"stop\"\n"), "e.toml");
+  EXPECT_EQ(d->data_inputs()[0].width, 2);
+  const auto out = d->data_outputs();
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(out[3].name, "det_o");
+  EXPECT_EQ(out[4].name, "cor_o");
+  EXPECT_EQ(out[5].name, "halt_o");
+  const auto m = d->metrics();
+  EXPECT_EQ(m["check_memory_bits"], 8192);
+  EXPECT_DOUBLE_EQ(m["check_overhead"].get<double>(), 0.125);
+  EXPECT_EQ(load_design_text("unit = \"zebra.int8_engine\"\n[params]\nprotection = \"checksum\"\n",
+                             "x.toml")
+                ->top_name(),
+            "zebra_int8_engine_l8_w1024_m16_checksum_flag_g8");
+}
+
+// The corner streams of a protected engine fire every status: a parity or
+// SECDED stream detects, corrects (SECDED) and ends running; a checksum
+// stream detects through its sweeps and marks groups bad; a stop stream
+// halts and resumes.
+TEST(Int8EngineDesign, ProtectedCornerStreamsFireEveryStatus) {
+  struct Case {
+    std::string extra;
+    bool cor, halt;
+  };
+  for (const Case& c : {Case{"protection = \"parity\"\non_detect = \"zero\"\n", false, false},
+                        Case{"protection = \"secded\"\non_detect = \"stop\"\n", true, true},
+                        Case{"protection = \"checksum\"\ngroup_words = 4\n", false, false},
+                        Case{"protection = \"checksum\"\non_detect = \"stop\"\n", false, true}}) {
+    const auto d = load_design_text(toml(5, 37, 8) + c.extra, "e.toml");
+    auto s = d->stream_model();
+    int det = 0, cor = 0, halt = 0, done = 0;
+    PortValues last;
+    for (const auto& v : d->corner_cases()) {
+      last = s->step(v.inputs);
+      det += last[3].get(0, 1) != 0;
+      if (c.cor) cor += last[4].get(0, 1) != 0;
+      if (c.halt) halt += last.back().get(0, 1) != 0;
+      done += last[0].get(0, 1) != 0;
+    }
+    EXPECT_GE(det, 10) << c.extra;
+    EXPECT_GT(done, 100) << c.extra;
+    if (c.cor) EXPECT_GT(cor, 40) << c.extra;
+    if (c.halt) {
+      EXPECT_GT(halt, 20) << c.extra;
+      EXPECT_EQ(last.back().get(0, 1), 0u) << "the stream ends running";
+    }
+  }
+}
+
 std::string error_of(const std::string& text) {
   try {
     load_design_text(text, "eng_t.toml");
@@ -193,6 +289,16 @@ TEST(Int8EngineParams, OutOfRangeValuesNameTheKey) {
   EXPECT_NE(error_of(toml(8, 1024, 32)).find("'mult_bits'"), std::string::npos);
   EXPECT_NE(error_of(toml(8, 1024, 1)).find("'mult_bits'"), std::string::npos);
   EXPECT_NE(error_of(toml(8, 1024, 16) + "word = 3\n").find("did you mean 'words'"),
+            std::string::npos);
+  EXPECT_NE(error_of(toml(8, 1024, 16) + "protection = \"ecc\"\n").find("'protection'"),
+            std::string::npos);
+  EXPECT_NE(error_of(toml(8, 1024, 16) + "on_detect = \"stop\"\n").find("'on_detect'"),
+            std::string::npos);
+  EXPECT_NE(error_of(toml(8, 1024, 16) + "protection = \"checksum\"\ngroup_words = 6\n")
+                .find("'group_words'"),
+            std::string::npos);
+  EXPECT_NE(error_of(toml(8, 1024, 16) + "protection = \"checksum\"\nchecksum_key = \"12\"\n")
+                .find("'checksum_key'"),
             std::string::npos);
 }
 
