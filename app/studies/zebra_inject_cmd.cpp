@@ -195,11 +195,10 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
       }
       // A checksum group is checked whole: the load fills the last group
       // (zeros past the image), so that no check reads an unwritten word.
-      const int64_t loaded =
-          protection == "checksum"
-              ? std::min<int64_t>(words, (used + prot.group_words - 1) / prot.group_words *
-                                             prot.group_words)
-              : used;
+      const int64_t loaded = protection == "checksum"
+                                 ? std::min<int64_t>(words, (used + prot.group_words - 1) /
+                                                                prot.group_words * prot.group_words)
+                                 : used;
       image.resize(static_cast<std::size_t>(loaded * lanes), 0);
       const std::vector<int8_t> clean = image;
 
@@ -224,8 +223,7 @@ void add_zebra_inject_command(CLI::App& app, int& exit_code) {
         set_lanes(pre.back().inputs[wdata], clean.data() + a * lanes, lanes);
       }
       if (protection == "checksum") {
-        const auto sigs =
-            golden::group_signatures(clean, lanes, prot.group_words, prot.key());
+        const auto sigs = golden::group_signatures(clean, lanes, prot.group_words, prot.key());
         for (std::size_t g = 0; g < sigs.size(); ++g) {
           pre.push_back(txn(2, static_cast<int64_t>(g) * prot.group_words,
                             fmt::format("signature of group {}", g)));

@@ -2,11 +2,15 @@
 // unit:   zebra.int8_engine
 // top:    zebra_int8_engine
 // module: zebra_int8_engine
-// config hash: a986bc327fb50564
+// config hash: 77a4a523acc40e0d
 // parameters:
 //   lanes = 8
 //   words = 1024
 //   mult_bits = 16
+//   protection = "none"
+//   on_detect = "flag"
+//   group_words = 8
+//   checksum_key = "0x9e3779b97f4a7c15"
 //
 // ZeBRA int8 inference engine: 8 int8 x int8 MACs per cycle on one word of an on-chip weight memory of 1024 x 64 bits.
 // Bit-exact with golden::Int8EngineModel (golden/units/zebra_int8_engine/zebra_int8_engine.hpp):

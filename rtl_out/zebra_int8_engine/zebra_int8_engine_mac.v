@@ -2,11 +2,15 @@
 // unit:   zebra.int8_engine
 // top:    zebra_int8_engine
 // module: zebra_int8_engine_mac
-// config hash: a986bc327fb50564
+// config hash: 77a4a523acc40e0d
 // parameters:
 //   lanes = 8
 //   words = 1024
 //   mult_bits = 16
+//   protection = "none"
+//   on_detect = "flag"
+//   group_words = 8
+//   checksum_key = "0x9e3779b97f4a7c15"
 //
 // MAC primitive: dot_o = sum of 8 int8 x int8 products w[i] * x[i] (golden: int8_engine_dot on one word),
 // exact: each product is 16 bits (-128 * -128 = 2^14 included), the balanced signed adder tree adds one bit per level (3 level(s)) -> 19 bits.

@@ -2,11 +2,15 @@
 // unit:   zebra.int8_engine
 // top:    zebra_int8_engine
 // module: zebra_int8_engine_requant
-// config hash: a986bc327fb50564
+// config hash: 77a4a523acc40e0d
 // parameters:
 //   lanes = 8
 //   words = 1024
 //   mult_bits = 16
+//   protection = "none"
+//   on_detect = "flag"
+//   group_words = 8
+//   checksum_key = "0x9e3779b97f4a7c15"
 //
 // Requantizer (golden: int8_engine_requantize): p = t * mult (signed x unsigned, exact in 32 + mult_bits bits),
 // r = (p + (shift > 0 ? 2^(shift - 1) : 0)) >>> shift (round half up), y = clamp(r, relu ? 0 : -128, 127). Combinational.

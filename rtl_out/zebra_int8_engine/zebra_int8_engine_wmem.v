@@ -2,11 +2,15 @@
 // unit:   zebra.int8_engine
 // top:    zebra_int8_engine
 // module: zebra_int8_engine_wmem
-// config hash: a986bc327fb50564
+// config hash: 77a4a523acc40e0d
 // parameters:
 //   lanes = 8
 //   words = 1024
 //   mult_bits = 16
+//   protection = "none"
+//   on_detect = "flag"
+//   group_words = 8
+//   checksum_key = "0x9e3779b97f4a7c15"
 //
 // Weight memory: 1024 words x 64 bits (8 int8 weights per word, lane i at bits [8i, 8i + 8)),
 // 1 write port, 1 synchronous read port (registered, like an SRAM). No per-entry reset.

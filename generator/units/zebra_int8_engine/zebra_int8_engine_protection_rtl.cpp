@@ -95,12 +95,14 @@ vlog::Module secded_decoder(const golden::Int8EngineParams& p, const std::string
   m.wire("q", 1, "parity of all read bits: 1 after an odd number of flips");
   m.assign("q", "^{data_i, check_i}");
   m.wire("flip", k, "the data bit the syndrome names, when q");
-  m.comment(fmt::format("Data bit i is at codeword position p(i); flip it when q and syndrome = "
-                        "p(i) ({} bits).",
-                        r));
+  m.comment(
+      fmt::format("Data bit i is at codeword position p(i); flip it when q and syndrome = "
+                  "p(i) ({} bits).",
+                  r));
   for (int i = 0; i < k; ++i)
-    m.assign(vlog::bit("flip", i),
-             fmt::format("q & (syndrome == {})", lit(r, static_cast<uint64_t>(code.data_position(i)))));
+    m.assign(
+        vlog::bit("flip", i),
+        fmt::format("q & (syndrome == {})", lit(r, static_cast<uint64_t>(code.data_position(i)))));
   m.assign("data_o", "data_i ^ flip");
   m.wire("in_code", 1, fmt::format("syndrome names a position of the codeword (0..{})", n));
   m.assign("in_code", fmt::format("syndrome <= {}", lit(r, static_cast<uint64_t>(n))));

@@ -161,8 +161,8 @@ std::vector<std::string> top_header(const golden::Int8EngineParams& p,
           "group's last word the signature is compared and the group marked bad or good.",
           p.group_words));
     header.push_back(
-        "det_o: the read found an error it did not correct"
-        + std::string(p.on_detect == "zero" ? "; such a word (or bad group) reads as zeros." : "."));
+        "det_o: the read found an error it did not correct" +
+        std::string(p.on_detect == "zero" ? "; such a word (or bad group) reads as zeros." : "."));
     if (p.on_detect == "stop")
       header.push_back(
           "halt_o: a detection halts the unit; every transaction is dropped until a check write "
@@ -214,7 +214,8 @@ std::vector<vlog::Module> build_rtl(
   m.output("y_o", 8, "int8 requantized t when done_o, else 0");
   if (prot) m.output("det_o", 1, "the transaction's read found an error it did not correct");
   if (p.is_secded()) m.output("cor_o", 1, "SECDED corrected a single flip in the word read");
-  if (stop) m.output("halt_o", 1, "the unit has halted on a detection (until a check write or reset)");
+  if (stop)
+    m.output("halt_o", 1, "the unit has halted on a detection (until a check write or reset)");
 
   using Reg = blocks::StreamShell::Reg;
   blocks::StreamShell::Options so;
@@ -281,9 +282,9 @@ std::vector<vlog::Module> build_rtl(
         "Check-bit memory: {} words x {} bits ({}), beside the weight memory: same address, "
         "written by writes (encoded) and check writes.",
         p.words, C, p.is_parity() ? "even parity" : "SECDED check bits"));
-    const vlog::Module cmem = blocks::memory_1w1r(
-        {cm_name, std::move(h), C, p.words, false, "the check bits of the last word read",
-         "no reset, like the weight memory"});
+    const vlog::Module cmem = blocks::memory_1w1r({cm_name, std::move(h), C, p.words, false,
+                                                   "the check bits of the last word read",
+                                                   "no reset, like the weight memory"});
     std::string encoded = "^wdata_i";
     if (p.is_secded()) {
       const std::string enc_name = top + "_secded_enc";
@@ -300,9 +301,9 @@ std::vector<vlog::Module> build_rtl(
     m.assign("cmem_we",
              fmt::format("({} & {}) | ({} & is_cwrite)", write_guard, is_write, cwrite_guard));
     m.wire("cmem_wdata", C);
-    m.assign("cmem_wdata", fmt::format("is_cwrite ? {} : {}",
-                                       C == 1 ? vlog::bit("wdata_i", 0) : bits("wdata_i", C - 1, 0),
-                                       encoded));
+    m.assign("cmem_wdata",
+             fmt::format("is_cwrite ? {} : {}",
+                         C == 1 ? vlog::bit("wdata_i", 0) : bits("wdata_i", C - 1, 0), encoded));
     m.wire("cmem_rdata", C, "the check bits of the word in q1");
     m.add(vlog::instance_of(cmem, "u_cmem",
                             {{"clk_i", "clk_i"},
@@ -414,28 +415,32 @@ std::vector<vlog::Module> build_rtl(
     m.wire("group_bad", 1, "a MAC beat's word is in a group marked bad: Detected");
     m.assign("group_bad", ok + "bad_q[group_q1]");
     m.wire("contrib", 9, "the word's keyed sum");
-    std::vector<std::pair<std::string, std::string>> conn = {{"w_i", word}, {"sum_o", "contrib"}};
+    m.wire("w_checked", W,
+           "the word on a check beat, else zeros: the keyed sum does not toggle on MAC beats");
+    m.assign("w_checked", fmt::format("chk_q1 ? {} : {}", word, lit(W, 0)));
+    std::vector<std::pair<std::string, std::string>> conn = {{"w_i", "w_checked"},
+                                                             {"sum_o", "contrib"}};
     const int pat = gsum_patterns(p);
     if (pat > 1) conn.insert(conn.begin() + 1, {"off_i", bits("addr_q1", vlog::clog2(pat) - 1, 0)});
     m.add(vlog::instance_of(gs, "u_gsum", conn));
     modules.push_back(gs);
     m.reg("cs_q", 9, "the running keyed sum of the group being checked; 0 after reset");
     m.wire("cs_d", 9, "restarts at a group's first word");
-    m.assign("cs_d", gb == 0 ? "contrib"
-                             : fmt::format("({} == {} ? {} : cs_q) + contrib",
-                                           bits("addr_q1", gb - 1, 0), lit(gb, 0), lit(9, 0),
-                                           "cs_q"));
+    m.assign("cs_d", gb == 0
+                         ? "contrib"
+                         : fmt::format("({} == {} ? {} : cs_q) + contrib",
+                                       bits("addr_q1", gb - 1, 0), lit(gb, 0), lit(9, 0), "cs_q"));
     std::string end = gb == 0 ? "1'b1"
                               : fmt::format("{} == {}", bits("addr_q1", gb - 1, 0),
                                             lit(gb, static_cast<uint64_t>(p.group_words - 1)));
     if (p.words % p.group_words != 0)
-      end = fmt::format("({}) | (addr_q1 == {})", end,
-                        lit(A, static_cast<uint64_t>(p.words - 1)));
+      end = fmt::format("({}) | (addr_q1 == {})", end, lit(A, static_cast<uint64_t>(p.words - 1)));
     m.wire("group_end", 1, "the beat reads its group's last word");
     m.assign("group_end", end);
     m.wire("verify", 1, "a check beat ends its group: compare the signature");
     m.assign("verify", "chk_q1 & " + ok + "group_end");
-    m.wire("sig_err", 1, "the group's signature (bits [8:7] of the sum) differs from the stored one");
+    m.wire("sig_err", 1,
+           "the group's signature (bits [8:7] of the sum) differs from the stored one");
     m.assign("sig_err", fmt::format("{} != smem_rdata", bits("cs_d", 8, 7)));
     verify = "verify";
   }
@@ -496,20 +501,20 @@ std::vector<vlog::Module> build_rtl(
     m.assign("bad_sel", fmt::format("{} << group_q1", lit(p.groups(), 1)));
     m.wire("bad_en", 1, "a verifying check beat records its group's result");
     m.assign("bad_en", blocks::StreamShell::advance() + " & " + verify + live);
-    auto b = vlog::register_bank("bad_en", "Bad-group flags: set on a failed check, cleared on a passed one.");
-    b.regs.push_back({"bad_q", "sig_err ? (bad_q | bad_sel) : (bad_q & ~bad_sel)",
-                      lit(p.groups(), 0)});
+    auto b = vlog::register_bank(
+        "bad_en", "Bad-group flags: set on a failed check, cleared on a passed one.");
+    b.regs.push_back(
+        {"bad_q", "sig_err ? (bad_q | bad_sel) : (bad_q & ~bad_sel)", lit(p.groups(), 0)});
     m.add(b);
   }
   if (stop) {
-    auto r = vlog::register_bank(blocks::StreamShell::advance(), "Halt: set by a detection, cleared by a check write (or reset).");
+    auto r = vlog::register_bank(blocks::StreamShell::advance(),
+                                 "Halt: set by a detection, cleared by a check write (or reset).");
     r.regs.push_back({"halted_q", "halt_after", "1'b0"});
     m.add(r);
   }
-  std::vector<Reg> q2 = {Reg("done_q2", "mac_q1 & last_q1" + live, 1, "1'b0"),
-                         Reg("t_q2", "t", 32),
-                         Reg("mult_q2", "mult_q1", M),
-                         Reg("shift_q2", "shift_q1", 5),
+  std::vector<Reg> q2 = {Reg("done_q2", "mac_q1 & last_q1" + live, 1, "1'b0"), Reg("t_q2", "t", 32),
+                         Reg("mult_q2", "mult_q1", M), Reg("shift_q2", "shift_q1", 5),
                          Reg("relu_q2", "relu_q1", 1)};
   if (prot) q2.push_back(Reg("det_q2", stop ? "det_s2 & ~halted_q" : "det_s2", 1, "1'b0"));
   if (!cor.empty()) q2.push_back(Reg("cor_q2", "(mac_q1 | chk_q1) & " + cor + live, 1, "1'b0"));

@@ -43,7 +43,8 @@ class Int8EngineDesign : public Design {
 
   std::vector<PortSpec> data_inputs() const override {
     const int L = p_.lanes;
-    return {PortSpec{"op_i", p_.op_bits(),
+    return {PortSpec{"op_i",
+                     p_.op_bits(),
                      p_.is_protected() ? "0 write, 1 MAC beat, 2 check write, 3 check beat"
                                        : "0 write, 1 MAC beat",
                      {}},
@@ -65,15 +66,15 @@ class Int8EngineDesign : public Design {
   }
   std::vector<PortSpec> data_outputs() const override {
     std::vector<PortSpec> out = {
-            PortSpec{"done_o", 1, "the beat was a MAC beat with last_i", {}},
-            PortSpec{"acc_o",
-                     32,
-                     "t = acc + bias when done_o, else 0",
-                     {{"acc", 0, 32,
-                       [](uint64_t v) {
-                         return fmt::format("{}", static_cast<int32_t>(static_cast<uint32_t>(v)));
-                       }}}},
-            PortSpec{"y_o", 8, "int8 requantized t when done_o, else 0", {{"y", 0, 8, int8_text}}}};
+        PortSpec{"done_o", 1, "the beat was a MAC beat with last_i", {}},
+        PortSpec{"acc_o",
+                 32,
+                 "t = acc + bias when done_o, else 0",
+                 {{"acc", 0, 32,
+                   [](uint64_t v) {
+                     return fmt::format("{}", static_cast<int32_t>(static_cast<uint32_t>(v)));
+                   }}}},
+        PortSpec{"y_o", 8, "int8 requantized t when done_o, else 0", {{"y", 0, 8, int8_text}}}};
     if (p_.is_protected())
       out.push_back({"det_o", 1, "the read found an error it did not correct", {}});
     if (p_.is_secded()) out.push_back({"cor_o", 1, "SECDED corrected a single flip", {}});

@@ -140,11 +140,11 @@ class Stream {
     const uint64_t old_check = model_.memory().check_bits(addr);
     std::vector<int8_t> w = model_.word(addr);
     for (const int b : data_bits)
-      w[static_cast<std::size_t>(b / 8)] =
-          static_cast<int8_t>(static_cast<uint8_t>(w[static_cast<std::size_t>(b / 8)]) ^
-                              (1u << (b % 8)));
+      w[static_cast<std::size_t>(b / 8)] = static_cast<int8_t>(
+          static_cast<uint8_t>(w[static_cast<std::size_t>(b / 8)]) ^ (1u << (b % 8)));
     write(addr, w, label + ": the flipped word");
-    if (!p_.is_checksum()) write_check(addr, old_check ^ check_flips, label + ": the old check bits");
+    if (!p_.is_checksum())
+      write_check(addr, old_check ^ check_flips, label + ": the old check bits");
   }
   const golden::Int8EngineModel& model() const { return model_; }
 
@@ -197,7 +197,8 @@ void write_signatures(const golden::Int8EngineParams& p, Stream& s, const std::s
     const std::vector<int8_t> w = s.model().word(a);
     image.insert(image.end(), w.begin(), w.end());
   }
-  const std::vector<uint8_t> sigs = golden::group_signatures(image, p.lanes, p.group_words, p.key());
+  const std::vector<uint8_t> sigs =
+      golden::group_signatures(image, p.lanes, p.group_words, p.key());
   for (std::size_t g = 0; g < sigs.size(); ++g)
     s.write_check(static_cast<uint32_t>(g) * static_cast<uint32_t>(p.group_words), sigs[g], label);
 }
@@ -212,7 +213,8 @@ void probe(const golden::Int8EngineParams& p, Stream& s, uint32_t addr, const st
 
 // Undoes a fault: a check write first (it resumes an engine that stopped),
 // then the original word, which re-encodes its check bits.
-void repair(Stream& s, uint32_t addr, const std::vector<int8_t>& original, const std::string& label) {
+void repair(Stream& s, uint32_t addr, const std::vector<int8_t>& original,
+            const std::string& label) {
   s.write_check(addr, s.model().memory().check_bits(addr), label + ": repair, check write");
   s.write(addr, original, label + ": repair, the original word");
 }
@@ -235,11 +237,13 @@ void word_code_faults(const golden::Int8EngineParams& p, Stream& s, std::mt19937
     if (W <= 64 || b % 5 == 0 || b == W - 1) fault({b}, 0, "single data-bit flip");
   for (int j = 0; j < C; ++j) fault({}, uint64_t{1} << j, "single check-bit flip");
   for (int k = 0; k < 24; ++k) {
-    const int b1 = static_cast<int>(rng() % W), b2 = (b1 + 1 + static_cast<int>(rng() % (W - 1))) % W;
+    const int b1 = static_cast<int>(rng() % W),
+              b2 = (b1 + 1 + static_cast<int>(rng() % (W - 1))) % W;
     fault({b1, b2}, 0, "two data-bit flips");
     fault({b1}, uint64_t{1} << (rng() % C), "a data-bit and a check-bit flip");
     if (C > 1) {
-      const int j = static_cast<int>(rng() % C), j2 = (j + 1 + static_cast<int>(rng() % (C - 1))) % C;
+      const int j = static_cast<int>(rng() % C),
+                j2 = (j + 1 + static_cast<int>(rng() % (C - 1))) % C;
       fault({}, (uint64_t{1} << j) | (uint64_t{1} << j2), "two check-bit flips");
     }
     if (W >= 3) {
@@ -284,10 +288,18 @@ void checksum_faults(const golden::Int8EngineParams& p, Stream& s, std::mt19937_
     std::vector<int> bits;
     const int lane = static_cast<int>(rng() % p.lanes);
     switch (k % 4) {
-      case 0: bits = {8 * lane + 7}; break;
-      case 1: bits = {8 * lane + static_cast<int>(rng() % 7)}; break;
-      case 2: bits = {8 * lane + 7, 8 * ((lane + 1) % p.lanes) + 7}; break;
-      default: bits = {static_cast<int>(rng() % W), static_cast<int>(rng() % W)}; break;
+      case 0:
+        bits = {8 * lane + 7};
+        break;
+      case 1:
+        bits = {8 * lane + static_cast<int>(rng() % 7)};
+        break;
+      case 2:
+        bits = {8 * lane + 7, 8 * ((lane + 1) % p.lanes) + 7};
+        break;
+      default:
+        bits = {static_cast<int>(rng() % W), static_cast<int>(rng() % W)};
+        break;
     }
     if (bits.size() == 2 && bits[0] == bits[1]) bits.pop_back();
     const std::string label = k % 4 == 0   ? "sign-bit flip"

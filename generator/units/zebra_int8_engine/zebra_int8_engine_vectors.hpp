@@ -3,8 +3,8 @@
 // hand-picked corner streams and biased random transactions.
 
 #include <cstdint>
-#include <string>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "generator/design/design.hpp"

@@ -44,8 +44,7 @@ void ProtectedWeightMemory::write(uint32_t addr, const int8_t* weights) {
 void ProtectedWeightMemory::write_check(uint32_t addr, uint64_t bits) {
   if (!in_range(addr)) return;
   if (kind_ == Kind::Parity) check_[addr] = bits & 1;
-  if (kind_ == Kind::Secded)
-    check_[addr] = bits & ((uint64_t{1} << secded_.check_bits()) - 1);
+  if (kind_ == Kind::Secded) check_[addr] = bits & ((uint64_t{1} << secded_.check_bits()) - 1);
   if (kind_ == Kind::Checksum) sig_[static_cast<std::size_t>(group_of(addr))] = bits & 3;
 }
 
@@ -71,8 +70,7 @@ ProtectedWeightMemory::Read ProtectedWeightMemory::read(uint32_t addr) const {
       if (bad_[static_cast<std::size_t>(group_of(addr))]) r.status = CheckStatus::Detected;
       break;
   }
-  const bool detected =
-      r.status == CheckStatus::Detected || r.status == CheckStatus::Uncorrectable;
+  const bool detected = r.status == CheckStatus::Detected || r.status == CheckStatus::Uncorrectable;
   if (detected && zero_on_detect_) std::fill(r.data.begin(), r.data.end(), int8_t{0});
   return r;
 }

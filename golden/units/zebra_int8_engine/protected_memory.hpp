@@ -96,11 +96,11 @@ class ProtectedWeightMemory {
   int group_words_;
   uint64_t key_;
   Secded secded_;
-  std::vector<int8_t> data_;      // words * lanes, word-major
-  std::vector<uint64_t> check_;   // per word (parity, secded)
-  std::vector<uint8_t> sig_;      // per group (checksum)
-  std::vector<uint8_t> bad_;      // per group (checksum)
-  int cs_ = 0;                    // 0..511
+  std::vector<int8_t> data_;     // words * lanes, word-major
+  std::vector<uint64_t> check_;  // per word (parity, secded)
+  std::vector<uint8_t> sig_;     // per group (checksum)
+  std::vector<uint8_t> bad_;     // per group (checksum)
+  int cs_ = 0;                   // 0..511
 };
 
 }  // namespace bf::golden

@@ -162,8 +162,8 @@ class Int8EngineModel {
 
   struct Output {
     bool done = false;
-    int32_t acc = 0;  // t = acc + bias when done, else 0
-    int8_t y = 0;     // requantized t when done, else 0
+    int32_t acc = 0;    // t = acc + bias when done, else 0
+    int8_t y = 0;       // requantized t when done, else 0
     bool det = false;   // an error detected and not corrected
     bool cor = false;   // secded: a single flip corrected
     bool halt = false;  // on_detect = stop: the unit has halted

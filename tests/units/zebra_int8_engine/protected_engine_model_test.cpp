@@ -8,9 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "golden/units/zebra_int8_engine/zebra_int8_engine.hpp"
@@ -22,8 +22,8 @@ using golden::CheckStatus;
 using golden::Int8EngineModel;
 using golden::Int8EngineParams;
 
-Int8EngineParams params(const std::string& protection, const std::string& on_detect,
-                        int lanes = 8, int words = 16, int group_words = 4) {
+Int8EngineParams params(const std::string& protection, const std::string& on_detect, int lanes = 8,
+                        int words = 16, int group_words = 4) {
   Int8EngineParams p;
   p.lanes = lanes;
   p.words = words;
@@ -35,7 +35,8 @@ Int8EngineParams params(const std::string& protection, const std::string& on_det
 
 std::vector<int8_t> ramp(int lanes, int start) {
   std::vector<int8_t> w(static_cast<std::size_t>(lanes));
-  for (int i = 0; i < lanes; ++i) w[static_cast<std::size_t>(i)] = static_cast<int8_t>(start + 3 * i);
+  for (int i = 0; i < lanes; ++i)
+    w[static_cast<std::size_t>(i)] = static_cast<int8_t>(start + 3 * i);
   return w;
 }
 
@@ -190,7 +191,8 @@ TEST(ProtectedEngine, ChecksumSweepEqualsGroupSignature) {
         for (int k = 0; k < p.groups(); ++k) {
           // A wrong signature is detected by the sweep, the right one is not.
           for (const int wrong : {0, 1}) {
-            m.write_check(static_cast<uint32_t>(k * g), (sigs[static_cast<std::size_t>(k)] + wrong) & 3);
+            m.write_check(static_cast<uint32_t>(k * g),
+                          (sigs[static_cast<std::size_t>(k)] + wrong) & 3);
             bool det = false;
             for (int a = k * g; a < std::min(words, (k + 1) * g); ++a)
               det = m.check(static_cast<uint32_t>(a)).det;
@@ -207,7 +209,8 @@ TEST(ProtectedEngine, ChecksumMarksTheGroupBadUntilARecheckPasses) {
     Int8EngineModel m(p);
     const auto image = load(m, p);
     const auto sigs = golden::group_signatures(image, 8, 4, p.key());
-    for (int k = 0; k < 4; ++k) m.write_check(static_cast<uint32_t>(4 * k), sigs[static_cast<std::size_t>(k)]);
+    for (int k = 0; k < 4; ++k)
+      m.write_check(static_cast<uint32_t>(4 * k), sigs[static_cast<std::size_t>(k)]);
     const std::vector<int8_t> w5 = m.word(5);
     m.flip_bit(5, 7);  // a sign bit: always changes the signature
     EXPECT_FALSE(sum_of(m, 5, 8).det) << "not checked yet: computes with the flipped word";
@@ -226,7 +229,7 @@ TEST(ProtectedEngine, ChecksumMarksTheGroupBadUntilARecheckPasses) {
     EXPECT_TRUE(o.det);
     EXPECT_EQ(o.acc, mode == "zero" ? 0 : sum(m.word(6)));
     EXPECT_FALSE(sum_of(m, 9, 8).det);  // another group
-    m.write(5, w5.data());  // the repair, then a passing re-check
+    m.write(5, w5.data());              // the repair, then a passing re-check
     for (uint32_t a = 4; a < 8; ++a) EXPECT_FALSE(m.check(a).det);
     EXPECT_FALSE(m.memory().group_bad(1));
     EXPECT_FALSE(sum_of(m, 6, 8).det);
@@ -260,7 +263,8 @@ TEST(ProtectedEngine, ReadsEqualProtectAndReadAfterAnAttack) {
   for (const auto& [name, prot] : kinds)
     for (const std::string mode : {"flag", "zero"})
       for (int trial = 0; trial < 20; ++trial) {
-        const int lanes = 1 + static_cast<int>(rng() % 16), words = 8 + static_cast<int>(rng() % 60);
+        const int lanes = 1 + static_cast<int>(rng() % 16),
+                  words = 8 + static_cast<int>(rng() % 60);
         const auto p = params(name, mode, lanes, words, 4);
         Int8EngineModel m(p);
         std::vector<int8_t> clean(static_cast<std::size_t>(lanes * words));
@@ -269,7 +273,8 @@ TEST(ProtectedEngine, ReadsEqualProtectAndReadAfterAnAttack) {
           m.write(static_cast<uint32_t>(a), clean.data() + static_cast<std::ptrdiff_t>(a) * lanes);
         if (name == "checksum") {
           const auto sigs = golden::group_signatures(clean, lanes, 4, p.key());
-          for (int g = 0; g < p.groups(); ++g) m.write_check(static_cast<uint32_t>(4 * g), sigs[static_cast<std::size_t>(g)]);
+          for (int g = 0; g < p.groups(); ++g)
+            m.write_check(static_cast<uint32_t>(4 * g), sigs[static_cast<std::size_t>(g)]);
         }
         std::vector<int8_t> flipped = clean;
         const int flips = 1 + static_cast<int>(rng() % 12);
@@ -282,10 +287,12 @@ TEST(ProtectedEngine, ReadsEqualProtectAndReadAfterAnAttack) {
         if (name == "checksum")
           for (int a = 0; a < words; ++a) m.check(static_cast<uint32_t>(a));
         const auto want = golden::protect_and_read(prot, clean, flipped, lanes, 4, p.key());
-        const auto& image = want.image(mode == "zero" ? golden::OnDetect::Zero : golden::OnDetect::Flag);
+        const auto& image =
+            want.image(mode == "zero" ? golden::OnDetect::Zero : golden::OnDetect::Flag);
         for (int a = 0; a < words; ++a) {
           const auto r = m.memory().read(static_cast<uint32_t>(a));
-          const std::vector<int8_t> expect(image.begin() + a * lanes, image.begin() + (a + 1) * lanes);
+          const std::vector<int8_t> expect(image.begin() + a * lanes,
+                                           image.begin() + (a + 1) * lanes);
           ASSERT_EQ(r.data, expect) << name << " " << mode << " word " << a;
           const int unit = name == "checksum" ? a / 4 : a;
           ASSERT_EQ(r.status, want.status[static_cast<std::size_t>(unit)]) << name << " word " << a;

@@ -37,7 +37,8 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-tb::VerifyResult run(const Design& d, const std::vector<std::string>& files, const std::string& dir) {
+tb::VerifyResult run(const Design& d, const std::vector<std::string>& files,
+                     const std::string& dir) {
   tb::VerifyOptions o;
   o.work_dir = dir;
   o.simulator = tb::VerifyOptions::Simulator::Icarus;
@@ -52,10 +53,11 @@ class ProtectionMutation : public ::testing::TestWithParam<Mutation> {};
 
 TEST_P(ProtectionMutation, CleanPassesMutantFails) {
   const Mutation& m = GetParam();
-  const auto d = load_design_text(
-      "unit = \"zebra.int8_engine\"\nname = \"mut_" + m.name + "\"\n[params]\nlanes = 3\nwords = 19\n"
-      "mult_bits = 8\n" + m.params,
-      "mut.toml");
+  const auto d = load_design_text("unit = \"zebra.int8_engine\"\nname = \"mut_" + m.name +
+                                      "\"\n[params]\nlanes = 3\nwords = 19\n"
+                                      "mult_bits = 8\n" +
+                                      m.params,
+                                  "mut.toml");
   const fs::path dir = fs::temp_directory_path() / ("bf_protection_mutation_" + m.name);
   fs::remove_all(dir);
   const auto rtl = write_rtl(*d, (dir / "rtl").string());
@@ -82,14 +84,13 @@ TEST_P(ProtectionMutation, CleanPassesMutantFails) {
 
 INSTANTIATE_TEST_SUITE_P(
     ZebraInt8Engine, ProtectionMutation,
-    ::testing::Values(
-        Mutation{"secded", "protection = \"secded\"\n", "_secded_dec.v",
-                 "assign flip[0] = q & (syndrome == 5'd3);",
-                 "assign flip[0] = q & (syndrome == 5'd5);"},
-        Mutation{"checksum", "protection = \"checksum\"\ngroup_words = 4\n", ".v",
-                 "cs_d[8:7] != smem_rdata", "cs_d[7:6] != smem_rdata"},
-        Mutation{"parity", "protection = \"parity\"\non_detect = \"zero\"\n", ".v",
-                 "wire [23:0] w_used = parity_err ?", "wire [23:0] w_used = 1'b0 ?"}),
+    ::testing::Values(Mutation{"secded", "protection = \"secded\"\n", "_secded_dec.v",
+                               "assign flip[0] = q & (syndrome == 5'd3);",
+                               "assign flip[0] = q & (syndrome == 5'd5);"},
+                      Mutation{"checksum", "protection = \"checksum\"\ngroup_words = 4\n", ".v",
+                               "cs_d[8:7] != smem_rdata", "cs_d[7:6] != smem_rdata"},
+                      Mutation{"parity", "protection = \"parity\"\non_detect = \"zero\"\n", ".v",
+                               "wire [23:0] w_used = parity_err ?", "wire [23:0] w_used = 1'b0 ?"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -191,8 +191,8 @@ TEST(Int8EngineRtl, ProtectionModulesAndPorts) {
   EXPECT_EQ(parity.find("secded"), std::string::npos);
   // SECDED (72,64): an encoder and a decoder with 7 masks, 8 check bits per
   // word, cor_o; stop adds halt_o.
-  const std::string secded = testing::code_of(
-      protected_toml(8, 64, "protection = \"secded\"\non_detect = \"stop\"\n"));
+  const std::string secded =
+      testing::code_of(protected_toml(8, 64, "protection = \"secded\"\non_detect = \"stop\"\n"));
   EXPECT_NE(secded.find("module eng_t_secded_enc "), std::string::npos);
   EXPECT_NE(secded.find("module eng_t_secded_dec "), std::string::npos);
   EXPECT_NE(secded.find("reg [7:0] mem [0:63];"), std::string::npos);
@@ -204,8 +204,8 @@ TEST(Int8EngineRtl, ProtectionModulesAndPorts) {
   EXPECT_NE(secded.find("assign flip[0] = q & (syndrome == 7'd3);"), std::string::npos);
   EXPECT_NE(secded.find("assign flip[63] = q & (syndrome == 7'd71);"), std::string::npos);
   // Checksum: a 2-bit signature per group, the keyed sum, bad-group flags.
-  const std::string checksum = testing::code_of(
-      protected_toml(8, 64, "protection = \"checksum\"\ngroup_words = 8\n"));
+  const std::string checksum =
+      testing::code_of(protected_toml(8, 64, "protection = \"checksum\"\ngroup_words = 8\n"));
   EXPECT_NE(checksum.find("module eng_t_smem "), std::string::npos);
   EXPECT_NE(checksum.find("reg [1:0] mem [0:7];"), std::string::npos);
   EXPECT_NE(checksum.find("module eng_t_gsum "), std::string::npos);
@@ -264,7 +264,9 @@ TEST(Int8EngineDesign, ProtectedCornerStreamsFireEveryStatus) {
     }
     EXPECT_GE(det, 10) << c.extra;
     EXPECT_GT(done, 100) << c.extra;
-    if (c.cor) EXPECT_GT(cor, 40) << c.extra;
+    if (c.cor) {
+      EXPECT_GT(cor, 40) << c.extra;
+    }
     if (c.halt) {
       EXPECT_GT(halt, 20) << c.extra;
       EXPECT_EQ(last.back().get(0, 1), 0u) << "the stream ends running";
