@@ -17,6 +17,14 @@
 //                        bias
 //                    q3: the requantizer into the output register
 //                  latency 3.
+// With a protection (zebra_int8_engine_protection_rtl.hpp) also:
+//   <top>_cmem     parity / SECDED: the check bits, a memory beside the
+//                  weight memory (same address, same ports)
+//   <top>_smem     checksum: the signatures, one word per group
+//   <top>_secded_enc, <top>_secded_dec, <top>_gsum (the checkers)
+// and in the top: the check of the word in q1, bad-group flags and the
+// running keyed sum (checksum), the zeroing mux (on_detect = zero) and the
+// halt state (on_detect = stop), all in stage q2.
 // The memory's interface (D = words, A = ceil(log2 D), W = 8 * lanes):
 //   clk_i; we_i, waddr_i[A-1:0], wdata_i[W-1:0] (write at the edge);
 //   re_i, raddr_i[A-1:0] (read at the edge into rdata_o[W-1:0], held

@@ -209,12 +209,11 @@ const UnitRegistration registration(make_unit<Int8EngineParams>(
         // Odd lanes (an odd tree element), a depth that is not a power of
         // two (addresses past the memory), the widest multiplier.
         "lanes = 5\nwords = 37\nmult_bits = 31",
-        // The widest word.
-        "lanes = 64\nwords = 4\nmult_bits = 8",
         // The protections (parity and the zero mode run in tests/flows on the
         // shipped datapath and in the Icarus mutation test): SECDED with
         // stop on a memory that is not a power of two deep, the checksum with
-        // stop and eight sign patterns, the widest SECDED code (523, 512).
+        // stop and eight sign patterns, and the widest word with the widest
+        // SECDED code (523, 512).
         "lanes = 5\nwords = 19\nmult_bits = 8\nprotection = \"secded\"\non_detect = \"stop\"",
         "lanes = 8\nwords = 64\nmult_bits = 8\nprotection = \"checksum\"\non_detect = "
         "\"stop\"",

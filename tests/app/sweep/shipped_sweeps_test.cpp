@@ -20,8 +20,9 @@ TEST(ShippedSweeps, LoadAndConfigureEveryPoint) {
   // The point counts each file's comment promises (kept / excluded by its
   // constraints). A new sweep file must be added here with its counts.
   const std::map<std::string, std::pair<std::size_t, std::size_t>> expected = {
-      {"quant_block.toml", {10, 2}},  // 6 formats x 2 blocks, 4-bit only at k = 32
-      {"opal_pe.toml", {9, 3}},       // lanes x outliers with block / lanes >= outliers + 1
+      {"quant_block.toml", {10, 2}},      // 6 formats x 2 blocks, 4-bit only at k = 32
+      {"opal_pe.toml", {9, 3}},           // lanes x outliers with block / lanes >= outliers + 1
+      {"zebra_protection.toml", {4, 0}},  // the four protections, zipped with on_detect
   };
   std::set<std::string> seen;
   for (const auto& e : fs::directory_iterator(fs::path(BLOCKFORGE_SOURCE_DIR) / "sweeps")) {

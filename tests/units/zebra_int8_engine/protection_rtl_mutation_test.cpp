@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 
@@ -29,6 +30,10 @@ struct Mutation {
   std::string from;
   std::string to;
 };
+
+void PrintTo(const Mutation& m, std::ostream* os) {
+  *os << m.name << ": " << m.from << " -> " << m.to;
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
