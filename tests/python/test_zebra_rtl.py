@@ -13,6 +13,8 @@ import torch
 
 from blockforge import protect_and_read
 from blockforge.studies import zebra_rtl
+from blockforge.studies.int8_weights import Int8Weights
+from blockforge.studies.weight_memory import WeightMemory
 
 DESIGN = 'unit = "zebra.int8_engine"\nname = "zi_test"\n\n[params]\nlanes = 8\nwords = 8\n'
 
@@ -118,6 +120,32 @@ def test_protected_engine_reads_the_flips_through_its_clean_check_bits(
         assert (read == 0).all()
     expect = acts.astype(np.int64) @ read.reshape(6, 16).astype(np.int64).T
     assert (np.load(tmp_path / "acc.npy") == expect).all()
+
+
+def test_protected_weights_are_what_the_protected_engine_reads():
+    """zebra_rtl's golden side with a protection: parity zeroes a word with
+    one flip and misses a word with two; SECDED corrects the single flip and
+    leaves the double as read (on_detect flag); the checksum zeroes the
+    group of 8 words around a sign flip; nothing else changes."""
+    codes = {"a": torch.arange(-64, 64, dtype=torch.int8).reshape(8, 16),
+             "b": torch.arange(0, 128, dtype=torch.int8).reshape(4, 32)}
+    clean = Int8Weights(codes, {"a": 0.5, "b": 0.25})
+    memory = WeightMemory(codes, lanes=8)
+    image = memory.image(codes)
+    single, double = memory.locations([("a", 3, 7)]), memory.locations([("b", 5, 1), ("b", 6, 1)])
+    locations = single + double
+    parity = zebra_rtl.protected_weights("parity", memory, clean, image, locations)
+    assert parity.codes["a"].flatten()[3] == 0
+    assert (parity.codes["a"].flatten()[:8] == 0).all()  # the whole word
+    assert int(parity.codes["b"].flatten()[5]) == int(codes["b"].flatten()[5]) ^ 2
+    secded = zebra_rtl.protected_weights("secded", memory, clean, image, locations)
+    assert torch.equal(secded.codes["a"], codes["a"])
+    assert int(secded.codes["b"].flatten()[6]) == int(codes["b"].flatten()[6]) ^ 2
+    checksum = zebra_rtl.protected_weights("checksum", memory, clean, image, single)
+    # Layer a's rows are 2 words each: the group of words 0..7 is rows 0..3.
+    assert (checksum.codes["a"][:4] == 0).all()
+    assert torch.equal(checksum.codes["a"][4:], codes["a"][4:])
+    assert torch.equal(checksum.codes["b"], codes["b"])
 
 
 def test_a_stopping_engine_is_refused(blockforge_binary, tmp_path):

@@ -51,7 +51,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from blockforge import protect_and_read
-from blockforge.studies import classifier_study, data, tables, training
+from blockforge.studies import classifier_study, data, tables, training, zebra_protection
 from blockforge.studies.bit_flip_attack import progressive_bit_search
 from blockforge.studies.int8_inference import Int8Network, quantize_activations
 from blockforge.studies.int8_weights import Int8Weights
@@ -85,14 +85,13 @@ def design_text(lanes, words, protection="none"):
 
 def protected_weights(protection, memory, clean, image, locations):
     """The weights the protected engine computes with after the flips at
-    `locations`: protect_and_read's image (SECDED: corrected, uncorrectable
-    as read; parity, checksum: detected words / groups zeroed)."""
+    `locations`: protect_and_read's image as zebra_protection reads it
+    (SECDED: corrected, uncorrectable as read; parity, checksum: detected
+    words / groups zeroed), which ON_DETECT configures the engine to do."""
     outcome = protect_and_read(protection, image.numpy(), flip_bits(image, locations).numpy(),
                                group_words=GROUP_WORDS)
-    read = outcome["flag_image"] if ON_DETECT[protection] == "flag" else outcome["zero_image"]
-    flat = memory.codes_from(torch.from_numpy(read))
-    return Int8Weights({n: flat[n].reshape(clean.codes[n].shape) for n in clean.codes},
-                       dict(clean.steps))
+    return zebra_protection.weights_from_image(
+        memory, clean, zebra_protection.read_image(protection, outcome))
 
 
 def activation_rows(layer, q_x, lanes):
@@ -320,7 +319,8 @@ def main(argv=None):
           f"memory {r['memory_words']} words x {r['lanes']} int8, protection "
           f"{r['protection']}; layers on the RTL: {', '.join(r['rtl_layers']) or 'none'}; "
           f"{r['rtl_dot_products']} dot products on the RTL, every output bit-exact with the "
-          f"golden model of the flipped memory and equal to Int8Network's accumulators; "
+          f"golden model of the {'protected engine over the ' if r['protection'] != 'none' else ''}"
+          f"flipped memory and equal to Int8Network's accumulators; "
           f"{r['seconds']:.0f} s.\n")
     print(report(r))
     return 0
