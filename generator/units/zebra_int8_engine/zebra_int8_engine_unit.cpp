@@ -202,8 +202,8 @@ const UnitRegistration registration(make_unit<Int8EngineParams>(
     },
     default_name,
     {
-        // The shipped engine's width on a smaller memory.
-        "lanes = 8\nwords = 64\nmult_bits = 16",
+        // (The shipped engine runs in tests/flows: configs/ on 1024 words,
+        // tests/flows/data/ on 16 with each protection.)
         // The smallest engine: one lane, two words, a 2-bit multiplier.
         "lanes = 1\nwords = 2\nmult_bits = 2",
         // Odd lanes (an odd tree element), a depth that is not a power of
