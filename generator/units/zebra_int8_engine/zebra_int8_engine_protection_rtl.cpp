@@ -155,7 +155,8 @@ vlog::Module group_sum(const golden::Int8EngineParams& p, const std::string& nam
   g.body.push_back(vlog::Assign{"w8", vlog::lane("w_i", 8 * L, "i", 8, 0, 8), ""});
   g.body.push_back(vlog::Net{"w", 9, false, false, ""});
   g.body.push_back(vlog::Assign{"w", vlog::sext("w8", 8, 9), ""});
-  g.body.push_back(vlog::Assign{vlog::lane("term", 9 * L, "i", 9, 0, 9), "neg[i] ? -w : w", ""});
+  g.body.push_back(vlog::Assign{vlog::lane("term", 9 * L, "i", 9, 0, 9),
+                                L == 1 ? "neg ? -w : w" : "neg[i] ? -w : w", ""});
   m.add(g);
   std::vector<std::string> terms;
   for (int l = 0; l < L; ++l) terms.push_back(L == 1 ? "term" : vlog::part("term", 9 * l, 9));

@@ -424,15 +424,13 @@ std::vector<vlog::Module> build_rtl(
     if (pat > 1) conn.insert(conn.begin() + 1, {"off_i", bits("addr_q1", vlog::clog2(pat) - 1, 0)});
     m.add(vlog::instance_of(gs, "u_gsum", conn));
     modules.push_back(gs);
+    // group_words >= 2 (validate()): the offset addr_q1[gb-1:0] has gb >= 1 bits.
     m.reg("cs_q", 9, "the running keyed sum of the group being checked; 0 after reset");
     m.wire("cs_d", 9, "restarts at a group's first word");
-    m.assign("cs_d", gb == 0
-                         ? "contrib"
-                         : fmt::format("({} == {} ? {} : cs_q) + contrib",
-                                       bits("addr_q1", gb - 1, 0), lit(gb, 0), lit(9, 0), "cs_q"));
-    std::string end = gb == 0 ? "1'b1"
-                              : fmt::format("{} == {}", bits("addr_q1", gb - 1, 0),
-                                            lit(gb, static_cast<uint64_t>(p.group_words - 1)));
+    m.assign("cs_d", fmt::format("({} == {} ? {} : cs_q) + contrib", bits("addr_q1", gb - 1, 0),
+                                 lit(gb, 0), lit(9, 0)));
+    std::string end = fmt::format("{} == {}", bits("addr_q1", gb - 1, 0),
+                                  lit(gb, static_cast<uint64_t>(p.group_words - 1)));
     if (p.words % p.group_words != 0)
       end = fmt::format("({}) | (addr_q1 == {})", end, lit(A, static_cast<uint64_t>(p.words - 1)));
     m.wire("group_end", 1, "the beat reads its group's last word");

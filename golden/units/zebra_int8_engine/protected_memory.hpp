@@ -36,7 +36,7 @@
 //     differ (Ok otherwise: a re-check after a rewrite clears bad[g]).
 //     With on_detect = stop a detecting check beat halts the unit and
 //     updates neither cs nor bad[g].
-//     Other check beats report Ok. G = group_words, a power of two.
+//     Other check beats report Ok. G = group_words, a power of two >= 2.
 // An address >= words names no word: a write or check write there is
 // dropped, a read sees a zero word with status Ok, and a checksum check beat
 // there changes nothing.

@@ -26,7 +26,8 @@ void Int8EngineParams::validate() const {
   if (is_checksum()) {
     if ((group_words & (group_words - 1)) != 0 || group_words >= words)
       throw ParamError("group_words", "group_words = " + std::to_string(group_words) +
-                                          " must be a power of two smaller than words (" +
+                                          " must be a power of two from 2 and smaller than "
+                                          "words (" +
                                           std::to_string(words) + "): at least two groups");
     key();  // throws on a malformed key
   }

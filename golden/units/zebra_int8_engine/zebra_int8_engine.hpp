@@ -94,9 +94,9 @@ struct Int8EngineParams {
             "recovery); stop (the unit halts until reset: halt_o). Only with a protection",
             Choices{{"flag", "zero", "stop"}});
     v.field("group_words", group_words,
-            "checksum: words per signature group, a power of two (the last group may be "
-            "shorter when words is not a multiple)",
-            IntRange{1, 65536});
+            "checksum: words per signature group, a power of two from 2, smaller than words (the "
+            "last group may be shorter when words is not a multiple)",
+            IntRange{2, 65536});
     v.field("checksum_key", checksum_key,
             "checksum: the 64-bit secret key as hex (0x...); weight i of a group counts with sign "
             "-1 when bit (i mod 64) of the key is 1",
@@ -104,7 +104,7 @@ struct Int8EngineParams {
   }
 
   // Throws ParamError: on_detect without a protection; with checksum,
-  // group_words not a power of two or not smaller than words, a key that is
+  // group_words not a power of two >= 2 or not smaller than words, a key that is
   // not 0x and 1-16 hex digits.
   void validate() const;
 

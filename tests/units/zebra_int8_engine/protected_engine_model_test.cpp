@@ -174,7 +174,7 @@ TEST(ProtectedEngine, StopHaltsUntilACheckWrite) {
 TEST(ProtectedEngine, ChecksumSweepEqualsGroupSignature) {
   std::mt19937_64 rng(3);
   for (const int lanes : {1, 3, 8, 64})
-    for (const int g : {1, 2, 4, 16})
+    for (const int g : {2, 4, 16})
       for (const int words : {32, 37}) {
         auto p = params("checksum", "flag", lanes, words, g);
         p.checksum_key = "0x" + std::to_string(rng() % 900000 + 100000);  // decimal digits are hex

@@ -296,6 +296,9 @@ TEST(Int8EngineParams, OutOfRangeValuesNameTheKey) {
             std::string::npos);
   EXPECT_NE(error_of(toml(8, 1024, 16) + "on_detect = \"stop\"\n").find("'on_detect'"),
             std::string::npos);
+  EXPECT_NE(error_of(toml(8, 1024, 16) + "protection = \"checksum\"\ngroup_words = 1\n")
+                .find("'group_words'"),
+            std::string::npos);
   EXPECT_NE(error_of(toml(8, 1024, 16) + "protection = \"checksum\"\ngroup_words = 6\n")
                 .find("'group_words'"),
             std::string::npos);
