@@ -207,16 +207,16 @@ const UnitRegistration registration(make_unit<Int8EngineParams>(
         // The smallest engine: one lane, two words, a 2-bit multiplier.
         "lanes = 1\nwords = 2\nmult_bits = 2",
         // Odd lanes (an odd tree element), a depth that is not a power of
-        // two (addresses past the memory), the widest multiplier.
-        "lanes = 5\nwords = 37\nmult_bits = 31",
-        // The protections (parity and the zero mode run in tests/flows on the
-        // shipped datapath and in the Icarus mutation test): SECDED with
-        // stop on a memory that is not a power of two deep, the checksum with
-        // stop and eight sign patterns, and the widest word with the widest
-        // SECDED code (523, 512).
-        "lanes = 5\nwords = 19\nmult_bits = 8\nprotection = \"secded\"\non_detect = \"stop\"",
-        "lanes = 8\nwords = 64\nmult_bits = 8\nprotection = \"checksum\"\non_detect = "
+        // two (addresses past the memory), the widest multiplier; parity
+        // zeroing what it detects.
+        "lanes = 5\nwords = 37\nmult_bits = 31\nprotection = \"parity\"\non_detect = \"zero\"",
+        // One lane: the smallest SECDED code (13, 8) with stop on a memory
+        // that is not a power of two deep, and the checksum with stop and
+        // eight one-lane sign patterns.
+        "lanes = 1\nwords = 19\nmult_bits = 8\nprotection = \"secded\"\non_detect = \"stop\"",
+        "lanes = 1\nwords = 64\nmult_bits = 8\nprotection = \"checksum\"\non_detect = "
         "\"stop\"",
+        // The widest word with the widest SECDED code (523, 512).
         "lanes = 64\nwords = 4\nmult_bits = 8\nprotection = \"secded\"",
     }));
 
