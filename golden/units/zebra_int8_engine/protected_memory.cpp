@@ -70,7 +70,7 @@ ProtectedWeightMemory::Read ProtectedWeightMemory::read(uint32_t addr) const {
       if (bad_[static_cast<std::size_t>(group_of(addr))]) r.status = CheckStatus::Detected;
       break;
   }
-  const bool detected = r.status == CheckStatus::Detected || r.status == CheckStatus::Uncorrectable;
+  const bool detected = uncorrected(r.status);
   if (detected && zero_on_detect_) std::fill(r.data.begin(), r.data.end(), int8_t{0});
   return r;
 }

@@ -258,7 +258,7 @@ ProtectionOutcome protect_and_read(Protection p, const std::vector<int8_t>& clea
       out.miscorrected += !std::equal(clean.begin() + static_cast<std::ptrdiff_t>(b),
                                       clean.begin() + static_cast<std::ptrdiff_t>(e),
                                       out.flag_image.begin() + static_cast<std::ptrdiff_t>(b));
-    if (st == CheckStatus::Detected || st == CheckStatus::Uncorrectable)
+    if (uncorrected(st))
       std::fill(out.zero_image.begin() + static_cast<std::ptrdiff_t>(b),
                 out.zero_image.begin() + static_cast<std::ptrdiff_t>(e), int8_t{0});
   };

@@ -83,6 +83,11 @@ enum class CheckStatus : uint8_t {
   Uncorrectable,  // SECDED: detected (two flips, or a syndrome past the codeword)
 };
 const char* to_string(CheckStatus s);
+// An error seen and not corrected (Detected or Uncorrectable): what
+// on_detect acts on.
+inline bool uncorrected(CheckStatus s) {
+  return s == CheckStatus::Detected || s == CheckStatus::Uncorrectable;
+}
 
 // ---- Words ----------------------------------------------------------------
 

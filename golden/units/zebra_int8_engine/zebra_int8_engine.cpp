@@ -106,7 +106,7 @@ Int8EngineModel::Output Int8EngineModel::write_check(uint32_t addr, uint64_t bit
 Int8EngineModel::Output Int8EngineModel::check(uint32_t addr) {
   if (halted_) return detected(false);
   const CheckStatus s = mem_.check(addr);
-  Output out = detected(s == CheckStatus::Detected || s == CheckStatus::Uncorrectable);
+  Output out = detected(uncorrected(s));
   out.cor = s == CheckStatus::Corrected && !out.halt;
   return out;
 }
@@ -114,8 +114,7 @@ Int8EngineModel::Output Int8EngineModel::check(uint32_t addr) {
 Int8EngineModel::Output Int8EngineModel::mac(const Beat& b) {
   if (halted_) return detected(false);
   const ProtectedWeightMemory::Read r = mem_.read(b.addr);
-  Output out =
-      detected(r.status == CheckStatus::Detected || r.status == CheckStatus::Uncorrectable);
+  Output out = detected(uncorrected(r.status));
   if (out.halt) return out;
   out.cor = r.status == CheckStatus::Corrected;
   const int32_t dot = int8_engine_dot(r.data.data(), b.x, lanes_);
