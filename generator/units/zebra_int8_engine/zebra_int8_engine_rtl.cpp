@@ -443,14 +443,12 @@ std::vector<vlog::Module> build_rtl(
     verify = "verify";
   }
 
-  std::string det_s2;
   if (prot) {
     m.wire("det_s2", 1, "the transaction in q1 detects an error it does not correct");
     if (p.is_checksum())
       m.assign("det_s2", "(mac_q1 & group_bad) | (verify & sig_err)");
     else
       m.assign("det_s2", fmt::format("(mac_q1 | chk_q1) & {}", det));
-    det_s2 = "det_s2";
   }
   std::string live;  // " & ~halt_now" with stop
   if (stop) {
