@@ -34,4 +34,17 @@ vlog::Module memory_1w1r(Memory1w1rSpec spec) {
   return m;
 }
 
+vlog::Instance memory_1w1r_instance(const vlog::Module& memory, std::string name,
+                                    const Memory1w1rNets& nets, std::string comment) {
+  return vlog::instance_of(memory, std::move(name),
+                           {{"clk_i", "clk_i"},
+                            {"we_i", nets.we},
+                            {"waddr_i", nets.waddr},
+                            {"wdata_i", nets.wdata},
+                            {"re_i", nets.re},
+                            {"raddr_i", nets.raddr},
+                            {"rdata_o", nets.rdata}},
+                           std::move(comment));
+}
+
 }  // namespace bf::blocks

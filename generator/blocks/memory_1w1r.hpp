@@ -25,4 +25,12 @@ struct Memory1w1rSpec {
 
 vlog::Module memory_1w1r(Memory1w1rSpec spec);
 
+// The nets an instance of such a memory connects; its clock is clk_i.
+struct Memory1w1rNets {
+  std::string we, waddr, wdata, re, raddr, rdata;
+};
+// An instance `name` of `memory` (a module memory_1w1r built) on `nets`.
+vlog::Instance memory_1w1r_instance(const vlog::Module& memory, std::string name,
+                                    const Memory1w1rNets& nets, std::string comment = {});
+
 }  // namespace bf::blocks

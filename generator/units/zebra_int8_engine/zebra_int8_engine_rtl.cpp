@@ -264,14 +264,8 @@ std::vector<vlog::Module> build_rtl(
   m.wire("mem_re", 1);
   m.assign("mem_re", "take & " + read_kinds);
   m.wire("mem_rdata", W, "the word of the beat in q1");
-  m.add(vlog::instance_of(mem, "u_wmem",
-                          {{"clk_i", "clk_i"},
-                           {"we_i", "mem_we"},
-                           {"waddr_i", "addr_i"},
-                           {"wdata_i", "wdata_i"},
-                           {"re_i", "mem_re"},
-                           {"raddr_i", "addr_i"},
-                           {"rdata_o", "mem_rdata"}}));
+  m.add(blocks::memory_1w1r_instance(
+      mem, "u_wmem", {"mem_we", "addr_i", "wdata_i", "mem_re", "addr_i", "mem_rdata"}));
 
   const int C = p.word_check_bits(), gb = p.group_offset_bits(), GA = A - gb;
   if (C > 0) {
@@ -305,14 +299,8 @@ std::vector<vlog::Module> build_rtl(
              fmt::format("is_cwrite ? {} : {}",
                          C == 1 ? vlog::bit("wdata_i", 0) : bits("wdata_i", C - 1, 0), encoded));
     m.wire("cmem_rdata", C, "the check bits of the word in q1");
-    m.add(vlog::instance_of(cmem, "u_cmem",
-                            {{"clk_i", "clk_i"},
-                             {"we_i", "cmem_we"},
-                             {"waddr_i", "addr_i"},
-                             {"wdata_i", "cmem_wdata"},
-                             {"re_i", "mem_re"},
-                             {"raddr_i", "addr_i"},
-                             {"rdata_o", "cmem_rdata"}}));
+    m.add(blocks::memory_1w1r_instance(
+        cmem, "u_cmem", {"cmem_we", "addr_i", "cmem_wdata", "mem_re", "addr_i", "cmem_rdata"}));
     modules.push_back(cmem);
   }
   if (p.is_checksum()) {
@@ -333,14 +321,9 @@ std::vector<vlog::Module> build_rtl(
     m.wire("smem_re", 1);
     m.assign("smem_re", "take & is_check");
     m.wire("smem_rdata", 2, "the stored signature of the check beat in q1");
-    m.add(vlog::instance_of(smem, "u_smem",
-                            {{"clk_i", "clk_i"},
-                             {"we_i", "smem_we"},
-                             {"waddr_i", "group_i"},
-                             {"wdata_i", bits("wdata_i", 1, 0)},
-                             {"re_i", "smem_re"},
-                             {"raddr_i", "group_i"},
-                             {"rdata_o", "smem_rdata"}}));
+    m.add(blocks::memory_1w1r_instance(
+        smem, "u_smem",
+        {"smem_we", "group_i", bits("wdata_i", 1, 0), "smem_re", "group_i", "smem_rdata"}));
     modules.push_back(smem);
   }
 
