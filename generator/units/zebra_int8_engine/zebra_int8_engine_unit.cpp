@@ -142,31 +142,7 @@ class Int8EngineDesign : public Design {
  private:
   PortValues step(Int8EngineModel& model, const PortValues& in) const {
     const Txn t = from_ports(p_, in);
-    Int8EngineModel::Output out;
-    switch (t.op) {
-      case Op::Write:
-        out = model.write(t.addr, t.data.data());
-        break;
-      case Op::CheckWrite:
-        out = model.write_check(t.addr, t.check);
-        break;
-      case Op::Check:
-        out = model.check(t.addr);
-        break;
-      case Op::Mac: {
-        Int8EngineModel::Beat b;
-        b.addr = t.addr;
-        b.x = t.data.data();
-        b.first = t.first;
-        b.last = t.last;
-        b.bias = t.bias;
-        b.mult = t.mult;
-        b.shift = t.shift;
-        b.relu = t.relu;
-        out = model.mac(b);
-        break;
-      }
-    }
+    const Int8EngineModel::Output out = apply(model, t);
     const auto flag = [](bool v) {
       BitVec b(1);
       b.set(0, 1, v ? 1u : 0u);

@@ -121,15 +121,7 @@ class Stream {
   }
   void add(const Txn& t, const std::string& label) {
     out_.push_back({to_ports(p_, t), label});
-    if (t.op == Op::Write) model_.write(t.addr, t.data.data());
-    if (t.op == Op::CheckWrite) model_.write_check(t.addr, t.check);
-    if (t.op == Op::Check) model_.check(t.addr);
-    if (t.op == Op::Mac) {
-      golden::Int8EngineModel::Beat b;
-      b.addr = t.addr;
-      b.x = t.data.data();
-      model_.mac(b);
-    }
+    apply(model_, t);
   }
   // Flips data bits of word addr behind its check bits: the word is
   // rewritten with the bits flipped, then (parity, SECDED) its old check bits
@@ -351,6 +343,29 @@ void protection_corners(const golden::Int8EngineParams& p, Stream& s, std::mt199
 }
 
 }  // namespace
+
+golden::Int8EngineModel::Output apply(golden::Int8EngineModel& model, const Txn& t) {
+  switch (t.op) {
+    case Op::Write:
+      return model.write(t.addr, t.data.data());
+    case Op::CheckWrite:
+      return model.write_check(t.addr, t.check);
+    case Op::Check:
+      return model.check(t.addr);
+    case Op::Mac:
+      break;
+  }
+  golden::Int8EngineModel::Beat b;
+  b.addr = t.addr;
+  b.x = t.data.data();
+  b.first = t.first;
+  b.last = t.last;
+  b.bias = t.bias;
+  b.mult = t.mult;
+  b.shift = t.shift;
+  b.relu = t.relu;
+  return model.mac(b);
+}
 
 int check_write_bits(const golden::Int8EngineParams& p) {
   return p.is_checksum() ? 2 : p.word_check_bits();

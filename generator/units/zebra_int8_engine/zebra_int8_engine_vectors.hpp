@@ -35,6 +35,10 @@ struct Txn {
   bool relu = false;
 };
 
+// One transaction applied to the golden model: what the unit's stream model
+// does with it.
+golden::Int8EngineModel::Output apply(golden::Int8EngineModel& model, const Txn& t);
+
 // Input ports in data_inputs() order: op_i, addr_i, wdata_i, x_i, first_i,
 // last_i, bias_i, mult_i, shift_i, relu_i.
 PortValues to_ports(const golden::Int8EngineParams& p, const Txn& t);
